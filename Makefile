@@ -1,0 +1,74 @@
+# Two commands on a fresh machine: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements/*.txt | sha1sum | cut -c1-12)
+DJANGO := $(BIN)/python manage.py
+# Integration tests need a real Redis and worker: they run when REDIS_URL is set (CI sets it).
+PYTEST_MARKERS := $(if $(REDIS_URL),,-m "not integration")
+
+.PHONY: run test setup venv keys migrate seed lint chromium frontend lock \
+        bench-encryption bench-audit bench-submit clean help
+
+help:
+	@echo "make run    set up everything and serve http://127.0.0.1:8000 (SQLite, tasks inline)"
+	@echo "make test   set up everything and run ruff and the whole test suite"
+
+$(STAMP): requirements/base.txt requirements/test.txt requirements/constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements/test.txt -c requirements/constraints.txt
+	$(BIN)/python -m pip check
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+venv: $(STAMP)
+
+keys: venv
+	$(DJANGO) keys_init
+
+migrate: keys
+	$(DJANGO) migrate --noinput
+
+seed: migrate
+	$(DJANGO) seed_demo
+
+setup: seed
+
+run: setup
+	@echo "Serving on http://127.0.0.1:8000 (stop with Ctrl+C)"
+	$(DJANGO) runserver 127.0.0.1:8000
+
+# Debian's Chromium for the browser tests (playwright cannot download browsers here).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq chromium >/dev/null; }
+
+lint: venv
+	$(BIN)/ruff check .
+
+test: setup chromium lint
+	$(BIN)/python -m pytest $(PYTEST_MARKERS) $(PYTEST_ARGS)
+
+# Rebuild static/govuk from GOV.UK Frontend's source (needs node and npm).
+frontend:
+	bash frontend/build.sh
+
+# Regenerate the full lock of transitive versions from a clean venv.
+lock:
+	rm -rf /tmp/prevent-lock && $(PYTHON) -m venv /tmp/prevent-lock
+	/tmp/prevent-lock/bin/pip install --quiet -r requirements/test.txt
+	/tmp/prevent-lock/bin/pip freeze --exclude pip | grep -v '^-e' > requirements/constraints.txt
+
+bench-encryption: setup
+	$(BIN)/python -m pip install --quiet -r requirements/bench.txt -c requirements/constraints.txt
+	$(BIN)/python benchmarks/encryption.py
+
+bench-audit: setup
+	$(BIN)/python benchmarks/audit.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache

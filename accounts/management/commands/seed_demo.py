@@ -1,0 +1,24 @@
+"""Load the demo local authorities and one user per role in each (development only)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.services import demo_data_seed
+
+
+class Command(BaseCommand):
+    help = "Create two demo local authorities with one user per role (idempotent; refused in production)."
+
+    def handle(self, *args: object, **options: object) -> None:
+        # Demo users with a published password must never exist in a live service.
+        if settings.ENVIRONMENT == "production":
+            raise CommandError("seed_demo refuses to run under production settings.")
+        password = settings.DEMO_PASSWORD
+        rows = demo_data_seed(password=password)
+        width = max(len(email) for email, _, _ in rows)
+        self.stdout.write("Demo accounts (sign in at http://127.0.0.1:8000/accounts/sign-in/):")
+        for email, role, authority in rows:
+            self.stdout.write(f"  {email.ljust(width)}  {role} - {authority}")
+        self.stdout.write(f"Password for every demo account: {password}  (set DEMO_PASSWORD to change it)")

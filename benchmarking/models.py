@@ -1,0 +1,1 @@
+"""The Home Office assurance and benchmarking export (to come)."""

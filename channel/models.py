@@ -1,0 +1,1 @@
+"""Channel panels, consent, support plans, reviews and exit (to come)."""

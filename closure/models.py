@@ -1,0 +1,1 @@
+"""Transfer to CTP, purge, certificates and statistical tombstones (to come)."""

@@ -1,0 +1,275 @@
+"""Base settings: everything is read from the environment, with embedded defaults.
+
+The defaults give a working development site on a bare machine: SQLite, tasks run
+inline, development keys in the ignored `.devkeys/` folder. `production.py` removes
+every default that is unsafe. See .env.example for the full list of variables.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import environ
+from csp.constants import NONCE, NONE, SELF
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+env = environ.Env()
+if (BASE_DIR / ".env").is_file():
+    env.read_env(str(BASE_DIR / ".env"))
+
+# ------------------------------------------------------------------------------
+# Environment
+# ------------------------------------------------------------------------------
+# "development", "test" or "production"; commands such as seed_demo refuse production.
+ENVIRONMENT = "development"
+SERVICE_NAME = env("SERVICE_NAME", default="Prevent referrals and Channel")
+
+# ------------------------------------------------------------------------------
+# Core
+# ------------------------------------------------------------------------------
+# Development-only key; production.py requires DJANGO_SECRET_KEY and refuses this one.
+DEV_SECRET_KEY = "development-only-secret-key-never-use-in-production-0123456789"  # noqa: S105
+SECRET_KEY = env("DJANGO_SECRET_KEY", default=DEV_SECRET_KEY)
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+# ------------------------------------------------------------------------------
+# Applications (dependency order of DESIGN.md: core, encryption, audit <- accounts
+# <- referrals <- channel <- closure; benchmarking reads the others)
+# ------------------------------------------------------------------------------
+DJANGO_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.admin",
+    "django.forms",
+]
+THIRD_PARTY_APPS = [
+    "django_fsm",
+    "guardian",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "csp",
+]
+LOCAL_APPS = [
+    "core",
+    "encryption",
+    "audit",
+    "accounts",
+    "referrals",
+    "channel",
+    "closure",
+    "benchmarking",
+]
+INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
+
+# ------------------------------------------------------------------------------
+# Middleware
+# ------------------------------------------------------------------------------
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.RequestIdMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "core.middleware.NoStoreMiddleware",
+]
+
+# ------------------------------------------------------------------------------
+# Databases: DATABASE_URL, SQLite by default
+# ------------------------------------------------------------------------------
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# Each service owns its transaction; ATOMIC_REQUESTS would roll back refusal events (STYLE.md 6).
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
+
+# ------------------------------------------------------------------------------
+# Authentication
+# ------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "guardian.backends.ObjectPermissionBackend",
+]
+LOGIN_URL = "accounts:sign-in"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:signed-out"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-guardian: no anonymous user, so no object permission can ever reach an anonymous visitor.
+ANONYMOUS_USER_NAME = None
+GUARDIAN_RAISE_403 = False
+
+# ------------------------------------------------------------------------------
+# Sessions and cookies
+# ------------------------------------------------------------------------------
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# ------------------------------------------------------------------------------
+# Templates and forms
+# ------------------------------------------------------------------------------
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "core.context_processors.service",
+            ],
+        },
+    },
+]
+# GOV.UK markup for every form field (per-field templates, Django 5 renderer API).
+FORM_RENDERER = "core.forms.GovukFormRenderer"
+
+# ------------------------------------------------------------------------------
+# Static and media files
+# ------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# The embedded site runs without collectstatic: whitenoise serves from the finders.
+WHITENOISE_USE_FINDERS = True
+
+# ------------------------------------------------------------------------------
+# Security headers (on everywhere; production.py adds HTTPS-only settings)
+# ------------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# django-csp 4: a nonce for our few inline scripts, nothing else inline, no third-party origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+
+# ------------------------------------------------------------------------------
+# Keys (see docs/keys.md). Each value is the key itself or `file:PATH`.
+# Defaults point at development keys written by `manage.py keys_init`;
+# production.py requires real ones and refuses these.
+# ------------------------------------------------------------------------------
+DEV_KEYS_DIR = Path(env.str("DEV_KEYS_DIR", default=str(BASE_DIR / ".devkeys")))
+ENCRYPTION_KEYRING = env("ENCRYPTION_KEYRING", default=f"file:{DEV_KEYS_DIR / 'keyring.json'}")
+BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", default=f"file:{DEV_KEYS_DIR / 'blind_index.key'}")
+AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY", default=f"file:{DEV_KEYS_DIR / 'audit_hmac.key'}")
+
+# ------------------------------------------------------------------------------
+# Redis, cache and Celery. Without REDIS_URL, tasks run inline and the cache is local.
+# ------------------------------------------------------------------------------
+REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_RESULT_EXPIRES = 3600
+CELERY_TIMEZONE = TIME_ZONE
+# Longer than the longest task (transfer packages of large cases), so Redis never re-delivers a running task.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 60 * 60}
+# Periodic tasks: each feature adds its entry, with the schedule in words beside it.
+CELERY_BEAT_SCHEDULE: dict = {}
+
+# ------------------------------------------------------------------------------
+# E-mail: console in development; production reads DJANGO_EMAIL_URL.
+# ------------------------------------------------------------------------------
+EMAIL_CONFIG = env.email_url("DJANGO_EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="prevent-service@example.org")
+
+# ------------------------------------------------------------------------------
+# REST framework and OpenAPI
+# ------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Prevent referral API",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# ------------------------------------------------------------------------------
+# Logging: references and ids only, never personal data (DESIGN.md principle 1).
+# ------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "core.logging.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
+    },
+    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Django's request logger prints the URL and, for errors, local variables; keep only warnings.
+        "django.request": {"level": "ERROR", "propagate": True},
+    },
+}
+
+# ------------------------------------------------------------------------------
+# Demo data (development only)
+# ------------------------------------------------------------------------------
+DEMO_PASSWORD = env("DEMO_PASSWORD", default="prevent-demo-password")  # noqa: S105

@@ -1,0 +1,82 @@
+"""Production settings: no default for any secret, HTTPS only, real keys only.
+
+Loading this module without DJANGO_SECRET_KEY, DATABASE_URL, DJANGO_ALLOWED_HOSTS,
+ENCRYPTION_KEYRING, BLIND_INDEX_KEY or AUDIT_HMAC_KEY raises ImproperlyConfigured,
+so a misconfigured container stops at start instead of running insecurely.
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from core.keys import assert_production_key_settings
+
+from .base import *  # noqa: F403
+from .base import DEV_KEYS_DIR, DEV_SECRET_KEY, env
+
+ENVIRONMENT = "production"
+DEBUG = False
+
+
+def _required(name: str) -> str:
+    value = env.str(name, default="")
+    if not value.strip():
+        raise ImproperlyConfigured(f"Set the {name} environment variable: production has no default for it.")
+    return value
+
+
+# ------------------------------------------------------------------------------
+# Secrets and hosts
+# ------------------------------------------------------------------------------
+SECRET_KEY = _required("DJANGO_SECRET_KEY")
+MIN_SECRET_KEY_LENGTH = 50
+if SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < MIN_SECRET_KEY_LENGTH:
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be a fresh random value of at least 50 characters.")
+ALLOWED_HOSTS = [h.strip() for h in _required("DJANGO_ALLOWED_HOSTS").split(",") if h.strip()]
+DATABASES = {"default": env.db_url_config(_required("DATABASE_URL"))}
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# ------------------------------------------------------------------------------
+# Keys: real keys only (development keys and the development folder are refused)
+# ------------------------------------------------------------------------------
+ENCRYPTION_KEYRING = _required("ENCRYPTION_KEYRING")
+BLIND_INDEX_KEY = _required("BLIND_INDEX_KEY")
+AUDIT_HMAC_KEY = _required("AUDIT_HMAC_KEY")
+assert_production_key_settings(
+    keyring=ENCRYPTION_KEYRING,
+    blind_index_key=BLIND_INDEX_KEY,
+    audit_hmac_key=AUDIT_HMAC_KEY,
+    dev_keys_dir=DEV_KEYS_DIR,
+)
+
+# ------------------------------------------------------------------------------
+# HTTPS and cookies (https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/)
+# ------------------------------------------------------------------------------
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+# /healthz is probed over plain HTTP inside the compose network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=63072000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+SESSION_COOKIE_NAME = "__Secure-sessionid"
+CSRF_COOKIE_SECURE = True
+CSRF_COOKIE_NAME = "__Secure-csrftoken"
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[f"https://{h}" for h in ALLOWED_HOSTS])
+
+# ------------------------------------------------------------------------------
+# Static files: hashed names, served by whitenoise from STATIC_ROOT
+# ------------------------------------------------------------------------------
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = False
+
+# ------------------------------------------------------------------------------
+# E-mail and logging
+# ------------------------------------------------------------------------------
+EMAIL_CONFIG = env.email_url("DJANGO_EMAIL_URL", default="smtp://localhost:25")
+vars().update(EMAIL_CONFIG)
+ADMINS: list = []  # error e-mails could carry request data: errors go to logs only.

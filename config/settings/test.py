@@ -1,0 +1,33 @@
+"""Test settings: fast hashing, local e-mail and cache, fixed test keys."""
+
+import base64
+import json
+
+from .base import *  # noqa: F403
+from .base import env
+
+ENVIRONMENT = "test"
+DEBUG = False
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never outside tests
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Fixed, clearly fake keys so that tests never depend on files outside the repository.
+_TEST_KEY = base64.urlsafe_b64encode(b"t" * 32).decode()
+ENCRYPTION_KEYRING = json.dumps(
+    {"active": "test-1", "keys": {"test-1": base64.urlsafe_b64encode(b"k" * 32).decode()}, "development": True}
+)
+BLIND_INDEX_KEY = base64.urlsafe_b64encode(b"b" * 32).decode()
+AUDIT_HMAC_KEY = base64.urlsafe_b64encode(b"a" * 32).decode()
+
+# Task bodies run inline in tests; the integration tests switch to a real worker on Redis.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = env("REDIS_URL", default="") or "memory://"
+CELERY_RESULT_BACKEND = env("REDIS_URL", default="") or None
+
+# Browser tests use the live server: plain static storage (manifest storage 404s there).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

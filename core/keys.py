@@ -1,0 +1,84 @@
+"""Reading key settings: each is the key (URL-safe base64) or `file:PATH`.
+
+This module only parses settings; the cryptography lives in `encryption/` and `audit/`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+FILE_PREFIX = "file:"
+MIN_KEY_BYTES = 32
+
+
+def _read(value: str, name: str) -> str:
+    if value.startswith(FILE_PREFIX):
+        path = Path(value[len(FILE_PREFIX) :])
+        try:
+            return path.read_text(encoding="ascii").strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(
+                f"{name} points at {path}, which cannot be read; run `python manage.py keys_init` for development keys."
+            ) from exc
+    return value.strip()
+
+
+def decode_key(text: str, name: str) -> bytes:
+    """Decode one base64 key and insist on at least 256 bits."""
+    try:
+        key = base64.urlsafe_b64decode(text.encode("ascii"))
+    except (binascii.Error, ValueError, UnicodeEncodeError) as exc:
+        raise ImproperlyConfigured(f"{name} is not valid URL-safe base64.") from exc
+    if len(key) < MIN_KEY_BYTES:
+        raise ImproperlyConfigured(f"{name} must hold at least {MIN_KEY_BYTES} bytes of key.")
+    return key
+
+
+def load_key(value: str, name: str) -> bytes:
+    """Return the bytes of a single key setting (BLIND_INDEX_KEY, AUDIT_HMAC_KEY)."""
+    return decode_key(_read(value, name), name)
+
+
+def load_keyring(value: str, name: str = "ENCRYPTION_KEYRING") -> dict:
+    """Return the parsed key ring: {"active": id, "keys": {id: base64}, "development": bool}."""
+    text = _read(value, name)
+    try:
+        ring = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImproperlyConfigured(f"{name} is not valid JSON.") from exc
+    if not isinstance(ring, dict) or not isinstance(ring.get("keys"), dict) or not ring["keys"]:
+        raise ImproperlyConfigured(f'{name} must be an object with "active" and a non-empty "keys".')
+    if ring.get("active") not in ring["keys"]:
+        raise ImproperlyConfigured(f'{name}: the "active" key id is not among "keys".')
+    for key_id, encoded in ring["keys"].items():
+        decode_key(str(encoded), f"{name} key {key_id}")
+    return ring
+
+
+def assert_production_key_settings(
+    *, keyring: str, blind_index_key: str, audit_hmac_key: str, dev_keys_dir: Path | None
+) -> None:
+    """Refuse development keys, the development key folder, reused and malformed keys."""
+    for name, value in (
+        ("ENCRYPTION_KEYRING", keyring),
+        ("BLIND_INDEX_KEY", blind_index_key),
+        ("AUDIT_HMAC_KEY", audit_hmac_key),
+    ):
+        if value.startswith(FILE_PREFIX) and dev_keys_dir is not None:
+            path = Path(value[len(FILE_PREFIX) :]).resolve()
+            if Path(dev_keys_dir).resolve() in path.parents:
+                raise ImproperlyConfigured(f"{name} points into the development key folder.")
+        if value.startswith(FILE_PREFIX) and ".devkeys" in Path(value[len(FILE_PREFIX) :]).parts:
+            raise ImproperlyConfigured(f"{name} points into a development key folder.")
+    ring = load_keyring(keyring)
+    if ring.get("development"):
+        raise ImproperlyConfigured("ENCRYPTION_KEYRING holds development keys; generate real ones.")
+    blind = load_key(blind_index_key, "BLIND_INDEX_KEY")
+    audit = load_key(audit_hmac_key, "AUDIT_HMAC_KEY")
+    if blind == audit or any(decode_key(str(k), "key") in (blind, audit) for k in ring["keys"].values()):
+        raise ImproperlyConfigured("Every key must be different: reuse one key for two purposes and both weaken.")

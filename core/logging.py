@@ -1,0 +1,11 @@
+"""Adds the request id to every log record."""
+
+import logging
+
+from core.middleware import current_request_id
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = current_request_id()
+        return True

@@ -1,0 +1,47 @@
+"""Write development keys into the ignored DEV_KEYS_DIR folder (never for production)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+
+def _new_key() -> str:
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")
+
+
+def _write_private(path: Path, text: str) -> None:
+    # Created with 0600 from the start: the key is never readable by others, even briefly.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(text + "\n")
+
+
+class Command(BaseCommand):
+    help = "Create development keys (key ring, blind-index key, audit HMAC key) if missing; idempotent."
+
+    def handle(self, *args: object, **options: object) -> None:
+        if settings.ENVIRONMENT == "production":
+            raise CommandError("keys_init writes development keys and refuses to run under production settings.")
+        folder = Path(settings.DEV_KEYS_DIR)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        files = {
+            "keyring.json": lambda: json.dumps(
+                {"active": "dev-1", "keys": {"dev-1": _new_key()}, "development": True}, indent=2
+            ),
+            "blind_index.key": _new_key,
+            "audit_hmac.key": _new_key,
+        }
+        for name, make in files.items():
+            path = folder / name
+            if path.exists():
+                self.stdout.write(f"Kept existing {path}")
+                continue
+            _write_private(path, make())
+            self.stdout.write(f"Wrote development key {path}")

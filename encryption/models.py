@@ -1,0 +1,1 @@
+"""Per-case data keys (the encryption issue builds them)."""

@@ -1,0 +1,1 @@
+"""The case root and the referral lifecycle (the referral intake issue builds it)."""

@@ -1,0 +1,80 @@
+"""Shared fixtures: one user per role in one local authority, the same roles in a second one."""
+
+from __future__ import annotations
+
+import pytest
+
+from accounts.models import LocalAuthority, Nation, Role, User
+from accounts.services import user_create_with_membership
+
+TEST_PASSWORD = "correct-horse-battery-staple-42"
+
+# Personal-looking values that must never appear outside encrypted fields.
+CANARIES = {
+    "first_name": "Zephyrine-Canary",
+    "last_name": "Quillfeather-Canary",
+    "date_of_birth": "2009-02-17",
+    "narrative": "Canary narrative text 7f3a9c about the concern",
+}
+
+
+@pytest.fixture
+def canaries() -> dict[str, str]:
+    return dict(CANARIES)
+
+
+@pytest.fixture
+def local_authority(db) -> LocalAuthority:
+    return LocalAuthority.objects.create(name="Testshire County Council", ons_code="E10000901", nation=Nation.ENGLAND)
+
+
+@pytest.fixture
+def other_local_authority(db) -> LocalAuthority:
+    return LocalAuthority.objects.create(name="Otherton Borough Council", ons_code="W06000902", nation=Nation.WALES)
+
+
+def _make_user(authority: LocalAuthority, role: str, prefix: str = "") -> User:
+    return user_create_with_membership(
+        email=f"{prefix}{role}@test.example.org", password=TEST_PASSWORD, local_authority=authority, role=role
+    )
+
+
+@pytest.fixture
+def make_user(db):
+    """Create a user with a role: make_user(role, authority)."""
+    return _make_user
+
+
+def _role_fixture(role: str, other: bool = False):
+    if other:
+
+        @pytest.fixture
+        def fixture(other_local_authority: LocalAuthority) -> User:
+            return _make_user(other_local_authority, role, prefix="other-")
+
+    else:
+
+        @pytest.fixture
+        def fixture(local_authority: LocalAuthority) -> User:
+            return _make_user(local_authority, role)
+
+    return fixture
+
+
+referrer = _role_fixture(Role.REFERRER)
+triage_officer = _role_fixture(Role.TRIAGE_OFFICER)
+police_prevent_officer = _role_fixture(Role.POLICE_PREVENT_OFFICER)
+channel_chair = _role_fixture(Role.CHANNEL_CHAIR)
+panel_member = _role_fixture(Role.PANEL_MEMBER)
+partner_contributor = _role_fixture(Role.PARTNER_CONTRIBUTOR)
+intervention_provider = _role_fixture(Role.INTERVENTION_PROVIDER)
+prevent_lead = _role_fixture(Role.PREVENT_LEAD)
+auditor = _role_fixture(Role.AUDITOR)
+other_triage_officer = _role_fixture(Role.TRIAGE_OFFICER, other=True)
+other_prevent_lead = _role_fixture(Role.PREVENT_LEAD, other=True)
+other_auditor = _role_fixture(Role.AUDITOR, other=True)
+
+
+@pytest.fixture
+def superuser(db) -> User:
+    return User.objects.create_superuser(email="root@test.example.org", password=TEST_PASSWORD)
