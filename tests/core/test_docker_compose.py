@@ -1,0 +1,136 @@
+"""docker-compose.yml is valid (Debian's docker-compose) and every command names a real entry point."""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.management import get_commands
+
+REPO = Path(__file__).resolve().parents[2]
+DJANGO_SERVICES = {"migrate", "web", "worker", "beat"}
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    """The file as docker-compose itself resolves it (anchors merged, variables filled in)."""
+    binary = shutil.which("docker-compose")
+    assert binary, "docker-compose is missing: `make test` installs Debian's docker-compose package"
+    workdir = Path(__file__).parent / "_compose_check"
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir()
+    try:
+        shutil.copy(REPO / "docker-compose.yml", workdir / "docker-compose.yml")
+        shutil.copy(REPO / ".env.example", workdir / ".env")
+        env = {"PATH": "/usr/bin:/bin", "POSTGRES_PASSWORD": "compose-check"}
+        quiet = subprocess.run(
+            [binary, "-f", "docker-compose.yml", "config", "-q"],
+            cwd=workdir,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert quiet.returncode == 0, quiet.stderr
+        full = subprocess.run(
+            [binary, "-f", "docker-compose.yml", "config"],
+            cwd=workdir,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert full.returncode == 0, full.stderr
+        return yaml.safe_load(full.stdout)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def test_compose_refuses_to_start_without_a_database_password(tmp_path):
+    shutil.copy(REPO / "docker-compose.yml", tmp_path / "docker-compose.yml")
+    (tmp_path / ".env").write_text("")
+    result = subprocess.run(
+        [shutil.which("docker-compose") or "docker-compose", "config", "-q"],
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "POSTGRES_PASSWORD" in result.stderr
+
+
+def test_compose_has_the_five_services_and_named_volumes(compose):
+    services = compose["services"]
+    assert {"web", "worker", "beat", "postgres", "redis"} <= set(services)
+    assert {"postgres-data", "encrypted-media"} <= set(compose["volumes"])
+    assert "postgres-data" in _volume_sources(services["postgres"])
+    for name in ("web", "worker", "beat"):
+        assert "encrypted-media" in _volume_sources(services[name])
+
+
+def _volume_sources(service: dict) -> set[str]:
+    """Named-volume sources, whether docker-compose prints volumes as strings or as mappings."""
+    return {v.split(":")[0] if isinstance(v, str) else v.get("source") for v in service.get("volumes", [])}
+
+
+def test_django_service_is_defined_once_and_reused(compose):
+    services = compose["services"]
+    images = {services[name]["image"] for name in DJANGO_SERVICES}
+    assert images == {"prevent-service:latest"}
+    for name in DJANGO_SERVICES:
+        assert services[name]["environment"]["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
+    raw = (REPO / "docker-compose.yml").read_text()
+    assert raw.count("build: .") == 1
+    assert "<<: *django" in raw
+
+
+def test_every_long_running_service_has_a_health_check(compose):
+    for name in ("web", "worker", "beat", "postgres", "redis"):
+        assert compose["services"][name]["healthcheck"]["test"], name
+
+
+def test_web_waits_for_migrations_and_healthy_backends(compose):
+    depends = compose["services"]["web"]["depends_on"]
+    assert depends["migrate"]["condition"] == "service_completed_successfully"
+    assert depends["postgres"]["condition"] == "service_healthy"
+    assert depends["redis"]["condition"] == "service_healthy"
+
+
+def _check_entry_point(command: list[str]) -> None:
+    program = command[0]
+    if program == "gunicorn":
+        module_name, attribute = command[1].split(":")
+        module = importlib.import_module(module_name)
+        assert callable(getattr(module, attribute))
+    elif program == "celery":
+        app_module = command[command.index("--app") + 1]
+        from celery import Celery
+
+        assert isinstance(importlib.import_module(app_module).celery_app, Celery)
+        assert command[command.index("--app") + 2] in {"worker", "beat", "inspect"}
+    elif program == "python":
+        assert command[1] == "manage.py"
+        assert command[2] in get_commands()
+    else:
+        pytest.fail(f"unexpected program {program}")
+    if program != "python":
+        assert (Path(sys.executable).parent / program).exists(), f"{program} is not installed by requirements"
+
+
+def test_every_django_service_command_names_a_real_entry_point(compose):
+    for name in DJANGO_SERVICES:
+        _check_entry_point(compose["services"][name]["command"])
+    _check_entry_point(compose["services"]["worker"]["healthcheck"]["test"][1:])
+
+
+def test_dockerfile_runs_as_a_non_root_user():
+    dockerfile = (REPO / "Dockerfile").read_text()
+    assert "\nUSER prevent\n" in dockerfile
+    assert "config.settings.build python manage.py collectstatic" in dockerfile

@@ -1,0 +1,132 @@
+"""Site pages, error pages, security headers and the health check."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+from django.urls import reverse
+
+
+@pytest.mark.django_db
+def test_home_page_for_visitor_warns_about_immediate_danger_and_offers_sign_in(client):
+    body = client.get("/").content.decode()
+    assert "If someone is in immediate danger, call 999." in body
+    assert f'href="{reverse("accounts:sign-in")}"' in body
+    assert "Signed in as" not in body
+
+
+@pytest.mark.django_db
+def test_home_page_names_role_and_authority_of_signed_in_user(client, prevent_lead):
+    client.force_login(prevent_lead)
+    body = client.get("/").content.decode()
+    assert "Your role is Prevent lead in Testshire County Council." in body
+    assert f"Signed in as {prevent_lead.email}" in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "heading"),
+    [("/accessibility/", "Accessibility statement for"), ("/privacy/", "Privacy notice")],
+)
+def test_footer_pages_exist_and_are_linked_from_every_page(client, url, heading):
+    body = client.get(url).content.decode()
+    assert f'<h1 class="govuk-heading-l">{heading}' in body
+    home = client.get("/").content.decode()
+    assert f'href="{url}"' in home
+
+
+@pytest.mark.django_db
+def test_base_template_has_skip_link_phase_banner_and_no_crown(client):
+    body = client.get("/").content.decode()
+    assert '<a href="#main-content" class="govuk-skip-link"' in body
+    assert 'id="main-content"' in body
+    assert "govuk-phase-banner" in body
+    assert "govuk-header__logotype" not in body
+    assert "crown" not in body.lower()
+
+
+@pytest.mark.django_db
+def test_404_page_is_govuk_styled(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert '<h1 class="govuk-heading-l">Page not found</h1>' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_403_page_is_govuk_styled(rf, triage_officer):
+    from core.views import error_403
+
+    request = rf.get("/")
+    request.user = triage_officer
+    response = error_403(request)
+    assert response.status_code == 403
+    assert "You cannot do this" in response.content.decode()
+
+
+def test_500_page_renders_without_request_or_database():
+    from core.views import error_500
+
+    response = error_500(None)
+    body = response.content.decode()
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with the service" in body
+    assert "govuk-footer" in body
+
+
+@pytest.mark.django_db
+def test_security_headers_and_nonce_csp_on_every_page(client):
+    response = client.get("/")
+    csp = response["Content-Security-Policy"]
+    nonce = re.search(r"'nonce-([^']+)'", csp).group(1)
+    assert "default-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert f'<script nonce="{nonce}">' in response.content.decode()
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cache-Control"] == "no-store"
+    assert response["X-Request-ID"]
+    second = client.get("/")["Content-Security-Policy"]
+    assert re.search(r"'nonce-([^']+)'", second).group(1) != nonce
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database_ok(client, settings):
+    settings.REDIS_URL = ""
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert json.loads(response.content) == {"status": "ok", "checks": {"database": "ok"}}
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_redis_is_down(client, settings):
+    # Nothing listens on port 1: a real refused connection, not a mock.
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert json.loads(response.content)["checks"] == {"database": "ok", "redis": "down"}
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_the_database_is_down(client, settings, monkeypatch):
+    settings.REDIS_URL = ""
+
+    def broken_cursor(*args, **kwargs):
+        raise connection.Database.OperationalError("database is unavailable")
+
+    monkeypatch.setattr(connection, "cursor", broken_cursor)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert json.loads(response.content) == {"status": "down", "checks": {"database": "down"}}
+
+
+@override_settings(REDIS_URL="")
+@pytest.mark.django_db
+def test_request_id_from_proxy_is_kept_only_when_well_formed(client):
+    assert client.get("/", HTTP_X_REQUEST_ID="abcdef12-3456")["X-Request-ID"] == "abcdef12-3456"
+    assert client.get("/", HTTP_X_REQUEST_ID="<script>")["X-Request-ID"] != "<script>"

@@ -1,0 +1,96 @@
+"""config.settings.production refuses to start without real secrets and keys."""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+LOAD = "import django; django.setup(); from django.conf import settings; print(settings.ENVIRONMENT)"
+
+
+def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=REPO,
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings.production"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_settings_load_with_every_secret(production_env):
+    result = _run(production_env, "-c", LOAD)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "production"
+
+
+@pytest.mark.parametrize(
+    "missing",
+    [
+        "DJANGO_SECRET_KEY",
+        "DATABASE_URL",
+        "DJANGO_ALLOWED_HOSTS",
+        "ENCRYPTION_KEYRING",
+        "BLIND_INDEX_KEY",
+        "AUDIT_HMAC_KEY",
+    ],
+)
+def test_production_settings_refuse_to_load_without(production_env, missing):
+    env = {k: v for k, v in production_env.items() if k != missing}
+    result = _run(env, "-c", LOAD)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert missing in result.stderr
+
+
+def _dev_key() -> str:
+    return base64.urlsafe_b64encode(b"d" * 32).decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("DJANGO_SECRET_KEY", "development-only-secret-key-never-use-in-production-0123456789", "DJANGO_SECRET_KEY"),
+        ("DJANGO_SECRET_KEY", "short", "DJANGO_SECRET_KEY"),
+        (
+            "ENCRYPTION_KEYRING",
+            json.dumps({"active": "dev-1", "keys": {"dev-1": _dev_key()}, "development": True}),
+            "development keys",
+        ),
+        ("ENCRYPTION_KEYRING", "not json", "not valid JSON"),
+        ("BLIND_INDEX_KEY", base64.urlsafe_b64encode(b"short").decode(), "at least 32 bytes"),
+    ],
+)
+def test_production_settings_refuse_unsafe_values(production_env, name, value, message):
+    result = _run({**production_env, name: value}, "-c", LOAD)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_production_settings_refuse_keys_from_the_development_folder(production_env, tmp_path):
+    dev_dir = Path(production_env["DEV_KEYS_DIR"])
+    dev_dir.mkdir()
+    (dev_dir / "blind_index.key").write_text(base64.urlsafe_b64encode(b"z" * 32).decode())
+    result = _run({**production_env, "BLIND_INDEX_KEY": f"file:{dev_dir / 'blind_index.key'}"}, "-c", LOAD)
+    assert result.returncode != 0
+    assert "development key folder" in result.stderr
+
+
+def test_production_settings_refuse_one_key_used_twice(production_env):
+    result = _run({**production_env, "AUDIT_HMAC_KEY": production_env["BLIND_INDEX_KEY"]}, "-c", LOAD)
+    assert result.returncode != 0
+    assert "Every key must be different" in result.stderr
+
+
+def test_check_deploy_reports_no_warnings(production_env):
+    result = _run(production_env, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
