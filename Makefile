@@ -8,7 +8,7 @@ DJANGO := $(BIN)/python manage.py
 # Integration tests need a real Redis and worker: they run when REDIS_URL is set (CI sets it).
 PYTEST_MARKERS := $(if $(REDIS_URL),,-m "not integration")
 
-.PHONY: run test setup venv keys migrate seed lint chromium frontend lock \
+.PHONY: run test setup venv keys migrate seed lint system-packages frontend lock \
         bench-encryption bench-audit bench-submit clean help
 
 help:
@@ -40,17 +40,21 @@ run: setup
 	@echo "Serving on http://127.0.0.1:8000 (stop with Ctrl+C)"
 	$(DJANGO) runserver 127.0.0.1:8000
 
-# Debian's Chromium for the browser tests (playwright cannot download browsers here).
-chromium:
-	@command -v chromium >/dev/null || { \
-	  echo "Installing Debian's chromium for the browser tests"; \
-	  $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq chromium >/dev/null; }
+# Debian packages the tests use: Chromium for the browser tests (playwright cannot download
+# browsers here) and docker-compose to validate docker-compose.yml.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+SYSTEM_PACKAGES := $(strip $(if $(shell command -v chromium),,chromium) $(if $(shell command -v docker-compose),,docker-compose))
+system-packages:
+ifneq ($(SYSTEM_PACKAGES),)
+	@echo "Installing Debian packages: $(SYSTEM_PACKAGES)"
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null
+endif
 
 lint: venv
 	$(BIN)/ruff check .
 
-test: setup chromium lint
+test: setup system-packages lint
 	$(BIN)/python -m pytest $(PYTEST_MARKERS) $(PYTEST_ARGS)
 
 # Rebuild static/govuk from GOV.UK Frontend's source (needs node and npm).
