@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.RequestIdMiddleware",
+    "encryption.middleware.DataKeyScopeMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -200,6 +201,8 @@ DEV_KEYS_DIR = Path(env.str("DEV_KEYS_DIR", default=str(BASE_DIR / ".devkeys")))
 ENCRYPTION_KEYRING = env("ENCRYPTION_KEYRING", default=f"file:{DEV_KEYS_DIR / 'keyring.json'}")
 BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", default=f"file:{DEV_KEYS_DIR / 'blind_index.key'}")
 AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY", default=f"file:{DEV_KEYS_DIR / 'audit_hmac.key'}")
+# Encrypted attachments (random names, ciphertext only); see docs/encryption.md.
+ENCRYPTION_FILE_ROOT = Path(env.str("ENCRYPTION_FILE_ROOT", default=str(MEDIA_ROOT / "encrypted")))
 
 # ------------------------------------------------------------------------------
 # Redis, cache and Celery. Without REDIS_URL, tasks run inline and the cache is local.

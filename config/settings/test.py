@@ -8,6 +8,8 @@ from .base import env
 
 ENVIRONMENT = "test"
 DEBUG = False
+# Models used only by the encryption tests and benchmark.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]  # noqa: F405
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never outside tests
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
