@@ -42,7 +42,9 @@ def test_demo_user_signs_in_and_sees_the_signed_in_header(live_server, demo_user
     expect(page.get_by_role("link", name="Sign in", exact=True)).to_be_visible()
 
 
-def test_wrong_password_shows_error_summary_that_links_to_the_field(live_server, demo_users, page: Page, axe_violations):
+def test_wrong_password_shows_error_summary_that_links_to_the_field(
+    live_server, demo_users, page: Page, axe_violations
+):
     page.goto(live_server.url + "/accounts/sign-in/")
     page.get_by_label("Email address").fill("triage@example.org")
     page.get_by_label("Password").fill("not-the-password")
