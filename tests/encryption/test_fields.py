@@ -36,12 +36,6 @@ def _round_trip(case: Case, name: str):
     return getattr(loaded, name)
 
 
-@pytest.fixture(scope="module")
-def shared_key(django_db_blocker):
-    with django_db_blocker.unblock():
-        yield case_key_create()
-
-
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(), details=_json, dob=st.dates())
 def test_any_unicode_json_and_date_round_trip(make_case, text, details, dob):
@@ -180,7 +174,7 @@ def test_a_row_without_a_data_key_cannot_be_encrypted(db):
         CaseNote._meta.get_field("text").pre_save(note, add=True)
 
 
-def test_bulk_create_encrypts_each_row(shared_key):
+def test_bulk_create_encrypts_each_row():
     cases = Case.objects.bulk_create([Case(data_key=case_key_create(), narrative=f"n{i}") for i in range(3)])
     assert sorted(c.narrative for c in Case.objects.filter(pk__in=[c.pk for c in cases])) == ["n0", "n1", "n2"]
 
