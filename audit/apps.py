@@ -3,3 +3,7 @@ from django.apps import AppConfig
 
 class AuditConfig(AppConfig):
     name = "audit"
+    verbose_name = "Audit log"
+
+    def ready(self) -> None:
+        from audit import receivers  # noqa: F401 - connects the signal receivers

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
+    path("audit/", include("audit.urls")),
 ]
 
 handler403 = "core.views.error_403"

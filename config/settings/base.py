@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -89,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every 403, and every 404 on a case URL, becomes an audit event (after auth, so the actor is known).
+    "audit.middleware.AccessRefusedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.NoStoreMiddleware",
@@ -203,6 +206,8 @@ BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", default=f"file:{DEV_KEYS_DIR / 'blind_i
 AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY", default=f"file:{DEV_KEYS_DIR / 'audit_hmac.key'}")
 # Encrypted attachments (random names, ciphertext only); see docs/encryption.md.
 ENCRYPTION_FILE_ROOT = Path(env.str("ENCRYPTION_FILE_ROOT", default=str(MEDIA_ROOT / "encrypted")))
+# URL namespaces whose 404s are audited as refused access (docs/audit.md); paths under /cases/ and /api/ always are.
+AUDIT_CASE_URL_NAMESPACES = ["referrals", "channel", "closure", "api"]
 
 # ------------------------------------------------------------------------------
 # Redis, cache and Celery. Without REDIS_URL, tasks run inline and the cache is local.
@@ -230,7 +235,10 @@ CELERY_TIMEZONE = TIME_ZONE
 # Longer than the longest task (transfer packages of large cases), so Redis never re-delivers a running task.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 60 * 60}
 # Periodic tasks: each feature adds its entry, with the schedule in words beside it.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Every night at 02:30: recompute the audit chain; on a break, record it and e-mail the auditors.
+    "audit-chain-verify": {"task": "audit.audit_chain_verify", "schedule": crontab(hour=2, minute=30)},
+}
 
 # ------------------------------------------------------------------------------
 # E-mail: console in development; production reads DJANGO_EMAIL_URL.

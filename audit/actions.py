@@ -1,0 +1,151 @@
+"""Every audit action, declared once: label, display sentence and the allow-list of its details.
+
+Adding an action is one entry in ACTIONS: AuditAction, the details allow-list and the
+formatter all read this table. The column holds no `choices`, so a new action needs no migration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.db import models
+
+
+class Kind(StrEnum):
+    """What a details value may be: ids, codes and counts, never free text."""
+
+    INT = "int"
+    BOOL = "bool"
+    UUID = "uuid"
+    CODE = "code"  # upper-case code such as NFA_SIGNPOSTED or GET
+    NAME = "name"  # lower-case identifier such as a URL name or a model label
+    REFERENCE = "reference"  # case reference PRV-YYYY-NNNNNN
+    DATE = "date"  # ISO date, for search ranges
+    KEY_ID = "key_id"  # a key-encryption key's id from the key ring, such as kek-2
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    label: str
+    # Placeholders: {actor}, {target}, {case_reference}, {reason_code} and any details key.
+    sentence: str
+    details: dict[str, Kind] = field(default_factory=dict)
+
+
+_SEARCH_FILTERS = {
+    "case_reference": Kind.REFERENCE,
+    "user_id": Kind.INT,
+    "action": Kind.CODE,
+    "outcome": Kind.NAME,
+    "date_from": Kind.DATE,
+    "date_to": Kind.DATE,
+    "page": Kind.INT,
+    "count": Kind.INT,
+}
+
+ACTIONS: dict[str, ActionSpec] = {
+    # Signing in and out
+    "USER_SIGNED_IN": ActionSpec("Signed in", "{actor} signed in"),
+    "USER_SIGN_IN_FAILED": ActionSpec(
+        "Sign-in failed",
+        "A sign-in failed (account exists: {account_exists})",
+        {"account_exists": Kind.BOOL},
+    ),
+    "USER_SIGNED_OUT": ActionSpec("Signed out", "{actor} signed out"),
+    # Refusals and reads
+    "ACCESS_REFUSED": ActionSpec(
+        "Access refused",
+        "{actor} was refused {method} {url_name} (HTTP {status})",
+        {"status": Kind.INT, "method": Kind.CODE, "url_name": Kind.NAME},
+    ),
+    "CASE_CONTENT_READ": ActionSpec(
+        "Case content read",
+        "{actor} opened {target} of case {case_reference}",
+        {"section": Kind.NAME, "attachment_id": Kind.UUID},
+    ),
+    # The audit log itself
+    "AUDIT_SEARCHED": ActionSpec("Audit log searched", "{actor} searched the audit log", _SEARCH_FILTERS),
+    "AUDIT_EXPORTED": ActionSpec(
+        "Audit log exported", "{actor} downloaded {count} audit events as CSV", _SEARCH_FILTERS
+    ),
+    "AUDIT_CHAIN_VERIFIED": ActionSpec(
+        "Audit chain verified", "The audit chain was verified: {count} events intact", {"count": Kind.INT}
+    ),
+    "AUDIT_CHAIN_BROKEN": ActionSpec(
+        "Audit chain broken",
+        "The audit chain check failed at event {first_bad_sequence}",
+        {"first_bad_sequence": Kind.INT, "count": Kind.INT},
+    ),
+    # Keys (sent by the encryption app's signals)
+    "KEY_ROTATED": ActionSpec(
+        "Key rotated",
+        "Key {key_id} became the active key ({rewrapped} case keys re-wrapped)",
+        {"key_id": Kind.KEY_ID, "rewrapped": Kind.INT},
+    ),
+    "KEY_RETIRED": ActionSpec("Key retired", "Key {key_id} was retired", {"key_id": Kind.KEY_ID}),
+    "CASE_KEY_CREATED": ActionSpec("Case key created", "A case data key {target} was created"),
+    "CASE_KEY_SHREDDED": ActionSpec("Case key shredded", "The case data key {target} was destroyed"),
+    # Referral lifecycle (used as the referrals issues land)
+    "REFERRAL_CREATED": ActionSpec("Referral created", "{actor} started referral {case_reference}"),
+    "REFERRAL_SUBMITTED": ActionSpec(
+        "Referral submitted",
+        "{actor} submitted referral {case_reference} through {channel} ({possible_repeats} possible earlier referrals)",
+        {"channel": Kind.CODE, "possible_repeats": Kind.INT, "attachments": Kind.INT},
+    ),
+    "REFERRAL_DRAFT_SAVED": ActionSpec(
+        "Referral draft saved", "{actor} saved draft referral {target}", {"fields_changed": Kind.INT, "step": Kind.NAME}
+    ),
+    "REFERRAL_INFORMATION_ADDED": ActionSpec(
+        "Further information added",
+        "{actor} added further information to referral {case_reference}",
+        {"information_id": Kind.UUID},
+    ),
+    "REFERRAL_ATTACHMENT_ADDED": ActionSpec(
+        "Attachment added",
+        "{actor} attached a file to referral {target}",
+        {"attachment_id": Kind.UUID, "size": Kind.INT},
+    ),
+    "REFERRAL_MASH_NOTIFIED": ActionSpec(
+        "MASH notified", "The MASH inbox was told of referral {case_reference}", {"sent": Kind.BOOL}
+    ),
+    "API_TOKEN_CREATED": ActionSpec("API token created", "An API token was created for user {target}"),
+    "REFERRAL_UPDATED": ActionSpec(
+        "Referral updated", "{actor} changed referral {case_reference}", {"fields_changed": Kind.INT}
+    ),
+    "REFERRAL_STATUS_CHANGED": ActionSpec(
+        "Referral status changed",
+        "{actor} moved case {case_reference} from {source} to {target_status}",
+        {"source": Kind.NAME, "target_status": Kind.NAME, "transition": Kind.NAME},
+    ),
+    "REFERRAL_ASSIGNED": ActionSpec(
+        "Referral assigned", "{actor} assigned case {case_reference}", {"assignee_id": Kind.INT}
+    ),
+    "CASE_ACCESS_GRANTED": ActionSpec(
+        "Case access granted",
+        "{actor} granted user {grantee_id} access to case {case_reference}",
+        {"grantee_id": Kind.INT, "hours": Kind.INT},
+    ),
+    "CASE_ACCESS_REVOKED": ActionSpec(
+        "Case access revoked",
+        "{actor} revoked user {grantee_id}'s access to case {case_reference}",
+        {"grantee_id": Kind.INT},
+    ),
+    "CASE_EXPORTED": ActionSpec("Case exported", "{actor} exported case {case_reference}", {"format": Kind.CODE}),
+    "ATTACHMENT_DOWNLOADED": ActionSpec(
+        "Attachment downloaded",
+        "{actor} downloaded an attachment of case {case_reference}",
+        {"attachment_id": Kind.UUID},
+    ),
+    "CASE_PURGED": ActionSpec(
+        "Case purged", "Case {case_reference} was purged ({rows} rows)", {"rows": Kind.INT, "certificate_id": Kind.UUID}
+    ),
+}
+
+AuditAction = models.TextChoices("AuditAction", [(name, (name, spec.label)) for name, spec in ACTIONS.items()])
+AuditAction.__doc__ = "Past-tense audit events; declared in ACTIONS."
+
+
+class Outcome(models.TextChoices):
+    DONE = "done", "Done"
+    REFUSED = "refused", "Refused"

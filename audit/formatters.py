@@ -1,0 +1,58 @@
+"""One display sentence per action, from the sentence declared beside it in audit/actions.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from audit.actions import ACTIONS
+from audit.models import AuditEvent
+
+# Actions where a missing actor means a visitor who had not signed in, rather than the service itself.
+_VISITOR_ACTIONS = {"ACCESS_REFUSED", "USER_SIGN_IN_FAILED"}
+
+
+class _Values(dict):
+    def __missing__(self, key: str) -> str:
+        return "(not recorded)"
+
+
+def actor_label(event: AuditEvent, labels: dict[int, str]) -> str:
+    if event.actor_id is None:
+        return "Someone not signed in" if event.action in _VISITOR_ACTIONS else "The system"
+    name = labels.get(event.actor_id, f"Deleted user {event.actor_id}")
+    return f"{name} ({event.actor_role.replace('_', ' ')})" if event.actor_role else name
+
+
+def event_sentence(event: AuditEvent, labels: dict[int, str]) -> str:
+    """The event as one plain-English sentence; ids, codes and counts only, as stored."""
+    spec = ACTIONS.get(event.action)
+    if spec is None:
+        return f"{event.action} (an action this version does not know)"
+    target = f"{event.target_type} {event.target_id}".strip() or "(no target)"
+    values: dict[str, Any] = _Values(
+        actor=actor_label(event, labels),
+        target=target,
+        case_reference=event.case_reference or "(none)",
+        reason_code=event.reason_code or "(none)",
+    )
+    for key, value in (event.details or {}).items():
+        values[key] = {True: "yes", False: "no"}.get(value, value) if isinstance(value, bool) else value
+    sentence = spec.sentence.format_map(values)
+    return sentence[0].upper() + sentence[1:]
+
+
+def event_rows(events: list[AuditEvent]) -> list[dict[str, Any]]:
+    """Display rows for a page of events: the event, who did it, and its sentence (one query for names)."""
+    from audit.selectors import actor_labels
+
+    labels = actor_labels(actor_ids={event.actor_id for event in events if event.actor_id is not None})
+    return [
+        {"event": event, "actor": actor_label(event, labels), "sentence": event_sentence(event, labels)}
+        for event in events
+    ]
+
+
+def csv_cell(value: object) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text

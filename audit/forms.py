@@ -1,0 +1,73 @@
+"""The auditor's search: every field optional, every error in the GOV.UK voice."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.validators import RegexValidator
+
+from audit.actions import AuditAction, Outcome
+from audit.details import REFERENCE_RE
+from audit.selectors import SearchFilters, user_id_for
+
+DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%d-%m-%Y", "%Y-%m-%d"]
+
+
+def _date_field(label: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        input_formats=DATE_FORMATS,
+        help_text="For example, 27/3/2026",
+        error_messages={"invalid": f"{label} must be a real date, like 27/3/2026"},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+class AuditSearchForm(forms.Form):
+    case_reference = forms.CharField(
+        label="Case reference",
+        required=False,
+        max_length=20,
+        help_text="For example, PRV-2026-000123",
+        validators=[RegexValidator(REFERENCE_RE, "Enter a case reference in the format PRV-2026-000123")],
+    )
+    user = forms.CharField(
+        label="User",
+        required=False,
+        max_length=254,
+        help_text="Their email address or user number",
+    )
+    action = forms.ChoiceField(label="Action", required=False, choices=[("", "Any action"), *AuditAction.choices])
+    outcome = forms.ChoiceField(label="Outcome", required=False, choices=[("", "Any outcome"), *Outcome.choices])
+    date_from = _date_field("Date from")
+    date_to = _date_field("Date to")
+
+    def clean_case_reference(self) -> str:
+        return self.cleaned_data["case_reference"].strip().upper()
+
+    def clean_user(self) -> int | None:
+        identifier = self.cleaned_data["user"].strip()
+        if not identifier:
+            return None
+        user_id = user_id_for(identifier=identifier)
+        if user_id is None:
+            raise forms.ValidationError("No user has that email address")
+        return user_id
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", "Date to must be the same as or after date from")
+        return cleaned
+
+    def filters(self) -> SearchFilters:
+        data = self.cleaned_data
+        return SearchFilters(
+            case_reference=data["case_reference"],
+            user_id=data["user"],
+            action=data["action"],
+            outcome=data["outcome"],
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+        )

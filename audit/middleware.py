@@ -1,0 +1,60 @@
+"""Every 403, and every 404 on a case URL, is an ACCESS_REFUSED event that commits on its own."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from audit import services as audit
+from audit.details import CODE_RE, NAME_RE, REFERENCE_RE
+
+DEFAULT_CASE_NAMESPACES = ("referrals", "channel", "closure", "api")
+CASE_PATH_PREFIXES = ("/cases/", "/api/")
+
+
+def is_case_url(request: HttpRequest) -> bool:
+    """A URL resolved into a case namespace (AUDIT_CASE_URL_NAMESPACES), or any path under /cases/ or /api/."""
+    namespaces = set(getattr(settings, "AUDIT_CASE_URL_NAMESPACES", DEFAULT_CASE_NAMESPACES))
+    match = getattr(request, "resolver_match", None)
+    if match is not None and namespaces.intersection(match.namespaces):
+        return True
+    return request.path.startswith(CASE_PATH_PREFIXES)
+
+
+def _actor(request: HttpRequest, response: HttpResponse) -> Any:
+    # REST framework authenticates inside the view: its request knows the token's user, ours does not.
+    drf_request = (getattr(response, "renderer_context", None) or {}).get("request")
+    user = getattr(drf_request, "user", None) if drf_request is not None else None
+    return user if getattr(user, "is_authenticated", False) else getattr(request, "user", None)
+
+
+def _refusal_fields(request: HttpRequest, status: int) -> dict[str, Any]:
+    """Only the URL's name, the method and a well-formed case reference: never the raw path or query."""
+    details: dict[str, Any] = {"status": status}
+    if CODE_RE.match(request.method or ""):
+        details["method"] = request.method
+    match = getattr(request, "resolver_match", None)
+    reference = ""
+    if match is not None:
+        if match.view_name and NAME_RE.match(match.view_name):
+            details["url_name"] = match.view_name
+        candidate = str(match.kwargs.get("reference", ""))
+        reference = candidate if REFERENCE_RE.match(candidate) else ""
+    return {"details": details, "case_reference": reference}
+
+
+class AccessRefusedMiddleware:
+    """Records refusals after the response is built, outside any view transaction (ATOMIC_REQUESTS is off)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        status = response.status_code
+        if status == 403 or (status == 404 and is_case_url(request)):  # noqa: PLR2004 - HTTP status codes
+            audit.record_refusal(actor=_actor(request, response), **_refusal_fields(request, status))
+        return response

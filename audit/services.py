@@ -1,0 +1,206 @@
+"""The one audit API: `from audit import services as audit`; audit.record / record_refusal / record_read."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import DEFAULT_DB_ALIAS, models
+from django.utils import timezone
+
+from audit import chain
+from audit.actions import AuditAction, Outcome
+from audit.details import CODE_RE, NAME_RE, REFERENCE_RE, TARGET_ID_RE, details_clean, field_check
+from audit.models import AuditEvent
+from audit.verification import ChainReport, chain_check
+from audit.writer import AuditUsageError, append, append_committed
+from core.middleware import current_request_id
+
+__all__ = [
+    "AuditAction",
+    "AuditUsageError",
+    "Outcome",
+    "audit_chain_verify",
+    "record",
+    "record_read",
+    "record_refusal",
+]
+
+AUDITOR_ROLE = "auditor"
+
+
+def _actor_fields(actor: Any) -> tuple[int | None, str, int | None]:
+    """Actor id, role and authority at this moment, read duck-typed (audit sits below accounts)."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None, "", None
+    role = getattr(actor, "role", None) or ("superuser" if getattr(actor, "is_superuser", False) else "")
+    return actor.pk, str(role), getattr(actor, "local_authority_id", None)
+
+
+def _target_fields(target: models.Model | None, case_reference: str) -> tuple[str, str, str]:
+    if target is None:
+        return "", "", case_reference
+    reference = case_reference or getattr(target, "case_reference", None) or getattr(target, "reference", None) or ""
+    return target._meta.label_lower, str(target.pk), str(reference)
+
+
+def _prepare(
+    *,
+    actor: Any,
+    action: str,
+    outcome: str,
+    target: models.Model | None,
+    target_type: str,
+    target_id: str,
+    case_reference: str,
+    reason_code: str,
+    details: Mapping[str, object] | None,
+    local_authority_id: int | None,
+) -> tuple[AuditEvent, bytes]:
+    """Validate every field and build the canonical body, before any lock is taken."""
+    clean = details_clean(action, details)
+    actor_id, actor_role, actor_authority = _actor_fields(actor)
+    derived_type, derived_id, reference = _target_fields(target, case_reference)
+    if local_authority_id is None:
+        # The case's authority first, so a cross-authority (break-glass) read shows in that authority's log.
+        local_authority_id = getattr(target, "local_authority_id", None) or actor_authority
+    request_id = current_request_id()
+    event = AuditEvent(
+        occurred_at=timezone.now(),
+        actor_id=actor_id,
+        actor_role=actor_role,
+        local_authority_id=local_authority_id,
+        action=str(action),
+        outcome=Outcome(outcome).value,
+        target_type=field_check("target_type", target_type or derived_type, NAME_RE),
+        target_id=field_check("target_id", str(target_id or derived_id), TARGET_ID_RE),
+        case_reference=field_check("case_reference", reference, REFERENCE_RE),
+        reason_code=field_check("reason_code", reason_code, CODE_RE),
+        details=clean,
+        request_id="" if request_id == "-" else request_id,
+    )
+    body = chain.body(tuple(getattr(event, name) for name in chain.BODY_FIELDS))
+    return event, body
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    target_type: str = "",
+    target_id: str | int = "",
+    case_reference: str = "",
+    reason_code: str = "",
+    details: Mapping[str, object] | None = None,
+    outcome: str = Outcome.DONE,
+    local_authority_id: int | None = None,
+    using: str = DEFAULT_DB_ALIAS,
+) -> AuditEvent:
+    """Append an event inside the caller's transaction: it commits, or rolls back, with the caller's work.
+
+    Call it as the last step of the transaction: the chain head stays locked until commit.
+    Raises AuditDetailsError (a ValueError) for an unknown action, a details key outside the
+    action's allow-list, or any value that is not an id, code, count or reference.
+    """
+    event, body = _prepare(
+        actor=actor,
+        action=action,
+        outcome=outcome,
+        target=target,
+        target_type=target_type,
+        target_id=str(target_id),
+        case_reference=case_reference,
+        reason_code=reason_code,
+        details=details,
+        local_authority_id=local_authority_id,
+    )
+    return append(event, body, using=using)
+
+
+def record_refusal(
+    *,
+    actor: Any,
+    action: str = AuditAction.ACCESS_REFUSED,
+    target: models.Model | None = None,
+    target_type: str = "",
+    target_id: str | int = "",
+    case_reference: str = "",
+    reason_code: str = "",
+    details: Mapping[str, object] | None = None,
+    local_authority_id: int | None = None,
+    using: str = DEFAULT_DB_ALIAS,
+) -> AuditEvent:
+    """Append a refused event and commit it at once, so it survives the failing request that follows.
+
+    Inside an application transaction it writes through a separate connection. Call it before
+    the service's transaction opens (STYLE.md 2); after record() in the same transaction it raises
+    AuditUsageError rather than wait on the chain head that transaction holds.
+    """
+    event, body = _prepare(
+        actor=actor,
+        action=action,
+        outcome=Outcome.REFUSED,
+        target=target,
+        target_type=target_type,
+        target_id=str(target_id),
+        case_reference=case_reference,
+        reason_code=reason_code,
+        details=details,
+        local_authority_id=local_authority_id,
+    )
+    return append_committed(event, body, using=using)
+
+
+def record_read(
+    *,
+    actor: Any,
+    target: models.Model,
+    case_reference: str = "",
+    details: Mapping[str, object] | None = None,
+    using: str = DEFAULT_DB_ALIAS,
+) -> AuditEvent:
+    """Append a CASE_CONTENT_READ event for decrypted case content shown to `actor` (joins the transaction)."""
+    return record(
+        actor=actor,
+        action=AuditAction.CASE_CONTENT_READ,
+        target=target,
+        case_reference=case_reference,
+        details=details,
+        using=using,
+    )
+
+
+def _auditor_addresses() -> list[str]:
+    # Duck-typed (audit sits below accounts): every active user whose role is "auditor".
+    user_model = get_user_model()
+    email_field = user_model.get_email_field_name()
+    users = user_model._default_manager.filter(is_active=True)
+    return [getattr(user, email_field) for user in users.iterator() if getattr(user, "role", None) == AUDITOR_ROLE]
+
+
+def audit_chain_verify(*, using: str = DEFAULT_DB_ALIAS) -> ChainReport:
+    """Check the whole chain and record the result; on a break, also e-mail every auditor (no personal data)."""
+    report = chain_check(using=using)
+    if report.intact:
+        record(actor=None, action=AuditAction.AUDIT_CHAIN_VERIFIED, details={"count": report.verified}, using=using)
+        return report
+    details = {"count": report.verified}
+    if report.first_bad_sequence is not None:
+        details["first_bad_sequence"] = report.first_bad_sequence
+    record(actor=None, action=AuditAction.AUDIT_CHAIN_BROKEN, outcome=Outcome.REFUSED, details=details, using=using)
+    where = f"at event {report.first_bad_sequence}" if report.first_bad_sequence is not None else ""
+    send_mail(
+        subject=f"{settings.SERVICE_NAME}: audit log check failed",
+        message=(
+            f"Tonight's check of the audit log failed {where}: {report.problem}.\n"
+            "Sign in and run `python manage.py verify_audit`, then follow the incident steps in docs/audit.md."
+        ),
+        from_email=None,
+        recipient_list=_auditor_addresses(),
+        fail_silently=False,
+    )
+    return report

@@ -1,0 +1,110 @@
+"""The auditor's pages: search, CSV of a search, a case's access report, a user's activity."""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views import View
+
+from audit import selectors
+from audit.details import REFERENCE_RE
+from audit.formatters import csv_cell, event_rows
+from audit.forms import AuditSearchForm
+
+PAGE_SIZE = 50
+MAX_PAGE = 1_000_000
+CSV_COLUMNS = [
+    "sequence",
+    "occurred_at",
+    "actor_id",
+    "actor_role",
+    "local_authority_id",
+    "action",
+    "outcome",
+    "target_type",
+    "target_id",
+    "case_reference",
+    "reason_code",
+    "details",
+    "request_id",
+    "mac",
+]
+
+
+class AuditorRequiredMixin(LoginRequiredMixin):
+    """Auditors only (ACCESS.md); anyone else signed in gets a 403, which is itself audited."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated and not request.user.has_role(selectors.AUDITOR_ROLE):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _page_number(request: HttpRequest) -> int:
+    raw = request.GET.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < MAX_PAGE else 1
+
+
+def _page_context(request: HttpRequest, events: Any) -> dict[str, Any]:
+    page = Paginator(events, PAGE_SIZE).get_page(_page_number(request))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {"page": page, "rows": event_rows(list(page.object_list)), "query": query.urlencode()}
+
+
+class AuditSearchView(AuditorRequiredMixin, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form = AuditSearchForm(request.GET)
+        context: dict[str, Any] = {"form": form}
+        if form.is_valid():
+            events = selectors.event_search(user=request.user, filters=form.filters(), page=_page_number(request))
+            context |= _page_context(request, events)
+        return render(request, "audit/search.html", context)
+
+
+class AuditSearchExportView(AuditorRequiredMixin, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form = AuditSearchForm(request.GET)
+        if not form.is_valid():
+            return render(request, "audit/search.html", {"form": form}, status=400)
+        limit = getattr(settings, "AUDIT_EXPORT_MAX_ROWS", 100_000)
+        events = selectors.event_list_for_export(user=request.user, filters=form.filters(), limit=limit)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="audit-events.csv"'
+        writer = csv.writer(response)
+        writer.writerow(CSV_COLUMNS)
+        for event in events:
+            values = [getattr(event, column) for column in CSV_COLUMNS]
+            values[CSV_COLUMNS.index("details")] = json.dumps(event.details, sort_keys=True)
+            writer.writerow([csv_cell(value) for value in values])
+        return response
+
+
+class CaseAccessReportView(AuditorRequiredMixin, View):
+    def get(self, request: HttpRequest, reference: str) -> HttpResponse:
+        if not REFERENCE_RE.match(reference):
+            raise Http404
+        readers = selectors.case_access_report(user=request.user, case_reference=reference)
+        labels = selectors.actor_labels(actor_ids={row["actor_id"] for row in readers if row["actor_id"]})
+        for row in readers:
+            row["actor"] = labels.get(row["actor_id"], f"Deleted user {row['actor_id']}")
+        events = selectors.case_event_list(user=request.user, case_reference=reference)
+        context = {"reference": reference, "readers": readers, **_page_context(request, events)}
+        return render(request, "audit/case_access.html", context)
+
+
+class UserActivityView(AuditorRequiredMixin, View):
+    def get(self, request: HttpRequest, user_id: int) -> HttpResponse:
+        filters = selectors.SearchFilters(user_id=user_id)
+        events = selectors.event_search(user=request.user, filters=filters, page=_page_number(request))
+        label = selectors.actor_labels(actor_ids={user_id}).get(user_id, f"Deleted user {user_id}")
+        context = {"subject_id": user_id, "subject": label, **_page_context(request, events)}
+        return render(request, "audit/user_activity.html", context)
