@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import json
+import os
+import secrets
+
 import pytest
 
 from accounts.models import LocalAuthority, Nation, Role, User
@@ -16,6 +21,27 @@ CANARIES = {
     "date_of_birth": "2009-02-17",
     "narrative": "Canary narrative text 7f3a9c about the concern",
 }
+
+
+def _random_key() -> str:
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+@pytest.fixture
+def production_env(tmp_path) -> dict[str, str]:
+    """A complete, valid production environment (for subprocess tests of config.settings.production)."""
+    keyring = {"active": "prod-1", "keys": {"prod-1": _random_key()}}
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+        "DJANGO_ALLOWED_HOSTS": "prevent.example-council.gov.uk",
+        "DATABASE_URL": "postgres://prevent:secret@127.0.0.1:5432/prevent",
+        "ENCRYPTION_KEYRING": json.dumps(keyring),
+        "BLIND_INDEX_KEY": _random_key(),
+        "AUDIT_HMAC_KEY": _random_key(),
+        "DEV_KEYS_DIR": str(tmp_path / ".devkeys"),
+    }
 
 
 @pytest.fixture
