@@ -61,7 +61,7 @@ ACTIONS: dict[str, ActionSpec] = {
     ),
     "CASE_CONTENT_READ": ActionSpec(
         "Case content read",
-        "{actor} opened {target} of case {case_reference}",
+        "{actor} opened the content of case {case_reference}",
         {"section": Kind.NAME, "attachment_id": Kind.UUID},
     ),
     # The audit log itself

@@ -37,8 +37,7 @@ def event_sentence(event: AuditEvent, labels: dict[int, str]) -> str:
     )
     for key, value in (event.details or {}).items():
         values[key] = {True: "yes", False: "no"}.get(value, value) if isinstance(value, bool) else value
-    sentence = spec.sentence.format_map(values)
-    return sentence[0].upper() + sentence[1:]
+    return spec.sentence.format_map(values)
 
 
 def event_rows(events: list[AuditEvent]) -> list[dict[str, Any]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.validators import RegexValidator
 
 from audit.actions import AuditAction, Outcome
 from audit.details import REFERENCE_RE
@@ -29,7 +28,6 @@ class AuditSearchForm(forms.Form):
         required=False,
         max_length=20,
         help_text="For example, PRV-2026-000123",
-        validators=[RegexValidator(REFERENCE_RE, "Enter a case reference in the format PRV-2026-000123")],
     )
     user = forms.CharField(
         label="User",
@@ -43,7 +41,10 @@ class AuditSearchForm(forms.Form):
     date_to = _date_field("Date to")
 
     def clean_case_reference(self) -> str:
-        return self.cleaned_data["case_reference"].strip().upper()
+        reference = self.cleaned_data["case_reference"].strip().upper()
+        if reference and not REFERENCE_RE.match(reference):
+            raise forms.ValidationError("Enter a case reference in the format PRV-2026-000123")
+        return reference
 
     def clean_user(self) -> int | None:
         identifier = self.cleaned_data["user"].strip()

@@ -1,0 +1,193 @@
+"""The auditor's pages: auditors only, own authority only, bad dates are a GOV.UK error, searches are audited."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from audit import services as audit
+from audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+REFERENCE = "PRV-2026-000555"
+OTHER_REFERENCE = "PRV-2026-000556"
+SEARCH = reverse("audit:event-search")
+
+
+@pytest.fixture
+def history(triage_officer, prevent_lead, other_triage_officer):
+    """Reads and changes in two authorities, plus a system event with no authority."""
+    for actor in (triage_officer, triage_officer, prevent_lead):
+        audit.record(actor=actor, action=audit.AuditAction.CASE_CONTENT_READ, case_reference=REFERENCE)
+    audit.record(
+        actor=triage_officer,
+        action=audit.AuditAction.REFERRAL_STATUS_CHANGED,
+        case_reference=REFERENCE,
+        details={"source": "submitted", "target_status": "screening"},
+    )
+    audit.record(actor=other_triage_officer, action=audit.AuditAction.CASE_CONTENT_READ, case_reference=OTHER_REFERENCE)
+    audit.record(actor=None, action=audit.AuditAction.AUDIT_CHAIN_VERIFIED, details={"count": 5})
+
+
+@pytest.fixture
+def auditor_client(client, auditor):
+    client.force_login(auditor)
+    return client
+
+
+def _shown_references(response) -> set[str]:
+    return {row["event"].case_reference for row in response.context["rows"]}
+
+
+@pytest.mark.parametrize("role", ["triage_officer", "prevent_lead", "superuser"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        SEARCH,
+        reverse("audit:event-export"),
+        reverse("audit:case-access", args=[REFERENCE]),
+        reverse("audit:user-activity", args=[1]),
+    ],
+)
+def test_only_auditors_may_open_the_audit_pages(client, request, role, url, events):
+    client.force_login(request.getfixturevalue(role))
+    assert client.get(url).status_code == 403
+    assert events(action="ACCESS_REFUSED")[0].details["status"] == 403  # the refusal is itself audited
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    response = client.get(SEARCH)
+    assert response.status_code == 302
+    assert reverse("accounts:sign-in") in response["Location"]
+
+
+@pytest.mark.usefixtures("history")
+def test_search_shows_own_authority_and_system_events_only(auditor_client):
+    response = auditor_client.get(SEARCH)
+    assert response.status_code == 200
+    assert _shown_references(response) == {REFERENCE, ""}
+    assert OTHER_REFERENCE not in response.content.decode()
+
+
+@pytest.mark.usefixtures("history")
+def test_search_filters_by_case_user_action_outcome_and_dates(auditor_client, prevent_lead):
+    today = timezone.localdate(AuditEvent.objects.first().occurred_at)
+    response = auditor_client.get(
+        SEARCH,
+        {
+            "case_reference": REFERENCE.lower(),
+            "user": prevent_lead.email.upper(),
+            "action": "CASE_CONTENT_READ",
+            "outcome": "done",
+            "date_from": today.strftime("%d/%m/%Y"),
+            "date_to": today.isoformat(),
+        },
+    )
+    rows = response.context["rows"]
+    assert [row["event"].actor_id for row in rows] == [prevent_lead.pk]
+    assert prevent_lead.email in rows[0]["sentence"]
+
+
+@pytest.mark.usefixtures("history")
+def test_each_search_is_itself_audited_with_its_filters_only(auditor_client, auditor, events):
+    auditor_client.get(SEARCH, {"case_reference": REFERENCE, "action": "CASE_CONTENT_READ"})
+    (searched,) = events(action="AUDIT_SEARCHED")
+    assert searched.actor_id == auditor.pk
+    assert searched.details == {"case_reference": REFERENCE, "action": "CASE_CONTENT_READ", "page": 1}
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"date_from": "31/02/2026"}, "Date from must be a real date"),
+        ({"date_to": "yesterday'; DROP TABLE"}, "Date to must be a real date"),
+        ({"date_from": "2026-13-45"}, "Date from must be a real date"),
+        ({"date_from": "02/03/2026", "date_to": "01/03/2026"}, "Date to must be the same as or after date from"),
+        ({"case_reference": "Jane Smith"}, "Enter a case reference in the format PRV-2026-000123"),
+        ({"user": "nobody@example.org"}, "No user has that email address"),
+        ({"action": "NOT_AN_ACTION"}, "Select a valid choice"),
+    ],
+)
+def test_malformed_input_is_a_govuk_error_not_a_500(auditor_client, params, message, events):
+    response = auditor_client.get(SEARCH, params)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "govuk-error-summary" in page
+    assert message in page
+    assert events(action="AUDIT_SEARCHED") == []
+
+
+def test_a_bad_date_on_the_csv_download_is_a_400_with_the_error(auditor_client):
+    response = auditor_client.get(reverse("audit:event-export"), {"date_from": "99/99/2026"})
+    assert response.status_code == 400
+    assert "Date from must be a real date" in response.content.decode()
+
+
+@pytest.mark.usefixtures("history")
+def test_results_are_paginated(auditor_client, triage_officer):
+    for _ in range(55):
+        audit.record(actor=triage_officer, action=audit.AuditAction.REFERRAL_SUBMITTED, case_reference=REFERENCE)
+    first = auditor_client.get(SEARCH, {"action": "REFERRAL_SUBMITTED"})
+    second = auditor_client.get(SEARCH, {"action": "REFERRAL_SUBMITTED", "page": "2"})
+    assert len(first.context["rows"]) == 50
+    assert len(second.context["rows"]) == 5
+    assert "govuk-pagination" in first.content.decode()
+    assert "action=REFERRAL_SUBMITTED&amp;page=2" in first.content.decode()
+
+
+@pytest.mark.usefixtures("history")
+def test_the_case_access_report_lists_everyone_who_opened_the_case(auditor_client, triage_officer, prevent_lead):
+    response = auditor_client.get(reverse("audit:case-access", args=[REFERENCE]))
+    readers = {row["actor_id"]: row["reads"] for row in response.context["readers"]}
+    assert readers == {triage_officer.pk: 2, prevent_lead.pk: 1}
+    page = response.content.decode()
+    assert triage_officer.email in page
+    assert "govuk-table" in page
+
+
+@pytest.mark.usefixtures("history")
+def test_another_authoritys_case_shows_nobody(auditor_client):
+    response = auditor_client.get(reverse("audit:case-access", args=[OTHER_REFERENCE]))
+    assert response.context["readers"] == []
+
+
+def test_a_malformed_reference_is_a_404(auditor_client):
+    assert auditor_client.get(reverse("audit:case-access", args=["nonsense"])).status_code == 404
+
+
+@pytest.mark.usefixtures("history")
+def test_the_activity_report_shows_one_users_events(auditor_client, triage_officer):
+    response = auditor_client.get(reverse("audit:user-activity", args=[triage_officer.pk]))
+    assert {row["event"].actor_id for row in response.context["rows"]} == {triage_officer.pk}
+    assert len(response.context["rows"]) == 3
+    assert "govuk-summary-list" in response.content.decode()
+
+
+@pytest.mark.usefixtures("history")
+def test_the_activity_report_of_another_authoritys_user_is_empty(auditor_client, other_triage_officer):
+    response = auditor_client.get(reverse("audit:user-activity", args=[other_triage_officer.pk]))
+    assert response.context["rows"] == []
+
+
+@pytest.mark.usefixtures("history")
+def test_csv_download_holds_the_search_and_is_audited(auditor_client, events):
+    response = auditor_client.get(reverse("audit:event-export"), {"case_reference": REFERENCE})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:3] == ["sequence", "occurred_at", "actor_id"]
+    assert len(rows) == 1 + 4
+    assert {row[9] for row in rows[1:]} == {REFERENCE}
+    (exported,) = events(action="AUDIT_EXPORTED")
+    assert exported.details == {"case_reference": REFERENCE, "count": 4}
+
+
+def test_auditors_never_see_case_content(auditor_client, triage_officer, canaries):
+    audit.record(actor=triage_officer, action=audit.AuditAction.CASE_CONTENT_READ, case_reference=REFERENCE)
+    for url in (SEARCH, reverse("audit:case-access", args=[REFERENCE]), reverse("audit:event-export")):
+        page = auditor_client.get(url).content.decode()
+        assert not any(value in page for value in canaries.values())
