@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import NamedTuple
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -11,17 +12,26 @@ from .exceptions import DataKeyMissing, KeyShredded, UnknownKeyEncryptionKey
 from .keyring import DATA_KEY_BYTES, keyring_get, keyring_reset
 from .models import DataKey
 
+FIELD_VERSION = b"\x01"
+
 
 def data_key_generate() -> bytes:
     """Return 256 fresh random bits for a new case data key."""
     return AESGCM.generate_key(bit_length=DATA_KEY_BYTES * 8)
 
 
-def data_key_cipher(data_key_id: uuid.UUID, *, data_key: DataKey | None = None) -> AESGCM:
-    """Return the AEAD for a case's data key; raise KeyShredded or DataKeyMissing, never a stand-in."""
-    cipher = scope.cached(data_key_id)
-    if cipher is not None:
-        return cipher
+class CaseKey(NamedTuple):
+    """An unwrapped case data key, ready to use: its AEAD and the field ciphertext header naming it."""
+
+    aead: AESGCM
+    header: bytes  # field layout version + the data key's id (encryption.fields)
+
+
+def case_key(data_key_id: uuid.UUID, *, data_key: DataKey | None = None) -> CaseKey:
+    """Return a case's unwrapped data key; raise KeyShredded or DataKeyMissing, never a stand-in."""
+    cached = scope.cached(data_key_id)
+    if cached is not None:
+        return cached
     if scope.is_shredded(data_key_id):
         raise KeyShredded(f"Data key {data_key_id} was shredded; this case's encrypted data is gone for good.")
     if data_key is None or data_key.pk != data_key_id:
@@ -30,9 +40,9 @@ def data_key_cipher(data_key_id: uuid.UUID, *, data_key: DataKey | None = None) 
             raise DataKeyMissing(f"Data key {data_key_id} does not exist.")
     if data_key.shredded_at is not None or data_key.wrapped_key is None:
         raise KeyShredded(f"Data key {data_key_id} was shredded; this case's encrypted data is gone for good.")
-    cipher = AESGCM(_unwrap(data_key))
-    scope.remember(data_key_id, cipher)
-    return cipher
+    key = CaseKey(AESGCM(_unwrap(data_key)), FIELD_VERSION + data_key_id.bytes)
+    scope.remember(data_key_id, key)
+    return key
 
 
 def _unwrap(data_key: DataKey) -> bytes:

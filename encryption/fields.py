@@ -29,9 +29,9 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 import uuid
 from functools import cached_property
+from os import urandom
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -41,12 +41,12 @@ from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, Obje
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 
-from .datakeys import data_key_cipher
+from .datakeys import FIELD_VERSION, CaseKey, case_key
 from .exceptions import DataKeyMissing, DecryptionError, EncryptionError
 from .models import DataKey
+from .scope import current as scope_current
 
-VERSION = 1
-_VERSION_BYTE = bytes([VERSION])
+_VERSION_BYTE = FIELD_VERSION
 _HEADER = 17  # version + data key id
 _NONCE_END = _HEADER + 12
 _MIN_LENGTH = _NONCE_END + 16
@@ -108,7 +108,9 @@ class EncryptedFieldMixin:
         return {"type": connection.data_types["BinaryField"], "check": None}
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Sealed | None:
-        return None if value is None else Sealed(bytes(value))
+        if value is None:
+            return None
+        return Sealed(value if value.__class__ is bytes else bytes(value))
 
     def get_prep_value(self, value: Any) -> Any:
         return value
@@ -117,13 +119,20 @@ class EncryptedFieldMixin:
         if value is None:
             return None
         if value.__class__ is Sealed:
-            return connection.Database.Binary(value.data)
+            return value.data
         raise EncryptionError(
             f"{self._label} is encrypted per row: write it by saving the model instance, not update() or a lookup."
         )
 
+    def get_db_prep_save(self, value: Any, connection: Any) -> Any:
+        # Both drivers take bytes for binary columns; skipping Field's expression probe keeps writes cheap.
+        return value.data if value.__class__ is Sealed else self.get_db_prep_value(value, connection)
+
     def pre_save(self, model_instance: models.Model, add: bool) -> Sealed | None:  # noqa: FBT001
-        value = getattr(model_instance, self.attname)
+        value = model_instance.__dict__.get(self.attname)
+        if value is None or value.__class__ is Sealed:
+            # Not yet decrypted or deferred: the descriptor opens (and so verifies) it first.
+            value = getattr(model_instance, self.attname)
         if value is None:
             return None
         return Sealed(self.seal(model_instance, self.encode(value)))
@@ -162,6 +171,11 @@ class EncryptedFieldMixin:
         return b"\x00".join([b"prevent-field-v1", self.model._meta.db_table.encode(), self.column.encode(), b""])
 
     @cached_property
+    def _pk_attname(self) -> str:
+        # The defining model's key: also present on instances of multi-table subclasses, so the binding holds.
+        return self.model._meta.pk.attname
+
+    @cached_property
     def _key_path(self) -> tuple[tuple[str, ...], str, str]:
         path = getattr(self.model, "encryption_key_field", None)
         if not path:
@@ -180,8 +194,20 @@ class EncryptedFieldMixin:
             raise ImproperlyConfigured(f"{self.model._meta.label}.encryption_key_field must end at a key to DataKey.")
         return tuple(parts[:-1]), last.attname, last.name
 
-    def _cipher_for(self, instance: models.Model) -> tuple[uuid.UUID, Any]:
+    def _row_key(self, instance: models.Model) -> CaseKey:
+        # Hot path (every read and write): the scope cache first, the database only on a miss.
         hops, attname, name = self._key_path
+        holder = self._walk(instance, hops) if hops else instance
+        data_key_id = getattr(holder, attname)
+        if data_key_id.__class__ is not uuid.UUID:
+            if data_key_id is None:
+                raise DataKeyMissing(f"{self._label}: row {instance.pk} has no data key.")
+            data_key_id = uuid.UUID(str(data_key_id))
+        cache = scope_current()
+        key = None if cache is None else cache.get(data_key_id.int)
+        return key or case_key(data_key_id, data_key=holder._state.fields_cache.get(name))
+
+    def _walk(self, instance: models.Model, hops: tuple[str, ...]) -> models.Model:
         holder = instance
         for hop in hops:
             try:
@@ -190,34 +216,34 @@ class EncryptedFieldMixin:
                 holder = None
             if holder is None:
                 raise DataKeyMissing(f"{self._label}: row {instance.pk} has no {hop} to take its data key from.")
-        data_key_id = getattr(holder, attname)
-        if data_key_id is None:
-            raise DataKeyMissing(f"{self._label}: row {instance.pk} has no data key.")
-        return data_key_id, data_key_cipher(data_key_id, data_key=holder._state.fields_cache.get(name))
+        return holder
 
-    def _aad(self, instance: models.Model, header: bytes) -> bytes:
-        pk = instance.pk
+    def _row_bytes(self, instance: models.Model) -> bytes:
+        pk = instance.__dict__.get(self._pk_attname)
         if pk is None:
             raise EncryptionError(f"{self._label}: the row needs its primary key before encryption.")
-        return self._aad_prefix + (pk.bytes if pk.__class__ is uuid.UUID else str(pk).encode()) + header
+        return pk.int.to_bytes(16, "big") if pk.__class__ is uuid.UUID else str(pk).encode()
 
     def seal(self, instance: models.Model, plaintext: bytes) -> bytes:
         """Return the stored bytes for a plaintext of this field in this row."""
-        data_key_id, cipher = self._cipher_for(instance)
-        header = _VERSION_BYTE + data_key_id.bytes
-        nonce = os.urandom(12)
-        return header + nonce + cipher.encrypt(nonce, plaintext, self._aad(instance, header))
+        key = self._row_key(instance)
+        header = key.header
+        nonce = urandom(12)
+        return (
+            header + nonce + key.aead.encrypt(nonce, plaintext, self._aad_prefix + self._row_bytes(instance) + header)
+        )
 
     def open_sealed(self, instance: models.Model, data: bytes) -> bytes:
         """Return the plaintext bytes of a stored value, or raise: never a stand-in."""
-        if len(data) < _MIN_LENGTH or data[0] != VERSION:
-            raise DecryptionError(f"{self._label}: row {instance.pk} holds an unknown ciphertext layout.")
-        data_key_id, cipher = self._cipher_for(instance)
-        header = data[:_HEADER]
-        if header[1:] != data_key_id.bytes:
-            raise DecryptionError(f"{self._label}: row {instance.pk} holds a value sealed under another data key.")
+        key = self._row_key(instance)
+        header = key.header
+        if data[:_HEADER] != header or len(data) < _MIN_LENGTH:
+            cause = "an unknown ciphertext layout" if data[:1] != _VERSION_BYTE else "a value sealed under another key"
+            raise DecryptionError(f"{self._label}: row {instance.pk} holds {cause}.")
         try:
-            return cipher.decrypt(data[_HEADER:_NONCE_END], data[_NONCE_END:], self._aad(instance, header))
+            return key.aead.decrypt(
+                data[_HEADER:_NONCE_END], data[_NONCE_END:], self._aad_prefix + self._row_bytes(instance) + header
+            )
         except InvalidTag:
             raise DecryptionError(
                 f"{self._label}: row {instance.pk} failed authentication (altered, moved or wrong key)."
@@ -227,7 +253,7 @@ class EncryptedFieldMixin:
 class _TextCodec:
     def encode(self, value: Any) -> bytes:
         try:
-            return self.to_python(value).encode("utf-8")
+            return (value if value.__class__ is str else self.to_python(value)).encode("utf-8")
         except UnicodeEncodeError:
             raise EncryptionError(f"{self._label}: the value is not encodable Unicode.") from None
 

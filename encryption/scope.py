@@ -13,9 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-_keys: contextvars.ContextVar[dict[uuid.UUID, Any] | None] = contextvars.ContextVar(
-    "encryption_data_keys", default=None
-)
+# Keyed by the UUID's integer: its hash and equality run in C, unlike UUID's own (hot path).
+_keys: contextvars.ContextVar[dict[int, Any] | None] = contextvars.ContextVar("encryption_data_keys", default=None)
 _task_tokens: dict[str, contextvars.Token] = {}
 # Ids shredded by this process: a DataKey instance loaded before the shred must not unwrap afterwards.
 _shredded: set[uuid.UUID] = set()
@@ -35,9 +34,13 @@ def data_key_scope() -> Iterator[None]:
 
 
 def cached(data_key_id: uuid.UUID) -> Any | None:
-    """Return the cached cipher for a data key in the current scope, if any."""
+    """Return the cached key for a data key in the current scope, if any."""
     cache = _keys.get()
-    return None if cache is None else cache.get(data_key_id)
+    return None if cache is None else cache.get(data_key_id.int)
+
+
+# The current scope's cache (or None), keyed by UUID.int: the encrypted fields' hot path reads it directly.
+current = _keys.get
 
 
 def is_shredded(data_key_id: uuid.UUID) -> bool:
@@ -45,11 +48,11 @@ def is_shredded(data_key_id: uuid.UUID) -> bool:
     return data_key_id in _shredded
 
 
-def remember(data_key_id: uuid.UUID, cipher: Any) -> None:
-    """Keep a cipher for the rest of the current scope (no-op outside a scope)."""
+def remember(data_key_id: uuid.UUID, key: Any) -> None:
+    """Keep an unwrapped key for the rest of the current scope (no-op outside a scope)."""
     cache = _keys.get()
     if cache is not None:
-        cache[data_key_id] = cipher
+        cache[data_key_id.int] = key
 
 
 def forget(data_key_id: uuid.UUID, *, shredded: bool = False) -> None:
@@ -58,7 +61,7 @@ def forget(data_key_id: uuid.UUID, *, shredded: bool = False) -> None:
         _shredded.add(data_key_id)
     cache = _keys.get()
     if cache is not None:
-        cache.pop(data_key_id, None)
+        cache.pop(data_key_id.int, None)
 
 
 def task_scope_open(task_id: str | None = None, **_: object) -> None:

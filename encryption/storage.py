@@ -27,7 +27,7 @@ from typing import BinaryIO
 from cryptography.exceptions import InvalidTag
 from django.conf import settings
 
-from .datakeys import data_key_cipher
+from .datakeys import case_key
 from .exceptions import DecryptionError, EncryptionError
 from .models import DataKey
 
@@ -44,7 +44,7 @@ _REF = re.compile(r"^[0-9a-f]{32}$")
 
 def encrypted_file_save(*, data_key: DataKey, fileobj: BinaryIO, filename: str, content_type: str) -> str:
     """Encrypt a stream to a new file and return its reference; the original name is only inside."""
-    cipher = data_key_cipher(data_key.pk, data_key=data_key)
+    cipher = case_key(data_key.pk, data_key=data_key).aead
     file_id = uuid.uuid4()
     prefix = os.urandom(8)
     preamble = MAGIC + bytes([VERSION]) + data_key.pk.bytes + file_id.bytes + prefix
@@ -137,7 +137,7 @@ def encrypted_file_open(*, data_key: DataKey, ref: str) -> EncryptedFile:
             raise DecryptionError(f"Encrypted file {ref} has an unknown layout.")
         if preamble[5:21] != data_key.pk.bytes or preamble[21:37] != uuid.UUID(hex=ref).bytes:
             raise DecryptionError(f"Encrypted file {ref} belongs to another case or reference.")
-        cipher = data_key_cipher(data_key.pk, data_key=data_key)
+        cipher = case_key(data_key.pk, data_key=data_key).aead
         length = int.from_bytes(_read_full(handle, 4), "big")
         header = _read_full(handle, length) if length <= _MAX_HEADER else b""
         try:

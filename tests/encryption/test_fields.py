@@ -111,7 +111,7 @@ def test_value_swapped_to_another_column_raises(make_case):
 def test_value_from_another_case_raises(make_case):
     first, second = make_case(narrative="first"), make_case(narrative="second")
     raw_set(Case, second.pk, "narrative", raw_get(Case, first.pk, "narrative"))
-    with pytest.raises(DecryptionError, match="another data key"):
+    with pytest.raises(DecryptionError, match="sealed under another key"):
         _ = Case.objects.get(pk=second.pk).narrative
 
 

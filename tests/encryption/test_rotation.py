@@ -133,3 +133,18 @@ class _Out:
 
     def flush(self) -> None:
         pass
+
+
+def test_progress_bar_only_on_a_terminal(settings, make_case, monkeypatch, capsys):
+    from django.core.management.base import OutputWrapper
+
+    make_case(narrative="x")
+    settings.ENCRYPTION_KEYRING = ring("test-2", test_1=b"k" * 32, test_2=b"n" * 32)
+    call_command("rotate_keys", stdout=_Out())
+    assert "Rewrapping" not in capsys.readouterr().err
+
+    make_case(narrative="y")
+    settings.ENCRYPTION_KEYRING = ring("test-3", test_1=b"k" * 32, test_2=b"n" * 32, test_3=b"m" * 32)
+    monkeypatch.setattr(OutputWrapper, "isatty", lambda self: True)
+    call_command("rotate_keys", stdout=_Out())
+    assert "Rewrapping under test-3" in capsys.readouterr().err
