@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("audit/", include("audit.urls")),
+    path("referrals/", include("referrals.urls")),
 ]
 
 handler403 = "core.views.error_403"

@@ -1,1 +1,231 @@
-"""The case root and the referral lifecycle (the referral intake issue builds it)."""
+"""The case root (`Referral`), its state machine, and the rows appended to it after submission."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from core.models import BaseModel
+from encryption.blind_index import BlindIndexField
+from encryption.fields import EncryptedCharField, EncryptedDateField, EncryptedJSONField, EncryptedTextField
+from encryption.models import DataKey
+
+from . import permissions
+from .choices import COARSE_STATUS, ClosingReason, CoarseStatus, ReferralStatus
+from .exceptions import StatusUpdateRefused
+
+
+class ReferralQuerySet(models.QuerySet):
+    """The status changes only through transitions: bulk writes of it are refused."""
+
+    def update(self, **kwargs: object) -> int:
+        if "status" in kwargs:
+            raise StatusUpdateRefused("Referral.status changes only through its transitions (referrals.services).")
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs: object, fields: object, batch_size: int | None = None) -> int:
+        if "status" in fields:
+            raise StatusUpdateRefused("Referral.status changes only through its transitions (referrals.services).")
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+
+def has_closing_summary(referral: Referral) -> bool:
+    return bool(referral.closing_summary and referral.closing_reason)
+
+
+class Referral(ConcurrentTransitionMixin, BaseModel):
+    """One Prevent referral: the root of a case; every personal field is sealed with the case's own key."""
+
+    encryption_key_field = "data_key"
+
+    reference = models.CharField(max_length=15, unique=True, null=True, blank=True, editable=False)
+    status = FSMField(choices=ReferralStatus.choices, default=ReferralStatus.DRAFT, protected=True, db_index=True)
+    local_authority = models.ForeignKey("accounts.LocalAuthority", on_delete=models.PROTECT, related_name="referrals")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals_made")
+    data_key = models.OneToOneField(DataKey, on_delete=models.PROTECT, related_name="+")
+    referrer_sector = models.CharField(max_length=30, blank=True)
+    idempotency_key = models.CharField(max_length=100, blank=True, default="")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    screening_started_at = models.DateTimeField(null=True, blank=True)
+    information_gathering_started_at = models.DateTimeField(null=True, blank=True)
+    referred_to_channel_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closing_reason = models.CharField(max_length=40, blank=True)
+    possible_repeat_count = models.PositiveIntegerField(default=0)
+
+    # The person
+    given_name = EncryptedCharField(max_length=100, blank=True, default="")
+    family_name = EncryptedCharField(max_length=100, blank=True, default="")
+    other_names = EncryptedCharField(max_length=200, blank=True, default="")
+    date_of_birth = EncryptedDateField(null=True, blank=True)
+    approximate_age = EncryptedCharField(max_length=3, blank=True, default="")
+    gender = EncryptedCharField(max_length=20, blank=True, default="")
+    address = EncryptedTextField(max_length=500, blank=True, default="")
+    postcode = EncryptedCharField(max_length=10, blank=True, default="")
+    contact = EncryptedCharField(max_length=200, blank=True, default="")
+    first_language = EncryptedCharField(max_length=100, blank=True, default="")
+    interpreter_needed = EncryptedCharField(max_length=10, blank=True, default="")
+    education_or_employer = EncryptedCharField(max_length=200, blank=True, default="")
+    # Parent or carer (under-18s)
+    parent_name = EncryptedCharField(max_length=200, blank=True, default="")
+    parent_relationship = EncryptedCharField(max_length=100, blank=True, default="")
+    parent_contact = EncryptedCharField(max_length=200, blank=True, default="")
+    parent_address = EncryptedTextField(max_length=500, blank=True, default="")
+    # The referrer
+    referrer_name = EncryptedCharField(max_length=200, blank=True, default="")
+    referrer_role = EncryptedCharField(max_length=200, blank=True, default="")
+    referrer_organisation = EncryptedCharField(max_length=200, blank=True, default="")
+    referrer_phone = EncryptedCharField(max_length=30, blank=True, default="")
+    referrer_email = EncryptedCharField(max_length=254, blank=True, default="")
+    safeguarding_lead_aware = EncryptedCharField(max_length=10, blank=True, default="")
+    # The concern
+    concern_description = EncryptedTextField(max_length=10000, blank=True, default="")
+    concern_when = EncryptedCharField(max_length=500, blank=True, default="")
+    concern_how_learned = EncryptedTextField(max_length=2000, blank=True, default="")
+    concern_type = EncryptedCharField(max_length=40, blank=True, default="")
+    indicators = EncryptedJSONField(null=True, blank=True)
+    complex_needs = EncryptedTextField(max_length=5000, blank=True, default="")
+    person_aware = EncryptedCharField(max_length=10, blank=True, default="")
+    other_agencies = EncryptedTextField(max_length=2000, blank=True, default="")
+    immediate_risk = EncryptedCharField(max_length=10, blank=True, default="")
+    # Filled by the closing transition's caller
+    closing_summary = EncryptedTextField(max_length=5000, blank=True, default="")
+
+    # Blind indexes for repeat-referral checks (keyed HMACs, never the plaintext)
+    given_name_index = BlindIndexField()
+    family_name_index = BlindIndexField()
+    date_of_birth_index = BlindIndexField()
+    person_index = BlindIndexField()
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="referral_unique_idempotency_key_per_user",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status=ReferralStatus.DRAFT) | models.Q(reference__isnull=False),
+                name="referral_reference_once_submitted",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=ReferralStatus.CLOSED) | ~models.Q(closing_reason=""),
+                name="referral_closed_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference or f"Draft {self.pk}"
+
+    @property
+    def coarse_status(self) -> CoarseStatus | None:
+        return COARSE_STATUS.get(self.status)
+
+    @property
+    def closing_reason_label(self) -> str:
+        return ClosingReason(self.closing_reason).label if self.closing_reason in ClosingReason.values else ""
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ReferralStatus.DRAFT
+
+    @transition(
+        field=status,
+        source=ReferralStatus.DRAFT,
+        target=ReferralStatus.SUBMITTED,
+        permission=permissions.can_submit,
+        custom={"label": "Submit referral"},
+    )
+    def submit(self) -> None:
+        self.submitted_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=ReferralStatus.SUBMITTED,
+        target=ReferralStatus.SCREENING,
+        permission=permissions.can_start_screening,
+        custom={"label": "Start screening"},
+    )
+    def start_screening(self) -> None:
+        self.screening_started_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=ReferralStatus.SCREENING,
+        target=ReferralStatus.INFORMATION_GATHERING,
+        permission=permissions.can_start_information_gathering,
+        custom={"label": "Start information gathering"},
+    )
+    def start_information_gathering(self) -> None:
+        self.information_gathering_started_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=ReferralStatus.INFORMATION_GATHERING,
+        target=ReferralStatus.WITH_CHANNEL,
+        permission=permissions.can_refer_to_channel,
+        custom={"label": "Refer to Channel"},
+    )
+    def refer_to_channel(self) -> None:
+        self.referred_to_channel_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=[ReferralStatus.SCREENING, ReferralStatus.INFORMATION_GATHERING],
+        target=ReferralStatus.CLOSED,
+        conditions=[has_closing_summary],
+        permission=permissions.can_close,
+        custom={"label": "Close case", "needs_reason": True},
+    )
+    def close(self) -> None:
+        self.closed_at = timezone.now()
+
+
+class ReferralInformation(BaseModel):
+    """Further information a referrer adds after submission: appended, never editing what was sent."""
+
+    encryption_key_field = "referral.data_key"
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="further_information")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = EncryptedTextField(max_length=5000)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Further information {self.pk}"
+
+
+class ReferralAttachment(BaseModel):
+    """An encrypted file of the case; its original name lives only inside the encrypted file."""
+
+    encryption_key_field = "referral.data_key"
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="attachments")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    file_ref = models.CharField(max_length=32, unique=True)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    filename = EncryptedCharField(max_length=255)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Attachment {self.pk}"
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number used in a year (allocated by one upsert inside the submit transaction)."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"

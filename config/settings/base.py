@@ -255,7 +255,24 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Rate limits per user (token) and per address for unauthenticated calls; "referral_create" scopes POSTs.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.ScopedRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env("API_RATE_USER", default="600/hour"),
+        "anon": env("API_RATE_ANON", default="60/hour"),
+        "referral_create": env("API_RATE_REFERRAL_CREATE", default="120/hour"),
+    },
 }
+# ------------------------------------------------------------------------------
+# Referrals: attachment size limit, and the base URL for links in e-mails (reference and link only).
+# ------------------------------------------------------------------------------
+REFERRAL_ATTACHMENT_MAX_BYTES = env.int("REFERRAL_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+SERVICE_BASE_URL = env("SERVICE_BASE_URL", default="http://127.0.0.1:8000")
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Prevent referral API",
     "VERSION": "1.0.0",

@@ -1,0 +1,74 @@
+"""Answer choices of the national Prevent referral form (labels are data; statistics read the codes)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class ReferralStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    SCREENING = "screening", "Screening"
+    INFORMATION_GATHERING = "information_gathering", "Information gathering"
+    WITH_CHANNEL = "with_channel", "With Channel"
+    CLOSED = "closed", "Closed"
+
+
+class CoarseStatus(models.TextChoices):
+    """What a referrer is told: feedback is not always possible (DOMAIN.md)."""
+
+    RECEIVED = "received", "Received"
+    BEING_ASSESSED = "being_assessed", "Being assessed"
+    CLOSED = "closed", "Closed"
+
+
+COARSE_STATUS = {
+    ReferralStatus.SUBMITTED: CoarseStatus.RECEIVED,
+    ReferralStatus.SCREENING: CoarseStatus.BEING_ASSESSED,
+    ReferralStatus.INFORMATION_GATHERING: CoarseStatus.BEING_ASSESSED,
+    ReferralStatus.WITH_CHANNEL: CoarseStatus.BEING_ASSESSED,
+    ReferralStatus.CLOSED: CoarseStatus.CLOSED,
+}
+
+
+class ClosingReason(models.TextChoices):
+    NFA_NO_CONCERN = "NFA_NO_CONCERN", "No further action: no radicalisation concern"
+    NFA_SIGNPOSTED = "NFA_SIGNPOSTED", "Signposted to other services"
+    POLICE_LED = "POLICE_LED", "Police-led partnership"
+    NFA_INSUFFICIENT = "NFA_INSUFFICIENT", "Not suitable for Channel after information gathering"
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Another gender"
+    UNKNOWN = "unknown", "Not known"
+
+
+class YesNoUnknown(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    UNKNOWN = "unknown", "Not sure"
+
+
+class ConcernType(models.TextChoices):
+    """Home Office categories; the referrer may suggest one, assessors classify."""
+
+    ISLAMIST = "islamist", "Islamist"
+    EXTREME_RIGHT_WING = "extreme_right_wing", "Extreme right-wing"
+    LEFT_WING_ANARCHIST_SINGLE_ISSUE = "left_wing_single_issue", "Left-wing, anarchist or single-issue"
+    CONFLICTED = "conflicted", "Conflicted"
+    NO_IDEOLOGY = "no_ideology", "Vulnerability present but no ideology or CT risk"
+    SCHOOL_MASSACRE = "school_massacre", "School massacre"
+    INCEL = "incel", "Incel"
+    OTHER = "other", "Other"
+    UNSURE = "unsure", "Not sure"
+
+
+class Indicator(models.TextChoices):
+    CONCERNING_GROUPS = "concerning_groups", "Contact with concerning groups or people"
+    ONLINE_ACTIVITY = "online_activity", "Concerning online activity"
+    WISH_TO_HARM = "wish_to_harm", "Expressed a wish to cause harm, or threats"
+    INTEREST_IN_EXTREMISM = "interest_in_extremism", "Interest in extremism, terrorism or mass violence"
+    TRAVEL = "travel", "Travel plans to a conflict zone"
+    OTHER = "other", "Something else"

@@ -1,0 +1,31 @@
+"""Domain errors of the referral lifecycle."""
+
+from __future__ import annotations
+
+
+class StatusUpdateRefused(RuntimeError):
+    """Someone tried to change Referral.status outside a transition."""
+
+
+class TransitionRefused(PermissionError):
+    """The user may not take this transition (the refusal is already audited)."""
+
+
+class TransitionNotPossible(ValueError):
+    """The transition is not available from the current state, or its conditions are unmet."""
+
+
+class NotEditable(ValueError):
+    """The referral is no longer a draft of this user."""
+
+
+class ReferralInvalid(ValueError):
+    """Answers missing or malformed; `errors` maps field names to GOV.UK-voice messages."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__("The referral is incomplete or invalid.")
+        self.errors = errors
+
+
+class AttachmentRejected(ValueError):
+    """An attachment is too large, empty, or not a PDF, Word document or image by its content."""

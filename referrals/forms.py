@@ -1,0 +1,202 @@
+"""GOV.UK question pages of the referral journey; every field's shape comes from referrals.validation.ANSWERS."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+
+from accounts.models import LocalAuthority, Sector
+
+from .choices import ClosingReason, ConcernType, Gender, Indicator, YesNoUnknown
+from .validation import ANSWERS, PARENT_REQUIRED, answers_validate
+
+YES_NO_CHOICES = [("yes", "Yes"), ("no", "No")]
+CHOICES: dict[str, list[tuple[str, str]]] = {
+    "gender": Gender.choices,
+    "interpreter_needed": YES_NO_CHOICES,
+    "referrer_sector": Sector.choices,
+    "safeguarding_lead_aware": YesNoUnknown.choices,
+    "concern_type": ConcernType.choices,
+    "indicators": Indicator.choices,
+    "person_aware": YesNoUnknown.choices,
+    "immediate_risk": YES_NO_CHOICES,
+}
+LONG_TEXT = {
+    "address",
+    "parent_address",
+    "concern_description",
+    "concern_how_learned",
+    "complex_needs",
+    "other_agencies",
+}
+HINTS = {
+    "other_names": "For example, a previous name or a name they use online",
+    "approximate_age": "Only if you do not know their date of birth",
+    "date_of_birth": "For example, 27 3 2010",
+    "contact": "Optional",
+    "concern_description": "What happened, what was said or done, and by whom. Do not include rumours.",
+    "concern_when": "For example, 'last Tuesday' or 'over the past month'",
+    "concern_type": "The assessors decide the type of concern; choose 'Not sure' if you do not know",
+    "indicators": "Select all that apply",
+    "complex_needs": "For example, mental health, special educational needs, bullying or family problems",
+    "other_agencies": "For example, children's social care, a GP or the youth offending team",
+}
+QUESTION_LABELS = {
+    "safeguarding_lead_aware": "Have you discussed this referral with your safeguarding or Prevent lead?",
+    "person_aware": "Does the person (or their parent or carer) know about this referral?",
+    "immediate_risk": "Is there an immediate risk of harm to the person or others?",
+    "interpreter_needed": "Do they need an interpreter?",
+    "concern_type": "What type of concern do you think this is?",
+    "indicators": "What have you noticed?",
+}
+
+
+class GovukDateInput(forms.Widget):
+    """Three boxes (day, month, year); field.html renders them as the GOV.UK date input."""
+
+    parts = ("day", "month", "year")
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> dict[str, str]:
+        return {part: str(data.get(f"{name}_{part}", "")).strip() for part in self.parts}
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return not any(f"{name}_{part}" in data for part in self.parts)
+
+
+class GovukDateField(forms.Field):
+    widget = GovukDateInput
+
+    def __init__(self, *, noun: str = "Date", **kwargs: Any) -> None:
+        self.noun = noun
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> datetime.date | None:
+        if isinstance(value, datetime.date) or value in (None, ""):
+            return value or None
+        parts = {k: (value.get(k) or "") for k in GovukDateInput.parts}
+        if not any(parts.values()):
+            return None
+        missing = [k for k in GovukDateInput.parts if not parts[k]]
+        if missing:
+            raise forms.ValidationError(f"{self.noun} must include a {' and a '.join(missing)}")
+        try:
+            day, month, year = (int(parts[k]) for k in GovukDateInput.parts)
+            if year < 1000:  # noqa: PLR2004 - a four-digit year
+                raise ValueError
+            return datetime.date(year, month, day)
+        except (ValueError, OverflowError):
+            raise forms.ValidationError(f"{self.noun} must be a real date") from None
+
+
+def answer_field(name: str, *, required: bool = False) -> forms.Field:
+    """A form field shaped by the answer's rule; GOV.UK messages for required, too long and bad choices."""
+    spec = ANSWERS[name]
+    label = QUESTION_LABELS.get(name, spec.label)
+    message = spec.required or PARENT_REQUIRED.get(name, f"Enter {spec.label.lower()}")
+    common: dict[str, Any] = {"label": label, "required": required, "help_text": HINTS.get(name, "")}
+    errors = {"required": message, "invalid_choice": f"Select one of the options for {spec.label.lower()}"}
+    if spec.kind == "date":
+        return GovukDateField(noun=spec.label, error_messages=errors, **common)
+    if spec.kind == "choice":
+        widget = forms.Select if name == "referrer_sector" else forms.RadioSelect
+        choices = CHOICES[name] if widget is forms.RadioSelect else [("", "Select a sector"), *CHOICES[name]]
+        return forms.ChoiceField(choices=choices, widget=widget, error_messages=errors, **common)
+    if spec.kind == "choices":
+        return forms.MultipleChoiceField(
+            choices=CHOICES[name], widget=forms.CheckboxSelectMultiple, error_messages=errors, **common
+        )
+    errors["max_length"] = f"{spec.label} must be {spec.max_length} characters or fewer"
+    widget = forms.Textarea(attrs={"rows": 5}) if name in LONG_TEXT else forms.TextInput
+    return forms.CharField(max_length=spec.max_length or None, widget=widget, error_messages=errors, **common)
+
+
+class AnswersForm(forms.Form):
+    """One page of answers; after the fields' own checks the service's rules run too (one source of truth)."""
+
+    answer_names: tuple[str, ...] = ()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        given = {name: cleaned[name] for name in self.answer_names if name in cleaned}
+        _, errors = answers_validate(given)
+        for name, messages in errors.items():
+            self.add_error(name, messages[0])
+        return cleaned
+
+    def answers(self) -> dict[str, Any]:
+        return {name: self.cleaned_data.get(name) for name in self.answer_names}
+
+
+def answers_form(*names: str, required: tuple[str, ...] = ()) -> type[AnswersForm]:
+    fields = {name: answer_field(name, required=name in required) for name in names}
+    return type("AnswersForm", (AnswersForm,), {**fields, "answer_names": names})
+
+
+class DateOfBirthForm(answers_form("date_of_birth", "approximate_age")):
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("date_of_birth") and not cleaned.get("approximate_age"):
+            self.add_error("date_of_birth", "Enter their date of birth, or their approximate age if you do not know it")
+        return cleaned
+
+
+class CouncilForm(forms.Form):
+    local_authority = forms.ModelChoiceField(
+        queryset=LocalAuthority.objects.all(),
+        label="Council area",
+        empty_label="Select a council",
+        help_text="The council area where the person lives. If you are not sure, choose your own council.",
+        error_messages={
+            "required": "Select the council area where the person lives",
+            "invalid_choice": "Select the council area where the person lives",
+        },
+    )
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a file",
+        required=False,
+        help_text="PDF, Word document, JPG, PNG or GIF, smaller than 10MB. Optional.",
+        error_messages={"invalid": "The selected file could not be uploaded – try again"},
+    )
+
+
+class DeclarationForm(forms.Form):
+    declaration = forms.BooleanField(
+        label="I confirm that the information I have given is correct to the best of my knowledge",
+        error_messages={"required": "Confirm that the information you have given is correct"},
+    )
+
+
+class FurtherInformationForm(forms.Form):
+    text = forms.CharField(
+        label="What would you like to add?",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="This is added to your referral. It does not change what you sent before.",
+        error_messages={
+            "required": "Enter the further information",
+            "max_length": "Further information must be 5000 characters or fewer",
+        },
+    )
+
+
+class CloseForm(forms.Form):
+    reason_code = forms.ChoiceField(
+        label="Why is the case being closed?",
+        choices=ClosingReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select why the case is being closed"},
+    )
+    summary = forms.CharField(
+        label="Closing summary",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "required": "Enter a closing summary",
+            "max_length": "The closing summary must be 5000 characters or fewer",
+        },
+    )

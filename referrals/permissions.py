@@ -1,0 +1,85 @@
+"""Predicates `can_<verb>(referral, user)`: the FSM permission callables and the case page's buttons.
+
+Each starts from "may this user see the case at all" (its local authority and role), as in ACCESS.md.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from accounts.models import Role
+
+from .choices import ReferralStatus
+
+if TYPE_CHECKING:
+    from .models import Referral
+
+CASE_READER_ROLES = (Role.TRIAGE_OFFICER, Role.POLICE_PREVENT_OFFICER, Role.PREVENT_LEAD)
+
+
+def _in_own_authority(referral: Referral, user: Any, *roles: str) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.has_role(*roles)
+        and user.local_authority_id == referral.local_authority_id
+    )
+
+
+def can_read(referral: Referral, user: Any) -> bool:
+    """Triage officer, police Prevent officer or Prevent lead of the case's own authority, once submitted."""
+    return referral.status != ReferralStatus.DRAFT and _in_own_authority(referral, user, *CASE_READER_ROLES)
+
+
+def can_edit_draft(referral: Referral, user: Any) -> bool:
+    return (
+        referral.status == ReferralStatus.DRAFT
+        and getattr(user, "is_authenticated", False)
+        and user.is_active
+        and referral.created_by_id == user.pk
+    )
+
+
+def can_submit(referral: Referral, user: Any) -> bool:
+    """Whoever wrote the draft submits it (any role may refer, as a referrer)."""
+    return can_edit_draft(referral, user)
+
+
+def can_add_information(referral: Referral, user: Any) -> bool:
+    return (
+        referral.status != ReferralStatus.DRAFT
+        and getattr(user, "is_authenticated", False)
+        and user.is_active
+        and referral.created_by_id == user.pk
+    )
+
+
+def can_start_screening(referral: Referral, user: Any) -> bool:
+    return _in_own_authority(referral, user, Role.TRIAGE_OFFICER, Role.POLICE_PREVENT_OFFICER)
+
+
+def can_start_information_gathering(referral: Referral, user: Any) -> bool:
+    return _in_own_authority(referral, user, Role.TRIAGE_OFFICER, Role.POLICE_PREVENT_OFFICER)
+
+
+def can_refer_to_channel(referral: Referral, user: Any) -> bool:
+    return _in_own_authority(referral, user, Role.TRIAGE_OFFICER, Role.PREVENT_LEAD)
+
+
+def can_close(referral: Referral, user: Any) -> bool:
+    """At screening the screeners or the lead close; after information gathering, triage or the lead."""
+    if referral.status == ReferralStatus.SCREENING:
+        return _in_own_authority(referral, user, *CASE_READER_ROLES)
+    return _in_own_authority(referral, user, Role.TRIAGE_OFFICER, Role.PREVENT_LEAD)
+
+
+def transitions_available(referral: Referral, user: Any) -> list[Any]:
+    """The transitions this user may take from the current state, for the case page's buttons.
+
+    Like `get_available_user_status_transitions` but ignoring conditions that the action's own page
+    fulfils (closing asks for its reason and summary first).
+    """
+    return [
+        transition
+        for transition in referral.get_all_status_transitions()
+        if transition.source in (referral.status, "*") and transition.has_perm(referral, user)
+    ]

@@ -1,0 +1,114 @@
+"""Every read of referral data, filtered by what the user may see (STYLE.md section 4)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from audit import services as audit
+from audit.actions import ACTIONS, AuditAction
+from audit.formatters import event_rows
+from audit.models import AuditEvent
+from encryption.storage import encrypted_file_open
+
+from .choices import ReferralStatus
+from .models import Referral, ReferralAttachment
+from .permissions import CASE_READER_ROLES
+
+_QUEUE_FIELDS = ("id", "reference", "status", "submitted_at", "created_at", "local_authority_id", "created_by_id")
+
+
+def referral_list_visible(*, user: Any) -> QuerySet[Referral]:
+    """The one definition of "may see the case": a reading role in the case's own authority, once submitted."""
+    if not getattr(user, "is_authenticated", False) or not user.has_role(*CASE_READER_ROLES):
+        return Referral.objects.none()
+    return Referral.objects.filter(local_authority_id=user.local_authority_id).exclude(status=ReferralStatus.DRAFT)
+
+
+def referral_list_for_queue(*, user: Any) -> QuerySet[Referral]:
+    """Reference, status and dates only: nothing is decrypted for a list."""
+    return referral_list_visible(user=user).only(*_QUEUE_FIELDS).order_by("-submitted_at")
+
+
+def referral_get(*, user: Any, reference: str) -> Referral:
+    """The referral if the user may see it; 404 otherwise (missing and forbidden look the same)."""
+    return get_object_or_404(referral_list_visible(user=user).select_related("data_key"), reference=reference)
+
+
+def referral_get_for_reading(*, user: Any, reference: str) -> Referral:
+    """The referral for showing its decrypted content; the read is recorded before anything is shown."""
+    referral = referral_get(user=user, reference=reference)
+    audit.record_read(actor=user, target=referral, details={"section": "referral"})
+    return referral
+
+
+def referral_list_for_referrer(*, user: Any) -> QuerySet[Referral]:
+    """The user's own referrals as receipts: reference, dates, coarse status; drafts to continue."""
+    if not getattr(user, "is_authenticated", False):
+        return Referral.objects.none()
+    return Referral.objects.filter(created_by=user).only(*_QUEUE_FIELDS).order_by("-created_at")
+
+
+def referral_draft_get(*, user: Any, draft_id: uuid.UUID) -> Referral:
+    """The user's own draft (decryptable by its author only); 404 for anyone else or once submitted."""
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    return get_object_or_404(
+        Referral.objects.select_related("data_key"), pk=draft_id, created_by=user, status=ReferralStatus.DRAFT
+    )
+
+
+def referral_receipt_get(*, user: Any, reference: str) -> Referral:
+    """The user's own submitted referral, for its receipt and coarse status only."""
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    return get_object_or_404(
+        Referral.objects.only(*_QUEUE_FIELDS).exclude(status=ReferralStatus.DRAFT),
+        created_by=user,
+        reference=reference,
+    )
+
+
+def referral_possible_repeats(*, referral: Referral) -> list[str]:
+    """References of earlier referrals with the same blind person index (for MASH, never the referrer)."""
+    if not referral.person_index:
+        return []
+    return list(
+        Referral.objects.filter(person_index=referral.person_index)
+        .exclude(pk=referral.pk)
+        .exclude(status=ReferralStatus.DRAFT)
+        .order_by("submitted_at")
+        .values_list("reference", flat=True)
+    )
+
+
+def referral_chronology(*, referral: Referral) -> list[dict[str, Any]]:
+    """The case's audit events (changes and refusals, not reads), oldest first, as display rows."""
+    events = (
+        AuditEvent.objects.filter(Q(target_id=str(referral.pk)) | Q(case_reference=referral.reference or "-"))
+        .exclude(action=AuditAction.CASE_CONTENT_READ)
+        .order_by("sequence")
+    )
+    rows = event_rows(list(events))
+    for row in rows:
+        spec = ACTIONS.get(row["event"].action)
+        row["label"] = spec.label if spec else row["event"].action
+    return rows
+
+
+def referral_attachment_open(*, user: Any, reference: str, attachment_id: uuid.UUID) -> tuple[ReferralAttachment, Any]:
+    """An attachment of a visible case, opened for download; the download is recorded first."""
+    referral = referral_get(user=user, reference=reference)
+    attachment = get_object_or_404(ReferralAttachment, referral=referral, pk=attachment_id)
+    attachment.referral = referral
+    audit.record(
+        actor=user,
+        action=AuditAction.ATTACHMENT_DOWNLOADED,
+        target=referral,
+        details={"attachment_id": attachment.pk},
+    )
+    return attachment, encrypted_file_open(data_key=referral.data_key, ref=attachment.file_ref)

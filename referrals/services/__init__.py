@@ -1,0 +1,43 @@
+"""Every write and transition of a referral: one transaction each, each audited."""
+
+from __future__ import annotations
+
+from .attachments import (
+    attachment_content_type,
+    referral_attachment_add,
+    referral_attachment_remove,
+    referral_information_add,
+)
+from .intake import (
+    referral_answers,
+    referral_create_submitted,
+    referral_draft_create,
+    referral_draft_save,
+    referral_submit,
+)
+from .reference import reference_allocate
+from .tokens import api_token_create
+from .transitions import (
+    referral_close,
+    referral_refer_to_channel,
+    referral_start_information_gathering,
+    referral_start_screening,
+)
+
+__all__ = [
+    "api_token_create",
+    "attachment_content_type",
+    "reference_allocate",
+    "referral_answers",
+    "referral_attachment_add",
+    "referral_attachment_remove",
+    "referral_close",
+    "referral_create_submitted",
+    "referral_draft_create",
+    "referral_draft_save",
+    "referral_information_add",
+    "referral_refer_to_channel",
+    "referral_start_information_gathering",
+    "referral_start_screening",
+    "referral_submit",
+]

@@ -1,0 +1,203 @@
+"""Intake: drafts, submission (reference, blind index, repeat check, MASH e-mail) and one-shot API creation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django_fsm import has_transition_perm
+
+from accounts.models import LocalAuthority
+from audit import services as audit
+from audit.actions import AuditAction
+from encryption.blind_index import blind_index, name_index, person_index
+from encryption.services import case_key_create
+from referrals.choices import ReferralStatus
+from referrals.exceptions import NotEditable, ReferralInvalid, TransitionRefused
+from referrals.models import Referral
+from referrals.permissions import can_edit_draft
+from referrals.validation import ANSWERS, answers_complete, answers_validate
+
+from .reference import reference_allocate
+
+CHANNEL_WEB = "WEB"
+CHANNEL_API = "API"
+
+
+def _authority_for(*, actor: Any, local_authority: LocalAuthority | None) -> LocalAuthority:
+    if local_authority is not None:
+        return local_authority
+    if actor.local_authority_id is None:
+        raise ReferralInvalid({"local_authority": ["Select the council area where the person lives"]})
+    return LocalAuthority.objects.get(pk=actor.local_authority_id)
+
+
+def _new_referral(*, actor: Any, local_authority: LocalAuthority) -> Referral:
+    sector = actor.membership.organisation.sector if actor.membership and actor.membership.organisation else ""
+    return Referral(
+        local_authority=local_authority, created_by=actor, data_key=case_key_create(), referrer_sector=sector
+    )
+
+
+def referral_draft_create(*, actor: Any, local_authority: LocalAuthority | None = None) -> Referral:
+    """Start an encrypted draft with its own data key, owned by the actor."""
+    authority = _authority_for(actor=actor, local_authority=local_authority)
+    with transaction.atomic():
+        referral = _new_referral(actor=actor, local_authority=authority)
+        referral.save(force_insert=True)
+        audit.record(actor=actor, action=AuditAction.REFERRAL_CREATED, target=referral)
+    return referral
+
+
+def _apply(referral: Referral, answers: dict[str, Any]) -> int:
+    changed = 0
+    for name, value in answers.items():
+        if getattr(referral, name) != value:
+            setattr(referral, name, value)
+            changed += 1
+    return changed
+
+
+def referral_draft_save(
+    *,
+    referral: Referral,
+    actor: Any,
+    answers: dict[str, Any],
+    local_authority: LocalAuthority | None = None,
+    step: str = "",
+) -> Referral:
+    """Save some answers to the actor's own draft (encrypted); raise ReferralInvalid on malformed answers."""
+    if not can_edit_draft(referral, actor):
+        raise NotEditable("Only the author may change a draft, and only before it is submitted.")
+    clean, errors = answers_validate(answers)
+    if errors:
+        raise ReferralInvalid(errors)
+    with transaction.atomic():
+        changed = _apply(referral, clean)
+        if local_authority is not None and local_authority.pk != referral.local_authority_id:
+            referral.local_authority = local_authority
+            changed += 1
+        referral.save()
+        details: dict[str, Any] = {"fields_changed": changed}
+        if step:
+            details["step"] = step
+        audit.record(actor=actor, action=AuditAction.REFERRAL_DRAFT_SAVED, target=referral, details=details)
+    return referral
+
+
+def referral_answers(referral: Referral) -> dict[str, Any]:
+    """The referral's answers by name (decrypts: call only for the author's draft or a permitted reader)."""
+    return {name: getattr(referral, name) for name in ANSWERS}
+
+
+def _index(referral: Referral) -> None:
+    referral.given_name_index = name_index(referral.given_name)
+    referral.family_name_index = name_index(referral.family_name)
+    dob = referral.date_of_birth
+    referral.date_of_birth_index = blind_index(dob.isoformat(), purpose="date_of_birth") if dob else ""
+    referral.person_index = person_index(
+        given_name=referral.given_name, family_name=referral.family_name, date_of_birth=dob
+    )
+
+
+def _mash_notify(referral_id: Any) -> None:
+    referral = Referral.objects.select_related("local_authority").get(pk=referral_id)
+    recipient = referral.local_authority.mash_email
+    if recipient:
+        link = settings.SERVICE_BASE_URL.rstrip("/") + reverse("referrals:referral-detail", args=[referral.reference])
+        send_mail(
+            subject=f"New Prevent referral {referral.reference}",
+            message=f"A new Prevent referral, {referral.reference}, has been submitted.\n\nView it: {link}\n",
+            from_email=None,
+            recipient_list=[recipient],
+            fail_silently=False,
+        )
+    audit.record(
+        actor=None, action=AuditAction.REFERRAL_MASH_NOTIFIED, target=referral, details={"sent": bool(recipient)}
+    )
+
+
+def _submit_in_transaction(referral: Referral, *, actor: Any, channel: str) -> Referral:
+    """The submit transaction's body: few statements (reference upsert, repeat count, row, audit)."""
+    _index(referral)
+    referral.reference = reference_allocate()
+    referral.possible_repeat_count = (
+        Referral.objects.filter(person_index=referral.person_index).exclude(pk=referral.pk).count()
+    )
+    referral.submit()
+    referral.save(force_insert=referral._state.adding)
+    audit.record(
+        actor=actor,
+        action=AuditAction.REFERRAL_SUBMITTED,
+        target=referral,
+        details={
+            "channel": channel,
+            "possible_repeats": referral.possible_repeat_count,
+            "attachments": referral.attachments.count() if not referral._state.adding else 0,
+        },
+    )
+    transaction.on_commit(lambda: _mash_notify(referral.pk))
+    return referral
+
+
+def referral_submit(*, referral: Referral, actor: Any) -> Referral:
+    """Submit the actor's complete draft: reference, blind indexes, repeat check, audit, MASH e-mail after commit.
+
+    A second submit of the same draft (double click) returns the referral already submitted.
+    """
+    if referral.status != ReferralStatus.DRAFT and referral.created_by_id == actor.pk:
+        return referral
+    if not has_transition_perm(referral.submit, actor):
+        audit.record_refusal(
+            actor=actor,
+            action=AuditAction.REFERRAL_STATUS_CHANGED,
+            target=referral,
+            details={"transition": "submit", "source": referral.status},
+        )
+        raise TransitionRefused("submit")
+    errors = answers_complete(referral_answers(referral))
+    if errors:
+        raise ReferralInvalid(errors)
+    with transaction.atomic():
+        locked = Referral.objects.select_for_update().filter(pk=referral.pk, status=ReferralStatus.DRAFT).exists()
+        if not locked:
+            referral.refresh_from_db()
+            return referral
+        return _submit_in_transaction(referral, actor=actor, channel=CHANNEL_WEB)
+
+
+def referral_create_submitted(
+    *,
+    actor: Any,
+    answers: dict[str, Any],
+    local_authority: LocalAuthority | None = None,
+    idempotency_key: str = "",
+) -> tuple[Referral, bool]:
+    """Create and submit a referral in one transaction (API); return (referral, created).
+
+    The same idempotency key from the same user returns the referral it first created.
+    """
+    if idempotency_key:
+        existing = Referral.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing, False
+    clean, errors = answers_validate(answers)
+    errors = errors or answers_complete(clean)
+    authority = _authority_for(actor=actor, local_authority=local_authority)
+    if errors:
+        raise ReferralInvalid(errors)
+    try:
+        with transaction.atomic():
+            referral = _new_referral(actor=actor, local_authority=authority)
+            referral.idempotency_key = idempotency_key
+            _apply(referral, clean)
+            return _submit_in_transaction(referral, actor=actor, channel=CHANNEL_API), True
+    except IntegrityError:
+        # A concurrent retry with the same key won the race: answer with its referral.
+        existing = Referral.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
+        if idempotency_key and existing is not None:
+            return existing, False
+        raise

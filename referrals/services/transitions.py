@@ -1,0 +1,106 @@
+"""Every status change of a referral goes through `_run_transition`: permission, refusal audit, save, audit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django_fsm import can_proceed, has_transition_perm
+
+from audit import services as audit
+from audit.actions import AuditAction
+from referrals.choices import ClosingReason
+from referrals.exceptions import ReferralInvalid, TransitionNotPossible, TransitionRefused
+from referrals.models import Referral
+from referrals.signals import referral_handed_to_channel
+
+
+def _permitted(method: Callable[[], None], *, actor: Any) -> bool:
+    """The transition's permission callable alone (django_fsm.has_transition_perm also folds in conditions)."""
+    meta = method._django_fsm
+    referral = method.__self__
+    state = meta.field.get_state(referral)
+    return meta.has_transition(state) and meta.has_transition_perm(referral, state, actor)
+
+
+def _check_transition(method: Callable[[], None], *, actor: Any) -> None:
+    """Refuse (audited, committed on its own) before any transaction opens; then check state and conditions."""
+    referral: Referral = method.__self__
+    name = method.__name__
+    if not can_proceed(method, check_conditions=False):
+        raise TransitionNotPossible(name)
+    if not _permitted(method, actor=actor):
+        audit.record_refusal(
+            actor=actor,
+            action=AuditAction.REFERRAL_STATUS_CHANGED,
+            target=referral,
+            details={"transition": name, "source": referral.status},
+        )
+        raise TransitionRefused(name)
+    if not has_transition_perm(method, actor):
+        raise TransitionNotPossible(name)
+
+
+def _run_transition(
+    method: Callable[[], None], *, actor: Any, reason_code: str = "", on_saved: Callable[[], None] | None = None
+) -> Referral:
+    """Run one declared transition as one audited transaction (STYLE.md section 3)."""
+    referral: Referral = method.__self__
+    _check_transition(method, actor=actor)
+    source = referral.status
+    with transaction.atomic():
+        method()
+        referral.save()
+        if on_saved is not None:
+            on_saved()
+        audit.record(
+            actor=actor,
+            action=AuditAction.REFERRAL_STATUS_CHANGED,
+            target=referral,
+            reason_code=reason_code,
+            details={"transition": method.__name__, "source": source, "target_status": referral.status},
+        )
+    return referral
+
+
+def referral_start_screening(*, referral: Referral, actor: Any) -> Referral:
+    """Move a submitted referral into screening (triage or police Prevent officer of its authority)."""
+    return _run_transition(referral.start_screening, actor=actor)
+
+
+def referral_start_information_gathering(*, referral: Referral, actor: Any) -> Referral:
+    """Screening found a concern worth a multi-agency look: start gathering information."""
+    return _run_transition(referral.start_information_gathering, actor=actor)
+
+
+def referral_refer_to_channel(*, referral: Referral, actor: Any) -> Referral:
+    """Hand the case to Channel; `channel` answers the signal sent inside this transaction."""
+    return _run_transition(
+        referral.refer_to_channel,
+        actor=actor,
+        on_saved=lambda: referral_handed_to_channel.send(sender=Referral, referral_id=referral.pk, actor=actor),
+    )
+
+
+def referral_close(*, referral: Referral, actor: Any, reason_code: str, summary: str) -> Referral:
+    """Close at screening or after information gathering, with a reason code and a closing summary."""
+    errors: dict[str, list[str]] = {}
+    if reason_code not in ClosingReason.values:
+        errors["reason_code"] = ["Select why the case is being closed"]
+    summary = (summary or "").strip()
+    if not summary:
+        errors["summary"] = ["Enter a closing summary"]
+    elif len(summary) > Referral._meta.get_field("closing_summary").max_length:
+        errors["summary"] = ["The closing summary must be 5000 characters or fewer"]
+    if not _permitted(referral.close, actor=actor):
+        _check_transition(referral.close, actor=actor)
+    if errors:
+        raise ReferralInvalid(errors)
+    referral.closing_reason = reason_code
+    referral.closing_summary = summary
+    try:
+        return _run_transition(referral.close, actor=actor, reason_code=reason_code)
+    except TransitionNotPossible:
+        referral.closing_reason, referral.closing_summary = "", ""
+        raise

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+app_name = "referrals"
+
+urlpatterns = [
+    path("", views.MyReferralsView.as_view(), name="my-referrals"),
+    path("start/", views.ReferralStartView.as_view(), name="start"),
+    path("draft/<uuid:draft_id>/check/", views.ReferralCheckView.as_view(), name="draft-check"),
+    path(
+        "draft/<uuid:draft_id>/attachments/<uuid:attachment_id>/remove/",
+        views.ReferralAttachmentRemoveView.as_view(),
+        name="draft-attachment-remove",
+    ),
+    path("draft/<uuid:draft_id>/<slug:step>/", views.ReferralStepView.as_view(), name="draft-step"),
+    path("<str:reference>/", views.ReferralDetailView.as_view(), name="referral-detail"),
+    path("<str:reference>/confirmation/", views.ReferralConfirmationView.as_view(), name="referral-confirmation"),
+    path(
+        "<str:reference>/add-information/", views.ReferralInformationAddView.as_view(), name="referral-add-information"
+    ),
+    path(
+        "<str:reference>/attachments/<uuid:attachment_id>/",
+        views.ReferralAttachmentDownloadView.as_view(),
+        name="referral-attachment",
+    ),
+    path(
+        "<str:reference>/actions/<slug:transition>/", views.ReferralTransitionView.as_view(), name="referral-transition"
+    ),
+]

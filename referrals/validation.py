@@ -1,0 +1,207 @@
+"""The rules every referral answer obeys, whatever the entry point (journey pages, API, benchmark).
+
+`answers_validate` checks shape and limits of the answers given; `answers_complete` adds what a
+submission needs. Messages are in GOV.UK voice and name no value (they may reach logs as counts).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils import timezone
+
+from accounts.models import Sector
+
+from .choices import ConcernType, Gender, Indicator, YesNoUnknown
+
+POSTCODE_RE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?\s?[0-9][A-Z]{2}$", re.IGNORECASE)
+PHONE_RE = re.compile(r"^[0-9+()\-\s]{7,30}$")
+ADULT_AGE = 18
+MAX_AGE = 120
+YES_NO = ["yes", "no"]
+
+
+@dataclass(frozen=True)
+class Answer:
+    max_length: int = 0
+    kind: str = "text"  # text, date, choice, choices, email, phone, postcode, age
+    choices: tuple[str, ...] = ()
+    required: str = ""  # the message when a submission lacks it; empty for optional answers
+    label: str = ""
+
+
+ANSWERS: dict[str, Answer] = {
+    "given_name": Answer(100, required="Enter their first name", label="First name"),
+    "family_name": Answer(100, required="Enter their last name", label="Last name"),
+    "other_names": Answer(200, label="Other names"),
+    "date_of_birth": Answer(kind="date", label="Date of birth"),
+    "approximate_age": Answer(3, kind="age", label="Approximate age"),
+    "gender": Answer(20, "choice", tuple(Gender.values), "Select their gender", "Gender"),
+    "address": Answer(500, required="Enter their address", label="Address"),
+    "postcode": Answer(10, "postcode", required="Enter their postcode", label="Postcode"),
+    "contact": Answer(200, label="Phone number or email address"),
+    "first_language": Answer(100, label="First language"),
+    "interpreter_needed": Answer(
+        10, "choice", tuple(YES_NO), "Select yes if they need an interpreter", "Interpreter needed"
+    ),
+    "education_or_employer": Answer(200, label="School, college or employer"),
+    "parent_name": Answer(200, label="Parent or carer's full name"),
+    "parent_relationship": Answer(100, label="Relationship to the person"),
+    "parent_contact": Answer(200, label="Parent or carer's phone number or email address"),
+    "parent_address": Answer(500, label="Parent or carer's address"),
+    "referrer_name": Answer(200, required="Enter your full name", label="Your full name"),
+    "referrer_role": Answer(200, required="Enter your job title or role", label="Your role"),
+    "referrer_organisation": Answer(200, required="Enter your organisation", label="Your organisation"),
+    "referrer_sector": Answer(
+        30, "choice", tuple(Sector.values), "Select your organisation's sector", "Your organisation's sector"
+    ),
+    "referrer_phone": Answer(30, "phone", label="Your phone number"),
+    "referrer_email": Answer(254, "email", required="Enter your email address", label="Your email address"),
+    "safeguarding_lead_aware": Answer(
+        10,
+        "choice",
+        tuple(YesNoUnknown.values),
+        "Select whether your safeguarding or Prevent lead knows about this referral",
+        "Safeguarding lead knows",
+    ),
+    "concern_description": Answer(10000, required="Describe your concerns", label="Your concerns"),
+    "concern_when": Answer(500, required="Enter when this happened", label="When it happened"),
+    "concern_how_learned": Answer(
+        2000, required="Enter how the concern came to your notice", label="How you learned of it"
+    ),
+    "concern_type": Answer(
+        40, "choice", tuple(ConcernType.values), "Select the type of concern, or not sure", "Type of concern"
+    ),
+    "indicators": Answer(kind="choices", choices=tuple(Indicator.values), label="What you have noticed"),
+    "complex_needs": Answer(5000, label="Complex needs"),
+    "person_aware": Answer(
+        10,
+        "choice",
+        tuple(YesNoUnknown.values),
+        "Select whether the person knows about this referral",
+        "Person knows of the referral",
+    ),
+    "other_agencies": Answer(2000, label="Other agencies involved"),
+    "immediate_risk": Answer(
+        10, "choice", tuple(YES_NO), "Select yes if there is an immediate risk of harm", "Immediate risk"
+    ),
+}
+PARENT_REQUIRED = {
+    "parent_name": "Enter the parent or carer's full name",
+    "parent_relationship": "Enter their relationship to the person",
+    "parent_contact": "Enter the parent or carer's phone number or email address",
+}
+
+
+def age_on(*, date_of_birth: datetime.date | None, approximate_age: str, today: datetime.date) -> int | None:
+    if date_of_birth:
+        years = today.year - date_of_birth.year
+        return years - ((today.month, today.day) < (date_of_birth.month, date_of_birth.day))
+    if approximate_age and str(approximate_age).isdigit():
+        return int(approximate_age)
+    return None
+
+
+def is_under_18(answers: dict[str, Any]) -> bool:
+    """True if the date of birth or the approximate age says the person is a child."""
+    age = age_on(
+        date_of_birth=answers.get("date_of_birth"),
+        approximate_age=answers.get("approximate_age") or "",
+        today=timezone.localdate(),
+    )
+    return age is not None and age < ADULT_AGE
+
+
+def _check_date(value: Any) -> tuple[datetime.date | None, str]:
+    if isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(value)
+        except ValueError:
+            return None, "Date of birth must be a real date"
+    if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
+        return None, "Date of birth must be a real date"
+    today = timezone.localdate()
+    if value >= today:
+        return None, "Date of birth must be in the past"
+    if value.year < today.year - MAX_AGE:
+        return None, f"Date of birth must be after {today.year - MAX_AGE}"
+    return value, ""
+
+
+def _check_text(spec: Answer, value: str) -> str:  # noqa: PLR0911 - one return per rule
+    """Return an error message for a non-empty stripped text answer, or ""."""
+    if spec.max_length and len(value) > spec.max_length:
+        return f"{spec.label} must be {spec.max_length} characters or fewer"
+    if spec.kind == "choice" and value not in spec.choices:
+        return f"Select one of the options for {spec.label.lower()}"
+    if spec.kind == "age" and (not value.isdigit() or int(value) > MAX_AGE):
+        return f"Approximate age must be a whole number between 0 and {MAX_AGE}"
+    if spec.kind == "postcode" and not POSTCODE_RE.match(value):
+        return "Enter a real postcode"
+    if spec.kind == "phone" and not PHONE_RE.match(value):
+        return "Enter a phone number, like 01632 960 001 or 07700 900 982"
+    if spec.kind == "email":
+        try:
+            validate_email(value)
+        except ValidationError:
+            return "Enter an email address in the correct format, like name@example.com"
+    return ""
+
+
+def _check(spec: Answer, value: Any) -> tuple[Any, str]:  # noqa: PLR0911 - one return per kind
+    """Return (clean value, error message or "")."""
+    if spec.kind == "date":
+        return _check_date(value)
+    if spec.kind == "choices":
+        if not isinstance(value, list | tuple) or any(not isinstance(v, str) or v not in spec.choices for v in value):
+            return None, f"Select one of the options for {spec.label.lower()}"
+        return sorted(set(value)), ""
+    if not isinstance(value, str) or "\x00" in value:
+        return None, f"Enter {spec.label.lower()} as text"
+    value = value.strip()
+    if not value:
+        return "", ""
+    message = _check_text(spec, value)
+    if message:
+        return None, message
+    return (value.upper() if spec.kind == "postcode" else value), ""
+
+
+def answers_validate(answers: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """Return (clean answers, errors) for the answers given; unknown names are errors too."""
+    clean: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for name, value in answers.items():
+        spec = ANSWERS.get(name)
+        if spec is None:
+            errors[name] = ["This is not a question on the referral form"]
+            continue
+        if value is None:
+            clean[name] = None if spec.kind in {"date", "choices"} else ""
+            continue
+        checked, message = _check(spec, value)
+        if message:
+            errors[name] = [message]
+        else:
+            clean[name] = checked
+    return clean, errors
+
+
+def answers_complete(answers: dict[str, Any]) -> dict[str, list[str]]:
+    """Return the errors that stop a submission: required answers missing, a child without a parent or carer."""
+    errors: dict[str, list[str]] = {}
+    for name, spec in ANSWERS.items():
+        if spec.required and not answers.get(name):
+            errors[name] = [spec.required]
+    if not answers.get("date_of_birth") and not answers.get("approximate_age"):
+        errors["date_of_birth"] = ["Enter their date of birth, or their approximate age if you do not know it"]
+    if is_under_18(answers):
+        for name, message in PARENT_REQUIRED.items():
+            if not answers.get(name):
+                errors[name] = [message]
+    return errors

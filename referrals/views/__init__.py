@@ -1,0 +1,20 @@
+"""Thin views of the referrals app, split by who uses them."""
+
+from __future__ import annotations
+
+from .journey import ReferralAttachmentRemoveView, ReferralCheckView, ReferralStartView, ReferralStepView
+from .referrer import MyReferralsView, ReferralConfirmationView, ReferralInformationAddView
+from .staff import ReferralAttachmentDownloadView, ReferralDetailView, ReferralTransitionView
+
+__all__ = [
+    "MyReferralsView",
+    "ReferralAttachmentDownloadView",
+    "ReferralAttachmentRemoveView",
+    "ReferralCheckView",
+    "ReferralConfirmationView",
+    "ReferralDetailView",
+    "ReferralInformationAddView",
+    "ReferralStartView",
+    "ReferralStepView",
+    "ReferralTransitionView",
+]

@@ -1,0 +1,93 @@
+"""The staff case page: summary, attachments, chronology, and the transitions this user may take."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.views import View
+
+from referrals import services
+from referrals.exceptions import ReferralInvalid, TransitionNotPossible, TransitionRefused
+from referrals.forms import CloseForm
+from referrals.journey import steps_for
+from referrals.permissions import transitions_available
+from referrals.presenters import answer_rows
+from referrals.selectors import (
+    referral_attachment_open,
+    referral_chronology,
+    referral_get,
+    referral_get_for_reading,
+    referral_possible_repeats,
+)
+
+TRANSITION_SERVICES = {
+    "start_screening": services.referral_start_screening,
+    "start_information_gathering": services.referral_start_information_gathering,
+    "refer_to_channel": services.referral_refer_to_channel,
+}
+
+
+class ReferralDetailView(LoginRequiredMixin, View):
+    def get(self, request: HttpRequest, reference: str) -> HttpResponse:
+        referral = referral_get_for_reading(user=request.user, reference=reference)
+        answers = services.referral_answers(referral)
+        context = {
+            "referral": referral,
+            "sections": answer_rows(referral=referral, answers=answers, steps=steps_for(answers), change=False),
+            "attachments": list(referral.attachments.all()),
+            "information": list(referral.further_information.all()),
+            "repeats": referral_possible_repeats(referral=referral),
+            "chronology": referral_chronology(referral=referral),
+            "transitions": transitions_available(referral, request.user),
+        }
+        return render(request, "referrals/detail.html", context)
+
+
+class ReferralTransitionView(LoginRequiredMixin, View):
+    """POST one transition; closing first asks for a reason and a summary."""
+
+    def _close_page(self, request: HttpRequest, referral: Any, form: Any) -> HttpResponse:
+        return render(request, "referrals/close.html", {"referral": referral, "form": form})
+
+    def get(self, request: HttpRequest, reference: str, transition: str) -> HttpResponse:
+        referral = referral_get(user=request.user, reference=reference)
+        if transition != "close":
+            raise Http404
+        return self._close_page(request, referral, CloseForm())
+
+    def post(self, request: HttpRequest, reference: str, transition: str) -> HttpResponse:
+        referral = referral_get(user=request.user, reference=reference)
+        try:
+            if transition == "close":
+                form = CloseForm(request.POST)
+                if not form.is_valid():
+                    return self._close_page(request, referral, form)
+                services.referral_close(referral=referral, actor=request.user, **form.cleaned_data)
+            elif transition in TRANSITION_SERVICES:
+                TRANSITION_SERVICES[transition](referral=referral, actor=request.user)
+            else:
+                raise Http404
+        except TransitionRefused as exc:
+            raise PermissionDenied from exc
+        except (TransitionNotPossible, ReferralInvalid):
+            messages.error(request, "That action is not possible for this case now.")
+            return redirect("referrals:referral-detail", reference=reference)
+        messages.success(request, f"Case {referral.reference} is now: {referral.get_status_display().lower()}.")
+        return redirect("referrals:referral-detail", reference=reference)
+
+
+class ReferralAttachmentDownloadView(LoginRequiredMixin, View):
+    def get(self, request: HttpRequest, reference: str, attachment_id: uuid.UUID) -> HttpResponse:
+        attachment, opened = referral_attachment_open(
+            user=request.user, reference=reference, attachment_id=attachment_id
+        )
+        response = StreamingHttpResponse(iter(opened), content_type=attachment.content_type)
+        response["Content-Disposition"] = f'attachment; filename="attachment-{attachment.pk}"'
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

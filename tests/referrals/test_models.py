@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django_fsm import FSMFieldMixin
+
+from referrals.choices import ReferralStatus
+from referrals.exceptions import StatusUpdateRefused
+from referrals.models import Referral
+
+from .factories import submitted_referral
+
+
+def _fsm_models():
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, FSMFieldMixin):
+                yield model, field
+
+
+def test_every_transition_of_every_fsm_model_has_a_permission_callable_and_label():
+    found = list(_fsm_models())
+    assert (Referral, Referral._meta.get_field("status")) in found
+    for model, field in found:
+        transitions = list(getattr(model, f"get_all_{field.name}_transitions")(model()))
+        assert transitions, f"{model.__name__}.{field.name} has no transitions"
+        for transition in transitions:
+            assert callable(transition.permission), f"{model.__name__}.{transition.name} has no permission callable"
+            assert transition.custom.get("label"), f"{model.__name__}.{transition.name} has no label"
+
+
+def test_declared_lifecycle_matches_the_design():
+    edges = {(t.source, t.target) for t in Referral().get_all_status_transitions()}
+    assert edges == {
+        ("draft", "submitted"),
+        ("submitted", "screening"),
+        ("screening", "information_gathering"),
+        ("information_gathering", "with_channel"),
+        ("screening", "closed"),
+        ("information_gathering", "closed"),
+    }
+
+
+@pytest.mark.django_db
+def test_status_assignment_is_refused(referrer):
+    referral = submitted_referral(user=referrer)
+    with pytest.raises(AttributeError):
+        referral.status = ReferralStatus.CLOSED
+
+
+@pytest.mark.django_db
+def test_queryset_update_of_status_is_refused(referrer):
+    referral = submitted_referral(user=referrer)
+    with pytest.raises(StatusUpdateRefused):
+        Referral.objects.filter(pk=referral.pk).update(status=ReferralStatus.CLOSED)
+    with pytest.raises(StatusUpdateRefused):
+        Referral.objects.bulk_update([referral], ["status"])
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.SUBMITTED
+
+
+@pytest.mark.django_db
+def test_concurrent_transition_on_a_stale_copy_is_refused(referrer, triage_officer, police_prevent_officer):
+    from django_fsm import ConcurrentTransition
+
+    from referrals import services
+
+    referral = submitted_referral(user=referrer)
+    stale = Referral.objects.get(pk=referral.pk)
+    services.referral_start_screening(referral=referral, actor=triage_officer)
+    with pytest.raises(ConcurrentTransition):
+        services.referral_start_screening(referral=stale, actor=police_prevent_officer)

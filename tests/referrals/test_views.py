@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from referrals.choices import ReferralStatus
+from referrals.models import Referral
+
+from .factories import submitted_referral
+
+pytestmark = pytest.mark.django_db
+
+CASE_URLS = ["referral-detail", "referral-transition", "referral-attachment"]
+ROLES = {
+    "triage_officer": 200,
+    "police_prevent_officer": 200,
+    "prevent_lead": 200,
+    "referrer": 404,
+    "channel_chair": 404,
+    "panel_member": 404,
+    "partner_contributor": 404,
+    "intervention_provider": 404,
+    "auditor": 404,
+    "superuser": 404,
+    "other_triage_officer": 404,
+    "other_prevent_lead": 404,
+}
+
+
+@pytest.mark.parametrize(("role_fixture", "expected"), ROLES.items())
+def test_case_page_access_matrix(client, request, referrer, role_fixture, expected):
+    referral = submitted_referral(user=referrer, given_name="Visible-Name-Canary")
+    user = request.getfixturevalue(role_fixture)
+    client.force_login(user)
+    response = client.get(reverse("referrals:referral-detail", args=[referral.reference]))
+    assert response.status_code == expected
+    body = response.content.decode()
+    if expected == 200:
+        assert "Visible-Name-Canary" in body
+        assert referral.reference in body
+        assert AuditEvent.objects.filter(action="CASE_CONTENT_READ", actor_id=user.pk).exists()
+    else:
+        assert "Visible-Name-Canary" not in body
+        assert AuditEvent.objects.filter(action="ACCESS_REFUSED", actor_id=user.pk).exists()
+
+
+def test_case_page_buttons_are_exactly_the_available_transitions(client, referrer, triage_officer, prevent_lead):
+    referral = submitted_referral(user=referrer)
+    client.force_login(prevent_lead)
+    body = client.get(reverse("referrals:referral-detail", args=[referral.reference])).content.decode()
+    assert "Start screening" not in body
+    client.force_login(triage_officer)
+    body = client.get(reverse("referrals:referral-detail", args=[referral.reference])).content.decode()
+    assert "Start screening" in body
+    assert "Close case" not in body
+    response = client.post(reverse("referrals:referral-transition", args=[referral.reference, "start_screening"]))
+    assert response.status_code == 302
+    body = client.get(reverse("referrals:referral-detail", args=[referral.reference])).content.decode()
+    assert "Start information gathering" in body
+    assert "Close case" in body
+    assert "Referral status changed" in body
+
+
+def test_close_from_the_case_page_requires_reason_and_summary(client, referrer, triage_officer):
+    from referrals import services
+
+    referral = services.referral_start_screening(referral=submitted_referral(user=referrer), actor=triage_officer)
+    client.force_login(triage_officer)
+    url = reverse("referrals:referral-transition", args=[referral.reference, "close"])
+    response = client.post(url, {"summary": ""})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in body
+    assert "Select why the case is being closed" in body
+    response = client.post(url, {"reason_code": "NFA_SIGNPOSTED", "summary": "Signposted."})
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.CLOSED
+
+
+def test_transition_refused_is_403_and_audited(client, referrer, police_prevent_officer, triage_officer):
+    from referrals import services
+
+    referral = services.referral_start_screening(referral=submitted_referral(user=referrer), actor=triage_officer)
+    referral = services.referral_start_information_gathering(referral=referral, actor=triage_officer)
+    client.force_login(police_prevent_officer)
+    response = client.post(reverse("referrals:referral-transition", args=[referral.reference, "refer_to_channel"]))
+    assert response.status_code == 403
+    assert AuditEvent.objects.filter(
+        action="REFERRAL_STATUS_CHANGED", outcome="refused", case_reference=referral.reference
+    ).exists()
+    assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.INFORMATION_GATHERING
+
+
+def test_my_referrals_shows_coarse_status_not_the_case(client, referrer, triage_officer):
+    from referrals import services
+
+    referral = submitted_referral(user=referrer, given_name="Hidden-Canary")
+    services.referral_start_screening(referral=referral, actor=triage_officer)
+    client.force_login(referrer)
+    body = client.get(reverse("referrals:my-referrals")).content.decode()
+    assert referral.reference in body
+    assert "Being assessed" in body
+    assert "Hidden-Canary" not in body
+    assert "Screening" not in body
+
+
+def test_add_further_information(client, referrer):
+    referral = submitted_referral(user=referrer)
+    client.force_login(referrer)
+    url = reverse("referrals:referral-add-information", args=[referral.reference])
+    response = client.post(url, {"text": ""})
+    assert "Enter the further information" in response.content.decode()
+    response = client.post(url, {"text": "Something new"})
+    assert response.status_code == 302
+    assert referral.further_information.get().text == "Something new"
