@@ -194,18 +194,26 @@ class EncryptedFieldMixin:
             raise ImproperlyConfigured(f"{self.model._meta.label}.encryption_key_field must end at a key to DataKey.")
         return tuple(parts[:-1]), last.attname, last.name
 
-    def _row_key(self, instance: models.Model) -> CaseKey:
-        # Hot path (every read and write): the scope cache first, the database only on a miss.
+    def _row(self, instance: models.Model) -> tuple[CaseKey, bytes]:
+        """Return the row's case key and the start of its associated data (table, column, row)."""
+        # Hot path (every read and write): instance dicts and the scope cache, the database only on a miss.
         hops, attname, name = self._key_path
         holder = self._walk(instance, hops) if hops else instance
-        data_key_id = getattr(holder, attname)
+        data_key_id = holder.__dict__.get(attname) or getattr(holder, attname)
         if data_key_id.__class__ is not uuid.UUID:
             if data_key_id is None:
                 raise DataKeyMissing(f"{self._label}: row {instance.pk} has no data key.")
             data_key_id = uuid.UUID(str(data_key_id))
+        pk = instance.__dict__.get(self._pk_attname)
+        if pk.__class__ is not uuid.UUID:
+            if pk is None:
+                raise EncryptionError(f"{self._label}: the row needs its primary key before encryption.")
+            row = self._aad_prefix + str(pk).encode()
+        else:
+            row = self._aad_prefix + pk.int.to_bytes(16, "big")
         cache = scope_current()
         key = None if cache is None else cache.get(data_key_id.int)
-        return key or case_key(data_key_id, data_key=holder._state.fields_cache.get(name))
+        return key or case_key(data_key_id, data_key=holder._state.fields_cache.get(name)), row
 
     def _walk(self, instance: models.Model, hops: tuple[str, ...]) -> models.Model:
         holder = instance
@@ -218,32 +226,22 @@ class EncryptedFieldMixin:
                 raise DataKeyMissing(f"{self._label}: row {instance.pk} has no {hop} to take its data key from.")
         return holder
 
-    def _row_bytes(self, instance: models.Model) -> bytes:
-        pk = instance.__dict__.get(self._pk_attname)
-        if pk is None:
-            raise EncryptionError(f"{self._label}: the row needs its primary key before encryption.")
-        return pk.int.to_bytes(16, "big") if pk.__class__ is uuid.UUID else str(pk).encode()
-
     def seal(self, instance: models.Model, plaintext: bytes) -> bytes:
         """Return the stored bytes for a plaintext of this field in this row."""
-        key = self._row_key(instance)
+        key, row = self._row(instance)
         header = key.header
         nonce = urandom(12)
-        return (
-            header + nonce + key.aead.encrypt(nonce, plaintext, self._aad_prefix + self._row_bytes(instance) + header)
-        )
+        return header + nonce + key.aead.encrypt(nonce, plaintext, row + header)
 
     def open_sealed(self, instance: models.Model, data: bytes) -> bytes:
         """Return the plaintext bytes of a stored value, or raise: never a stand-in."""
-        key = self._row_key(instance)
+        key, row = self._row(instance)
         header = key.header
         if data[:_HEADER] != header or len(data) < _MIN_LENGTH:
             cause = "an unknown ciphertext layout" if data[:1] != _VERSION_BYTE else "a value sealed under another key"
             raise DecryptionError(f"{self._label}: row {instance.pk} holds {cause}.")
         try:
-            return key.aead.decrypt(
-                data[_HEADER:_NONCE_END], data[_NONCE_END:], self._aad_prefix + self._row_bytes(instance) + header
-            )
+            return key.aead.decrypt(data[_HEADER:_NONCE_END], data[_NONCE_END:], row + header)
         except InvalidTag:
             raise DecryptionError(
                 f"{self._label}: row {instance.pk} failed authentication (altered, moved or wrong key)."

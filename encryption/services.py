@@ -104,9 +104,11 @@ def kek_retire(*, kek_id: str) -> bool:
     in_use = data_keys_remaining(kek_id=kek_id)
     if in_use:
         raise KeyInUse(f"KEK {kek_id!r} still wraps {in_use} data key(s); run rotate_keys first.")
+    if kek_id not in ring.key_ids:
+        raise KeyInUse(f"KEK {kek_id!r} is not in the key ring: nothing to retire.")
     path = keyring_file_path()
     removed = False
-    if path is not None and kek_id in ring.key_ids:
+    if path is not None:
         keyring_file_remove_key(path, key_id=kek_id)
         removed = True
     signals.kek_retired.send(sender=DataKey, kek_id=kek_id)

@@ -163,6 +163,10 @@ def test_update_and_lookups_are_refused(make_case):
     case = make_case(narrative="secret")
     with pytest.raises(EncryptionError, match="saving the model instance"), transaction.atomic():
         Case.objects.filter(pk=case.pk).update(narrative="plain")
+    loaded = Case.objects.get(pk=case.pk)
+    loaded.narrative = "plain"
+    with pytest.raises(EncryptionError, match="saving the model instance"), transaction.atomic():
+        Case.objects.bulk_update([loaded], ["narrative"])
     with pytest.raises(FieldError):
         list(Case.objects.filter(narrative="secret"))
     assert Case.objects.filter(date_of_birth__isnull=True).count() == 1

@@ -87,6 +87,8 @@ def test_retire_is_refused_while_a_data_key_uses_the_kek_then_allowed(ring_file,
     call_command("rotate_keys", "--retire", "test-1", stdout=(out := _Out()))
     assert "Retired test-1" in out.text
     assert set(json.loads(ring_file.read_text())["keys"]) == {"test-2"}
+    with pytest.raises(CommandError, match="not in the key ring"):
+        call_command("rotate_keys", "--retire", "test-1", stdout=_Out())
     keyring_reset()
     assert _narratives() == ["kept", "late"]
 
