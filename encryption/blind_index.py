@@ -65,16 +65,20 @@ def blind_index(value: str, *, purpose: str) -> str:
 
 
 def name_index(value: str) -> str:
-    """Return the blind index of one name (given or family), normalised."""
-    return blind_index(normalise_name(value), purpose="name")
+    """Return the blind index of one name (given or family), normalised; "" when nothing is left to index."""
+    name = normalise_name(value)
+    # An empty name gets no index, so that blank fields never look like the same person.
+    return blind_index(name, purpose="name") if name else ""
 
 
 def person_index(*, given_name: str, family_name: str, date_of_birth: datetime.date | None) -> str:
     """Return one index for "the same person": all name parts (in any order) plus the date of birth.
 
     Sorting the parts lets given and family names swapped between forms, or a middle name
-    moved, still match; the date of birth keeps different people apart.
+    moved, still match; the date of birth keeps different people apart. No name, no index ("").
     """
     parts = sorted(normalise_name(f"{given_name} {family_name}").split())
+    if not parts:
+        return ""
     dob = date_of_birth.isoformat() if date_of_birth else ""
     return blind_index(" ".join(parts) + "|" + dob, purpose="person")

@@ -30,6 +30,11 @@ def test_equivalent_names_normalise_alike(left, right):
     assert name_index(left) == name_index(right)
 
 
+def test_empty_names_have_no_index():
+    assert name_index(" Mr ") == ""
+    assert person_index(given_name="", family_name=" ", date_of_birth=DOB) == ""
+
+
 def test_normalise_text_collapses_whitespace():
     assert normalise_text(" a\t\n b\u00a0c ") == "a b c"
 
