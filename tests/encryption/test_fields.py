@@ -46,6 +46,14 @@ def test_any_unicode_json_and_date_round_trip(make_case, text, details, dob):
     assert _round_trip(case, "date_of_birth") == dob
 
 
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(unit=st.text(min_size=1, max_size=4), repeat=st.integers(min_value=0, max_value=300_000))
+def test_empty_to_megabyte_values_round_trip_through_the_database(make_case, unit, repeat):
+    value = unit * repeat
+    case = make_case(narrative=value)
+    assert Case.objects.get(pk=case.pk).narrative == value
+
+
 def test_empty_large_and_null_values_round_trip_through_the_database(make_case):
     large = "Ω≈ç√ large value 🙂 " * 60_000
     case = make_case(name="", narrative=large, details=None, date_of_birth=None)
