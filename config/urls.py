@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("audit/", include("audit.urls")),
     path("referrals/", include("referrals.urls")),
+    path("api/", include("referrals.api.urls")),
 ]
 
 handler403 = "core.views.error_403"

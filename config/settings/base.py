@@ -277,6 +277,11 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Prevent referral API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Shared answer sets of the referral form get one name each.
+    "ENUM_NAME_OVERRIDES": {
+        "YesNoEnum": "referrals.forms.YES_NO_CHOICES",
+        "YesNoUnknownEnum": "referrals.choices.YesNoUnknown",
+    },
 }
 
 # ------------------------------------------------------------------------------

@@ -23,3 +23,13 @@ def assert_audited():
         return event
 
     return check
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counters():
+    """API rate limits count in the cache; each test (and each fuzz example) starts from zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,30 @@
+"""A GOV.UK page describing the API (no third-party viewer: the CSP allows only our own assets)."""
+
+from __future__ import annotations
+
+from django.views.generic import TemplateView
+
+from referrals.validation import ANSWERS
+
+from .serializers import ReferralInputSerializer
+
+
+class ApiDocsView(TemplateView):
+    template_name = "api/docs.html"
+
+    def get_context_data(self, **kwargs: object) -> dict:
+        context = super().get_context_data(**kwargs)
+        fields = ReferralInputSerializer().fields
+        context["fields"] = [
+            {
+                "name": name,
+                "type": type(field).__name__.replace("Field", "").lower(),
+                "required": field.required,
+                "max_length": getattr(field, "max_length", None),
+                "choices": list(getattr(field, "choices", {}) or {}),
+                "help": field.help_text,
+            }
+            for name, field in fields.items()
+        ]
+        context["answer_count"] = len(ANSWERS)
+        return context

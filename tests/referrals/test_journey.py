@@ -1,0 +1,199 @@
+"""The journey through the Django test client (the browser test in tests/e2e walks it in Chromium)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from referrals.choices import ReferralStatus
+from referrals.models import Referral
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    ("council", None),
+    ("name", {"given_name": "Robin", "family_name": "Example", "other_names": ""}),
+    ("date-of-birth", {"date_of_birth_day": "3", "date_of_birth_month": "4", "date_of_birth_year": "2012"}),
+    ("details", {"gender": "male", "first_language": "English", "interpreter_needed": "no"}),
+    ("address", {"address": "2 Test Road", "postcode": "sw1a 2aa", "contact": ""}),
+    ("education", {"education_or_employer": "Test Academy"}),
+    ("parent-carer", {"parent_name": "Jo Parent", "parent_relationship": "Father", "parent_contact": "01632 960003"}),
+    (
+        "your-details",
+        {
+            "referrer_name": "Pat",
+            "referrer_role": "Teacher",
+            "referrer_organisation": "Test Academy",
+            "referrer_sector": "education",
+            "referrer_email": "pat@example.org",
+            "referrer_phone": "",
+        },
+    ),
+    ("safeguarding-lead", {"safeguarding_lead_aware": "yes"}),
+    ("concern", {"concern_description": "What was said in class."}),
+    ("concern-when", {"concern_when": "Monday", "concern_how_learned": "Heard it"}),
+    ("concern-type", {"concern_type": "unsure"}),
+    ("indicators", {"indicators": ["online_activity", "wish_to_harm"], "complex_needs": ""}),
+    ("person-aware", {"person_aware": "unknown"}),
+    ("other-agencies", {"other_agencies": ""}),
+    ("immediate-risk", {"immediate_risk": "no"}),
+    ("attachments", {}),
+]
+
+
+def _start(client) -> Referral:
+    response = client.post(reverse("referrals:start"))
+    assert response.status_code == 302
+    return Referral.objects.get()
+
+
+def test_start_page_warns_to_call_999(client, referrer):
+    client.force_login(referrer)
+    body = client.get(reverse("referrals:start")).content.decode()
+    assert "If someone is in immediate danger, call 999." in body
+    assert "Start now" in body
+
+
+def test_whole_journey_for_a_child_with_attachment_and_check_answers(client, referrer, local_authority):
+    client.force_login(referrer)
+    referral = _start(client)
+    for slug, data in PAGES:
+        url = reverse("referrals:draft-step", args=[referral.pk, slug])
+        page = client.get(url)
+        assert page.status_code == 200
+        answers = data if data is not None else {"local_authority": str(local_authority.pk)}
+        response = client.post(url, {**answers, "continue": "1"})
+        assert response.status_code == 302, (slug, response.content.decode()[:3000])
+    pdf = SimpleUploadedFile("notes.pdf", b"%PDF-1.4 test content", content_type="application/pdf")
+    url = reverse("referrals:draft-step", args=[referral.pk, "attachments"])
+    assert client.post(url, {"file": pdf, "upload": "1"}).status_code == 302
+    check = client.get(reverse("referrals:draft-check", args=[referral.pk])).content.decode()
+    assert "Check your answers" in check
+    assert "Jo Parent" in check
+    assert "SW1A 2AA" in check
+    assert "3 April 2012" in check
+    assert "1 uploaded" in check
+    assert check.count("Change<span") > 20
+    response = client.post(reverse("referrals:draft-check", args=[referral.pk]), {})
+    assert "Confirm that the information you have given is correct" in response.content.decode()
+    response = client.post(reverse("referrals:draft-check", args=[referral.pk]), {"declaration": "on"})
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.SUBMITTED
+    assert response.url == reverse("referrals:referral-confirmation", args=[referral.reference])
+    confirmation = client.get(response.url).content.decode()
+    assert "Referral sent" in confirmation
+    assert referral.reference in confirmation
+    assert referral.attachments.count() == 1
+
+
+def test_adult_journey_skips_the_parent_page(client, referrer):
+    client.force_login(referrer)
+    referral = _start(client)
+    url = reverse("referrals:draft-step", args=[referral.pk, "education"])
+    client.post(
+        reverse("referrals:draft-step", args=[referral.pk, "date-of-birth"]),
+        {"date_of_birth_day": "1", "date_of_birth_month": "1", "date_of_birth_year": "1980"},
+    )
+    response = client.post(url, {"education_or_employer": ""})
+    assert response.url.endswith("/your-details/")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"date_of_birth_day": "31", "date_of_birth_month": "2", "date_of_birth_year": "2010"}, "must be a real date"),
+        ({"date_of_birth_day": "1", "date_of_birth_month": "", "date_of_birth_year": "2010"}, "must include a month"),
+        ({"date_of_birth_day": "1", "date_of_birth_month": "1", "date_of_birth_year": "2999"}, "must be in the past"),
+        ({}, "Enter their date of birth, or their approximate age"),
+        ({"approximate_age": "abc"}, "Approximate age must be a whole number"),
+    ],
+)
+def test_date_of_birth_errors_use_the_error_summary(client, referrer, data, message):
+    client.force_login(referrer)
+    referral = _start(client)
+    response = client.post(reverse("referrals:draft-step", args=[referral.pk, "date-of-birth"]), data)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in body
+    assert message in body
+    assert "govuk-error-summary" in body
+    assert "<title>Error:" in body
+
+
+def test_save_and_come_back_later_then_resume(client, referrer):
+    client.force_login(referrer)
+    referral = _start(client)
+    url = reverse("referrals:draft-step", args=[referral.pk, "name"])
+    response = client.post(url, {"given_name": "Kim", "family_name": "Resume", "save_and_return": "1"})
+    assert response.url == reverse("referrals:my-referrals")
+    listing = client.get(response.url).content.decode()
+    assert "Referrals you have not sent yet" in listing
+    assert "Kim" not in listing
+    page = client.get(url).content.decode()
+    assert 'value="Kim"' in page
+    assert AuditEvent.objects.filter(action="REFERRAL_DRAFT_SAVED", target_id=str(referral.pk)).exists()
+
+
+def test_incomplete_draft_lists_missing_answers_linking_to_their_pages(client, referrer):
+    client.force_login(referrer)
+    referral = _start(client)
+    response = client.post(reverse("referrals:draft-check", args=[referral.pk]), {"declaration": "on"})
+    body = response.content.decode()
+    assert "Enter their first name" in body
+    assert reverse("referrals:draft-step", args=[referral.pk, "name"]) + "?return=check" in body
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.DRAFT
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("report.pdf", b"MZ\x90\x00 not a pdf"), ("empty.pdf", b""), ("fake.docx", b"PK\x03\x04garbage")],
+)
+def test_disguised_or_empty_attachment_is_refused(client, referrer, name, content):
+    client.force_login(referrer)
+    referral = _start(client)
+    upload = SimpleUploadedFile(name, content)
+    url = reverse("referrals:draft-step", args=[referral.pk, "attachments"])
+    response = client.post(url, {"file": upload, "upload": "1"})
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+    assert referral.attachments.count() == 0
+
+
+def test_oversized_attachment_is_refused(client, referrer, settings):
+    settings.REFERRAL_ATTACHMENT_MAX_BYTES = 1024 * 1024
+    client.force_login(referrer)
+    referral = _start(client)
+    upload = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * (1024 * 1024 + 1))
+    response = client.post(reverse("referrals:draft-step", args=[referral.pk, "attachments"]), {"file": upload})
+    assert "must be smaller than 1MB" in response.content.decode()
+    assert referral.attachments.count() == 0
+
+
+def test_someone_elses_draft_is_404(client, referrer, triage_officer):
+    client.force_login(referrer)
+    referral = _start(client)
+    client.force_login(triage_officer)
+    assert client.get(reverse("referrals:draft-step", args=[referral.pk, "name"])).status_code == 404
+    assert client.get(reverse("referrals:draft-check", args=[referral.pk])).status_code == 404
+
+
+def test_attachment_download_is_audited(client, referrer, triage_officer):
+    from referrals import services
+
+    from .factories import draft_referral
+
+    referral = draft_referral(user=referrer)
+    services.referral_attachment_add(
+        referral=referral, actor=referrer, fileobj=io.BytesIO(b"%PDF-1.4 hello"), filename="a.pdf", size=14
+    )
+    referral = services.referral_submit(referral=referral, actor=referrer)
+    attachment = referral.attachments.get()
+    client.force_login(triage_officer)
+    response = client.get(reverse("referrals:referral-attachment", args=[referral.reference, attachment.pk]))
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 hello"
+    assert AuditEvent.objects.filter(action="ATTACHMENT_DOWNLOADED", case_reference=referral.reference).exists()
