@@ -145,3 +145,19 @@ def step_before(slug: str, answers: dict[str, Any]) -> Step | None:
     if slug not in slugs or slugs.index(slug) == 0:
         return None
     return applicable[slugs.index(slug) - 1]
+
+
+def _answered(name: str, answers: dict[str, Any]) -> bool:
+    if name == "date_of_birth":
+        return bool(answers.get("date_of_birth") or answers.get("approximate_age"))
+    return answers.get(name) not in (None, "", [])
+
+
+def step_to_resume(answers: dict[str, Any]) -> Step | None:
+    """The first page with a required answer still missing; None when only checking is left."""
+    for step in steps_for(answers):
+        form_fields = getattr(step.form_class, "base_fields", {})
+        names = [n for n in step.answer_names if form_fields[n].required or n == "date_of_birth"]
+        if any(not _answered(name, answers) for name in names):
+            return step
+    return None

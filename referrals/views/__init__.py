@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from .journey import ReferralAttachmentRemoveView, ReferralCheckView, ReferralStartView, ReferralStepView
+from .journey import (
+    ReferralAttachmentRemoveView,
+    ReferralCheckView,
+    ReferralResumeView,
+    ReferralStartView,
+    ReferralStepView,
+)
 from .referrer import MyReferralsView, ReferralConfirmationView, ReferralInformationAddView
 from .staff import ReferralAttachmentDownloadView, ReferralDetailView, ReferralTransitionView
 
@@ -14,6 +20,7 @@ __all__ = [
     "ReferralConfirmationView",
     "ReferralDetailView",
     "ReferralInformationAddView",
+    "ReferralResumeView",
     "ReferralStartView",
     "ReferralStepView",
     "ReferralTransitionView",

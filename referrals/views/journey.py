@@ -14,7 +14,7 @@ from django.views import View
 from referrals import services
 from referrals.exceptions import AttachmentRejected, ReferralInvalid
 from referrals.forms import DeclarationForm
-from referrals.journey import BY_SLUG, STEP_OF_ANSWER, Step, step_after, step_before, steps_for
+from referrals.journey import BY_SLUG, STEP_OF_ANSWER, Step, step_after, step_before, step_to_resume, steps_for
 from referrals.presenters import answer_rows
 from referrals.selectors import referral_draft_get
 
@@ -134,6 +134,14 @@ class ReferralStepView(LoginRequiredMixin, View):
                 return redirect(_step_url(self.referral, following, back_to_check=True))
             return redirect("referrals:draft-check", draft_id=self.referral.pk)
         return redirect(_step_url(self.referral, step_after(self.step.slug, self.answers)))
+
+
+class ReferralResumeView(LoginRequiredMixin, View):
+    """Continue a saved draft where it was left: the first page with a required answer missing."""
+
+    def get(self, request: HttpRequest, draft_id: Any) -> HttpResponse:
+        referral = referral_draft_get(user=request.user, draft_id=draft_id)
+        return redirect(_step_url(referral, step_to_resume(services.referral_answers(referral))))
 
 
 class ReferralAttachmentRemoveView(LoginRequiredMixin, View):

@@ -197,3 +197,14 @@ def test_attachment_download_is_audited(client, referrer, triage_officer):
     response = client.get(reverse("referrals:referral-attachment", args=[referral.reference, attachment.pk]))
     assert b"".join(response.streaming_content) == b"%PDF-1.4 hello"
     assert AuditEvent.objects.filter(action="ATTACHMENT_DOWNLOADED", case_reference=referral.reference).exists()
+
+
+def test_continue_a_saved_draft_resumes_at_the_first_unanswered_page(client, referrer):
+    client.force_login(referrer)
+    referral = _start(client)
+    client.post(
+        reverse("referrals:draft-step", args=[referral.pk, "name"]),
+        {"given_name": "Kim", "family_name": "Resume", "save_and_return": "1"},
+    )
+    response = client.get(reverse("referrals:draft-resume", args=[referral.pk]))
+    assert response.url == reverse("referrals:draft-step", args=[referral.pk, "date-of-birth"])
