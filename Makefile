@@ -74,5 +74,8 @@ bench-encryption: setup
 bench-audit: setup
 	$(BIN)/python benchmarks/audit.py
 
+bench-submit: setup
+	$(BIN)/python benchmarks/submit.py
+
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache

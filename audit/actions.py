@@ -91,7 +91,7 @@ ACTIONS: dict[str, ActionSpec] = {
     "REFERRAL_SUBMITTED": ActionSpec(
         "Referral submitted",
         "{actor} submitted referral {case_reference} through {channel} ({possible_repeats} possible earlier referrals)",
-        {"channel": Kind.CODE, "possible_repeats": Kind.INT, "attachments": Kind.INT},
+        {"channel": Kind.CODE, "possible_repeats": Kind.INT, "attachments": Kind.INT, "mash_notified": Kind.BOOL},
     ),
     "REFERRAL_DRAFT_SAVED": ActionSpec(
         "Referral draft saved", "{actor} saved draft referral {target}", {"fields_changed": Kind.INT, "step": Kind.NAME}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -23,20 +24,24 @@ from referrals.validation import ANSWERS, answers_complete, answers_validate
 
 from .reference import reference_allocate
 
+logger = logging.getLogger(__name__)
 CHANNEL_WEB = "WEB"
 CHANNEL_API = "API"
 
 
 def _authority_for(*, actor: Any, local_authority: LocalAuthority | None) -> LocalAuthority:
+    """The chosen authority, else the actor's (read before any transaction opens)."""
     if local_authority is not None:
         return local_authority
     if actor.local_authority_id is None:
         raise ReferralInvalid({"local_authority": ["Select the council area where the person lives"]})
-    return LocalAuthority.objects.get(pk=actor.local_authority_id)
+    # The membership is loaded for every role check already; its authority is cached on it after one read.
+    return actor.membership.local_authority
 
 
 def _new_referral(*, actor: Any, local_authority: LocalAuthority) -> Referral:
-    sector = actor.membership.organisation.sector if actor.membership and actor.membership.organisation else ""
+    membership = actor.membership
+    sector = membership.organisation.sector if membership and membership.organisation_id else ""
     return Referral(
         local_authority=local_authority, created_by=actor, data_key=case_key_create(), referrer_sector=sector
     )
@@ -103,24 +108,22 @@ def _index(referral: Referral) -> None:
     )
 
 
-def _mash_notify(referral_id: Any) -> None:
-    referral = Referral.objects.select_related("local_authority").get(pk=referral_id)
-    recipient = referral.local_authority.mash_email
-    if recipient:
-        link = settings.SERVICE_BASE_URL.rstrip("/") + reverse("referrals:referral-detail", args=[referral.reference])
+def _mash_notify(*, reference: str, recipient: str) -> None:
+    """E-mail the MASH inbox the reference and a link only; a mail failure never undoes the referral."""
+    link = settings.SERVICE_BASE_URL.rstrip("/") + reverse("referrals:referral-detail", args=[reference])
+    try:
         send_mail(
-            subject=f"New Prevent referral {referral.reference}",
-            message=f"A new Prevent referral, {referral.reference}, has been submitted.\n\nView it: {link}\n",
+            subject=f"New Prevent referral {reference}",
+            message=f"A new Prevent referral, {reference}, has been submitted.\n\nView it: {link}\n",
             from_email=None,
             recipient_list=[recipient],
             fail_silently=False,
         )
-    audit.record(
-        actor=None, action=AuditAction.REFERRAL_MASH_NOTIFIED, target=referral, details={"sent": bool(recipient)}
-    )
+    except Exception:  # the referral is committed; MASH also sees it in its queue
+        logger.exception("MASH e-mail for referral %s failed", reference)
 
 
-def _submit_in_transaction(referral: Referral, *, actor: Any, channel: str) -> Referral:
+def _submit_in_transaction(referral: Referral, *, actor: Any, channel: str, attachments: int) -> Referral:
     """The submit transaction's body: few statements (reference upsert, repeat count, row, audit)."""
     _index(referral)
     referral.reference = reference_allocate()
@@ -129,6 +132,7 @@ def _submit_in_transaction(referral: Referral, *, actor: Any, channel: str) -> R
     )
     referral.submit()
     referral.save(force_insert=referral._state.adding)
+    recipient = referral.local_authority.mash_email
     audit.record(
         actor=actor,
         action=AuditAction.REFERRAL_SUBMITTED,
@@ -136,10 +140,13 @@ def _submit_in_transaction(referral: Referral, *, actor: Any, channel: str) -> R
         details={
             "channel": channel,
             "possible_repeats": referral.possible_repeat_count,
-            "attachments": referral.attachments.count() if not referral._state.adding else 0,
+            "attachments": attachments,
+            "mash_notified": bool(recipient),
         },
     )
-    transaction.on_commit(lambda: _mash_notify(referral.pk))
+    if recipient:
+        reference = referral.reference
+        transaction.on_commit(lambda: _mash_notify(reference=reference, recipient=recipient))
     return referral
 
 
@@ -161,12 +168,15 @@ def referral_submit(*, referral: Referral, actor: Any) -> Referral:
     errors = answers_complete(referral_answers(referral))
     if errors:
         raise ReferralInvalid(errors)
+    _ = referral.local_authority  # loaded before the transaction: its MASH inbox is needed inside
     with transaction.atomic():
         locked = Referral.objects.select_for_update().filter(pk=referral.pk, status=ReferralStatus.DRAFT).exists()
         if not locked:
             referral.refresh_from_db()
             return referral
-        return _submit_in_transaction(referral, actor=actor, channel=CHANNEL_WEB)
+        return _submit_in_transaction(
+            referral, actor=actor, channel=CHANNEL_WEB, attachments=referral.attachments.count()
+        )
 
 
 def referral_create_submitted(
@@ -194,7 +204,7 @@ def referral_create_submitted(
             referral = _new_referral(actor=actor, local_authority=authority)
             referral.idempotency_key = idempotency_key
             _apply(referral, clean)
-            return _submit_in_transaction(referral, actor=actor, channel=CHANNEL_API), True
+            return _submit_in_transaction(referral, actor=actor, channel=CHANNEL_API, attachments=0), True
     except IntegrityError:
         # A concurrent retry with the same key won the race: answer with its referral.
         existing = Referral.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()

@@ -89,8 +89,19 @@ def test_submit_allocates_sequential_references_and_emails_mash_reference_and_li
     assert f"/referrals/{first.reference}/" in message.body
     assert canaries["first_name"] not in message.body + message.subject
     assert "Alex" not in mail.outbox[1].body
-    assert_audited("REFERRAL_SUBMITTED", first, channel="WEB", possible_repeats=0)
-    assert AuditEvent.objects.filter(action="REFERRAL_MASH_NOTIFIED", case_reference=first.reference).exists()
+    assert_audited("REFERRAL_SUBMITTED", first, channel="WEB", possible_repeats=0, mash_notified=True)
+
+
+def test_a_failing_mail_server_never_undoes_a_submission(
+    referrer, local_authority, django_capture_on_commit_callbacks, settings
+):
+    local_authority.mash_email = "mash@testshire.example.org"
+    local_authority.save()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = submitted_referral(user=referrer)
+    assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.SUBMITTED
 
 
 def test_incomplete_draft_cannot_be_submitted(referrer):

@@ -1,0 +1,167 @@
+"""Submit benchmark (`make bench-submit`): prints figures, asserts nothing.
+
+On a throwaway PostgreSQL database (prevent_bench_submit on 127.0.0.1:5432, created and
+dropped here), in the same run and interleaved:
+  - service: `referrals.services.referral_create_submitted` with a complete referral (validation,
+    a data key of its own, every personal field encrypted, blind indexes, the reference allocated,
+    the repeat check, the audit event, the MASH e-mail and its audit event after commit);
+  - plain: a Django ModelForm of the same fields on an unencrypted, unaudited table, `is_valid()`
+    then `save()` (one INSERT, autocommitted).
+Prints the median and best time per submission on each side, their ratio, and the SQL statements
+of one submission on each side (BEGIN/COMMIT/SAVEPOINT included as the server sees them).
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+HOST = os.environ.get("BENCH_PGHOST", "127.0.0.1")
+PORT = int(os.environ.get("BENCH_PGPORT", "5432"))
+USER = os.environ.get("BENCH_PGUSER", "postgres")
+DB_NAME = "prevent_bench_submit"
+DATABASE_URL = f"postgres://{USER}@{HOST}:{PORT}/{DB_NAME}"
+SUBMISSIONS = int(os.environ.get("BENCH_SUBMISSIONS", "300"))
+WARMUP = 30
+
+
+def _admin(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"host={HOST} port={PORT} user={USER} dbname=postgres", autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def _setup_django() -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    os.environ["DATABASE_URL"] = DATABASE_URL
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _plain_model() -> type:
+    """The same fields, unencrypted, unaudited: what a plain Django app would store."""
+    from django.db import connection, models
+
+    from referrals.validation import ANSWERS
+
+    fields = {
+        "__module__": __name__,
+        "Meta": type("Meta", (), {"app_label": "referrals", "db_table": "bench_plain_referral"}),
+        "created_at": models.DateTimeField(auto_now_add=True),
+    }
+    for name, spec in ANSWERS.items():
+        if spec.kind == "date":
+            fields[name] = models.DateField(null=True, blank=True)
+        elif spec.kind == "choices":
+            fields[name] = models.JSONField(null=True, blank=True)
+        elif spec.max_length > 500:  # noqa: PLR2004 - long text
+            fields[name] = models.TextField(max_length=spec.max_length, blank=True)
+        else:
+            fields[name] = models.CharField(max_length=spec.max_length or 10, blank=True)
+    model = type("BenchPlainReferral", (models.Model,), fields)
+    with connection.schema_editor() as editor:
+        editor.create_model(model)
+    return model
+
+
+def _answers() -> dict:
+    from tests.referrals.factories import adult_answers
+
+    return adult_answers(date_of_birth=datetime.date(1990, 5, 17))
+
+
+def _runners() -> tuple:
+    from django import forms
+
+    from accounts.models import LocalAuthority, Nation, Role
+    from accounts.services import user_create_with_membership
+    from encryption.scope import data_key_scope
+    from referrals.services import referral_create_submitted
+
+    authority = LocalAuthority.objects.create(
+        name="Bench Council", ons_code="E10000999", nation=Nation.ENGLAND, mash_email="mash@bench.example.org"
+    )
+    user = user_create_with_membership(
+        email="bench@example.org", password=None, local_authority=authority, role=Role.REFERRER
+    )
+    model = _plain_model()
+    answers = _answers()
+    form_class = forms.modelform_factory(model, fields=[f.name for f in model._meta.fields if f.editable][1:])
+    form_data = {k: ("" if v is None else v) for k, v in answers.items()}
+
+    def service() -> None:
+        with data_key_scope():  # what the request middleware gives every request
+            referral_create_submitted(actor=user, answers=dict(answers))
+
+    def plain() -> None:
+        form = form_class(data=form_data)
+        if not form.is_valid():
+            raise SystemExit(f"plain form invalid: {sorted(form.errors)}")
+        form.save()
+
+    return service, plain
+
+
+def _statements(run: object) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        run()
+    return [q["sql"][:100] for q in captured.captured_queries]
+
+
+def _time(service: object, plain: object) -> dict[str, list[float]]:
+    times: dict[str, list[float]] = {"service": [], "plain": []}
+    for _ in range(WARMUP):
+        service()
+        plain()
+    for _ in range(SUBMISSIONS):
+        for name, run in (("service", service), ("plain", plain)):
+            start = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
+def main() -> None:
+    _admin(f"DROP DATABASE IF EXISTS {DB_NAME}")
+    _admin(f"CREATE DATABASE {DB_NAME}")
+    try:
+        _setup_django()
+        service, plain = _runners()
+        times = _time(service, plain)
+        service_sql, plain_sql = _statements(service), _statements(plain)
+        from django.db import connection
+
+        connection.close()
+    finally:
+        _admin(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+    med = {name: statistics.median(values) * 1000 for name, values in times.items()}
+    best = {name: min(values) * 1000 for name, values in times.items()}
+    print(f"PostgreSQL {HOST}:{PORT}, {SUBMISSIONS} submissions each, interleaved, after {WARMUP} warm-up")  # noqa: T201
+    for name in ("service", "plain"):
+        print(f"  {name:8} median {med[name]:.3f} ms   best {best[name]:.3f} ms")  # noqa: T201
+    ratio_median, ratio_best = med["service"] / med["plain"], best["service"] / best["plain"]
+    print(f"  ratio service/plain: median {ratio_median:.2f}x, best {ratio_best:.2f}x")  # noqa: T201
+    print(f"  SQL statements per submission: service {len(service_sql)}, plain {len(plain_sql)}")  # noqa: T201
+    for line in service_sql:
+        print(f"    service: {line}")  # noqa: T201
+    for line in plain_sql:
+        print(f"    plain:   {line}")  # noqa: T201
+
+
+if __name__ == "__main__":
+    main()
