@@ -13,6 +13,7 @@ from django.conf import settings
 from core.keys import load_key
 
 FORMAT_VERSION = "v1"
+_VERSION = FORMAT_VERSION.encode("ascii")
 # Field order of the canonical body; the verifier reads exactly these columns in this order.
 BODY_FIELDS = (
     "occurred_at",
@@ -29,6 +30,8 @@ BODY_FIELDS = (
     "request_id",
 )
 _dumps = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
 
 
 @lru_cache(maxsize=4)
@@ -41,16 +44,23 @@ def hmac_key() -> bytes:
     return _key(settings.AUDIT_HMAC_KEY)
 
 
-def timestamp(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+def micros(value: dt.datetime) -> int:
+    """Microseconds since the Unix epoch: exact, and what the database can compute itself when verifying."""
+    return (value - _EPOCH) // _MICROSECOND
 
 
-def body(values: tuple) -> bytes:
-    """Canonical bytes of one event's fields (in BODY_FIELDS order, occurred_at first)."""
-    return _dumps([timestamp(values[0]), *values[1:]]).encode("ascii")
+def body(values: tuple | list) -> bytes:
+    """Canonical bytes of one event's fields in BODY_FIELDS order, occurred_at given as micros()."""
+    return _dumps(values).encode("ascii")
+
+
+def event_body(event: object) -> bytes:
+    values = [getattr(event, name) for name in BODY_FIELDS]
+    values[0] = micros(values[0])
+    return body(values)
 
 
 def mac(key: bytes, sequence: int, previous_mac: str, event_body: bytes) -> str:
     """HMAC-SHA256 over version, sequence, previous MAC and body: any edit, move or removal changes it."""
-    message = b"%s|%d|%s|" % (FORMAT_VERSION.encode(), sequence, previous_mac.encode("ascii"))
-    return hmac.new(key, message + event_body, hashlib.sha256).hexdigest()
+    message = b"%s|%d|%s|%s" % (_VERSION, sequence, previous_mac.encode("ascii"), event_body)
+    return hmac.digest(key, message, hashlib.sha256).hex()

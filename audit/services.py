@@ -82,8 +82,7 @@ def _prepare(
         details=clean,
         request_id="" if request_id == "-" else request_id,
     )
-    body = chain.body(tuple(getattr(event, name) for name in chain.BODY_FIELDS))
-    return event, body
+    return event, chain.event_body(event)
 
 
 def record(

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any
 
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import F
 
 from audit import chain
 from audit.models import HEAD_ID, AuditEvent, ChainHead
 
 # On PostgreSQL a side connection waits at most this long for the chain head, then fails loudly.
 SIDE_LOCK_TIMEOUT = "10s"
+INSERT_FIELDS = ("sequence", "previous_mac", "mac", *chain.BODY_FIELDS)
+_DETAILS = chain.BODY_FIELDS.index("details")
+_DETAILS_FIELD = AuditEvent._meta.get_field("details")
 
 
 class AuditUsageError(RuntimeError):
@@ -33,33 +37,82 @@ def _holds_head(connection: BaseDatabaseWrapper) -> bool:
     return bool(blocks) and getattr(connection, "_audit_head_holder", None) is blocks[0]
 
 
-def _lock_head(using: str) -> ChainHead:
-    connection = connections[using]
-    heads = ChainHead.objects.using(using)
-    if connection.features.has_select_for_update:
-        return heads.select_for_update().get(pk=HEAD_ID)
-    # SQLite ignores FOR UPDATE: write to the head first so this transaction holds the write lock
-    # before it reads, and a second writer waits rather than reading a head that is about to change.
-    heads.filter(pk=HEAD_ID).update(sequence=F("sequence"))
-    return heads.get(pk=HEAD_ID)
+@lru_cache(maxsize=8)
+def _statements(vendor: str, quote: Callable[[str], str], has_for_update: bool) -> tuple[str, str, str]:
+    """(take the head, insert an event, move the head) in this database's SQL; built once per database."""
+    event_table, head_table = quote(AuditEvent._meta.db_table), quote(ChainHead._meta.db_table)
+    columns = ", ".join(quote(AuditEvent._meta.get_field(name).column) for name in INSERT_FIELDS)
+    placeholders = ", ".join(["%s"] * len(INSERT_FIELDS))
+    if has_for_update:
+        take = f"SELECT sequence, mac FROM {head_table} WHERE id = {HEAD_ID} FOR UPDATE"  # noqa: S608
+    else:
+        # SQLite has no FOR UPDATE: writing to the head first takes the database's write lock before
+        # the read, so a second writer waits instead of reading a head that is about to move.
+        take = f"UPDATE {head_table} SET sequence = sequence WHERE id = {HEAD_ID} RETURNING sequence, mac"  # noqa: S608
+    insert = f"INSERT INTO {event_table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    move = f"UPDATE {head_table} SET sequence = %s, mac = %s WHERE id = {HEAD_ID}"  # noqa: S608
+    return take, insert, move
+
+
+def _db_values(event: AuditEvent, connection: BaseDatabaseWrapper) -> list[object]:
+    """The body fields converted for this database, before the lock.
+
+    Only the time and the JSON need converting; every other field is already a str, an int or None.
+    """
+    values = [getattr(event, name) for name in chain.BODY_FIELDS]
+    values[0] = connection.ops.adapt_datetimefield_value(values[0])
+    values[_DETAILS] = _DETAILS_FIELD.get_db_prep_save(values[_DETAILS], connection)
+    return values
+
+
+def _is_psycopg3() -> bool:
+    from django.db.backends.postgresql.psycopg_any import is_psycopg3
+
+    return is_psycopg3
+
+
+@contextmanager
+def _chain_cursor(connection: BaseDatabaseWrapper) -> Iterator[Any]:
+    """A cursor for the three chain statements.
+
+    On PostgreSQL a server-side-binding psycopg cursor on Django's own connection (so inside its
+    transaction): psycopg prepares the statements after a few uses, so the database no longer
+    parses and plans the INSERT while every other writer waits on the head. Errors still arrive
+    as Django's database exceptions.
+    """
+    if connection.vendor == "postgresql" and _is_psycopg3():
+        import psycopg
+
+        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+            yield cursor
+        return
+    with connection.cursor() as cursor:
+        yield cursor
 
 
 def append(event: AuditEvent, body: bytes, *, using: str) -> AuditEvent:
     """Chain and insert a prepared event in the current transaction (or its own), holding the head briefly.
 
-    Everything that can be computed without the head is in `body` already; under the lock we only
-    number the event, compute one HMAC, insert it and move the head.
+    Everything that does not depend on the head is ready before the lock: the canonical body and
+    the converted column values. Under the lock: read the head, one HMAC, insert, move the head.
+    Plain SQL rather than the ORM, so no query is compiled while other writers wait.
     """
     key = chain.hmac_key()
     connection = connections[using]
-    with transaction.atomic(using=using, savepoint=False):
-        head = _lock_head(using)
+    take, insert, move = _statements(
+        connection.vendor, connection.ops.quote_name, connection.features.has_select_for_update
+    )
+    values = _db_values(event, connection)
+    with transaction.atomic(using=using, savepoint=False), _chain_cursor(connection) as cursor:
+        cursor.execute(take)
+        sequence, previous = cursor.fetchone()
         connection._audit_head_holder = connection.atomic_blocks[0]  # noqa: SLF001 - our own marker
-        event.sequence = head.sequence + 1
-        event.previous_mac = head.mac
-        event.mac = chain.mac(key, event.sequence, head.mac, body)
-        event.save(force_insert=True, using=using)
-        ChainHead.objects.using(using).filter(pk=HEAD_ID).update(sequence=event.sequence, mac=event.mac)
+        sequence += 1
+        mac = chain.mac(key, sequence, previous, body)
+        cursor.execute(insert, [sequence, previous, mac, *values])
+        cursor.execute(move, [sequence, mac])
+    event.sequence, event.previous_mac, event.mac = sequence, previous, mac
+    event._state.adding, event._state.db = False, using  # noqa: SLF001 - the row now exists
     return event
 
 

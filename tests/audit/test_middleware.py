@@ -14,7 +14,6 @@ from django.urls import include, path
 from audit import services as audit
 from audit.models import AuditEvent
 from audit.verification import chain_check
-from tests.conftest import TEST_PASSWORD
 
 REFERENCE = "PRV-2026-000042"
 
@@ -125,7 +124,7 @@ def test_the_case_namespaces_come_from_settings(settings, signed_in, events):
 @pytest.mark.parametrize("url", ["/fail/", "/fail-outside/"])
 def test_a_refusal_inside_a_failing_request_is_still_recorded(transactional_db, triage_officer, url):
     client = Client(raise_request_exception=False)
-    assert client.login(email=triage_officer.email, password=TEST_PASSWORD)
+    client.force_login(triage_officer)
     assert client.get(url).status_code == 500
     refusals = AuditEvent.objects.filter(action="ACCESS_REFUSED", outcome="refused", case_reference=REFERENCE)
     assert refusals.count() == 1

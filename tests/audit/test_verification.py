@@ -10,7 +10,7 @@ from django.db import connection
 
 from audit import services as audit
 from audit import tasks
-from audit.chain import body, mac
+from audit.chain import event_body, mac
 from audit.models import AuditEvent
 from audit.testing import triggers_suspended
 from audit.verification import chain_check
@@ -127,9 +127,7 @@ def test_a_row_forged_with_the_wrong_key_is_found(tamper):
         details={},
         previous_mac=last.mac,
     )
-    from audit.chain import BODY_FIELDS
-
-    forged.mac = mac(b"x" * 32, 6, last.mac, body(tuple(getattr(forged, f) for f in BODY_FIELDS)))
+    forged.mac = mac(b"x" * 32, 6, last.mac, event_body(forged))
     with triggers_suspended():
         forged.save(force_insert=True)
         connection.cursor().execute("UPDATE audit_chainhead SET sequence = 6, mac = %s", [forged.mac])
@@ -187,3 +185,16 @@ def test_the_nightly_task_records_a_break_and_emails_the_auditors(tamper, events
     assert "event 4" in message.body
     assert REFERENCE not in message.body + message.subject
     assert "@" not in message.body + message.subject
+
+
+def test_events_at_a_whole_second_verify(monkeypatch, triage_officer):
+    """SQLite stores a whole second without a fraction; the verifier's time arithmetic must agree."""
+    import datetime as dt
+
+    from audit import services
+
+    monkeypatch.setattr(services.timezone, "now", lambda: dt.datetime(2026, 3, 27, 9, 30, 0, tzinfo=dt.UTC))
+    audit.record(actor=triage_officer, action=audit.AuditAction.USER_SIGNED_IN)
+    monkeypatch.setattr(services.timezone, "now", lambda: dt.datetime(1999, 12, 31, 23, 59, 59, 1, tzinfo=dt.UTC))
+    audit.record(actor=triage_officer, action=audit.AuditAction.USER_SIGNED_OUT)
+    assert chain_check().intact
