@@ -32,9 +32,16 @@ def outer_atomic(connection: BaseDatabaseWrapper) -> object | None:
     return None
 
 
+class _HeadHeld:
+    """An on-commit hook that does nothing: Django drops it at commit and at rollback (also of a
+    savepoint), exactly when the database releases the head lock, so its presence means "held"."""
+
+    def __call__(self) -> None:
+        return None
+
+
 def _holds_head(connection: BaseDatabaseWrapper) -> bool:
-    blocks = connection.atomic_blocks
-    return bool(blocks) and getattr(connection, "_audit_head_holder", None) is blocks[0]
+    return any(isinstance(hook[1], _HeadHeld) for hook in connection.run_on_commit)
 
 
 @lru_cache(maxsize=8)
@@ -106,7 +113,8 @@ def append(event: AuditEvent, body: bytes, *, using: str) -> AuditEvent:
     with transaction.atomic(using=using, savepoint=False), _chain_cursor(connection) as cursor:
         cursor.execute(take)
         sequence, previous = cursor.fetchone()
-        connection._audit_head_holder = connection.atomic_blocks[0]  # noqa: SLF001 - our own marker
+        if not _holds_head(connection):
+            transaction.on_commit(_HeadHeld(), using=using)
         sequence += 1
         mac = chain.mac(key, sequence, previous, body)
         cursor.execute(insert, [sequence, previous, mac, *values])

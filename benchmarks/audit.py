@@ -31,9 +31,9 @@ USER = os.environ.get("BENCH_PGUSER", "postgres")
 DB_NAME = "prevent_bench_audit"
 DSN = f"host={HOST} port={PORT} user={USER} dbname={DB_NAME}"
 DATABASE_URL = f"postgres://{USER}@{HOST}:{PORT}/{DB_NAME}"
-EVENTS_ONE_WRITER = int(os.environ.get("BENCH_EVENTS_ONE", "800"))
-EVENTS_PER_WRITER = int(os.environ.get("BENCH_EVENTS_EACH", "200"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+EVENTS_ONE_WRITER = int(os.environ.get("BENCH_EVENTS_ONE", "400"))
+EVENTS_PER_WRITER = int(os.environ.get("BENCH_EVENTS_EACH", "100"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 WRITERS = 8
 VERIFY_TARGET = 100_000
 REFERENCE = "PRV-2026-000001"

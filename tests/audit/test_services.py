@@ -152,3 +152,34 @@ def test_a_deleted_user_leaves_their_events_and_the_chain_intact(triage_officer,
     triage_officer.delete()
     assert events()[0].actor_id == user_id
     assert chain_check().intact
+
+
+@transaction.atomic
+def _decorated_service(actor, *, refuse: bool) -> None:
+    if refuse:
+        audit.record_refusal(actor=actor, details={"status": 403})
+    else:
+        audit.record(actor=actor, action=audit.AuditAction.REFERRAL_SUBMITTED)
+
+
+def test_the_head_marker_ends_with_the_transaction(transactional_db, triage_officer, events):
+    """A decorated service reuses one Atomic object: an earlier call's record() must not block a later refusal."""
+    _decorated_service(triage_officer, refuse=False)
+    _decorated_service(triage_officer, refuse=True)
+    assert [event.outcome for event in events()] == ["done", "refused"]
+    assert chain_check().intact
+
+
+def test_the_head_marker_ends_with_a_rolled_back_savepoint(triage_officer):
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                audit.record(actor=triage_officer, action=audit.AuditAction.REFERRAL_SUBMITTED)
+                raise RuntimeError("inner step failed")
+        except RuntimeError:
+            pass
+        from django.db import connection
+
+        from audit.writer import _holds_head
+
+        assert not _holds_head(connection)
