@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.validators import RegexValidator
@@ -122,6 +124,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May sign in to the admin (reference data only).")
     date_joined = models.DateTimeField(default=timezone.now)
+    # Every session carries a copy; rotating it signs the user out everywhere (accounts.middleware).
+    session_token = models.UUIDField(default=uuid.uuid4, editable=False)
 
     objects = UserManager()
 
@@ -174,3 +178,29 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} in {self.local_authority}"
+
+
+class Invitation(models.Model):
+    """A Prevent lead's invitation to a new user: one role in the lead's authority, accepted once."""
+
+    email = models.EmailField("e-mail address")
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="invitations")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="invitations_sent")
+    # Part of the signed token: a re-sent invitation gets a new nonce, so the old link stops working.
+    nonce = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_user = models.OneToOneField(
+        User, on_delete=models.PROTECT, related_name="invitation", null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation {self.pk}"
+
+    def is_usable(self, *, now=None) -> bool:
+        return self.accepted_at is None and (now or timezone.now()) < self.expires_at

@@ -1,12 +1,80 @@
-"""Reads of users and memberships."""
+"""Reads of users, memberships, invitations and lockouts."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from datetime import timedelta
 
-from accounts.models import LocalAuthority, User
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.core import signing
+from django.db.models import Max, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django_otp.plugins.otp_static.models import StaticToken
+
+from accounts.exceptions import InvitationInvalid
+from accounts.models import Invitation, LocalAuthority, User
+from accounts.permissions import can_manage_users
+from accounts.services.management import INVITATION_SALT
 
 
 def user_list_in_authority(*, local_authority: LocalAuthority) -> QuerySet[User]:
     """Active users holding a role in the given local authority."""
     return User.objects.filter(is_active=True, membership_record__local_authority=local_authority)
+
+
+def user_list_managed(*, actor: User) -> QuerySet[User]:
+    """Every user (active or not) of the Prevent lead's own authority; nothing for anyone else."""
+    if not can_manage_users(actor):
+        return User.objects.none()
+    return (
+        User.objects.filter(membership_record__local_authority_id=actor.local_authority_id)
+        .select_related("membership_record")
+        .order_by("-is_active", "email")
+    )
+
+
+def user_get_managed(*, actor: User, pk: int) -> User:
+    """A user of the lead's own authority; another authority's user is a 404, as a missing one is."""
+    return get_object_or_404(user_list_managed(actor=actor), pk=pk)
+
+
+def invitation_list_pending(*, actor: User) -> QuerySet[Invitation]:
+    if not can_manage_users(actor):
+        return Invitation.objects.none()
+    return Invitation.objects.filter(
+        local_authority_id=actor.local_authority_id, accepted_at__isnull=True, expires_at__gt=timezone.now()
+    )
+
+
+def invitation_get_by_token(*, token: str) -> Invitation:
+    """The invitation a link names, if it is genuine, unexpired and unused; else InvitationInvalid(reason)."""
+    max_age = timedelta(hours=settings.INVITATION_MAX_AGE_HOURS)
+    try:
+        data = signing.TimestampSigner(salt=INVITATION_SALT).unsign_object(token, max_age=max_age)
+    except signing.SignatureExpired as error:
+        raise InvitationInvalid("expired") from error
+    except signing.BadSignature as error:
+        raise InvitationInvalid("invalid") from error
+    invitation = Invitation.objects.filter(pk=data.get("id")).first() if isinstance(data, dict) else None
+    if invitation is None or not constant_time_compare(invitation.nonce, str(data.get("n", ""))):
+        raise InvitationInvalid("invalid")
+    if invitation.accepted_at is not None:
+        raise InvitationInvalid("used")
+    if not invitation.is_usable():
+        raise InvitationInvalid("expired")
+    return invitation
+
+
+def locked_out_emails(*, emails: list[str]) -> set[str]:
+    """Which of these (lower-case) account addresses django-axes currently refuses."""
+    attempts = AccessAttempt.objects.filter(username__in=emails)
+    if settings.AXES_COOLOFF_TIME:
+        attempts = attempts.filter(attempt_time__gte=timezone.now() - timedelta(hours=settings.AXES_COOLOFF_TIME))
+    rows = attempts.values("username").annotate(most=Max("failures_since_start"))
+    return {row["username"] for row in rows if row["most"] >= settings.AXES_FAILURE_LIMIT}
+
+
+def backup_codes_left(*, user: User) -> int:
+    return StaticToken.objects.filter(device__user=user).count()

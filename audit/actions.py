@@ -53,6 +53,49 @@ ACTIONS: dict[str, ActionSpec] = {
         {"account_exists": Kind.BOOL},
     ),
     "USER_SIGNED_OUT": ActionSpec("Signed out", "{actor} signed out"),
+    # Second factor, lockout and sessions (accounts)
+    "MFA_ENROLLED": ActionSpec(
+        "Second factor set up", "{actor} set up {method} as a second factor", {"method": Kind.NAME}
+    ),
+    "MFA_VERIFIED": ActionSpec(
+        "Second factor verified",
+        "{actor} confirmed their sign-in with {method}",
+        {"method": Kind.NAME, "backup_codes_left": Kind.INT},
+    ),
+    "MFA_FAILED": ActionSpec("Second factor failed", "{actor} entered a wrong security code", {"stage": Kind.NAME}),
+    "BACKUP_CODES_GENERATED": ActionSpec(
+        "Backup codes generated", "{actor} generated {count} new backup codes", {"count": Kind.INT}
+    ),
+    "ACCOUNT_LOCKED_OUT": ActionSpec(
+        "Account locked out",
+        "Sign-in was locked after repeated failures (account exists: {account_exists})",
+        {"account_exists": Kind.BOOL},
+    ),
+    "ACCOUNT_UNLOCKED": ActionSpec(
+        "Account unlocked", "{actor} unlocked {target} ({via})", {"via": Kind.NAME, "attempts_cleared": Kind.INT}
+    ),
+    "SESSIONS_REVOKED": ActionSpec("Signed out everywhere", "{actor} signed {target} out of every session"),
+    "SESSION_TIMED_OUT": ActionSpec("Session timed out", "{actor} was signed out ({reason})", {"reason": Kind.NAME}),
+    # User management by the Prevent lead (accounts)
+    "USER_INVITED": ActionSpec(
+        "User invited",
+        "{actor} invited a new {role} (invitation {invitation_id})",
+        {"invitation_id": Kind.INT, "role": Kind.NAME},
+    ),
+    "INVITATION_ACCEPTED": ActionSpec(
+        "Invitation accepted",
+        "{actor} accepted invitation {invitation_id}",
+        {"invitation_id": Kind.INT, "role": Kind.NAME},
+    ),
+    "USER_ROLE_CHANGED": ActionSpec(
+        "Role changed",
+        "{actor} changed the role of {target} from {previous_role} to {role}",
+        {"role": Kind.NAME, "previous_role": Kind.NAME},
+    ),
+    "USER_DEACTIVATED": ActionSpec("User deactivated", "{actor} deactivated {target}"),
+    "USER_CHANGE_REFUSED": ActionSpec(
+        "User change refused", "{actor} was refused a change ({change}) to {target}", {"change": Kind.NAME}
+    ),
     # Refusals and reads
     "ACCESS_REFUSED": ActionSpec(
         "Access refused",

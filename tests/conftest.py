@@ -122,3 +122,54 @@ def _audit_flush_past_triggers():
     TransactionTestCase._fixture_teardown = flush_allowing_audit(original)
     yield
     TransactionTestCase._fixture_teardown = original
+
+
+# --- second factor: every page past sign-in needs a verified device (accounts.middleware). Test
+# clients that sign in (force_login, login) get a real confirmed TOTP device and a session marked
+# verified exactly as django_otp.login() marks it, so tests exercise the real enforcement.
+# A test that wants an unverified session sets `client.verify_second_factor = False` first.
+def _verified_login(original):
+    def _login(self, user, backend=None):
+        original(self, user, backend)
+        if not getattr(self, "verify_second_factor", True):
+            return
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+            user=user, name="Test authenticator", confirmed=True
+        )
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    _login.verified_login = True
+    return _login
+
+
+def _login_with_request(self, **credentials):
+    """Client.login through authenticate(request=...), as django-axes requires of every sign-in."""
+    from django.contrib.auth import authenticate
+    from django.http import HttpRequest
+
+    request = HttpRequest()
+    request.META["REMOTE_ADDR"] = "127.0.0.1"
+    user = authenticate(request, **credentials)
+    if user:
+        self._login(user)
+        return True
+    return False
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _test_clients_verify_the_second_factor():
+    from django.test.client import ClientMixin
+
+    if getattr(ClientMixin._login, "verified_login", False):
+        yield
+        return
+    original_login, original_private = ClientMixin.login, ClientMixin._login
+    ClientMixin._login = _verified_login(original_private)
+    ClientMixin.login = _login_with_request
+    yield
+    ClientMixin._login, ClientMixin.login = original_private, original_login

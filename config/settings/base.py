@@ -64,6 +64,10 @@ THIRD_PARTY_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
 ]
 LOCAL_APPS = [
     "core",
@@ -90,11 +94,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Idle and absolute session limits, and "sign out everywhere" (docs/access.md).
+    "accounts.middleware.SessionLimitsMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # No page past sign-in without a verified second factor (enrolment is forced on first sign-in).
+    "accounts.middleware.VerifiedDeviceMiddleware",
     # Every 403, and every 404 on a case URL, becomes an audit event (after auth, so the actor is known).
     "audit.middleware.AccessRefusedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.NoStoreMiddleware",
+    # django-axes last: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # ------------------------------------------------------------------------------
@@ -110,6 +121,8 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", d
 # ------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out account before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -126,10 +139,33 @@ AUTH_PASSWORD_VALIDATORS = [
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 
+# Second factor (django-otp): TOTP and backup codes; docs/access.md.
+OTP_TOTP_ISSUER = SERVICE_NAME
+# Invitations to new users: the signed, single-use link expires after this many hours.
+INVITATION_MAX_AGE_HOURS = env.int("INVITATION_MAX_AGE_HOURS", default=72)
+
+# django-axes: 5 failures lock the account, and separately the address.
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "accounts.lockout.username_from_request"
+# Safety over convenience: no automatic cool-off unless set; a Prevent lead or an operator unlocks.
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=None)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.auth.locked_out"
+# No personal data in log lines: axes would print the typed username and address.
+AXES_VERBOSE = False
+AXES_CLIENT_STR_CALLABLE = "accounts.lockout.client_str"
+# Successful sign-ins are audit events already; axes' own access log would duplicate addresses.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=None)
+
 # ------------------------------------------------------------------------------
 # Sessions and cookies
 # ------------------------------------------------------------------------------
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+# Idle limit (seconds since the last request) and absolute limit (seconds since sign-in); docs/access.md.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=15 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=8 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -301,6 +337,8 @@ LOGGING = {
     "loggers": {
         # Django's request logger prints the URL and, for errors, local variables; keep only warnings.
         "django.request": {"level": "ERROR", "propagate": True},
+        # django-axes logs each failure; its client string is ours (accounts.lockout), without names or addresses.
+        "axes": {"level": "WARNING", "propagate": True},
     },
 }
 
@@ -308,3 +346,5 @@ LOGGING = {
 # Demo data (development only)
 # ------------------------------------------------------------------------------
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="prevent-demo-password")  # noqa: S105
+# Base32 TOTP secret of every demo user's authenticator (any TOTP app or library accepts it).
+DEMO_TOTP_SECRET = env("DEMO_TOTP_SECRET", default="DEMOPREVENTCHANNELTOTPKEY234567A")  # noqa: S105

@@ -30,9 +30,11 @@ def test_sectors_cover_the_home_office_referral_sources():
 
 
 @pytest.mark.django_db
-def test_sign_in_is_by_email_case_insensitively(triage_officer):
-    assert authenticate(username="TRIAGE_OFFICER@test.example.org", password=TEST_PASSWORD) == triage_officer
-    assert authenticate(username="triage_officer@test.example.org", password="wrong-password-123") is None
+def test_sign_in_is_by_email_case_insensitively(triage_officer, rf):
+    # django-axes (first backend) needs the request of every sign-in.
+    request = rf.post("/accounts/sign-in/")
+    assert authenticate(request, username="TRIAGE_OFFICER@test.example.org", password=TEST_PASSWORD) == triage_officer
+    assert authenticate(request, username="triage_officer@test.example.org", password="wrong-password-123") is None
 
 
 @pytest.mark.django_db

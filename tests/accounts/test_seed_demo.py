@@ -19,7 +19,7 @@ FIRST = ["referrer", "triage", "police", "chair", "panel", "partner", "provider"
 
 
 @pytest.mark.django_db
-def test_seed_demo_creates_one_user_per_role_in_two_authorities(settings):
+def test_seed_demo_creates_one_user_per_role_in_two_authorities(settings, rf):
     settings.DEMO_PASSWORD = "a-demo-password-for-tests"
     call_command("seed_demo", stdout=open(os.devnull, "w"))
 
@@ -34,7 +34,8 @@ def test_seed_demo_creates_one_user_per_role_in_two_authorities(settings):
     second_la = User.objects.get(email="other-triage@example.org").membership.local_authority
     assert first_la != second_la
     assert User.objects.get(email="police@example.org").role == Role.POLICE_PREVENT_OFFICER
-    assert authenticate(username="chair@example.org", password="a-demo-password-for-tests") is not None
+    request = rf.post("/accounts/sign-in/")
+    assert authenticate(request, username="chair@example.org", password="a-demo-password-for-tests") is not None
 
 
 @pytest.mark.django_db

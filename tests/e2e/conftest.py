@@ -48,3 +48,43 @@ def axe_violations():
         ]
 
     return check
+
+
+def current_totp(email: str) -> str:
+    """The code an authenticator app with DEMO_TOTP_SECRET shows now, for the user's confirmed device.
+
+    django-otp refuses a code of a time step it has already accepted (replay), so a second sign-in
+    within the same 30 seconds uses the next step, which the device's tolerance of one step allows.
+    """
+    import time
+
+    from django.conf import settings
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.services import totp_secret_to_hex
+
+    device = TOTPDevice.objects.get(user__email=email, confirmed=True)
+    totp = TOTP(bytes.fromhex(totp_secret_to_hex(settings.DEMO_TOTP_SECRET)), device.step, device.t0, device.digits)
+    totp.time = time.time()
+    if device.last_t >= totp.t():
+        totp.time += device.step * (device.last_t - totp.t() + 1)
+    return f"{totp.token():0{device.digits}d}"
+
+
+def sign_in(page, live_server, email: str, password: str) -> None:
+    """Sign in as a person does: email and password, then the security code from the authenticator app.
+
+    `live_server` is the fixture or its base URL.
+    """
+    from playwright.sync_api import expect
+
+    base = live_server if isinstance(live_server, str) else live_server.url
+    page.goto(base + "/accounts/sign-in/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Enter your security code")
+    page.get_by_label("Security code").fill(current_totp(email))
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_test_id("signed-in-as")).to_contain_text(email)

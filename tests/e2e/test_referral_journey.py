@@ -10,6 +10,7 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from referrals.models import Referral
+from tests.e2e.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -24,11 +25,8 @@ def demo_users(transactional_db, settings, tmp_path):
 
 
 def _sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/accounts/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_test_id("signed-in-as")).to_contain_text(email)
+    # Password, then the security code from the demo authenticator (tests/e2e/conftest.py).
+    sign_in(page, base, email, DEMO_PASSWORD)
 
 
 def _page(page: Page, axe_violations, heading: str) -> None:

@@ -16,9 +16,14 @@ class Command(BaseCommand):
         if settings.ENVIRONMENT == "production":
             raise CommandError("seed_demo refuses to run under production settings.")
         password = settings.DEMO_PASSWORD
-        rows = demo_data_seed(password=password)
+        secret = settings.DEMO_TOTP_SECRET
+        rows = demo_data_seed(password=password, totp_secret=secret)
         width = max(len(email) for email, _, _ in rows)
         self.stdout.write("Demo accounts (sign in at http://127.0.0.1:8000/accounts/sign-in/):")
         for email, role, authority in rows:
             self.stdout.write(f"  {email.ljust(width)}  {role} - {authority}")
         self.stdout.write(f"Password for every demo account: {password}  (set DEMO_PASSWORD to change it)")
+        self.stdout.write(
+            f"Authenticator (TOTP) secret for every demo account: {secret}  (set DEMO_TOTP_SECRET to change it);"
+            " add it to any authenticator app, then enter its 6-digit code after the password"
+        )

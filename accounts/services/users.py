@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from accounts.models import LocalAuthority, Membership, Nation, Organisation, Role, Sector, User
+from accounts.services.mfa import demo_totp_device_set
 
 
 @dataclass(frozen=True)
@@ -65,10 +66,11 @@ def user_create_with_membership(
 
 
 @transaction.atomic
-def demo_data_seed(*, password: str) -> list[tuple[str, str, str]]:
+def demo_data_seed(*, password: str, totp_secret: str) -> list[tuple[str, str, str]]:
     """Create (or bring back to the known state) the demo authorities and one user per role in each.
 
-    Idempotent: a second run changes nothing but the demo users' password and role.
+    Idempotent: a second run changes nothing but the demo users' password, role and authenticator
+    (one confirmed TOTP device with the published base32 `totp_secret`).
     Returns (e-mail, role label, authority name) rows for printing.
     """
     rows = []
@@ -93,6 +95,7 @@ def demo_data_seed(*, password: str) -> list[tuple[str, str, str]]:
             user.set_password(password)
             user.is_active = True
             user.save()
+            demo_totp_device_set(user=user, secret=totp_secret)
             Membership.objects.update_or_create(
                 user=user,
                 defaults={"local_authority": authority, "role": role, "organisation": organisation},

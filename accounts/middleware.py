@@ -1,0 +1,107 @@
+"""Session limits and second-factor enforcement, for every page past sign-in."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve, reverse
+
+from accounts.services import mfa_is_enrolled, session_timed_out_record
+
+SESSION_STARTED_AT = "accounts_started_at"
+SESSION_LAST_SEEN = "accounts_last_seen"
+SESSION_TOKEN = "accounts_session_token"  # noqa: S105 (a session key's name, not a secret)
+
+# Pages an authenticated but unverified user may still reach (everything else needs a verified device).
+UNVERIFIED_VIEW_NAMES = frozenset(
+    {
+        "accounts:sign-in",
+        "accounts:sign-out",
+        "accounts:signed-out",
+        "accounts:timed-out",
+        "accounts:locked-out",
+        "accounts:mfa-verify",
+        "accounts:mfa-setup",
+        "accounts:mfa-setup-qr",
+        "accessibility",
+        "privacy",
+        "healthz",
+    }
+)
+# The API authenticates each call with a token, not a session (referrals.api): it is left alone.
+API_PREFIX = "/api/"
+
+
+def session_stamp(request: HttpRequest, user: object) -> None:
+    """Called at sign-in: the session remembers when it started and which sign-out-everywhere token it holds."""
+    now = int(time.time())
+    request.session[SESSION_STARTED_AT] = now
+    request.session[SESSION_LAST_SEEN] = now
+    request.session[SESSION_TOKEN] = str(user.session_token)
+
+
+def _ended_because(request: HttpRequest, now: int) -> str | None:
+    session = request.session
+    if session.get(SESSION_TOKEN) != str(request.user.session_token):
+        return "revoked"
+    if now - session.get(SESSION_STARTED_AT, 0) > settings.SESSION_ABSOLUTE_TIMEOUT:
+        return "absolute"
+    if now - session.get(SESSION_LAST_SEEN, 0) > settings.SESSION_IDLE_TIMEOUT:
+        return "idle"
+    return None
+
+
+class SessionLimitsMiddleware:
+    """Ends a session idle for SESSION_IDLE_TIMEOUT, older than SESSION_ABSOLUTE_TIMEOUT, or revoked."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated and not request.path_info.startswith(API_PREFIX):
+            now = int(time.time())
+            reason = _ended_because(request, now)
+            if reason is not None:
+                user = request.user
+                if reason != "revoked":
+                    session_timed_out_record(user=user, reason=reason)
+                logout(request)
+                if reason == "revoked":
+                    return redirect("accounts:signed-out")
+                return redirect(f"{reverse('accounts:timed-out')}?{urlencode({'reason': reason})}")
+            request.session[SESSION_LAST_SEEN] = now
+        return self.get_response(request)
+
+
+def _view_name(path: str) -> str | None:
+    try:
+        return resolve(path).view_name
+    except Resolver404:
+        return None
+
+
+class VerifiedDeviceMiddleware:
+    """No page past sign-in without a verified second factor: enrolment first if there is none yet."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        path = request.path_info
+        if (
+            user.is_authenticated
+            and not user.is_verified()
+            and not path.startswith((API_PREFIX, settings.STATIC_URL))
+            and _view_name(path) not in UNVERIFIED_VIEW_NAMES
+        ):
+            target = "accounts:mfa-verify" if mfa_is_enrolled(user=user) else "accounts:mfa-setup"
+            query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
+            return redirect(reverse(target) + (f"?{query}" if query else ""))
+        return self.get_response(request)

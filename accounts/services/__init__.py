@@ -1,0 +1,52 @@
+"""Writes of the accounts app; callers import `accounts.services`."""
+
+from accounts.services.lockout import account_unlock_by_operator, lockout_record, user_unlock
+from accounts.services.management import (
+    invitation_accept,
+    invitation_token,
+    user_deactivate,
+    user_invite,
+    user_role_change,
+)
+from accounts.services.mfa import (
+    backup_codes_generate,
+    demo_totp_device_set,
+    mfa_enrolment_confirm,
+    mfa_enrolment_start,
+    mfa_is_enrolled,
+    mfa_verify,
+    totp_secret_to_hex,
+)
+from accounts.services.sessions import session_timed_out_record, user_sessions_revoke
+from accounts.services.users import (
+    DEMO_AUTHORITIES,
+    DEMO_ROLE_EMAILS,
+    demo_data_seed,
+    demo_email,
+    user_create_with_membership,
+)
+
+__all__ = [
+    "DEMO_AUTHORITIES",
+    "DEMO_ROLE_EMAILS",
+    "account_unlock_by_operator",
+    "backup_codes_generate",
+    "demo_data_seed",
+    "demo_email",
+    "demo_totp_device_set",
+    "invitation_accept",
+    "invitation_token",
+    "lockout_record",
+    "mfa_enrolment_confirm",
+    "mfa_enrolment_start",
+    "mfa_is_enrolled",
+    "mfa_verify",
+    "session_timed_out_record",
+    "totp_secret_to_hex",
+    "user_create_with_membership",
+    "user_deactivate",
+    "user_invite",
+    "user_role_change",
+    "user_sessions_revoke",
+    "user_unlock",
+]

@@ -1,0 +1,139 @@
+"""User management by the Prevent lead of a local authority: invite, accept, change role, deactivate."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.exceptions import InvitationRefused, UserChangeRefused
+from accounts.models import Invitation, Membership, Role, User
+from accounts.permissions import can_manage_user, can_manage_users
+from accounts.services.sessions import user_sessions_revoke
+from audit import services as audit
+from audit.actions import AuditAction
+
+INVITATION_SALT = "accounts.invitation"
+
+
+def invitation_token(invitation: Invitation) -> str:
+    """The signed link token: the invitation's id and nonce, timestamped (expiry is checked on both)."""
+    return signing.TimestampSigner(salt=INVITATION_SALT).sign_object({"id": invitation.pk, "n": invitation.nonce})
+
+
+def _refuse(actor: User, user: User | None, change: str, message: str) -> UserChangeRefused:
+    audit.record_refusal(
+        actor=actor,
+        action=AuditAction.USER_CHANGE_REFUSED,
+        target=user,
+        target_type="" if user else "accounts.invitation",
+        details={"change": change},
+    )
+    return UserChangeRefused(message)
+
+
+def _invitation_email_send(*, email: str, token: str) -> None:
+    link = settings.SERVICE_BASE_URL.rstrip("/") + reverse("accounts:invitation-accept", args=[token])
+    hours = settings.INVITATION_MAX_AGE_HOURS
+    # The link only: no names, no authority, nothing about the inviter (the recipient is the only personal data).
+    body = (
+        f"You have been invited to use {settings.SERVICE_NAME}.\n\n"
+        f"To create your account, open this link within {hours} hours:\n\n{link}\n\n"
+        "The link works once. If you did not expect this email, you can ignore it.\n"
+    )
+    send_mail(f"Your invitation to {settings.SERVICE_NAME}", body, None, [email])
+
+
+def user_invite(*, actor: User, email: str, role: str) -> Invitation:
+    """A Prevent lead invites someone into a role in the lead's own authority; earlier links to them stop working."""
+    email = email.strip().lower()
+    if not can_manage_users(actor):
+        raise _refuse(actor, None, "invite", "Only a Prevent lead can invite users.")
+    if role not in Role.values:
+        raise InvitationRefused("Select a role")
+    if User.objects.filter(email__iexact=email).exists():
+        raise InvitationRefused("There is already an account with this email address")
+    now = timezone.now()
+    with transaction.atomic():
+        Invitation.objects.filter(email__iexact=email, accepted_at__isnull=True, expires_at__gt=now).update(
+            expires_at=now
+        )
+        invitation = Invitation.objects.create(
+            email=email,
+            local_authority_id=actor.local_authority_id,
+            role=role,
+            invited_by=actor,
+            nonce=secrets.token_urlsafe(16),
+            created_at=now,
+            expires_at=now + timedelta(hours=settings.INVITATION_MAX_AGE_HOURS),
+        )
+        audit.record(
+            actor=actor,
+            action=AuditAction.USER_INVITED,
+            target=invitation,
+            local_authority_id=actor.local_authority_id,
+            details={"invitation_id": invitation.pk, "role": role},
+        )
+        token = invitation_token(invitation)
+        transaction.on_commit(lambda: _invitation_email_send(email=email, token=token))
+    return invitation
+
+
+def invitation_accept(*, invitation: Invitation, password: str) -> User:
+    """Create the invited user with their password; the invitation can never be used again."""
+    password_validation.validate_password(password, User(email=invitation.email))
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if not locked.is_usable():
+            raise InvitationRefused("This invitation has already been used or has expired")
+        if User.objects.filter(email__iexact=locked.email).exists():
+            raise InvitationRefused("There is already an account with this email address")
+        user = User.objects.create_user(email=locked.email, password=password)
+        Membership.objects.create(user=user, local_authority_id=locked.local_authority_id, role=locked.role)
+        locked.accepted_at = timezone.now()
+        locked.accepted_user = user
+        locked.save(update_fields=["accepted_at", "accepted_user"])
+        audit.record(
+            actor=user,
+            action=AuditAction.INVITATION_ACCEPTED,
+            target=user,
+            details={"invitation_id": locked.pk, "role": locked.role},
+        )
+    return user
+
+
+def user_role_change(*, actor: User, user: User, role: str) -> None:
+    """A Prevent lead changes the role of a user in the lead's authority; never their own."""
+    if not can_manage_user(actor, user):
+        raise _refuse(actor, user, "role", "You cannot change the role of this user.")
+    if role not in Role.values:
+        raise InvitationRefused("Select a role")
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(user=user)
+        previous = membership.role
+        membership.role = role
+        membership.save(update_fields=["role"])
+        audit.record(
+            actor=actor,
+            action=AuditAction.USER_ROLE_CHANGED,
+            target=user,
+            details={"role": role, "previous_role": previous},
+        )
+
+
+def user_deactivate(*, actor: User, user: User) -> None:
+    """A Prevent lead deactivates a user of the lead's authority (never themselves); their sessions end."""
+    if not can_manage_user(actor, user):
+        raise _refuse(actor, user, "deactivate", "You cannot deactivate this user.")
+    with transaction.atomic():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        audit.record(actor=actor, action=AuditAction.USER_DEACTIVATED, target=user)
+        user_sessions_revoke(user=user, actor=actor)

@@ -1,0 +1,112 @@
+"""Second factor: TOTP enrolment, verification, backup codes, and the demo users' known authenticator."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from django.db import transaction
+from django_otp import devices_for_user
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.exceptions import EnrolmentRefused
+from accounts.models import User
+from audit import services as audit
+from audit.actions import AuditAction
+
+TOTP_DEVICE_NAME = "Authenticator app"
+BACKUP_DEVICE_NAME = "Backup codes"
+BACKUP_CODE_COUNT = 10
+
+
+def _clean_token(token: str) -> str:
+    return "".join(token.split()).lower()
+
+
+def mfa_is_enrolled(*, user: User) -> bool:
+    """True when the user has a confirmed authenticator (backup codes alone do not count)."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def mfa_enrolment_start(*, user: User) -> TOTPDevice:
+    """The user's unconfirmed authenticator (one, reused on reload); refused once one is confirmed."""
+    if mfa_is_enrolled(user=user):
+        raise EnrolmentRefused("A second factor is already set up for this account.")
+    device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": TOTP_DEVICE_NAME})
+    return device
+
+
+def _backup_codes_replace(*, user: User) -> list[str]:
+    device, _ = StaticDevice.objects.get_or_create(user=user, defaults={"name": BACKUP_DEVICE_NAME})
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+def mfa_enrolment_confirm(*, user: User, device: TOTPDevice, token: str) -> list[str] | None:
+    """Confirm the authenticator with its first code; returns the new backup codes, or None (audited)."""
+    if device.user_id != user.pk or device.confirmed:
+        raise EnrolmentRefused("A second factor is already set up for this account.")
+    with transaction.atomic():
+        locked = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        verified = locked.verify_token(_clean_token(token))
+        if verified:
+            locked.confirmed = True
+            locked.save(update_fields=["confirmed"])
+            codes = _backup_codes_replace(user=user)
+            audit.record(actor=user, action=AuditAction.MFA_ENROLLED, target=user, details={"method": "totp"})
+            audit.record(
+                actor=user, action=AuditAction.BACKUP_CODES_GENERATED, target=user, details={"count": len(codes)}
+            )
+            return codes
+    audit.record_refusal(actor=user, action=AuditAction.MFA_FAILED, target=user, details={"stage": "enrolment"})
+    return None
+
+
+def mfa_verify(*, user: User, token: str) -> Device | None:
+    """The confirmed device (authenticator or a one-time backup code) that accepts the code, or None.
+
+    Each device throttles itself after a failure (django-otp), and a backup code is deleted once used.
+    """
+    token = _clean_token(token)
+    with transaction.atomic():
+        device = next((d for d in devices_for_user(user, for_verify=True) if d.verify_token(token)), None)
+        if device is not None:
+            method = "backup_code" if isinstance(device, StaticDevice) else "totp"
+            left = device.token_set.count() if isinstance(device, StaticDevice) else None
+            details = {"method": method} | ({"backup_codes_left": left} if left is not None else {})
+            audit.record(actor=user, action=AuditAction.MFA_VERIFIED, target=user, details=details)
+            return device
+    audit.record_refusal(actor=user, action=AuditAction.MFA_FAILED, target=user, details={"stage": "sign_in"})
+    return None
+
+
+def backup_codes_generate(*, user: User) -> list[str]:
+    """Replace the user's backup codes with a new set; the old ones stop working at once."""
+    with transaction.atomic():
+        codes = _backup_codes_replace(user=user)
+        audit.record(actor=user, action=AuditAction.BACKUP_CODES_GENERATED, target=user, details={"count": len(codes)})
+    return codes
+
+
+def totp_secret_to_hex(secret: str) -> str:
+    """A base32 secret (as TOTP apps show it; spaces, case and padding ignored) as django-otp's hex key."""
+    text = "".join(secret.split()).upper()
+    text += "=" * (-len(text) % 8)
+    try:
+        return base64.b32decode(text).hex()
+    except (binascii.Error, ValueError) as error:
+        raise ValueError("DEMO_TOTP_SECRET must be a base32 string such as JBSWY3DPEHPK3PXP.") from error
+
+
+def demo_totp_device_set(*, user: User, secret: str) -> TOTPDevice:
+    """Give a demo user one confirmed authenticator with the published demo secret (development only)."""
+    key = totp_secret_to_hex(secret)
+    TOTPDevice.objects.filter(user=user).exclude(name="Demo authenticator").delete()
+    device, _ = TOTPDevice.objects.update_or_create(
+        user=user, name="Demo authenticator", defaults={"key": key, "confirmed": True, "last_t": -1}
+    )
+    return device

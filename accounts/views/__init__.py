@@ -1,0 +1,1 @@
+"""Views of the accounts app, by subject: auth, mfa, users (management), invitations."""

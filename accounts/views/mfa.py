@@ -1,0 +1,123 @@
+"""Second factor: verify at sign-in, set up on first sign-in (QR code), backup codes, the account page."""
+
+from __future__ import annotations
+
+import base64
+
+import qrcode
+import qrcode.image.svg
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.generic import TemplateView
+from django_otp import login as otp_login
+
+from accounts.exceptions import EnrolmentRefused
+from accounts.forms import EnrolmentCodeForm, SecurityCodeForm
+from accounts.selectors import backup_codes_left
+from accounts.services import (
+    backup_codes_generate,
+    mfa_enrolment_confirm,
+    mfa_enrolment_start,
+    mfa_is_enrolled,
+    mfa_verify,
+)
+
+
+def _next_url(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    hosts = {request.get_host()}
+    safe = url_has_allowed_host_and_scheme(candidate, allowed_hosts=hosts, require_https=request.is_secure())
+    return candidate if candidate and safe else "/"
+
+
+class MfaVerifyView(LoginRequiredMixin, View):
+    """The second step of every sign-in."""
+
+    template_name = "accounts/mfa_verify.html"
+
+    def dispatch(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if request.user.is_authenticated and request.user.is_verified():
+            return redirect(_next_url(request))
+        if request.user.is_authenticated and not mfa_is_enrolled(user=request.user):
+            return redirect("accounts:mfa-setup")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, self.template_name, {"form": SecurityCodeForm(), "next": _next_url(request)})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = SecurityCodeForm(request.POST)
+        if form.is_valid():
+            device = mfa_verify(user=request.user, token=form.cleaned_data["token"])
+            if device is not None:
+                otp_login(request, device)
+                return redirect(_next_url(request))
+            form.add_error("token", "Enter a correct security code. If you enter several wrong codes, wait a minute")
+        return render(request, self.template_name, {"form": form, "next": _next_url(request)})
+
+
+class MfaSetupView(LoginRequiredMixin, View):
+    """Forced on first sign-in: add the account to an authenticator app, prove it with one code."""
+
+    template_name = "accounts/mfa_setup.html"
+
+    def dispatch(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if request.user.is_authenticated and mfa_is_enrolled(user=request.user):
+            # Safety: a second authenticator is never added on the strength of a password alone.
+            return redirect("accounts:mfa-verify")
+        return super().dispatch(request, *args, **kwargs)
+
+    def _render(self, request: HttpRequest, form: EnrolmentCodeForm) -> HttpResponse:
+        device = mfa_enrolment_start(user=request.user)
+        secret = base64.b32encode(device.bin_key).decode()
+        grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+        return render(request, self.template_name, {"form": form, "secret": grouped, "next": _next_url(request)})
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._render(request, EnrolmentCodeForm())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = EnrolmentCodeForm(request.POST)
+        if form.is_valid():
+            device = mfa_enrolment_start(user=request.user)
+            codes = mfa_enrolment_confirm(user=request.user, device=device, token=form.cleaned_data["token"])
+            if codes is not None:
+                otp_login(request, device)
+                context = {"codes": codes, "enrolled": True, "next": _next_url(request)}
+                return render(request, "accounts/backup_codes.html", context)
+            form.add_error("token", "Enter the 6-digit code shown in your authenticator app now")
+        return self._render(request, form)
+
+
+class MfaSetupQrView(LoginRequiredMixin, View):
+    """The enrolment QR code as SVG (no Pillow, no inline markup); only while enrolment is open."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        try:
+            device = mfa_enrolment_start(user=request.user)
+        except EnrolmentRefused as error:
+            raise Http404 from error
+        image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=4)
+        return HttpResponse(image.to_string(), content_type="image/svg+xml")
+
+
+class AccountView(LoginRequiredMixin, TemplateView):
+    """The signed-in user's own security settings: backup codes and sign out everywhere."""
+
+    template_name = "accounts/account.html"
+
+    def get_context_data(self, **kwargs: object) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["backup_codes_left"] = backup_codes_left(user=self.request.user)
+        return context
+
+
+class BackupCodesView(LoginRequiredMixin, View):
+    """POST: a new set of backup codes, shown once; the old set stops working."""
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        codes = backup_codes_generate(user=request.user)
+        return render(request, "accounts/backup_codes.html", {"codes": codes, "enrolled": False, "next": "/"})
