@@ -8,7 +8,7 @@ dropped here), in the same run and interleaved:
   - plain: a Django ModelForm of the same fields on an unencrypted, unaudited table, `is_valid()`
     then `save()` (one INSERT, autocommitted).
 Prints the median and best time per submission on each side, their ratio, and the SQL statements
-of one submission on each side (BEGIN/COMMIT/SAVEPOINT included as the server sees them).
+of one submission on each side, as the server receives them (BEGIN, COMMIT and SAVEPOINT included).
 """
 
 from __future__ import annotations
@@ -115,12 +115,28 @@ def _runners() -> tuple:
 
 
 def _statements(run: object) -> list[str]:
+    """Every statement the server receives for one run: executes on any psycopg cursor (the audit
+    writer uses its own, past Django's query log) plus the transaction control Django logs."""
+    import psycopg
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    with CaptureQueriesContext(connection) as captured:
-        run()
-    return [q["sql"][:100] for q in captured.captured_queries]
+    executed: list[str] = []
+    original = psycopg.Cursor.execute
+
+    def execute(cursor: object, query: object, *args: object, **kwargs: object) -> object:
+        text = query if isinstance(query, str) else getattr(query, "decode", lambda: str(query))()
+        executed.append(text[:100])
+        return original(cursor, query, *args, **kwargs)
+
+    psycopg.Cursor.execute = execute
+    try:
+        with CaptureQueriesContext(connection) as captured:
+            run()
+    finally:
+        psycopg.Cursor.execute = original
+    control = [q["sql"] for q in captured.captured_queries if q["sql"] in {"BEGIN", "COMMIT", "ROLLBACK"}]
+    return control[:1] + executed + control[1:]
 
 
 def _time(service: object, plain: object) -> dict[str, list[float]]:

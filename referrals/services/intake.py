@@ -22,7 +22,7 @@ from referrals.models import Referral
 from referrals.permissions import can_edit_draft
 from referrals.validation import ANSWERS, answers_complete, answers_validate
 
-from .reference import reference_allocate
+from .reference import reference_allocate_and_count_repeats
 
 logger = logging.getLogger(__name__)
 CHANNEL_WEB = "WEB"
@@ -126,9 +126,9 @@ def _mash_notify(*, reference: str, recipient: str) -> None:
 def _submit_in_transaction(referral: Referral, *, actor: Any, channel: str, attachments: int) -> Referral:
     """The submit transaction's body: few statements (reference upsert, repeat count, row, audit)."""
     _index(referral)
-    referral.reference = reference_allocate()
-    referral.possible_repeat_count = (
-        Referral.objects.filter(person_index=referral.person_index).exclude(pk=referral.pk).count()
+    # The row being submitted is either not inserted yet (API) or has no person index yet (draft): not counted.
+    referral.reference, referral.possible_repeat_count = reference_allocate_and_count_repeats(
+        person_index=referral.person_index
     )
     referral.submit()
     referral.save(force_insert=referral._state.adding)

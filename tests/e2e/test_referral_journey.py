@@ -207,3 +207,22 @@ def test_staff_case_page_shows_the_case_and_its_chronology(live_server, demo_use
     assert axe_violations(page) == []
     page.get_by_role("button", name="Close case").click()
     _page(page, axe_violations, "Close the case")
+
+
+def test_journey_pages_work_without_javascript(live_server, demo_users, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    _sign_in(page, live_server.url, "referrer@example.org")
+    page.goto(live_server.url + "/referrals/start/")
+    page.get_by_role("button", name="Start now").click()
+    _continue(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("What is their name?")
+    _continue(page)
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Enter their first name")
+    expect(summary).to_contain_text("Enter their last name")
+    page.get_by_label("First name", exact=True).fill("NoScript")
+    page.get_by_label("Last name", exact=True).fill("Person")
+    _continue(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("What is their date of birth?")
+    context.close()

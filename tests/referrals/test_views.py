@@ -115,3 +115,19 @@ def test_add_further_information(client, referrer):
     response = client.post(url, {"text": "Something new"})
     assert response.status_code == 302
     assert referral.further_information.get().text == "Something new"
+
+
+def test_possible_repeat_referrals_are_shown_to_mash_never_to_the_referrer(client, referrer, triage_officer):
+    first = submitted_referral(user=referrer)
+    second = submitted_referral(user=referrer)
+    client.force_login(triage_officer)
+    body = client.get(reverse("referrals:referral-detail", args=[second.reference])).content.decode()
+    assert f"Possible earlier referrals of the same person: {first.reference}" in body
+    client.force_login(referrer)
+    mine = client.get(reverse("referrals:my-referrals")).content.decode()
+    assert "Possible earlier" not in mine
+    assert client.get(reverse("referrals:referral-confirmation", args=[second.reference])).status_code == 200
+    assert (
+        "earlier"
+        not in client.get(reverse("referrals:referral-confirmation", args=[second.reference])).content.decode()
+    )
