@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 
 from audit.actions import AuditAction, Outcome
@@ -9,6 +11,9 @@ from audit.details import REFERENCE_RE
 from audit.selectors import SearchFilters, user_id_for
 
 DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%d-%m-%Y", "%Y-%m-%d"]
+# The service's lifetime, with room: keeps date arithmetic far from datetime's limits.
+EARLIEST = dt.date(2000, 1, 1)
+LATEST = dt.date(2099, 12, 31)
 
 
 def _date_field(label: str) -> forms.DateField:
@@ -54,6 +59,18 @@ class AuditSearchForm(forms.Form):
         if user_id is None:
             raise forms.ValidationError("No user has that email address")
         return user_id
+
+    def _clean_date(self, name: str, label: str) -> dt.date | None:
+        value = self.cleaned_data[name]
+        if value is not None and not EARLIEST <= value <= LATEST:
+            raise forms.ValidationError(f"{label} must be between 1 January 2000 and 31 December 2099")
+        return value
+
+    def clean_date_from(self) -> dt.date | None:
+        return self._clean_date("date_from", "Date from")
+
+    def clean_date_to(self) -> dt.date | None:
+        return self._clean_date("date_to", "Date to")
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -20,6 +20,7 @@ from audit.actions import AuditAction
 from audit.models import AuditEvent
 
 AUDITOR_ROLE = "auditor"
+MAX_ID_DIGITS = 18
 
 
 @dataclass(frozen=True)
@@ -113,8 +114,9 @@ def actor_labels(*, actor_ids: set[int]) -> dict[int, str]:
 
 def user_id_for(*, identifier: str) -> int | None:
     """The id of the user with this e-mail address, or the number itself when given an id."""
-    if identifier.isdigit():
-        return int(identifier)
+    if identifier.isascii() and identifier.isdigit():
+        # Ids are 64-bit: a longer number matches nobody (and must not reach the database).
+        return int(identifier) if len(identifier) <= MAX_ID_DIGITS else None
     user_model = get_user_model()
     lookup = {f"{user_model.get_email_field_name()}__iexact": identifier}
     return user_model._default_manager.filter(**lookup).values_list("pk", flat=True).first()

@@ -21,6 +21,7 @@ from audit.forms import AuditSearchForm
 
 PAGE_SIZE = 50
 MAX_PAGE = 1_000_000
+MAX_USER_ID = 2**63
 CSV_COLUMNS = [
     "sequence",
     "occurred_at",
@@ -50,7 +51,7 @@ class AuditorRequiredMixin(LoginRequiredMixin):
 
 def _page_number(request: HttpRequest) -> int:
     raw = request.GET.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < MAX_PAGE else 1
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) < MAX_PAGE else 1
 
 
 def _page_context(request: HttpRequest, events: Any) -> dict[str, Any]:
@@ -103,6 +104,8 @@ class CaseAccessReportView(AuditorRequiredMixin, View):
 
 class UserActivityView(AuditorRequiredMixin, View):
     def get(self, request: HttpRequest, user_id: int) -> HttpResponse:
+        if user_id >= MAX_USER_ID:
+            raise Http404
         filters = selectors.SearchFilters(user_id=user_id)
         events = selectors.event_search(user=request.user, filters=filters, page=_page_number(request))
         label = selectors.actor_labels(actor_ids={user_id}).get(user_id, f"Deleted user {user_id}")

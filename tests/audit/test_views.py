@@ -111,6 +111,10 @@ def test_each_search_is_itself_audited_with_its_filters_only(auditor_client, aud
         ({"case_reference": "Jane Smith"}, "Enter a case reference in the format PRV-2026-000123"),
         ({"user": "nobody@example.org"}, "No user has that email address"),
         ({"action": "NOT_AN_ACTION"}, "Select a valid choice"),
+        ({"date_to": "31/12/9999"}, "Date to must be between 1 January 2000 and 31 December 2099"),
+        ({"date_from": "01/01/0001"}, "Date from must be"),
+        ({"user": "99999999999999999999999"}, "No user has that email address"),
+        ({"user": "\u00b2"}, "No user has that email address"),
     ],
 )
 def test_malformed_input_is_a_govuk_error_not_a_500(auditor_client, params, message, events):
@@ -158,6 +162,11 @@ def test_another_authoritys_case_shows_nobody(auditor_client):
 
 def test_a_malformed_reference_is_a_404(auditor_client):
     assert auditor_client.get(reverse("audit:case-access", args=["nonsense"])).status_code == 404
+
+
+def test_an_impossible_user_number_or_page_is_not_a_500(auditor_client):
+    assert auditor_client.get(reverse("audit:user-activity", args=[10**30])).status_code == 404
+    assert auditor_client.get(SEARCH, {"page": "\u00b2"}).status_code == 200
 
 
 @pytest.mark.usefixtures("history")
