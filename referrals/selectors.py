@@ -62,6 +62,13 @@ def referral_draft_get(*, user: Any, draft_id: uuid.UUID) -> Referral:
     )
 
 
+def referral_own_get(*, user: Any, referral_id: uuid.UUID) -> Referral:
+    """The user's own referral, draft or sent, by its id (for the journey's pages); 404 for anyone else."""
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    return get_object_or_404(Referral.objects.select_related("data_key"), pk=referral_id, created_by=user)
+
+
 def referral_receipt_get(*, user: Any, reference: str) -> Referral:
     """The user's own submitted referral, for its receipt and coarse status only."""
     if not getattr(user, "is_authenticated", False):

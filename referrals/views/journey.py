@@ -16,7 +16,7 @@ from referrals.exceptions import AttachmentRejected, ReferralInvalid
 from referrals.forms import DeclarationForm
 from referrals.journey import BY_SLUG, STEP_OF_ANSWER, Step, step_after, step_before, step_to_resume, steps_for
 from referrals.presenters import answer_rows
-from referrals.selectors import referral_draft_get
+from referrals.selectors import referral_draft_get, referral_own_get
 
 
 class ReferralStartView(LoginRequiredMixin, View):
@@ -165,7 +165,10 @@ class ReferralCheckView(LoginRequiredMixin, View):
         return self._render(request, referral, DeclarationForm())
 
     def post(self, request: HttpRequest, draft_id: Any) -> HttpResponse:
-        referral = referral_draft_get(user=request.user, draft_id=draft_id)
+        referral = referral_own_get(user=request.user, referral_id=draft_id)
+        if not referral.is_draft:
+            # A second click on "Accept and send": the same single referral's confirmation.
+            return redirect("referrals:referral-confirmation", reference=referral.reference)
         form = DeclarationForm(request.POST)
         if not form.is_valid():
             return self._render(request, referral, form)

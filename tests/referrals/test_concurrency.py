@@ -52,3 +52,33 @@ def test_concurrent_submissions_get_unique_consecutive_references(transactional_
     year = timezone.localdate().year
     references = sorted(Referral.objects.values_list("reference", flat=True))
     assert references == [f"PRV-{year}-{n:06d}" for n in range(1, SUBMITTERS * EACH + 1)]
+
+
+@pytest.mark.usefixtures("postgres_only")
+def test_two_simultaneous_submits_of_one_draft_give_one_reference(transactional_db, referrer):
+    from .factories import draft_referral
+
+    draft = draft_referral(user=referrer)
+    barrier = threading.Barrier(2)
+    results: list[str] = []
+    errors: list[BaseException] = []
+
+    def click() -> None:
+        try:
+            copy = Referral.objects.get(pk=draft.pk)
+            barrier.wait(timeout=30)
+            results.append(services.referral_submit(referral=copy, actor=referrer).reference)
+        except BaseException as error:  # noqa: BLE001 - reported to the test thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click, daemon=True) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert len(results) == 2
+    assert results[0] == results[1]
+    assert Referral.objects.filter(reference__isnull=False).count() == 1

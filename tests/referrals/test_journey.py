@@ -208,3 +208,17 @@ def test_continue_a_saved_draft_resumes_at_the_first_unanswered_page(client, ref
     )
     response = client.get(reverse("referrals:draft-resume", args=[referral.pk]))
     assert response.url == reverse("referrals:draft-step", args=[referral.pk, "date-of-birth"])
+
+
+def test_double_click_on_accept_and_send_gives_one_referral(client, referrer):
+    from .factories import draft_referral
+
+    referral = draft_referral(user=referrer)
+    client.force_login(referrer)
+    url = reverse("referrals:draft-check", args=[referral.pk])
+    first = client.post(url, {"declaration": "on"})
+    second = client.post(url, {"declaration": "on"})
+    referral.refresh_from_db()
+    assert first.url == second.url == reverse("referrals:referral-confirmation", args=[referral.reference])
+    assert Referral.objects.exclude(status=ReferralStatus.DRAFT).count() == 1
+    assert AuditEvent.objects.filter(action="REFERRAL_SUBMITTED").count() == 1
