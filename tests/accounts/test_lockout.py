@@ -1,0 +1,133 @@
+"""django-axes lockout: 5 failures by account or by address, a GOV.UK page, unlock by lead or operator, audited."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from axes.models import AccessAttempt, AccessLog
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+
+from tests.conftest import TEST_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+SIGN_IN = "/accounts/sign-in/"
+
+
+def _fail(client: Client, email: str, times: int, address: str = "10.0.0.1"):
+    response = None
+    for _ in range(times):
+        response = client.post(SIGN_IN, {"username": email, "password": "wrong-password-xyz"}, REMOTE_ADDR=address)
+    return response
+
+
+def test_five_failures_lock_the_account_with_a_govuk_page(client, triage_officer, assert_audited):
+    assert _fail(client, triage_officer.email, 4).status_code == 200
+    response = _fail(client, triage_officer.email, 1)
+    body = response.content.decode()
+    assert response.status_code == 429
+    assert "Sign-in locked" in body
+    assert "Contact the Prevent lead for your local authority" in body
+    assert triage_officer.email not in body
+    assert_audited("ACCOUNT_LOCKED_OUT", triage_officer, outcome="refused", account_exists=True)
+    # The right password is refused too while locked, from another address as well.
+    right = client.post(SIGN_IN, {"username": triage_officer.email, "password": TEST_PASSWORD}, REMOTE_ADDR="10.9.9.9")
+    assert right.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_count_ignores_the_case_of_the_address(client, triage_officer):
+    _fail(client, triage_officer.email.upper(), 3)
+    assert _fail(client, triage_officer.email, 2).status_code == 429
+
+
+def test_five_failures_from_one_address_lock_that_address(client, triage_officer, referrer):
+    for n in range(5):
+        _fail(client, f"nobody-{n}@example.org", 1, address="10.0.0.7")
+    locked = client.post(SIGN_IN, {"username": referrer.email, "password": TEST_PASSWORD}, REMOTE_ADDR="10.0.0.7")
+    assert locked.status_code == 429
+    elsewhere = client.post(SIGN_IN, {"username": referrer.email, "password": TEST_PASSWORD}, REMOTE_ADDR="10.0.0.8")
+    assert elsewhere.status_code == 302
+
+
+def test_an_unknown_account_is_audited_without_the_typed_address(client):
+    from audit.models import AuditEvent
+
+    _fail(client, "ghost-canary@example.org", 5)
+    event = AuditEvent.objects.filter(action="ACCOUNT_LOCKED_OUT").latest("sequence")
+    assert event.details == {"account_exists": False}
+    assert "ghost-canary" not in str(AuditEvent.objects.values_list("details", "target_id", "target_type"))
+
+
+def test_log_lines_carry_no_address_or_email(client, triage_officer, caplog):
+    with caplog.at_level(logging.DEBUG):
+        _fail(client, triage_officer.email, 5, address="10.1.2.3")
+    text = "\n".join(record.getMessage() for record in caplog.records)
+    assert "AXES" in text  # axes did log its warnings
+    assert triage_officer.email not in text
+    assert "10.1.2.3" not in text
+
+
+def test_success_resets_the_count_and_keeps_no_access_log(client, triage_officer):
+    _fail(client, triage_officer.email, 4)
+    assert client.post(SIGN_IN, {"username": triage_officer.email, "password": TEST_PASSWORD}).status_code == 302
+    assert not AccessAttempt.objects.filter(username=triage_officer.email).exists()
+    assert not AccessLog.objects.exists()
+
+
+def test_a_prevent_lead_of_the_same_authority_unlocks(client, prevent_lead, triage_officer, assert_audited):
+    _fail(Client(), triage_officer.email, 5)
+    client.force_login(prevent_lead)
+    listing = client.get(reverse("accounts:user-list")).content.decode()
+    assert "Locked" in listing
+    response = client.post(reverse("accounts:user-unlock", args=[triage_officer.pk]))
+    assert response.status_code == 302
+    assert not AccessAttempt.objects.filter(username=triage_officer.email).exists()
+    assert_audited("ACCOUNT_UNLOCKED", triage_officer, via="prevent_lead", attempts_cleared=1)
+    assert Client().post(SIGN_IN, {"username": triage_officer.email, "password": TEST_PASSWORD}).status_code == 302
+
+
+def test_a_lead_of_another_authority_or_another_role_cannot_unlock(client, other_prevent_lead, triage_officer, auditor):
+    _fail(Client(), triage_officer.email, 5)
+    client.force_login(other_prevent_lead)
+    assert client.post(reverse("accounts:user-unlock", args=[triage_officer.pk])).status_code == 404
+    client.force_login(auditor)
+    assert client.post(reverse("accounts:user-unlock", args=[triage_officer.pk])).status_code == 403
+    assert AccessAttempt.objects.filter(username=triage_officer.email).exists()
+
+
+def test_the_operator_command_unlocks_and_is_audited(triage_officer, assert_audited, capsys):
+    _fail(Client(), triage_officer.email, 5)
+    call_command("unlock_user", triage_officer.email.upper())
+    assert "Account unlocked" in capsys.readouterr().out
+    assert not AccessAttempt.objects.filter(username=triage_officer.email).exists()
+    assert_audited("ACCOUNT_UNLOCKED", triage_officer, via="operator_command")
+
+
+def test_the_operator_command_refuses_an_unknown_address():
+    with pytest.raises(CommandError, match="^No account has that email address.$"):
+        call_command("unlock_user", "nobody@example.org")
+
+
+def test_unlock_user_exits_non_zero_with_one_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=repo, env=env, check=True)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "unlock_user", "nobody@example.org"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == ["CommandError: No account has that email address."]

@@ -1,0 +1,101 @@
+"""Session limits: 15 minutes idle, 8 hours in all, and sign out everywhere; each end is audited."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from accounts.middleware import SESSION_LAST_SEEN, SESSION_STARTED_AT
+
+pytestmark = pytest.mark.django_db
+
+
+def _age(client: Client, key: str, seconds: int) -> None:
+    session = client.session
+    session[key] = int(time.time()) - seconds
+    session.save()
+
+
+def test_the_defaults_are_15_minutes_idle_and_8_hours_in_all():
+    assert settings.SESSION_IDLE_TIMEOUT == 15 * 60
+    assert settings.SESSION_ABSOLUTE_TIMEOUT == 8 * 60 * 60
+    assert settings.SESSION_COOKIE_AGE == settings.SESSION_ABSOLUTE_TIMEOUT
+    assert settings.SESSION_COOKIE_HTTPONLY
+
+
+def test_an_idle_session_ends_with_a_page_that_says_why(client, triage_officer, assert_audited):
+    client.force_login(triage_officer)
+    _age(client, SESSION_LAST_SEEN, 15 * 60 + 1)
+    response = client.get("/")
+    assert response["Location"] == reverse("accounts:timed-out") + "?reason=idle"
+    assert "_auth_user_id" not in client.session
+    page = client.get(response["Location"]).content.decode()
+    assert "You were signed out because you were inactive for 15 minutes" in page
+    assert_audited("SESSION_TIMED_OUT", triage_officer, reason="idle")
+    assert_audited("USER_SIGNED_OUT")
+
+
+def test_activity_keeps_the_session_alive(client, triage_officer):
+    client.force_login(triage_officer)
+    _age(client, SESSION_LAST_SEEN, 14 * 60)
+    assert client.get("/").status_code == 200
+    assert time.time() - client.session[SESSION_LAST_SEEN] < 5
+
+
+def test_a_session_ends_after_8_hours_however_active(client, triage_officer, assert_audited):
+    client.force_login(triage_officer)
+    _age(client, SESSION_STARTED_AT, 8 * 60 * 60 + 1)
+    response = client.get("/")
+    assert response["Location"] == reverse("accounts:timed-out") + "?reason=absolute"
+    assert "because you had been signed in for 8 hours" in client.get(response["Location"]).content.decode()
+    assert_audited("SESSION_TIMED_OUT", triage_officer, reason="absolute")
+
+
+def test_the_limits_come_from_settings(client, triage_officer, settings):
+    settings.SESSION_IDLE_TIMEOUT = 60
+    client.force_login(triage_officer)
+    _age(client, SESSION_LAST_SEEN, 61)
+    assert client.get("/").status_code == 302
+
+
+def test_sign_out_everywhere_ends_every_session_of_the_user(triage_officer, assert_audited):
+    laptop, phone = Client(), Client()
+    laptop.force_login(triage_officer)
+    phone.force_login(triage_officer)
+    assert phone.get("/").status_code == 200
+    page = laptop.get(reverse("accounts:account")).content.decode()
+    assert "Sign out everywhere" in page
+    response = laptop.post(reverse("accounts:sign-out-everywhere"))
+    assert response["Location"] == reverse("accounts:signed-out")
+    assert phone.get("/")["Location"] == reverse("accounts:signed-out")
+    assert "_auth_user_id" not in phone.session
+    assert "_auth_user_id" not in laptop.session
+    assert_audited("SESSIONS_REVOKED", triage_officer)
+    triage_officer.refresh_from_db()  # a new sign-in loads the user, with the new token
+    fresh = Client()
+    fresh.force_login(triage_officer)
+    assert fresh.get("/").status_code == 200
+
+
+def test_sign_out_everywhere_is_a_post_for_signed_in_users_only(client):
+    assert client.get(reverse("accounts:sign-out-everywhere")).status_code in (302, 405)
+    assert client.post(reverse("accounts:sign-out-everywhere"))["Location"].startswith("/accounts/sign-in/")
+
+
+def test_production_cookies_are_secure(production_env):
+    import subprocess
+    import sys
+
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings.production'; "
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_SECURE, s.SESSION_IDLE_TIMEOUT)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=production_env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["True", "__Secure-sessionid", "True", "900"]

@@ -1,0 +1,176 @@
+"""User management by the Prevent lead: invite (one-time expiring link), accept, change role, deactivate."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Invitation, Role, User
+from tests.conftest import TEST_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "a-long-and-unusual-passphrase-19"
+
+
+def _invite(client: Client, lead, capture, email="new.person@example.org", role=Role.PANEL_MEMBER) -> str:
+    """Invite through the page; the e-mail goes after commit, so the on-commit callbacks are run."""
+    client.force_login(lead)
+    with capture(execute=True):
+        response = client.post(reverse("accounts:user-invite"), {"email": email, "role": role})
+    assert response.status_code == 302, response.content.decode()
+    message = mail.outbox[-1]
+    return re.search(r"http://\S+/accounts/invitations/(\S+)/", message.body).group(1)
+
+
+def test_invitation_email_carries_the_link_only(
+    client, prevent_lead, assert_audited, django_capture_on_commit_callbacks
+):
+    token = _invite(client, prevent_lead, django_capture_on_commit_callbacks)
+    message = mail.outbox[-1]
+    assert message.to == ["new.person@example.org"]
+    assert prevent_lead.email not in message.body
+    assert "Testshire" not in message.body
+    assert f"/accounts/invitations/{token}/" in message.body
+    invitation = Invitation.objects.get()
+    assert (invitation.role, invitation.local_authority_id) == (Role.PANEL_MEMBER, prevent_lead.local_authority_id)
+    assert_audited("USER_INVITED", invitation, invitation_id=invitation.pk, role="panel_member")
+
+
+def test_accepting_sets_a_valid_password_then_forces_enrolment(
+    prevent_lead, assert_audited, django_capture_on_commit_callbacks
+):
+    token = _invite(Client(), prevent_lead, django_capture_on_commit_callbacks)
+    visitor = Client()
+    url = reverse("accounts:invitation-accept", args=[token])
+    page = visitor.get(url).content.decode()
+    assert "Create your password" in page
+    short = visitor.post(url, {"password1": "short", "password2": "short"}).content.decode()
+    assert "This password is too short. It must contain at least 12 characters." in short
+    common = visitor.post(url, {"password1": "password1234", "password2": "password1234"}).content.decode()
+    assert "This password is too common." in common
+    response = visitor.post(url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert response["Location"] == reverse("accounts:mfa-setup")
+    user = User.objects.get(email="new.person@example.org")
+    assert user.role == Role.PANEL_MEMBER
+    assert user.local_authority_id == prevent_lead.local_authority_id
+    assert user.check_password(NEW_PASSWORD)
+    assert visitor.get("/")["Location"].startswith(reverse("accounts:mfa-setup"))
+    assert_audited("INVITATION_ACCEPTED", user, role="panel_member")
+    again = Client().get(url)
+    assert again.status_code == 410
+    assert "This invitation has already been used" in again.content.decode()
+
+
+def test_an_expired_link_says_so(prevent_lead, django_capture_on_commit_callbacks):
+    token = _invite(Client(), prevent_lead, django_capture_on_commit_callbacks)
+    Invitation.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    response = Client().post(
+        reverse("accounts:invitation-accept", args=[token]), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
+    assert response.status_code == 410
+    assert "This invitation has expired" in response.content.decode()
+    assert not User.objects.filter(email="new.person@example.org").exists()
+
+
+def test_the_signature_expires_too(prevent_lead, settings, django_capture_on_commit_callbacks):
+    token = _invite(Client(), prevent_lead, django_capture_on_commit_callbacks)
+    settings.INVITATION_MAX_AGE_HOURS = 0
+    assert (
+        "This invitation has expired"
+        in Client().get(reverse("accounts:invitation-accept", args=[token])).content.decode()
+    )
+
+
+def test_a_tampered_or_superseded_link_does_not_work(prevent_lead, django_capture_on_commit_callbacks):
+    first = _invite(Client(), prevent_lead, django_capture_on_commit_callbacks)
+    second = _invite(Client(), prevent_lead, django_capture_on_commit_callbacks)
+    assert Client().get(reverse("accounts:invitation-accept", args=[first[:-2] + "xx"])).status_code == 410
+    assert (
+        "This invitation has expired"
+        in Client().get(reverse("accounts:invitation-accept", args=[first])).content.decode()
+    )
+    assert Client().get(reverse("accounts:invitation-accept", args=[second])).status_code == 200
+
+
+def test_an_existing_account_cannot_be_invited(client, prevent_lead, triage_officer):
+    client.force_login(prevent_lead)
+    response = client.post(reverse("accounts:user-invite"), {"email": triage_officer.email.upper(), "role": "auditor"})
+    assert "There is already an account with this email address" in response.content.decode()
+
+
+def test_only_a_prevent_lead_manages_users(client, triage_officer, auditor):
+    for user in (triage_officer, auditor):
+        client.force_login(user)
+        assert client.get(reverse("accounts:user-list")).status_code == 403
+        assert (
+            client.post(reverse("accounts:user-invite"), {"email": "x@example.org", "role": "auditor"}).status_code
+            == 403
+        )
+    assert not Invitation.objects.exists()
+
+
+def test_the_lead_sees_and_changes_only_their_own_authority(client, prevent_lead, triage_officer, other_triage_officer):
+    client.force_login(prevent_lead)
+    listing = client.get(reverse("accounts:user-list")).content.decode()
+    assert triage_officer.email in listing
+    assert other_triage_officer.email not in listing
+    for name in ("accounts:user-role", "accounts:user-deactivate"):
+        assert client.get(reverse(name, args=[other_triage_officer.pk])).status_code == 404
+    assert (
+        client.post(reverse("accounts:user-role", args=[other_triage_officer.pk]), {"role": "auditor"}).status_code
+        == 404
+    )
+    other_triage_officer.refresh_from_db()
+    assert other_triage_officer.role == Role.TRIAGE_OFFICER
+
+
+def test_role_change_is_audited(client, prevent_lead, triage_officer, assert_audited):
+    client.force_login(prevent_lead)
+    response = client.post(reverse("accounts:user-role", args=[triage_officer.pk]), {"role": Role.CHANNEL_CHAIR})
+    assert response.status_code == 302
+    triage_officer.refresh_from_db()
+    assert triage_officer.role == Role.CHANNEL_CHAIR
+    assert_audited("USER_ROLE_CHANGED", triage_officer, role="channel_chair", previous_role="triage_officer")
+
+
+def test_nobody_changes_or_deactivates_themselves(client, prevent_lead, assert_audited):
+    client.force_login(prevent_lead)
+    assert client.post(reverse("accounts:user-role", args=[prevent_lead.pk]), {"role": "auditor"}).status_code == 403
+    assert client.post(reverse("accounts:user-deactivate", args=[prevent_lead.pk])).status_code == 403
+    prevent_lead.refresh_from_db()
+    assert prevent_lead.role == Role.PREVENT_LEAD
+    assert prevent_lead.is_active
+    assert_audited("USER_CHANGE_REFUSED", prevent_lead, outcome="refused", change="deactivate")
+
+
+def test_deactivation_ends_sessions_and_sign_in(client, prevent_lead, triage_officer, assert_audited):
+    victim = Client()
+    victim.force_login(triage_officer)
+    client.force_login(prevent_lead)
+    assert "Are you sure" in client.get(reverse("accounts:user-deactivate", args=[triage_officer.pk])).content.decode()
+    assert client.post(reverse("accounts:user-deactivate", args=[triage_officer.pk])).status_code == 302
+    triage_officer.refresh_from_db()
+    assert not triage_officer.is_active
+    assert victim.get("/audit/")["Location"].startswith("/accounts/sign-in/")
+    # Even if someone reactivates the account later, the old session stays dead (its token was rotated).
+    User.objects.filter(pk=triage_officer.pk).update(is_active=True)
+    assert victim.get("/audit/")["Location"] == reverse("accounts:signed-out")
+    User.objects.filter(pk=triage_officer.pk).update(is_active=False)
+    refused = Client().post("/accounts/sign-in/", {"username": triage_officer.email, "password": TEST_PASSWORD})
+    assert refused.status_code == 200
+    assert_audited("USER_DEACTIVATED", triage_officer)
+    assert_audited("SESSIONS_REVOKED", triage_officer)
+
+
+def test_the_header_offers_manage_users_to_prevent_leads_only(client, prevent_lead, triage_officer):
+    client.force_login(prevent_lead)
+    assert "Manage users" in client.get("/").content.decode()
+    client.force_login(triage_officer)
+    assert "Manage users" not in client.get("/").content.decode()
