@@ -149,3 +149,42 @@ def test_create_api_token_command(referrer, capsys):
     assert AuditEvent.objects.filter(action="API_TOKEN_CREATED", target_id=str(referrer.pk)).exists()
     with pytest.raises(CommandError, match="No active user"):
         call_command("create_api_token", "nobody@example.org")
+
+
+def _value_from_schema(prop: dict, components: dict):
+    """What a generated client would send, knowing only the schema: enums, formats, patterns, limits."""
+    from hypothesis import strategies as st
+
+    if "allOf" in prop:
+        prop = {**components[prop["allOf"][0]["$ref"].split("/")[-1]], **prop}
+    if "$ref" in prop:
+        prop = components[prop["$ref"].split("/")[-1]]
+    if "enum" in prop:
+        return prop["enum"][0]
+    if prop.get("type") == "array":
+        return [_value_from_schema(prop["items"], components)]
+    if prop.get("format") == "date":
+        return "1990-06-15"
+    if prop.get("format") == "email":
+        return "client@example.org"
+    if "pattern" in prop:
+        return st.from_regex(prop["pattern"], fullmatch=True).filter(lambda v: v.strip() == v).example()
+    return "x" * min(5, prop.get("maxLength", 5))
+
+
+def test_a_valid_referral_can_be_built_from_the_schema_alone(client, api):
+    import warnings
+
+    import yaml
+    from hypothesis.errors import NonInteractiveExampleWarning
+
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    components = schema["components"]["schemas"]
+    body = components["ReferralInput"]
+    payload = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NonInteractiveExampleWarning)
+        for name in [*body["required"], "date_of_birth"]:  # date_of_birth: "Required unless approximate_age"
+            payload[name] = _value_from_schema(body["properties"][name], components)
+    response = api.post(URL, payload, format="json")
+    assert response.status_code == 201, response.json()

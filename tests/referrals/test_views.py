@@ -131,3 +131,30 @@ def test_possible_repeat_referrals_are_shown_to_mash_never_to_the_referrer(clien
         "earlier"
         not in client.get(reverse("referrals:referral-confirmation", args=[second.reference])).content.decode()
     )
+
+
+@pytest.mark.parametrize("role_fixture", [role for role, expected in ROLES.items() if expected == 404])
+def test_every_case_url_is_404_to_those_who_may_not_see_the_case(client, request, referrer, role_fixture):
+    import io
+
+    from referrals import services
+
+    from .factories import draft_referral
+
+    draft = draft_referral(user=referrer)
+    attachment = services.referral_attachment_add(
+        referral=draft, actor=referrer, fileobj=io.BytesIO(b"%PDF-1.4 x"), filename="a.pdf", size=10
+    )
+    referral = services.referral_submit(referral=draft, actor=referrer)
+    client.force_login(request.getfixturevalue(role_fixture))
+    reference = referral.reference
+    responses = {
+        "detail": client.get(reverse("referrals:referral-detail", args=[reference])),
+        "close page": client.get(reverse("referrals:referral-transition", args=[reference, "close"])),
+        "transition": client.post(reverse("referrals:referral-transition", args=[reference, "start_screening"])),
+        "attachment": client.get(reverse("referrals:referral-attachment", args=[reference, attachment.pk])),
+    }
+    assert {name: r.status_code for name, r in responses.items()} == dict.fromkeys(responses, 404)
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.SUBMITTED
+    assert not AuditEvent.objects.filter(action="ATTACHMENT_DOWNLOADED").exists()
