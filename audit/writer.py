@@ -87,7 +87,8 @@ def _chain_cursor(connection: BaseDatabaseWrapper) -> Iterator[Any]:
     parses and plans the INSERT while every other writer waits on the head. Errors still arrive
     as Django's database exceptions.
     """
-    if connection.vendor == "postgresql" and _is_psycopg3():
+    # When Django is logging queries (DEBUG, assertNumQueries) its own cursor is used, so they stay visible.
+    if connection.vendor == "postgresql" and _is_psycopg3() and not connection.queries_logged:
         import psycopg
 
         with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:

@@ -183,3 +183,9 @@ def test_the_head_marker_ends_with_a_rolled_back_savepoint(triage_officer):
         from audit.writer import _holds_head
 
         assert not _holds_head(connection)
+
+
+def test_audit_statements_are_visible_to_query_counting(triage_officer, django_assert_num_queries):
+    audit.record(actor=triage_officer, action=audit.AuditAction.USER_SIGNED_IN)  # warm caches
+    with django_assert_num_queries(3):  # take the head, insert, move the head
+        audit.record(actor=triage_officer, action=audit.AuditAction.USER_SIGNED_IN)
