@@ -10,7 +10,7 @@ from .journey import (
     ReferralStepView,
 )
 from .referrer import MyReferralsView, ReferralConfirmationView, ReferralInformationAddView
-from .staff import ReferralAttachmentDownloadView, ReferralDetailView, ReferralTransitionView
+from .staff import ReferralAttachmentDownloadView, ReferralDetailView, ReferralQueueView, ReferralTransitionView
 
 __all__ = [
     "MyReferralsView",
@@ -20,6 +20,7 @@ __all__ = [
     "ReferralConfirmationView",
     "ReferralDetailView",
     "ReferralInformationAddView",
+    "ReferralQueueView",
     "ReferralResumeView",
     "ReferralStartView",
     "ReferralStepView",

@@ -130,3 +130,22 @@ def test_healthz_is_503_when_the_database_is_down(client, settings, monkeypatch)
 def test_request_id_from_proxy_is_kept_only_when_well_formed(client):
     assert client.get("/", HTTP_X_REQUEST_ID="abcdef12-3456")["X-Request-ID"] == "abcdef12-3456"
     assert client.get("/", HTTP_X_REQUEST_ID="<script>")["X-Request-ID"] != "<script>"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role_fixture", "shown", "hidden"),
+    [
+        ("referrer", ["/referrals/start/", "/referrals/"], ["/referrals/queue/", "/audit/"]),
+        ("triage_officer", ["/referrals/queue/", "/referrals/start/"], ["/audit/"]),
+        ("prevent_lead", ["/referrals/queue/"], ["/audit/"]),
+        ("auditor", ["/audit/"], ["/referrals/queue/", "/referrals/start/"]),
+    ],
+)
+def test_home_page_links_each_role_to_its_work(client, request, role_fixture, shown, hidden):
+    client.force_login(request.getfixturevalue(role_fixture))
+    body = client.get("/").content.decode()
+    for url in shown:
+        assert f'href="{url}"' in body
+    for url in hidden:
+        assert f'href="{url}"' not in body

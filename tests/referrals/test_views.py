@@ -158,3 +158,27 @@ def test_every_case_url_is_404_to_those_who_may_not_see_the_case(client, request
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.SUBMITTED
     assert not AuditEvent.objects.filter(action="ATTACHMENT_DOWNLOADED").exists()
+
+
+@pytest.mark.django_db
+def test_queue_lists_own_authority_referrals(client, triage_officer, other_triage_officer, referrer):
+    from tests.referrals.factories import submitted_referral
+
+    own = submitted_referral(user=referrer)
+    client.force_login(triage_officer)
+    body = client.get("/referrals/queue/").content.decode()
+    assert f'href="/referrals/{own.reference}/"' in body
+    assert "Submitted" in body
+    client.force_login(other_triage_officer)
+    assert own.reference not in client.get("/referrals/queue/").content.decode()
+
+
+@pytest.mark.django_db
+def test_queue_is_empty_for_roles_that_cannot_see_cases(client, auditor, referrer):
+    from tests.referrals.factories import submitted_referral
+
+    own = submitted_referral(user=referrer)
+    client.force_login(auditor)
+    body = client.get("/referrals/queue/").content.decode()
+    assert own.reference not in body
+    assert "There are no referrals you can see." in body
