@@ -131,3 +131,10 @@ def test_unlock_user_exits_non_zero_with_one_line(tmp_path):
     )
     assert result.returncode != 0
     assert result.stderr.strip().splitlines() == ["CommandError: No account has that email address."]
+
+
+def test_axes_keeps_neither_the_password_nor_the_typed_address_in_its_request_copy(client, triage_officer):
+    _fail(client, triage_officer.email, 1)
+    attempt = AccessAttempt.objects.get()
+    assert "wrong-password-xyz" not in attempt.post_data
+    assert triage_officer.email not in attempt.post_data
