@@ -5,8 +5,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements/*.txt | sha1sum | cut -c1-12)
 DJANGO := $(BIN)/python manage.py
-# Integration tests need a real Redis and worker: they run when REDIS_URL is set (CI sets it).
-PYTEST_MARKERS := $(if $(REDIS_URL),,-m "not integration")
 
 .PHONY: run test setup venv keys migrate seed lint system-packages frontend lock \
         bench-encryption bench-audit bench-submit clean help
@@ -55,7 +53,7 @@ lint: venv
 	$(BIN)/ruff check .
 
 test: setup system-packages lint
-	$(BIN)/python -m pytest $(PYTEST_MARKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Rebuild static/govuk from GOV.UK Frontend's source (needs node and npm).
 frontend:

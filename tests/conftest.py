@@ -173,3 +173,23 @@ def _test_clients_verify_the_second_factor():
     ClientMixin.login = _login_with_request
     yield
     ClientMixin._login, ClientMixin.login = original_private, original_login
+
+
+# --- tests that need PostgreSQL or a real Redis are deselected, never skipped, where those are absent
+# (`make test` on SQLite); .ci/run runs them on PostgreSQL with Redis and a real worker.
+def pytest_collection_modifyitems(config, items):
+    from django.conf import settings
+
+    postgresql = "postgresql" in settings.DATABASES["default"]["ENGINE"]
+    redis = bool(os.environ.get("REDIS_URL"))
+    keep, drop = [], []
+    for item in items:
+        integration = item.get_closest_marker("integration") is not None
+        needs_postgresql = integration or item.get_closest_marker("postgresql") is not None
+        if (needs_postgresql and not postgresql) or (integration and not redis):
+            drop.append(item)
+        else:
+            keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep

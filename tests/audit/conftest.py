@@ -29,8 +29,3 @@ def tamper():
 
     return _tamper
 
-
-@pytest.fixture
-def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://...")

@@ -36,7 +36,7 @@ def _writer(number: int, actor, barrier: threading.Barrier, errors: list[BaseExc
         connection.close()
 
 
-@pytest.mark.usefixtures("postgres_only")
+@pytest.mark.postgresql
 def test_eight_concurrent_writers_never_lose_or_fork(transactional_db, triage_officer):
     barrier = threading.Barrier(WRITERS)
     errors: list[BaseException] = []

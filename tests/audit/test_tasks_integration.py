@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from audit import services as audit
@@ -11,14 +9,8 @@ from audit import tasks
 from audit.models import AuditEvent
 from tests.integration.conftest import celery_worker_process  # noqa: F401 - the worker fixture
 
-pytestmark = [
-    pytest.mark.integration,
-    # `make test` deselects integration tests without Redis; a bare `pytest tests/audit` skips instead.
-    pytest.mark.skipif(
-        not os.environ.get("REDIS_URL") or not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="needs REDIS_URL and a PostgreSQL DATABASE_URL (the worker shares the test database)",
-    ),
-]
+# Deselected (never skipped) where Redis or PostgreSQL is absent: see tests/conftest.py.
+pytestmark = pytest.mark.integration
 
 
 def test_the_nightly_check_runs_on_a_real_worker(celery_worker_process, triage_officer):  # noqa: F811

@@ -55,7 +55,8 @@ def test_orm_update_delete_and_save_are_refused():
     assert chain_check().intact
 
 
-@pytest.mark.usefixtures("two_events", "postgres_only")
+@pytest.mark.postgresql
+@pytest.mark.usefixtures("two_events")
 @pytest.mark.parametrize("table", ["audit_auditevent", "audit_chainhead"])
 def test_truncate_is_refused_on_postgresql(table):
     _refused(f"TRUNCATE {table}")

@@ -17,12 +17,6 @@ SUBMITTERS = 8
 EACH = 4
 
 
-@pytest.fixture
-def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://...")
-
-
 def _submitter(number: int, user, barrier: threading.Barrier, errors: list[BaseException]) -> None:
     try:
         barrier.wait(timeout=30)
@@ -36,7 +30,7 @@ def _submitter(number: int, user, barrier: threading.Barrier, errors: list[BaseE
         connection.close()
 
 
-@pytest.mark.usefixtures("postgres_only")
+@pytest.mark.postgresql
 def test_concurrent_submissions_get_unique_consecutive_references(transactional_db, referrer):
     barrier = threading.Barrier(SUBMITTERS)
     errors: list[BaseException] = []
@@ -54,7 +48,7 @@ def test_concurrent_submissions_get_unique_consecutive_references(transactional_
     assert references == [f"PRV-{year}-{n:06d}" for n in range(1, SUBMITTERS * EACH + 1)]
 
 
-@pytest.mark.usefixtures("postgres_only")
+@pytest.mark.postgresql
 def test_two_simultaneous_submits_of_one_draft_give_one_reference(transactional_db, referrer):
     from .factories import draft_referral
 
