@@ -127,7 +127,6 @@ ACTIONS: dict[str, ActionSpec] = {
         {"key_id": Kind.KEY_ID, "rewrapped": Kind.INT},
     ),
     "KEY_RETIRED": ActionSpec("Key retired", "Key {key_id} was retired", {"key_id": Kind.KEY_ID}),
-    "CASE_KEY_CREATED": ActionSpec("Case key created", "A case data key {target} was created"),
     "CASE_KEY_SHREDDED": ActionSpec("Case key shredded", "The case data key {target} was destroyed"),
     # Referral lifecycle (used as the referrals issues land)
     "REFERRAL_CREATED": ActionSpec("Referral created", "{actor} started referral {case_reference}"),

@@ -50,11 +50,9 @@ def user_sign_in_failed(sender: Any, credentials: dict[str, Any], request: Any =
 
 # Key events from the encryption app (below audit in no way: both sit at the bottom, and only
 # audit imports encryption). Each arrives inside the change's own transaction where there is one.
-@receiver(encryption_signals.case_key_created, dispatch_uid="audit_case_key_created")
-def case_key_created(sender: Any, data_key_id: Any, **kwargs: Any) -> None:
-    audit.record(actor=None, action=AuditAction.CASE_KEY_CREATED, target_type=_DATA_KEY, target_id=str(data_key_id))
-
-
+# A key's creation is not an event of its own: it is part of the case write that needs it (draft
+# saved, referral submitted), which that service records with its actor; a separate actor-less event
+# would cost three round trips on the chain head in every submission and tell nothing more.
 @receiver(encryption_signals.case_key_shredded, dispatch_uid="audit_case_key_shredded")
 def case_key_shredded(sender: Any, data_key_id: Any, **kwargs: Any) -> None:
     audit.record(actor=None, action=AuditAction.CASE_KEY_SHREDDED, target_type=_DATA_KEY, target_id=str(data_key_id))

@@ -232,7 +232,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # ------------------------------------------------------------------------------
-# Keys (see docs/keys.md). Each value is the key itself or `file:PATH`.
+# Keys (see docs/encryption.md). Each value is the key itself or `file:PATH`.
 # Defaults point at development keys written by `manage.py keys_init`;
 # production.py requires real ones and refuses these.
 # ------------------------------------------------------------------------------

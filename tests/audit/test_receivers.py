@@ -47,12 +47,11 @@ def test_an_unknown_address_records_nothing_typed(client, events):
 
 def test_key_events_from_the_encryption_app_are_recorded(events):
     data_key_id = uuid.uuid4()
-    encryption_signals.case_key_created.send(sender=None, data_key_id=data_key_id)
+    encryption_signals.case_key_created.send(sender=None, data_key_id=data_key_id)  # part of the case's own event
     encryption_signals.case_key_shredded.send(sender=None, data_key_id=data_key_id)
     encryption_signals.key_rotated.send(sender=None, kek_id="kek-2", rewrapped=12)
     encryption_signals.kek_retired.send(sender=None, kek_id="kek-1")
     assert [(e.action, e.target_id, e.details) for e in events()] == [
-        ("CASE_KEY_CREATED", str(data_key_id), {}),
         ("CASE_KEY_SHREDDED", str(data_key_id), {}),
         ("KEY_ROTATED", "", {"key_id": "kek-2", "rewrapped": 12}),
         ("KEY_RETIRED", "", {"key_id": "kek-1"}),
