@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views import View
 
-from audit import selectors
+from audit import chain, selectors
 from audit.details import REFERENCE_RE
 from audit.formatters import csv_cell, event_rows
 from audit.forms import AuditSearchForm
@@ -22,22 +22,8 @@ from audit.forms import AuditSearchForm
 PAGE_SIZE = 50
 MAX_PAGE = 1_000_000
 MAX_USER_ID = 2**63
-CSV_COLUMNS = [
-    "sequence",
-    "occurred_at",
-    "actor_id",
-    "actor_role",
-    "local_authority_id",
-    "action",
-    "outcome",
-    "target_type",
-    "target_id",
-    "case_reference",
-    "reason_code",
-    "details",
-    "request_id",
-    "mac",
-]
+# The CSV carries every chained field, so an exported row can be checked against the chain.
+CSV_COLUMNS = ["sequence", *chain.BODY_FIELDS, "mac"]
 
 
 class AuditorRequiredMixin(LoginRequiredMixin):
