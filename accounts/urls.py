@@ -11,6 +11,7 @@ urlpatterns = [
     path("signed-out/inactive/", auth.TimedOutView.as_view(), name="timed-out"),
     path("locked-out/", auth.LockedOutView.as_view(), name="locked-out"),
     path("sign-out-everywhere/", auth.SignOutEverywhereView.as_view(), name="sign-out-everywhere"),
+    path("keep-alive/", auth.KeepAliveView.as_view(), name="keep-alive"),
     path("two-factor/", mfa.MfaVerifyView.as_view(), name="mfa-verify"),
     path("two-factor/set-up/", mfa.MfaSetupView.as_view(), name="mfa-setup"),
     path("two-factor/set-up/qr-code.svg", mfa.MfaSetupQrView.as_view(), name="mfa-setup-qr"),

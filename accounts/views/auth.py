@@ -70,3 +70,10 @@ class SignOutEverywhereView(LoginRequiredMixin, View):
         user_sessions_revoke(user=request.user, actor=request.user)
         logout(request)
         return redirect("accounts:signed-out")
+
+
+class KeepAliveView(LoginRequiredMixin, View):
+    """"Stay signed in" from the timeout warning: the request itself resets the idle clock (the middleware)."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return HttpResponse(status=204)

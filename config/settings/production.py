@@ -63,6 +63,9 @@ SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Secure-sessionid"
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_NAME = "__Secure-csrftoken"
+# django-axes counts failures per client address. The app runs behind the council's TLS proxy (one hop unless
+# set): without this, everyone shares the proxy's address and one person's typos lock out the whole council.
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=1)
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[f"https://{h}" for h in ALLOWED_HOSTS])
 
 # ------------------------------------------------------------------------------

@@ -93,9 +93,24 @@ def test_production_cookies_are_secure(production_env):
     code = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings.production'; "
         "from django.conf import settings as s; "
-        "print(s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_SECURE, s.SESSION_IDLE_TIMEOUT)"
+        "print(s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_SECURE, s.SESSION_IDLE_TIMEOUT,"
+        " s.AXES_IPWARE_PROXY_COUNT)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], env=production_env, capture_output=True, text=True, check=True
     )
-    assert result.stdout.split() == ["True", "__Secure-sessionid", "True", "900"]
+    assert result.stdout.split() == ["True", "__Secure-sessionid", "True", "900", "1"]
+
+
+def test_keep_alive_resets_the_idle_clock_and_the_warning_is_on_signed_in_pages(client, triage_officer):
+    client.force_login(triage_officer)
+    page = client.get("/").content.decode()
+    assert 'id="app-timeout-warning"' in page
+    assert 'data-idle-seconds="900"' in page
+    _age(client, SESSION_LAST_SEEN, 10 * 60)
+    assert client.get(reverse("accounts:keep-alive")).status_code == 204
+    assert time.time() - client.session[SESSION_LAST_SEEN] < 5
+
+
+def test_no_warning_before_sign_in(client):
+    assert 'id="app-timeout-warning"' not in client.get("/").content.decode()

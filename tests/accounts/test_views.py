@@ -35,6 +35,7 @@ def test_sign_in_then_header_shows_the_user_and_sign_out_signs_out(client, triag
     body = response.content.decode()
     assert f"Signed in as {triage_officer.email}" in body
     assert "Triage officer (MASH)" in body
+    assert "Set up your authenticator app" in body  # the password alone opens no page (docs/access.md)
     response = client.post(reverse("accounts:sign-out"), follow=True)
     assert "You have signed out" in response.content.decode()
     assert "_auth_user_id" not in client.session

@@ -160,3 +160,19 @@ def test_an_idle_session_ends_with_a_page_that_says_why(live_server, demo_users,
     assert axe_violations(page) == []
     page.goto(live_server.url + "/audit/")
     expect(page).to_have_url(re.compile(r"/accounts/sign-in/"))
+
+
+def test_with_javascript_a_warning_comes_first_and_stay_signed_in_keeps_the_session(
+    live_server, demo_users, page: Page, settings, axe_violations
+):
+    settings.SESSION_IDLE_TIMEOUT = 6  # the warning shows for the last half of it here (2 minutes normally)
+    sign_in(page, live_server, "police@example.org", DEMO_PASSWORD)
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible(timeout=6000)
+    expect(dialog).to_contain_text("You will be signed out soon")
+    assert axe_violations(page) == []
+    dialog.get_by_role("button", name="Stay signed in").click()
+    expect(dialog).to_be_hidden()
+    expect(dialog).to_be_visible(timeout=6000)  # warned again after the renewed idle period
+    page.wait_for_url(re.compile(r"/accounts/signed-out/inactive/"), timeout=10000)
+    expect(page.get_by_role("heading", level=1)).to_have_text("You have been signed out")

@@ -1,0 +1,45 @@
+// Idle-timeout warning (GOV.UK timeout warning pattern). Without JavaScript the server still signs
+// the person out after the idle limit and says why; this only warns two minutes before.
+const dialog = document.getElementById("app-timeout-warning");
+if (dialog && typeof dialog.showModal === "function") {
+  const idle = Number(dialog.dataset.idleSeconds);
+  const warnBefore = Math.min(120, Math.floor(idle / 2));
+  const countdown = dialog.querySelector("[data-countdown]");
+  let warnTimer;
+  let endTimer;
+  let tick;
+
+  const describe = (seconds) => {
+    if (seconds >= 60) {
+      const minutes = Math.ceil(seconds / 60);
+      return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+    }
+    return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  };
+
+  const start = () => {
+    clearTimeout(warnTimer);
+    clearTimeout(endTimer);
+    clearInterval(tick);
+    warnTimer = setTimeout(() => {
+      let left = warnBefore;
+      countdown.textContent = describe(left);
+      dialog.showModal();
+      tick = setInterval(() => {
+        left -= 1;
+        if (left > 0) countdown.textContent = describe(left);
+      }, 1000);
+    }, (idle - warnBefore) * 1000);
+    // At the limit, reload: the server ends the session and shows why.
+    endTimer = setTimeout(() => window.location.reload(), (idle + 1) * 1000);
+  };
+
+  dialog.querySelector("[data-stay]").addEventListener("click", async () => {
+    const response = await fetch(dialog.dataset.keepAliveUrl, { credentials: "same-origin", cache: "no-store" });
+    dialog.close();
+    if (response.ok && !response.redirected) start();
+    else window.location.reload();
+  });
+  dialog.addEventListener("cancel", (event) => event.preventDefault());
+  start();
+}
