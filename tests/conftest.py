@@ -193,3 +193,31 @@ def pytest_collection_modifyitems(config, items):
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+@pytest.fixture
+def assert_audited():
+    """assert_audited(action, target=None, outcome="done", **details): the newest matching event, checked."""
+    from audit.models import AuditEvent
+
+    def check(action: str, target=None, *, outcome: str = "done", **details):
+        events = AuditEvent.objects.filter(action=action, outcome=outcome)
+        if target is not None:
+            events = events.filter(target_id=str(target.pk))
+        assert events.exists(), f"no {outcome} {action} event" + (f" for {target.pk}" if target is not None else "")
+        event = events.order_by("-sequence").first()
+        for key, value in details.items():
+            assert event.details.get(key) == value, (key, event.details)
+        return event
+
+    return check
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Lockout counters and API rate limits live in the cache: every test (and fuzz example) starts from zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
