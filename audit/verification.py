@@ -46,8 +46,9 @@ def _check_head(using: str, last_sequence: int, last_mac: str, verified: int) ->
 # The event time as micros() computed by the database, so rows need no datetime parsing.
 _MICROS_SQL = {
     "postgresql": "(EXTRACT(EPOCH FROM occurred_at) * 1000000)::bigint",
-    # Django stores "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC on SQLite.
-    "sqlite": "CAST(strftime('%s', occurred_at) AS INTEGER) * 1000000"
+    # Django stores "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC on SQLite. strftime() gets the whole seconds
+    # only: SQLite rounds a time to the millisecond, so ".9995" and later would count as the next second.
+    "sqlite": "CAST(strftime('%s', substr(occurred_at, 1, 19)) AS INTEGER) * 1000000"
     " + CAST(substr(occurred_at || '.000000', 21, 6) AS INTEGER)",
 }
 

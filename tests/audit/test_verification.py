@@ -198,3 +198,16 @@ def test_events_at_a_whole_second_verify(monkeypatch, triage_officer):
     monkeypatch.setattr(services.timezone, "now", lambda: dt.datetime(1999, 12, 31, 23, 59, 59, 1, tzinfo=dt.UTC))
     audit.record(actor=triage_officer, action=audit.AuditAction.USER_SIGNED_OUT)
     assert chain_check().intact
+
+
+@pytest.mark.parametrize("microsecond", [999_499, 999_500, 999_999, 500_000])
+def test_events_late_in_a_second_verify(monkeypatch, triage_officer, microsecond):
+    """SQLite rounds times to the millisecond: .9995 s and later must not count as the next second."""
+    import datetime as dt
+
+    from audit import services
+
+    at = dt.datetime(2026, 3, 27, 9, 30, 59, microsecond, tzinfo=dt.UTC)
+    monkeypatch.setattr(services.timezone, "now", lambda: at)
+    audit.record(actor=triage_officer, action=audit.AuditAction.USER_SIGNED_IN)
+    assert chain_check().intact
