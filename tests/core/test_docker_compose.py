@@ -17,13 +17,14 @@ DJANGO_SERVICES = {"migrate", "web", "worker", "beat"}
 
 
 @pytest.fixture(scope="module")
-def compose() -> dict:
-    """The file as docker-compose itself resolves it (anchors merged, variables filled in)."""
+def compose(tmp_path_factory) -> dict:
+    """The file as docker-compose itself resolves it (anchors merged, variables filled in).
+
+    Checked in a fresh temporary folder: a fixed folder in the checkout is shared by every pytest
+    run there, and a concurrent run's cleanup removed the file mid-check."""
     binary = shutil.which("docker-compose")
     assert binary, "docker-compose is missing: `make test` installs Debian's docker-compose package"
-    workdir = Path(__file__).parent / "_compose_check"
-    shutil.rmtree(workdir, ignore_errors=True)
-    workdir.mkdir()
+    workdir = tmp_path_factory.mktemp("compose_check")
     try:
         shutil.copy(REPO / "docker-compose.yml", workdir / "docker-compose.yml")
         shutil.copy(REPO / ".env.example", workdir / ".env")
