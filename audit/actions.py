@@ -166,12 +166,18 @@ ACTIONS: dict[str, ActionSpec] = {
     "CASE_ACCESS_GRANTED": ActionSpec(
         "Case access granted",
         "{actor} granted user {grantee_id} access to case {case_reference}",
-        {"grantee_id": Kind.INT, "hours": Kind.INT},
+        {"grantee_id": Kind.INT, "hours": Kind.INT, "grant_id": Kind.INT, "break_glass": Kind.BOOL},
     ),
     "CASE_ACCESS_REVOKED": ActionSpec(
         "Case access revoked",
-        "{actor} revoked user {grantee_id}'s access to case {case_reference}",
-        {"grantee_id": Kind.INT},
+        "{actor} revoked user {grantee_id}'s access to case {case_reference} ({via})",
+        {"grantee_id": Kind.INT, "grant_id": Kind.INT, "via": Kind.NAME},
+    ),
+    # Flagged by its own action: a Prevent lead opened another authority's case, giving a reason code.
+    "CASE_BREAK_GLASS": ActionSpec(
+        "Break-glass access",
+        "{actor} used break-glass access to case {case_reference} ({reason_code})",
+        {"grantee_id": Kind.INT, "grant_id": Kind.INT, "hours": Kind.INT, "break_glass": Kind.BOOL},
     ),
     "CASE_EXPORTED": ActionSpec("Case exported", "{actor} exported case {case_reference}", {"format": Kind.CODE}),
     "ATTACHMENT_DOWNLOADED": ActionSpec(

@@ -72,3 +72,20 @@ class Indicator(models.TextChoices):
     INTEREST_IN_EXTREMISM = "interest_in_extremism", "Interest in extremism, terrorism or mass violence"
     TRAVEL = "travel", "Travel plans to a conflict zone"
     OTHER = "other", "Something else"
+
+
+class GrantReason(models.TextChoices):
+    """Why one named user may open one case for a while (a per-case grant)."""
+
+    PANEL_MEETING = "PANEL_MEETING", "On the agenda of a Channel panel meeting"
+    INFORMATION_REQUEST = "INFORMATION_REQUEST", "Answering an information request"
+    CASE_CONSULTATION = "CASE_CONSULTATION", "Consulted on the case"
+
+
+class BreakGlassReason(models.TextChoices):
+    """Why a Prevent lead must open a case of another local authority now."""
+
+    IMMEDIATE_RISK = "IMMEDIATE_RISK", "Immediate risk of harm"
+    CROSS_BORDER_MOVE = "CROSS_BORDER_MOVE", "The person has moved into our area"
+    COVER_FOR_ABSENT_LEAD = "COVER_FOR_ABSENT_LEAD", "Covering for the authority's absent Prevent lead"
+    SAFEGUARDING_EMERGENCY = "SAFEGUARDING_EMERGENCY", "Safeguarding emergency out of hours"

@@ -29,3 +29,7 @@ class ReferralInvalid(ValueError):
 
 class AttachmentRejected(ValueError):
     """An attachment is too large, empty, or not a PDF, Word document or image by its content."""
+
+
+class GrantRefused(PermissionError):
+    """The user may not give, revoke or break-glass this grant (the refusal is already audited)."""

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from core.models import BaseModel
 from encryption.blind_index import BlindIndexField
@@ -219,6 +220,41 @@ class ReferralAttachment(BaseModel):
 
     def __str__(self) -> str:
         return f"Attachment {self.pk}"
+
+
+class ReferralUserObjectPermission(UserObjectPermissionBase):
+    """A per-case grant: one user may open one case until `expires_at` (django-guardian, direct foreign key).
+
+    Written and removed only by referrals.services.grants (audited); the selectors ignore a row whose
+    `expires_at` has passed, and the task `referrals.case_grants_remove_expired` deletes it.
+    """
+
+    content_object = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="user_grants")
+    expires_at = models.DateTimeField(db_index=True)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason_code = models.CharField(max_length=40)
+    break_glass = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = "case grant"
+        ordering = ["expires_at"]
+
+    def __str__(self) -> str:
+        return f"Grant {self.pk}"
+
+
+class ReferralGroupObjectPermission(GroupObjectPermissionBase):
+    """Guardian's group rows for cases, direct foreign key. Unused: roles are memberships, not groups, and
+    the visibility selector reads user grants only; it exists so guardian never falls back to generic rows."""
+
+    content_object = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="group_grants")
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = "case group permission"
+
+    def __str__(self) -> str:
+        return f"Group grant {self.pk}"
 
 
 class ReferenceCounter(models.Model):

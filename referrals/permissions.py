@@ -15,6 +15,11 @@ if TYPE_CHECKING:
     from .models import Referral
 
 CASE_READER_ROLES = (Role.TRIAGE_OFFICER, Role.POLICE_PREVENT_OFFICER, Role.PREVENT_LEAD)
+# Who may be given a per-case grant by the case's authority (ACCESS.md); a grant row held by anyone else
+# (a role changed since) gives nothing. Prevent leads hold break-glass grants to other authorities' cases.
+GRANTEE_ROLES = (Role.PANEL_MEMBER, Role.PARTNER_CONTRIBUTOR)
+GRANT_HOLDER_ROLES = (*GRANTEE_ROLES, Role.PREVENT_LEAD)
+GRANT_MANAGER_ROLES = (Role.TRIAGE_OFFICER, Role.PREVENT_LEAD)
 
 
 def _in_own_authority(referral: Referral, user: Any, *roles: str) -> bool:
@@ -28,6 +33,22 @@ def _in_own_authority(referral: Referral, user: Any, *roles: str) -> bool:
 def can_read(referral: Referral, user: Any) -> bool:
     """Triage officer, police Prevent officer or Prevent lead of the case's own authority, once submitted."""
     return referral.status != ReferralStatus.DRAFT and _in_own_authority(referral, user, *CASE_READER_ROLES)
+
+
+def can_manage_grants(referral: Referral, user: Any) -> bool:
+    """Triage officer or Prevent lead of the case's own authority give and revoke per-case grants."""
+    return referral.status != ReferralStatus.DRAFT and _in_own_authority(referral, user, *GRANT_MANAGER_ROLES)
+
+
+def can_break_glass(referral: Referral, user: Any) -> bool:
+    """A Prevent lead of another authority, for a submitted case, stating a reason (ACCESS.md "Break-glass")."""
+    return bool(
+        referral.status != ReferralStatus.DRAFT
+        and getattr(user, "is_authenticated", False)
+        and user.has_role(Role.PREVENT_LEAD)
+        and user.local_authority_id is not None
+        and user.local_authority_id != referral.local_authority_id
+    )
 
 
 def can_edit_draft(referral: Referral, user: Any) -> bool:

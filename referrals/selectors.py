@@ -8,7 +8,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
+from accounts.models import User
 from audit import services as audit
 from audit.actions import ACTIONS, AuditAction
 from audit.formatters import event_rows
@@ -16,17 +18,34 @@ from audit.models import AuditEvent
 from encryption.storage import encrypted_file_open
 
 from .choices import ReferralStatus
-from .models import Referral, ReferralAttachment
-from .permissions import CASE_READER_ROLES
+from .models import Referral, ReferralAttachment, ReferralUserObjectPermission
+from .permissions import CASE_READER_ROLES, GRANT_HOLDER_ROLES, GRANTEE_ROLES, can_break_glass
 
 _QUEUE_FIELDS = ("id", "reference", "status", "submitted_at", "created_at", "local_authority_id", "created_by_id")
 
 
 def referral_list_visible(*, user: Any) -> QuerySet[Referral]:
-    """The one definition of "may see the case": a reading role in the case's own authority, once submitted."""
-    if not getattr(user, "is_authenticated", False) or not user.has_role(*CASE_READER_ROLES):
+    """The one definition of "may see the case", once submitted: a reading role in the case's own authority,
+    OR an unexpired grant row for this user and this case (held by a role that may hold grants).
+
+    The expiry is checked here, not by guardian: between two sweeps of the expiry task an expired row
+    still exists, and guardian's has_perm would honour it.
+    """
+    if not getattr(user, "is_authenticated", False):
         return Referral.objects.none()
-    return Referral.objects.filter(local_authority_id=user.local_authority_id).exclude(status=ReferralStatus.DRAFT)
+    visible = Q()
+    if user.has_role(*CASE_READER_ROLES):
+        visible |= Q(local_authority_id=user.local_authority_id)
+    if user.has_role(*GRANT_HOLDER_ROLES):
+        granted = ReferralUserObjectPermission.objects.filter(user=user, expires_at__gt=timezone.now())
+        visible |= Q(pk__in=granted.values("content_object_id"))
+    if not visible:
+        return Referral.objects.none()
+    return Referral.objects.filter(visible).exclude(status=ReferralStatus.DRAFT)
+
+
+def referral_is_visible(*, user: Any, reference: str) -> bool:
+    return referral_list_visible(user=user).filter(reference=reference).exists()
 
 
 def referral_list_for_queue(*, user: Any) -> QuerySet[Referral]:
@@ -119,3 +138,36 @@ def referral_attachment_open(*, user: Any, reference: str, attachment_id: uuid.U
         details={"attachment_id": attachment.pk},
     )
     return attachment, encrypted_file_open(data_key=referral.data_key, ref=attachment.file_ref)
+
+
+def referral_get_for_break_glass(*, user: Any, reference: str) -> Referral:
+    """Another authority's submitted case, for a Prevent lead's break-glass page only; 404 for anyone else."""
+    referral = get_object_or_404(
+        Referral.objects.only(*_QUEUE_FIELDS).exclude(status=ReferralStatus.DRAFT), reference=reference
+    )
+    if not can_break_glass(referral, user):
+        raise Http404
+    return referral
+
+
+def case_grant_list_current(*, referral: Referral) -> QuerySet[ReferralUserObjectPermission]:
+    """The case's unexpired grants, soonest expiry first (for the grant page of a visible case)."""
+    return (
+        ReferralUserObjectPermission.objects.filter(content_object=referral, expires_at__gt=timezone.now())
+        .select_related("user", "granted_by")
+        .order_by("expires_at")
+    )
+
+
+def case_grant_get(*, referral: Referral, grant_id: int) -> ReferralUserObjectPermission:
+    """One current grant of a case already fetched through the visibility selector; 404 otherwise."""
+    return get_object_or_404(case_grant_list_current(referral=referral), pk=grant_id)
+
+
+def case_grantee_choices(*, referral: Referral) -> QuerySet[Any]:
+    """Active users of the case's authority whose role may hold a grant (panel members, partner contributors)."""
+    return User.objects.filter(
+        is_active=True,
+        membership_record__local_authority_id=referral.local_authority_id,
+        membership_record__role__in=GRANTEE_ROLES,
+    ).order_by("display_name", "email")

@@ -274,7 +274,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 60 * 60}
 CELERY_BEAT_SCHEDULE: dict = {
     # Every night at 02:30: recompute the audit chain; on a break, record it and e-mail the auditors.
     "audit-chain-verify": {"task": "audit.audit_chain_verify", "schedule": crontab(hour=2, minute=30)},
+    # Every quarter of an hour: delete per-case grants whose expiry has passed (selectors ignore them already).
+    "case-grants-remove-expired": {
+        "task": "referrals.case_grants_remove_expired",
+        "schedule": crontab(minute="*/15"),
+    },
 }
+# Per-case grants (referrals.services.grants): a triage officer or Prevent lead gives 1 to N days;
+# break-glass by a Prevent lead of another authority lasts this many hours.
+CASE_GRANT_MAX_DAYS = env.int("CASE_GRANT_MAX_DAYS", default=30)
+BREAK_GLASS_GRANT_HOURS = env.int("BREAK_GLASS_GRANT_HOURS", default=4)
 
 # ------------------------------------------------------------------------------
 # E-mail: console in development; production reads DJANGO_EMAIL_URL.

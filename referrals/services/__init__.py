@@ -8,6 +8,7 @@ from .attachments import (
     referral_attachment_remove,
     referral_information_add,
 )
+from .grants import case_break_glass, case_grant_create, case_grant_revoke, case_grants_remove_expired
 from .intake import (
     referral_answers,
     referral_create_submitted,
@@ -26,6 +27,10 @@ from .transitions import (
 
 __all__ = [
     "api_token_create",
+    "case_break_glass",
+    "case_grant_create",
+    "case_grant_revoke",
+    "case_grants_remove_expired",
     "attachment_content_type",
     "reference_allocate",
     "referral_answers",

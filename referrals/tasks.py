@@ -1,0 +1,13 @@
+"""Celery wrappers for referrals' periodic work (scheduled in CELERY_BEAT_SCHEDULE)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="referrals.case_grants_remove_expired", acks_late=True)
+def case_grants_remove_expired() -> int:
+    """Delete per-case grants past their expiry (each removal audited); returns how many."""
+    from referrals.services.grants import case_grants_remove_expired as service
+
+    return service()
