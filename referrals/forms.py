@@ -6,10 +6,11 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from accounts.models import LocalAuthority, Sector
 
-from .choices import ClosingReason, ConcernType, Gender, Indicator, YesNoUnknown
+from .choices import BreakGlassReason, ClosingReason, ConcernType, Gender, GrantReason, Indicator, YesNoUnknown
 from .validation import ANSWERS, PARENT_REQUIRED, answers_validate
 
 YES_NO_CHOICES = [("yes", "Yes"), ("no", "No")]
@@ -199,4 +200,65 @@ class CloseForm(forms.Form):
             "required": "Enter a closing summary",
             "max_length": "The closing summary must be 5000 characters or fewer",
         },
+    )
+
+
+class GranteeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        name = obj.display_name or obj.email
+        return f"{name} ({obj.membership.get_role_display()})"
+
+
+class CaseGrantForm(forms.Form):
+    """Give a named panel member or partner contributor of the case's authority access for N days."""
+
+    grantee = GranteeChoiceField(
+        label="Who needs access to this case?",
+        queryset=None,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Select who needs access", "invalid_choice": "Select who needs access"},
+    )
+    days = forms.IntegerField(
+        label="For how many days?",
+        error_messages={"required": "Enter a number of days", "invalid": "Enter the number of days as a number"},
+    )
+    reason_code = forms.ChoiceField(
+        label="Why do they need access?",
+        choices=GrantReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select why this person needs access"},
+    )
+
+    def __init__(self, *args: Any, grantees: Any, max_days: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["grantee"].queryset = grantees
+        days = self.fields["days"]
+        days.help_text = f"Between 1 and {max_days} days. Access ends by itself after that."
+        days.widget.attrs.update({"min": 1, "max": max_days})
+        bounds = f"Enter a number of days between 1 and {max_days}"
+        days.validators += [MinValueValidator(1, bounds), MaxValueValidator(max_days, bounds)]
+
+
+class BreakGlassForm(forms.Form):
+    """A Prevent lead's reason for opening another authority's case."""
+
+    reason_code = forms.ChoiceField(
+        label="Why do you need to open this case now?",
+        choices=BreakGlassReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select why you need to open this case"},
+    )
+    confirm = forms.BooleanField(
+        label="I understand that this access is recorded and reported to the case authority's auditors",
+        error_messages={"required": "Confirm that you understand this access is recorded and reported"},
+    )
+
+
+class CaseReferenceForm(forms.Form):
+    reference = forms.RegexField(
+        label="Case reference",
+        regex=r"^PRV-\d{4}-\d{6}$",
+        help_text="For example, PRV-2026-000123",
+        error_messages={"required": "Enter a case reference", "invalid": "Enter a reference like PRV-2026-000123"},
     )

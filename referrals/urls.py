@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.MyReferralsView.as_view(), name="my-referrals"),
     path("start/", views.ReferralStartView.as_view(), name="start"),
     path("queue/", views.ReferralQueueView.as_view(), name="referral-queue"),
+    path("break-glass/", views.BreakGlassStartView.as_view(), name="break-glass-start"),
     path("draft/<uuid:draft_id>/", views.ReferralResumeView.as_view(), name="draft-resume"),
     path("draft/<uuid:draft_id>/check/", views.ReferralCheckView.as_view(), name="draft-check"),
     path(
@@ -31,4 +32,11 @@ urlpatterns = [
     path(
         "<str:reference>/actions/<slug:transition>/", views.ReferralTransitionView.as_view(), name="referral-transition"
     ),
+    path("<str:reference>/access/", views.ReferralGrantsView.as_view(), name="referral-grants"),
+    path(
+        "<str:reference>/access/<int:grant_id>/revoke/",
+        views.ReferralGrantRevokeView.as_view(),
+        name="referral-grant-revoke",
+    ),
+    path("<str:reference>/break-glass/", views.ReferralBreakGlassView.as_view(), name="referral-break-glass"),
 ]

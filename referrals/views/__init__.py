@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .grants import BreakGlassStartView, ReferralBreakGlassView, ReferralGrantRevokeView, ReferralGrantsView
 from .journey import (
     ReferralAttachmentRemoveView,
     ReferralCheckView,
@@ -13,6 +14,10 @@ from .referrer import MyReferralsView, ReferralConfirmationView, ReferralInforma
 from .staff import ReferralAttachmentDownloadView, ReferralDetailView, ReferralQueueView, ReferralTransitionView
 
 __all__ = [
+    "BreakGlassStartView",
+    "ReferralBreakGlassView",
+    "ReferralGrantRevokeView",
+    "ReferralGrantsView",
     "MyReferralsView",
     "ReferralAttachmentDownloadView",
     "ReferralAttachmentRemoveView",

@@ -17,7 +17,7 @@ from referrals import services
 from referrals.exceptions import ReferralInvalid, TransitionNotPossible, TransitionRefused
 from referrals.forms import CloseForm
 from referrals.journey import steps_for
-from referrals.permissions import transitions_available
+from referrals.permissions import can_close, can_manage_grants, can_read, transitions_available
 from referrals.presenters import answer_rows
 from referrals.selectors import (
     referral_attachment_open,
@@ -39,14 +39,18 @@ class ReferralDetailView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest, reference: str) -> HttpResponse:
         referral = referral_get_for_reading(user=request.user, reference=reference)
         answers = services.referral_answers(referral)
+        # A grantee (panel member, partner, break-glass lead) reads the case only: no chronology, no repeats.
+        granted_only = not can_read(referral, request.user)
         context = {
             "referral": referral,
             "sections": answer_rows(referral=referral, answers=answers, steps=steps_for(answers), change=False),
             "attachments": list(referral.attachments.all()),
             "information": list(referral.further_information.all()),
-            "repeats": referral_possible_repeats(referral=referral),
-            "chronology": referral_chronology(referral=referral),
+            "repeats": [] if granted_only else referral_possible_repeats(referral=referral),
+            "chronology": [] if granted_only else referral_chronology(referral=referral),
             "transitions": transitions_available(referral, request.user),
+            "granted_only": granted_only,
+            "can_manage_grants": can_manage_grants(referral, request.user),
         }
         return render(request, "referrals/detail.html", context)
 
@@ -61,12 +65,16 @@ class ReferralTransitionView(LoginRequiredMixin, View):
         referral = referral_get(user=request.user, reference=reference)
         if transition != "close":
             raise Http404
+        if not can_close(referral, request.user):
+            raise PermissionDenied
         return self._close_page(request, referral, CloseForm())
 
     def post(self, request: HttpRequest, reference: str, transition: str) -> HttpResponse:
         referral = referral_get(user=request.user, reference=reference)
         try:
             if transition == "close":
+                if not can_close(referral, request.user):
+                    raise PermissionDenied
                 form = CloseForm(request.POST)
                 if not form.is_valid():
                     return self._close_page(request, referral, form)
