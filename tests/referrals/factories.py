@@ -10,13 +10,21 @@ from django.utils import timezone
 from referrals import services
 
 
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    """The same day `years` earlier; 29 February falls back to 28 February in a common year."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
 def adult_answers(**overrides: Any) -> dict[str, Any]:
     today = timezone.localdate()
     answers: dict[str, Any] = {
         "given_name": "Alex",
         "family_name": "Example",
         "other_names": "",
-        "date_of_birth": today.replace(year=today.year - 30) - datetime.timedelta(days=3),
+        "date_of_birth": _years_before(today, 30) - datetime.timedelta(days=3),
         "approximate_age": "",
         "gender": "female",
         "address": "1 Test Street, Testtown",
@@ -49,7 +57,7 @@ def adult_answers(**overrides: Any) -> dict[str, Any]:
 def child_answers(**overrides: Any) -> dict[str, Any]:
     today = timezone.localdate()
     base = {
-        "date_of_birth": today.replace(year=today.year - 14) - datetime.timedelta(days=3),
+        "date_of_birth": _years_before(today, 14) - datetime.timedelta(days=3),
         "parent_name": "Sam Parent",
         "parent_relationship": "Mother",
         "parent_contact": "01632 960002",
