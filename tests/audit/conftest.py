@@ -28,4 +28,3 @@ def tamper():
             cursor.execute(sql, params)
 
     return _tamper
-
