@@ -78,3 +78,8 @@ def locked_out_emails(*, emails: list[str]) -> set[str]:
 
 def backup_codes_left(*, user: User) -> int:
     return StaticToken.objects.filter(device__user=user).count()
+
+
+def local_authority_list() -> QuerySet[LocalAuthority]:
+    """Every local authority, by name (reference data: no personal data)."""
+    return LocalAuthority.objects.order_by("name")

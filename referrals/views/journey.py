@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
+from accounts.selectors import local_authority_list
 from referrals import services
 from referrals.exceptions import AttachmentRejected, ReferralInvalid
 from referrals.forms import DeclarationForm
@@ -32,9 +33,8 @@ class ReferralStartView(LoginRequiredMixin, View):
 
 
 def _first_authority() -> Any:
-    from accounts.models import LocalAuthority
-
-    return LocalAuthority.objects.order_by("name").first()
+    """A placeholder council for a user without one; the journey's first question sets the real one."""
+    return local_authority_list().first()
 
 
 def _step_url(referral: Any, step: Step | None, *, back_to_check: bool = False) -> str:
