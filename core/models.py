@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db import models
 
@@ -15,3 +16,42 @@ class BaseModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def _do_insert(self, manager: Any, using: str, fields: list, returning_fields: list, raw: bool) -> Any:
+        """Django's hook for the INSERT of a save(): a prepared statement on PostgreSQL (core.db)."""
+        if not raw and not returning_fields:
+            from core.db import prepared_insert
+
+            if prepared_insert(self, table=manager.model._meta.db_table, fields=fields, using=using):
+                return []
+        return super()._do_insert(manager, using, fields, returning_fields, raw)
+
+
+class OutboxMessage(BaseModel):
+    """Work that must not be lost (a notification, later a transfer or a purge), written in the same
+    transaction as the change that causes it and dispatched after commit (DESIGN.md, Background work).
+
+    It holds a topic and the id of the object the work is about, never personal data: the handler
+    loads what it needs when it runs. A periodic sweep re-dispatches what is left undispatched, so a
+    broker or mail outage delays the work and loses none.
+    """
+
+    topic = models.CharField(max_length=64)
+    object_id = models.UUIDField()
+    next_attempt_at = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+    # The exception's class name only: its message may quote an address or other content.
+    last_error = models.CharField(max_length=100, blank=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="core_outbox_due_idx",
+                condition=models.Q(dispatched_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} {self.object_id}"

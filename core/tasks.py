@@ -18,3 +18,11 @@ def worker_health_check() -> dict[str, object]:
         "vendor": connection.vendor,
         "name": str(connection.settings_dict["NAME"]),
     }
+
+
+@shared_task(name="core.outbox_sweep", acks_late=True)
+def outbox_sweep() -> dict[str, int]:
+    """Dispatch outbox messages left undispatched (broker down, handler failed); forget old dispatched ones."""
+    from core.services import outbox_sweep as service
+
+    return service()

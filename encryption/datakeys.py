@@ -40,9 +40,14 @@ def case_key(data_key_id: uuid.UUID, *, data_key: DataKey | None = None) -> Case
             raise DataKeyMissing(f"Data key {data_key_id} does not exist.")
     if data_key.shredded_at is not None or data_key.wrapped_key is None:
         raise KeyShredded(f"Data key {data_key_id} was shredded; this case's encrypted data is gone for good.")
-    key = CaseKey(AESGCM(_unwrap(data_key)), FIELD_VERSION + data_key_id.bytes)
+    key = case_key_from(data_key_id, _unwrap(data_key))
     scope.remember(data_key_id, key)
     return key
+
+
+def case_key_from(data_key_id: uuid.UUID, key: bytes) -> CaseKey:
+    """The ready-to-use form of a data key's plaintext bytes."""
+    return CaseKey(AESGCM(key), FIELD_VERSION + data_key_id.bytes)
 
 
 def _unwrap(data_key: DataKey) -> bytes:

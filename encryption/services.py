@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import scope, signals
-from .datakeys import data_key_generate
+from .datakeys import case_key_from, data_key_generate
 from .exceptions import KeyInUse
 from .keyring import keyring_file_path, keyring_file_remove_key, keyring_get
 from .models import DataKey
@@ -18,11 +18,14 @@ from .models import DataKey
 def case_key_create() -> DataKey:
     """Create a case's data key; only its wrapped form (under the active KEK) is ever stored."""
     data_key = DataKey()
-    data_key.kek_id, data_key.wrapped_key = keyring_get().wrap(data_key_id=data_key.pk, key=data_key_generate())
+    key = data_key_generate()
+    data_key.kek_id, data_key.wrapped_key = keyring_get().wrap(data_key_id=data_key.pk, key=key)
     # No savepoint: inside a caller's transaction the key lives and dies with it (two round trips fewer).
     with transaction.atomic(savepoint=False):
         data_key.save(force_insert=True)
         signals.case_key_created.send(sender=DataKey, data_key_id=data_key.pk)
+    # Within a scope the new case's fields are sealed next: no need to unwrap what was just wrapped.
+    scope.remember(data_key.pk, case_key_from(data_key.pk, key))
     return data_key
 
 

@@ -115,6 +115,12 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 # Each service owns its transaction; ATOMIC_REQUESTS would roll back refusal events (STYLE.md 6).
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Server-side prepared statements for the hot paths that ask for them (core.db.prepared_insert, the
+    # audit chain); the ORM's own queries are never prepared. Set it empty behind a transaction-pooling
+    # PgBouncer older than 1.21, which cannot carry prepared statements.
+    _threshold = env("DJANGO_DB_PREPARE_THRESHOLD", default="5")
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = int(_threshold) if _threshold else None
 
 # ------------------------------------------------------------------------------
 # Authentication
@@ -271,6 +277,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # Longer than the longest task (transfer packages of large cases), so Redis never re-delivers a running task.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 60 * 60}
 # Periodic tasks: each feature adds its entry, with the schedule in words beside it.
+# How often beat runs the outbox relay (core.services.outbox_sweep): the longest a notification waits.
+OUTBOX_POLL_SECONDS = env.int("OUTBOX_POLL_SECONDS", default=10)
 CELERY_BEAT_SCHEDULE: dict = {
     # Every night at 02:30: recompute the audit chain; on a break, record it and e-mail the auditors.
     "audit-chain-verify": {"task": "audit.audit_chain_verify", "schedule": crontab(hour=2, minute=30)},
@@ -279,7 +287,16 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "referrals.case_grants_remove_expired",
         "schedule": crontab(minute="*/15"),
     },
+    # Every OUTBOX_POLL_SECONDS (10 seconds): dispatch outbox messages that are due (core.services).
+    "outbox-sweep": {"task": "core.outbox_sweep", "schedule": float(OUTBOX_POLL_SECONDS)},
 }
+# The outbox (core.services): work that must not be lost, by topic -> handler taking the object's id.
+OUTBOX_HANDLERS = {
+    "referrals.mash_notify": "referrals.services.notifications.referral_mash_notify",
+}
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
+OUTBOX_MAX_BACKOFF_MINUTES = env.int("OUTBOX_MAX_BACKOFF_MINUTES", default=60)
+OUTBOX_KEEP_DISPATCHED_DAYS = env.int("OUTBOX_KEEP_DISPATCHED_DAYS", default=7)
 # Per-case grants (referrals.services.grants): a triage officer or Prevent lead gives 1 to N days;
 # break-glass by a Prevent lead of another authority lasts this many hours.
 CASE_GRANT_MAX_DAYS = env.int("CASE_GRANT_MAX_DAYS", default=30)

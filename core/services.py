@@ -1,0 +1,137 @@
+"""The outbox: work that must not be lost, recorded with the change that causes it, dispatched after commit.
+
+A service calls `outbox_enqueue(topic=..., object_id=...)` inside its transaction. The row commits
+or rolls back with the change. `outbox_sweep`, which beat runs every OUTBOX_POLL_SECONDS, dispatches
+what is due: a broker outage or a failing handler (the mail server down) delays the work, with
+back-off, and loses none. Where tasks run inline (`make run`, tests: no broker and no beat) the
+message is dispatched right after the commit instead.
+
+Why a polling relay rather than a task queued after each commit: queuing costs a broker round trip
+and about a millisecond of CPU on the request that caused the work, and a broker that is down would
+fail or slow that request; the relay costs the request nothing and the work waits seconds at most.
+
+Handlers are named in settings.OUTBOX_HANDLERS (topic -> dotted path of a function taking the
+object's UUID), so this module imports no app above it. A handler raises to say "not done, try
+again later"; it may run more than once (at-least-once), so it must be safe to repeat.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import uuid
+from collections.abc import Callable
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from core.models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+
+class UnknownTopic(ValueError):
+    """An outbox topic with no handler in settings.OUTBOX_HANDLERS."""
+
+
+def _handler(topic: str) -> Callable[[uuid.UUID], None]:
+    try:
+        return import_string(settings.OUTBOX_HANDLERS[topic])
+    except KeyError:
+        raise UnknownTopic(f"No outbox handler for topic {topic!r}: add it to OUTBOX_HANDLERS.") from None
+
+
+def _tasks_run_inline() -> bool:
+    from celery import current_app
+
+    return bool(current_app.conf.task_always_eager)
+
+
+def outbox_enqueue(*, topic: str, object_id: uuid.UUID) -> OutboxMessage:
+    """Record work about one object in the caller's transaction; it is dispatched once that commits."""
+    if topic not in settings.OUTBOX_HANDLERS:
+        raise UnknownTopic(f"No outbox handler for topic {topic!r}: add it to OUTBOX_HANDLERS.")
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("outbox_enqueue() must run inside the transaction of the change that causes it.")
+    message = OutboxMessage(topic=topic, object_id=object_id, next_attempt_at=timezone.now())
+    message.save(force_insert=True)
+    if _tasks_run_inline():
+        # robust: a failing handler must not turn a committed change into an error page; it is retried.
+        transaction.on_commit(partial(outbox_dispatch, message_id=message.pk), robust=True)
+    return message
+
+
+def _backoff(attempts: int) -> datetime.timedelta:
+    """1, 2, 4 ... minutes after each failure, at most OUTBOX_MAX_BACKOFF_MINUTES."""
+    return datetime.timedelta(minutes=min(2 ** max(attempts - 1, 0), settings.OUTBOX_MAX_BACKOFF_MINUTES))
+
+
+def outbox_dispatch(*, message_id: uuid.UUID | str) -> bool:
+    """Run one message's handler once; True if it is done now. Safe to call twice or concurrently.
+
+    The row is locked while its handler runs, so the after-commit task and the sweep never both run
+    it; a failure rolls back the handler's own writes, counts the attempt and schedules the next.
+    """
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk=message_id, dispatched_at__isnull=True)
+            .first()
+        )
+        if message is None:  # done already, or another worker holds it
+            return False
+        message.attempts += 1
+        try:
+            with transaction.atomic():
+                _handler(message.topic)(message.object_id)
+        except Exception as exc:  # any failure: count it, keep the work, try again later
+            message.last_error = type(exc).__name__[:100]
+            message.next_attempt_at = timezone.now() + _backoff(message.attempts)
+            message.save(update_fields=["attempts", "last_error", "next_attempt_at", "updated_at"])
+            log = logger.error if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS else logger.warning
+            log(
+                "Outbox message %s (%s) failed, attempt %d: %s",
+                message.pk,
+                message.topic,
+                message.attempts,
+                message.last_error,
+            )
+            return False
+        message.dispatched_at = timezone.now()
+        message.last_error = ""
+        message.save(update_fields=["attempts", "last_error", "dispatched_at", "updated_at"])
+    return True
+
+
+def outbox_sweep(*, limit: int = 200) -> dict[str, int]:
+    """Dispatch the messages that are due and have attempts left; forget those dispatched long ago.
+
+    Returns counts: dispatched now, failed again, and removed.
+    """
+    now = timezone.now()
+    due = list(
+        OutboxMessage.objects.filter(
+            dispatched_at__isnull=True, next_attempt_at__lte=now, attempts__lt=settings.OUTBOX_MAX_ATTEMPTS
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    done = sum(outbox_dispatch(message_id=pk) for pk in due)
+    cutoff = now - datetime.timedelta(days=settings.OUTBOX_KEEP_DISPATCHED_DAYS)
+    removed, _ = OutboxMessage.objects.filter(dispatched_at__lt=cutoff).delete()
+    return {"dispatched": done, "failed": len(due) - done, "removed": removed}
+
+
+def outbox_stuck_count() -> int:
+    """Messages that used every attempt and still wait: an operator must look (the handler's log says why)."""
+    return OutboxMessage.objects.filter(dispatched_at__isnull=True, attempts__gte=settings.OUTBOX_MAX_ATTEMPTS).count()
+
+
+def outbox_retry_stuck() -> int:
+    """Give messages that used every attempt a fresh set, due now (the operator fixed the cause)."""
+    return OutboxMessage.objects.filter(dispatched_at__isnull=True, attempts__gte=settings.OUTBOX_MAX_ATTEMPTS).update(
+        attempts=0, next_attempt_at=timezone.now(), updated_at=timezone.now()
+    )
