@@ -1,4 +1,4 @@
-"""Every 403, and every 404 on a case URL, is an ACCESS_REFUSED event that commits on its own."""
+"""Every 403, and every 404 on a case URL, is an ACCESS_REFUSED event that commits on its own (once per request)."""
 
 from __future__ import annotations
 
@@ -53,8 +53,14 @@ class AccessRefusedMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
+        token = audit.refusal_tracking_start()
+        try:
+            response = self.get_response(request)
+        finally:
+            # A service that refused (a transition, a grant) has recorded the refusal with its own details.
+            recorded_by_service = audit.refusal_tracking_end(token)
         status = response.status_code
-        if status == 403 or (status == 404 and is_case_url(request)):  # noqa: PLR2004 - HTTP status codes
+        refused = status == 403 or (status == 404 and is_case_url(request))  # noqa: PLR2004 - HTTP status codes
+        if refused and not recorded_by_service:
             audit.record_refusal(actor=_actor(request, response), **_refusal_fields(request, status))
         return response

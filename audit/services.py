@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Mapping
 from typing import Any
 
@@ -30,6 +31,22 @@ __all__ = [
 ]
 
 AUDITOR_ROLE = "auditor"
+
+# Set when a service records a refusal during the current request, so the access-refused middleware
+# does not record the same refusal a second time when the view answers 403.
+_refusal_recorded: contextvars.ContextVar[bool] = contextvars.ContextVar("audit_refusal_recorded", default=False)
+
+
+def refusal_tracking_start() -> contextvars.Token:
+    """Called by the middleware as a request starts: no refusal recorded yet."""
+    return _refusal_recorded.set(False)
+
+
+def refusal_tracking_end(token: contextvars.Token) -> bool:
+    """Called by the middleware as the request ends: True if a service recorded a refusal during it."""
+    recorded = _refusal_recorded.get()
+    _refusal_recorded.reset(token)
+    return recorded
 
 
 def _actor_fields(actor: Any) -> tuple[int | None, str, int | None]:
@@ -151,7 +168,9 @@ def record_refusal(
         details=details,
         local_authority_id=local_authority_id,
     )
-    return append_committed(event, body, using=using)
+    event = append_committed(event, body, using=using)
+    _refusal_recorded.set(True)
+    return event
 
 
 def record_read(
