@@ -25,3 +25,7 @@ class InvitationInvalid(AccountsError):
 
 class EnrolmentRefused(AccountsError):
     """A second factor is already set up: a new one needs a verified session, never just a password."""
+
+
+class PasskeyRemovalRefused(AccountsError):
+    """The passkey is the user's only second factor: removing it would leave the password alone."""

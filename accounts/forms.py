@@ -38,10 +38,35 @@ class SecurityCodeForm(forms.Form):
         label="Security code",
         max_length=20,
         help_text="The 6-digit code shown in your authenticator app, or one of your backup codes",
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autofocus": True}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autofocus": True}),
         error_messages={"required": "Enter the security code"},
+    )
+
+
+class BackupCodeForm(SecurityCodeForm):
+    """The code form of someone whose only other second factor is a passkey: backup codes only."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        token = self.fields["token"]
+        token.label = "Backup code"
+        token.help_text = "One of the backup codes you saved when you set up your account"
+        token.widget.attrs.pop("autofocus", None)
+        token.error_messages["required"] = "Enter a backup code"
+
+
+class PasskeyNameForm(forms.Form):
+    """A name the person chooses, so they can tell their passkeys apart (never audited: it is free text)."""
+
+    name = forms.CharField(
+        label="Passkey name",
+        max_length=64,
+        help_text="For example, ‘Work laptop’ or ‘Security key’",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter a name for your passkey",
+            "max_length": "Passkey name must be 64 characters or fewer",
+        },
     )
 
 
@@ -50,9 +75,7 @@ class EnrolmentCodeForm(forms.Form):
         label="Security code",
         max_length=10,
         help_text="The 6-digit code your authenticator app shows after you add the account",
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}),
         error_messages={"required": "Enter the 6-digit code from your authenticator app"},
     )
 

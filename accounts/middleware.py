@@ -34,6 +34,20 @@ UNVERIFIED_VIEW_NAMES = frozenset(
         "healthz",
     }
 )
+# django-otp-webauthn's endpoints (accounts/webauthn_urls.py). Signing a challenge with a passkey is how a
+# half-signed-in user verifies, and the library's script needs its translations: open to every unverified
+# session. Registering a passkey is open to an unverified session only in forced enrolment (no second
+# factor yet, as at the authenticator set-up); beside an existing factor it needs a verified session.
+PASSKEY_VERIFY_VIEW_NAMES = frozenset(
+    {
+        "otp_webauthn:credential-authentication-begin",
+        "otp_webauthn:credential-authentication-complete",
+        "otp_webauthn:js-i18n-catalog",
+    }
+)
+PASSKEY_ENROLMENT_VIEW_NAMES = frozenset(
+    {"otp_webauthn:credential-registration-begin", "otp_webauthn:credential-registration-complete"}
+)
 # The API authenticates each call with a token, not a session (referrals.api): it is left alone.
 API_PREFIX = "/api/"
 
@@ -86,6 +100,15 @@ def _view_name(path: str) -> str | None:
         return None
 
 
+def _open_before_second_factor(path: str, user: object) -> bool:
+    if path.startswith((API_PREFIX, settings.STATIC_URL)):
+        return True
+    view_name = _view_name(path)
+    if view_name in UNVERIFIED_VIEW_NAMES or view_name in PASSKEY_VERIFY_VIEW_NAMES:
+        return True
+    return view_name in PASSKEY_ENROLMENT_VIEW_NAMES and not mfa_is_enrolled(user=user)
+
+
 class VerifiedDeviceMiddleware:
     """No page past sign-in without a verified second factor: enrolment first if there is none yet."""
 
@@ -94,13 +117,7 @@ class VerifiedDeviceMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        path = request.path_info
-        if (
-            user.is_authenticated
-            and not user.is_verified()
-            and not path.startswith((API_PREFIX, settings.STATIC_URL))
-            and _view_name(path) not in UNVERIFIED_VIEW_NAMES
-        ):
+        if user.is_authenticated and not user.is_verified() and not _open_before_second_factor(request.path_info, user):
             target = "accounts:mfa-verify" if mfa_is_enrolled(user=user) else "accounts:mfa-setup"
             query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
             return redirect(reverse(target) + (f"?{query}" if query else ""))

@@ -1,6 +1,9 @@
-"""Who may manage whom (ACCESS.md, "Invite, change role, deactivate users; unlock accounts")."""
+"""Who may manage whom (ACCESS.md, "Invite, change role, deactivate users; unlock accounts"), and own passkeys."""
 
 from __future__ import annotations
+
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts.models import Role, User
 
@@ -18,3 +21,11 @@ def can_manage_user(actor: User, user: User) -> bool:
         and user.local_authority_id is not None
         and user.local_authority_id == actor.local_authority_id
     )
+
+
+def can_remove_passkey(passkey: WebAuthnCredential, user: User) -> bool:
+    """The owner, while another confirmed second factor (authenticator app or passkey) remains."""
+    if passkey.user_id != user.pk:
+        return False
+    others = WebAuthnCredential.objects.filter(user=user, confirmed=True).exclude(pk=passkey.pk)
+    return others.exists() or TOTPDevice.objects.filter(user=user, confirmed=True).exists()

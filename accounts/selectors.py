@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts.exceptions import InvitationInvalid
 from accounts.models import Invitation, LocalAuthority, User
@@ -78,6 +80,26 @@ def locked_out_emails(*, emails: list[str]) -> set[str]:
 
 def backup_codes_left(*, user: User) -> int:
     return StaticToken.objects.filter(device__user=user).count()
+
+
+def passkey_list(*, user: User) -> QuerySet[WebAuthnCredential]:
+    """The user's own confirmed passkeys, oldest first: nobody ever sees or touches another person's."""
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("created_at", "pk")
+
+
+def passkey_get(*, user: User, pk: int) -> WebAuthnCredential:
+    """One of the user's own passkeys; another person's is a 404, exactly as a missing one is."""
+    return get_object_or_404(passkey_list(user=user), pk=pk)
+
+
+def mfa_method_list(*, user: User) -> list[str]:
+    """The second factors the user can confirm a sign-in with: "totp" (authenticator app), "passkey"."""
+    methods = []
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        methods.append("totp")
+    if passkey_list(user=user).exists():
+        methods.append("passkey")
+    return methods
 
 
 def local_authority_list() -> QuerySet[LocalAuthority]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts.views import auth, invitations, mfa, users
+from accounts.views import auth, invitations, mfa, passkeys, users
 
 app_name = "accounts"
 
@@ -17,6 +17,8 @@ urlpatterns = [
     path("two-factor/set-up/qr-code.svg", mfa.MfaSetupQrView.as_view(), name="mfa-setup-qr"),
     path("two-factor/backup-codes/", mfa.BackupCodesView.as_view(), name="backup-codes"),
     path("your-account/", mfa.AccountView.as_view(), name="account"),
+    path("your-account/passkeys/<int:pk>/name/", passkeys.PasskeyNameView.as_view(), name="passkey-name"),
+    path("your-account/passkeys/<int:pk>/remove/", passkeys.PasskeyRemoveView.as_view(), name="passkey-remove"),
     path("users/", users.UserListView.as_view(), name="user-list"),
     path("users/invite/", users.UserInviteView.as_view(), name="user-invite"),
     path("users/<int:pk>/role/", users.UserRoleChangeView.as_view(), name="user-role"),

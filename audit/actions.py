@@ -62,9 +62,24 @@ ACTIONS: dict[str, ActionSpec] = {
         "{actor} confirmed their sign-in with {method}",
         {"method": Kind.NAME, "backup_codes_left": Kind.INT},
     ),
-    "MFA_FAILED": ActionSpec("Second factor failed", "{actor} entered a wrong security code", {"stage": Kind.NAME}),
+    # "method" is set for a passkey ("passkey"); a code from the app or a backup code leaves it out.
+    "MFA_FAILED": ActionSpec(
+        "Second factor failed", "{actor} entered a wrong security code", {"stage": Kind.NAME, "method": Kind.NAME}
+    ),
     "BACKUP_CODES_GENERATED": ActionSpec(
         "Backup codes generated", "{actor} generated {count} new backup codes", {"count": Kind.INT}
+    ),
+    # Passkeys (django-otp-webauthn): the device id only, never the name the person gave it.
+    "PASSKEY_REGISTERED": ActionSpec(
+        "Passkey added",
+        "{actor} added passkey {device_id} (first second factor: {enrolment})",
+        {"device_id": Kind.INT, "enrolment": Kind.BOOL},
+    ),
+    "PASSKEY_RENAMED": ActionSpec("Passkey renamed", "{actor} renamed passkey {device_id}", {"device_id": Kind.INT}),
+    "PASSKEY_REMOVED": ActionSpec(
+        "Passkey removed",
+        "{actor} removed passkey {device_id} ({passkeys_left} passkeys left)",
+        {"device_id": Kind.INT, "passkeys_left": Kind.INT, "reason": Kind.NAME},
     ),
     "ACCOUNT_LOCKED_OUT": ActionSpec(
         "Account locked out",

@@ -7,6 +7,8 @@ from django.views.generic import RedirectView
 urlpatterns = [
     path("", include("core.urls")),
     path("accounts/", include("accounts.urls")),
+    # django-otp-webauthn's ceremony endpoints (namespace otp_webauthn), audited through accounts' services.
+    path("accounts/webauthn/", include("accounts.webauthn_urls")),
     # One sign-in for everyone (password, lockout, second factor): the admin's own login form is never used.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:sign-in", query_string=True)),
     path("admin/", admin.site.urls),

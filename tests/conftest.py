@@ -36,6 +36,8 @@ def production_env(tmp_path) -> dict[str, str]:
         "HOME": str(tmp_path),
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
         "DJANGO_ALLOWED_HOSTS": "prevent.example-council.gov.uk",
+        "OTP_WEBAUTHN_RP_ID": "prevent.example-council.gov.uk",
+        "OTP_WEBAUTHN_ALLOWED_ORIGINS": "https://prevent.example-council.gov.uk",
         "DATABASE_URL": "postgres://prevent:secret@127.0.0.1:5432/prevent",
         "ENCRYPTION_KEYRING": json.dumps(keyring),
         "BLIND_INDEX_KEY": _random_key(),

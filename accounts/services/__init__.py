@@ -17,6 +17,13 @@ from accounts.services.mfa import (
     mfa_verify,
     totp_secret_to_hex,
 )
+from accounts.services.passkeys import (
+    passkey_enrolment_finish,
+    passkey_register,
+    passkey_remove,
+    passkey_rename,
+    passkey_verify,
+)
 from accounts.services.sessions import session_timed_out_record, user_sessions_revoke
 from accounts.services.users import (
     DEMO_AUTHORITIES,
@@ -41,6 +48,11 @@ __all__ = [
     "mfa_enrolment_start",
     "mfa_is_enrolled",
     "mfa_verify",
+    "passkey_enrolment_finish",
+    "passkey_register",
+    "passkey_remove",
+    "passkey_rename",
+    "passkey_verify",
     "session_timed_out_record",
     "totp_secret_to_hex",
     "user_create_with_membership",

@@ -10,6 +10,7 @@ from django_otp import devices_for_user
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts.exceptions import EnrolmentRefused
 from accounts.models import User
@@ -26,8 +27,11 @@ def _clean_token(token: str) -> str:
 
 
 def mfa_is_enrolled(*, user: User) -> bool:
-    """True when the user has a confirmed authenticator (backup codes alone do not count)."""
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    """True when the user has a confirmed authenticator app or passkey (backup codes alone do not count)."""
+    return (
+        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        or WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+    )
 
 
 def mfa_enrolment_start(*, user: User) -> TOTPDevice:

@@ -15,8 +15,8 @@ from django.views.generic import TemplateView
 from django_otp import login as otp_login
 
 from accounts.exceptions import EnrolmentRefused
-from accounts.forms import EnrolmentCodeForm, SecurityCodeForm
-from accounts.selectors import backup_codes_left
+from accounts.forms import BackupCodeForm, EnrolmentCodeForm, SecurityCodeForm
+from accounts.selectors import backup_codes_left, mfa_method_list, passkey_list
 from accounts.services import (
     backup_codes_generate,
     mfa_enrolment_confirm,
@@ -34,29 +34,41 @@ def _next_url(request: HttpRequest) -> str:
 
 
 class MfaVerifyView(LoginRequiredMixin, View):
-    """The second step of every sign-in."""
+    """The second step of every sign-in: a code (app or backup), or a passkey (its script, views/passkeys.py)."""
 
     template_name = "accounts/mfa_verify.html"
+    methods: list[str]
 
     def dispatch(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if request.user.is_authenticated and request.user.is_verified():
             return redirect(_next_url(request))
         if request.user.is_authenticated and not mfa_is_enrolled(user=request.user):
             return redirect("accounts:mfa-setup")
+        self.methods = mfa_method_list(user=request.user) if request.user.is_authenticated else []
         return super().dispatch(request, *args, **kwargs)
 
+    def _form(self, data: object = None) -> SecurityCodeForm:
+        # Without an authenticator app, the only code left is a backup code: the form says so.
+        return (SecurityCodeForm if "totp" in self.methods else BackupCodeForm)(data)
+
+    def _render(self, request: HttpRequest, form: SecurityCodeForm) -> HttpResponse:
+        has_totp, has_passkey = "totp" in self.methods, "passkey" in self.methods
+        context = {"form": form, "next": _next_url(request), "has_totp": has_totp, "has_passkey": has_passkey}
+        return render(request, self.template_name, context)
+
     def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, self.template_name, {"form": SecurityCodeForm(), "next": _next_url(request)})
+        return self._render(request, self._form())
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        form = SecurityCodeForm(request.POST)
+        form = self._form(request.POST)
         if form.is_valid():
             device = mfa_verify(user=request.user, token=form.cleaned_data["token"])
             if device is not None:
                 otp_login(request, device)
                 return redirect(_next_url(request))
-            form.add_error("token", "Enter a correct security code. If you enter several wrong codes, wait a minute")
-        return render(request, self.template_name, {"form": form, "next": _next_url(request)})
+            kind = "security code" if "totp" in self.methods else "backup code"
+            form.add_error("token", f"Enter a correct {kind}. If you enter several wrong codes, wait a minute")
+        return self._render(request, form)
 
 
 class MfaSetupView(LoginRequiredMixin, View):
@@ -105,13 +117,16 @@ class MfaSetupQrView(LoginRequiredMixin, View):
 
 
 class AccountView(LoginRequiredMixin, TemplateView):
-    """The signed-in user's own security settings: backup codes and sign out everywhere."""
+    """The signed-in user's own security settings: passkeys, backup codes and sign out everywhere."""
 
     template_name = "accounts/account.html"
 
     def get_context_data(self, **kwargs: object) -> dict:
         context = super().get_context_data(**kwargs)
-        context["backup_codes_left"] = backup_codes_left(user=self.request.user)
+        user = self.request.user
+        context["backup_codes_left"] = backup_codes_left(user=user)
+        context["methods"] = mfa_method_list(user=user)
+        context["passkeys"] = passkey_list(user=user)
         return context
 
 

@@ -67,6 +67,7 @@ THIRD_PARTY_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "axes",
 ]
 LOCAL_APPS = [
@@ -147,6 +148,15 @@ GUARDIAN_RAISE_403 = False
 
 # Second factor (django-otp): TOTP and backup codes; docs/access.md.
 OTP_TOTP_ISSUER = SERVICE_NAME
+# Passkeys (django-otp-webauthn) as a second factor only: https://django-otp-webauthn.readthedocs.io/
+# The relying party ID is the site's domain (a passkey works on it and its subdomains only, and never on
+# an IP address, so develop on http://localhost:8000). Origins are scheme://host[:port] the browser shows.
+OTP_WEBAUTHN_RP_ID = env("OTP_WEBAUTHN_RP_ID", default="localhost")
+OTP_WEBAUTHN_RP_NAME = env("OTP_WEBAUTHN_RP_NAME", default=SERVICE_NAME)
+# The library's system check accepts only https:// origins and http://localhost (127.0.0.1 is refused).
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list("OTP_WEBAUTHN_ALLOWED_ORIGINS", default=["http://localhost:8000"])
+# Never a first factor: the password always comes first (its WebAuthnBackend is not installed either).
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 # Invitations to new users: the signed, single-use link expires after this many hours.
 INVITATION_MAX_AGE_HOURS = env.int("INVITATION_MAX_AGE_HOURS", default=72)
 

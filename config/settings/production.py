@@ -1,16 +1,20 @@
 """Production settings: no default for any secret, HTTPS only, real keys only.
 
 Loading this module without DJANGO_SECRET_KEY, DATABASE_URL, DJANGO_ALLOWED_HOSTS,
-ENCRYPTION_KEYRING, BLIND_INDEX_KEY or AUDIT_HMAC_KEY raises ImproperlyConfigured,
-so a misconfigured container stops at start instead of running insecurely.
+ENCRYPTION_KEYRING, BLIND_INDEX_KEY, AUDIT_HMAC_KEY, OTP_WEBAUTHN_RP_ID or
+OTP_WEBAUTHN_ALLOWED_ORIGINS raises ImproperlyConfigured, so a misconfigured container
+stops at start instead of running insecurely.
 """
+
+import ipaddress
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
 from core.keys import assert_production_key_settings
 
 from .base import *  # noqa: F403
-from .base import DEV_KEYS_DIR, DEV_SECRET_KEY, env
+from .base import DEV_KEYS_DIR, DEV_SECRET_KEY, SERVICE_NAME, env
 
 ENVIRONMENT = "production"
 DEBUG = False
@@ -35,6 +39,46 @@ DATABASES = {"default": env.db_url_config(_required("DATABASE_URL"))}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+
+# ------------------------------------------------------------------------------
+# Passkeys (django-otp-webauthn): the service's own domain and its https origins only
+# ------------------------------------------------------------------------------
+def _webauthn_rp_id(value: str) -> str:
+    rp_id = value.strip().lower()
+    try:
+        ipaddress.ip_address(rp_id.strip("[]"))
+    except ValueError:
+        pass
+    else:
+        raise ImproperlyConfigured("OTP_WEBAUTHN_RP_ID must be a domain name: passkeys never work on an IP address.")
+    if "." not in rp_id or rp_id == "localhost" or any(c in rp_id for c in "/:@ "):
+        raise ImproperlyConfigured(
+            "OTP_WEBAUTHN_RP_ID must be the service's domain, such as prevent.example-council.gov.uk "
+            "(no scheme, port or path, and not localhost)."
+        )
+    return rp_id
+
+
+def _webauthn_origins(value: str, rp_id: str) -> list[str]:
+    origins = [origin.strip() for origin in value.split(",") if origin.strip()]
+    for origin in origins:
+        parts = urlsplit(origin)
+        host = (parts.hostname or "").lower()
+        extra = "@" in parts.netloc or parts.path not in ("", "/") or parts.query or parts.fragment
+        if parts.scheme != "https" or extra:
+            raise ImproperlyConfigured(f"OTP_WEBAUTHN_ALLOWED_ORIGINS: {origin!r} must be https://host[:port].")
+        if host != rp_id and not host.endswith(f".{rp_id}"):
+            raise ImproperlyConfigured(
+                f"OTP_WEBAUTHN_ALLOWED_ORIGINS: {origin!r} is not {rp_id} or one of its subdomains."
+            )
+    return [origin.rstrip("/") for origin in origins]
+
+
+OTP_WEBAUTHN_RP_ID = _webauthn_rp_id(_required("OTP_WEBAUTHN_RP_ID"))
+OTP_WEBAUTHN_ALLOWED_ORIGINS = _webauthn_origins(_required("OTP_WEBAUTHN_ALLOWED_ORIGINS"), OTP_WEBAUTHN_RP_ID)
+OTP_WEBAUTHN_RP_NAME = env.str("OTP_WEBAUTHN_RP_NAME", default="").strip() or SERVICE_NAME
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 # ------------------------------------------------------------------------------
 # Keys: real keys only (development keys and the development folder are refused)
