@@ -45,8 +45,12 @@ def _holds_head(connection: BaseDatabaseWrapper) -> bool:
 
 
 @lru_cache(maxsize=8)
-def _statements(vendor: str, quote: Callable[[str], str], has_for_update: bool) -> tuple[str, str, str]:
-    """(take the head, insert an event, move the head) in this database's SQL; built once per database."""
+def _statements(vendor: str, quote: Callable[[str], str], has_for_update: bool) -> tuple[str, str, str | None]:
+    """(take the head, insert an event, move the head) in this database's SQL; built once per database.
+
+    On PostgreSQL the insert also moves the head (a data-modifying WITH: one statement, not two),
+    so the third is None; its parameters are then the head's new (sequence, mac), then the event's.
+    """
     event_table, head_table = quote(AuditEvent._meta.db_table), quote(ChainHead._meta.db_table)
     columns = ", ".join(quote(AuditEvent._meta.get_field(name).column) for name in INSERT_FIELDS)
     placeholders = ", ".join(["%s"] * len(INSERT_FIELDS))
@@ -58,6 +62,8 @@ def _statements(vendor: str, quote: Callable[[str], str], has_for_update: bool) 
         take = f"UPDATE {head_table} SET sequence = sequence WHERE id = {HEAD_ID} RETURNING sequence, mac"  # noqa: S608
     insert = f"INSERT INTO {event_table} ({columns}) VALUES ({placeholders})"  # noqa: S608
     move = f"UPDATE {head_table} SET sequence = %s, mac = %s WHERE id = {HEAD_ID}"  # noqa: S608
+    if vendor == "postgresql":
+        return take, f"WITH moved AS ({move}) {insert}", None
     return take, insert, move
 
 
@@ -80,7 +86,7 @@ def _is_psycopg3() -> bool:
 
 @contextmanager
 def _chain_cursor(connection: BaseDatabaseWrapper) -> Iterator[Any]:
-    """A cursor for the three chain statements.
+    """A cursor for the chain statements (three, or two on PostgreSQL).
 
     On PostgreSQL a server-side-binding psycopg cursor on Django's own connection (so inside its
     transaction): psycopg prepares the statements after a few uses, so the database no longer
@@ -118,8 +124,11 @@ def append(event: AuditEvent, body: bytes, *, using: str) -> AuditEvent:
             transaction.on_commit(_HeadHeld(), using=using)
         sequence += 1
         mac = chain.mac(key, sequence, previous, body)
-        cursor.execute(insert, [sequence, previous, mac, *values])
-        cursor.execute(move, [sequence, mac])
+        if move is None:
+            cursor.execute(insert, [sequence, mac, sequence, previous, mac, *values])
+        else:
+            cursor.execute(insert, [sequence, previous, mac, *values])
+            cursor.execute(move, [sequence, mac])
     event.sequence, event.previous_mac, event.mac = sequence, previous, mac
     event._state.adding, event._state.db = False, using  # noqa: SLF001 - the row now exists
     return event
