@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any
 
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from audit import chain
 from audit.models import HEAD_ID, AuditEvent, ChainHead
+from core.db import prepared_cursor
 
 # On PostgreSQL a side connection waits at most this long for the chain head, then fails loudly.
 SIDE_LOCK_TIMEOUT = "10s"
@@ -78,32 +78,6 @@ def _db_values(event: AuditEvent, connection: BaseDatabaseWrapper) -> list[objec
     return values
 
 
-def _is_psycopg3() -> bool:
-    from django.db.backends.postgresql.psycopg_any import is_psycopg3
-
-    return is_psycopg3
-
-
-@contextmanager
-def _chain_cursor(connection: BaseDatabaseWrapper) -> Iterator[Any]:
-    """A cursor for the chain statements (three, or two on PostgreSQL).
-
-    On PostgreSQL a server-side-binding psycopg cursor on Django's own connection (so inside its
-    transaction): psycopg prepares the statements after a few uses, so the database no longer
-    parses and plans the INSERT while every other writer waits on the head. Errors still arrive
-    as Django's database exceptions.
-    """
-    # When Django is logging queries (DEBUG, assertNumQueries) its own cursor is used, so they stay visible.
-    if connection.vendor == "postgresql" and _is_psycopg3() and not connection.queries_logged:
-        import psycopg
-
-        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-            yield cursor
-        return
-    with connection.cursor() as cursor:
-        yield cursor
-
-
 def append(event: AuditEvent, body: bytes, *, using: str) -> AuditEvent:
     """Chain and insert a prepared event in the current transaction (or its own), holding the head briefly.
 
@@ -117,7 +91,7 @@ def append(event: AuditEvent, body: bytes, *, using: str) -> AuditEvent:
         connection.vendor, connection.ops.quote_name, connection.features.has_select_for_update
     )
     values = _db_values(event, connection)
-    with transaction.atomic(using=using, savepoint=False), _chain_cursor(connection) as cursor:
+    with transaction.atomic(using=using, savepoint=False), prepared_cursor(using) as cursor:
         cursor.execute(take)
         sequence, previous = cursor.fetchone()
         if not _holds_head(connection):

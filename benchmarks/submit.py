@@ -11,9 +11,9 @@ dropped here), in the same run and interleaved:
     then `save()` (one INSERT, autocommitted).
 Prints the median and best time per submission on each side, their ratio, and the SQL statements
 of one submission on each side, as the server receives them (BEGIN, COMMIT and SAVEPOINT included).
-The service runs its transaction in psycopg's pipeline mode and its inserts as prepared statements
-(core.db), so its nine statements cost four round trips; the statement list is captured through
-Django's query log, which takes the ORM's path, so it shows the statements, not the timing path.
+The service runs its transaction in psycopg's pipeline mode, its statements prepared (core.db): the
+data key, the outbox message and the referral are one INSERT, and the audit event and the chain
+head's move another, so six statements cost four round trips.
 BENCH_DB_QUERY (for example "?server_side_binding=true") adds options to both sides' connection.
 """
 
@@ -95,10 +95,12 @@ def _plain_model() -> type:
     return model
 
 
-def _answers() -> dict:
+def _answers(number: int) -> dict:
+    """A complete adult referral; each submission is about a different person (another date of birth),
+    as in real intake, so the repeat check counts a person's few earlier referrals, not every one made."""
     from tests.referrals.factories import adult_answers
 
-    return adult_answers(date_of_birth=datetime.date(1990, 5, 17))
+    return adult_answers(date_of_birth=datetime.date(1960, 1, 1) + datetime.timedelta(days=number))
 
 
 def _runners() -> tuple:
@@ -116,16 +118,18 @@ def _runners() -> tuple:
         email="bench@example.org", password=None, local_authority=authority, role=Role.REFERRER
     )
     model = _plain_model()
-    answers = _answers()
+    people = [_answers(n) for n in range(2 * (WARMUP + SUBMISSIONS) + 2)]
     form_class = forms.modelform_factory(model, fields=[f.name for f in model._meta.fields if f.editable][1:])
-    form_data = {k: ("" if v is None else v) for k, v in answers.items()}
+    forms_data = [{k: ("" if v is None else v) for k, v in answers.items()} for answers in people]
+    # Both sides take the same people in the same order.
+    next_service, next_plain = iter(people), iter(forms_data)
 
     def service() -> None:
         with data_key_scope():  # what the request middleware gives every request
-            referral_create_submitted(actor=user, answers=dict(answers))
+            referral_create_submitted(actor=user, answers=dict(next(next_service)))
 
     def plain() -> None:
-        form = form_class(data=form_data)
+        form = form_class(data=next(next_plain))
         if not form.is_valid():
             raise SystemExit(f"plain form invalid: {sorted(form.errors)}")
         form.save()
@@ -134,28 +138,30 @@ def _runners() -> tuple:
 
 
 def _statements(run: object) -> list[str]:
-    """Every statement the server receives for one run: executes on any psycopg cursor (the audit
-    writer uses its own, past Django's query log) plus the transaction control Django logs."""
+    """Every statement the server receives for one run, on the timed path itself: what any psycopg
+    cursor executes (Django's, the audit writer's, the prepared inserts') and the BEGIN and COMMIT
+    psycopg sends. Django's query log is not used: logging queries switches to the ORM's own path."""
     import psycopg
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    from psycopg._connection_base import BaseConnection
 
-    executed: list[str] = []
-    original = psycopg.Cursor.execute
+    sent: list[str] = []
+    execute, command = psycopg.Cursor.execute, BaseConnection._exec_command
 
-    def execute(cursor: object, query: object, *args: object, **kwargs: object) -> object:
-        text = query if isinstance(query, str) else getattr(query, "decode", lambda: str(query))()
-        executed.append(text[:100])
-        return original(cursor, query, *args, **kwargs)
+    def logged_execute(cursor: object, query: object, *args: object, **kwargs: object) -> object:
+        result = execute(cursor, query, *args, **kwargs)  # a BEGIN it sends first is logged first
+        sent.append((query if isinstance(query, str) else bytes(query).decode())[:100])
+        return result
 
-    psycopg.Cursor.execute = execute
+    def logged_command(connection: object, sql: object, *args: object, **kwargs: object) -> object:
+        sent.append((sql if isinstance(sql, str) else bytes(sql).decode())[:100])
+        return command(connection, sql, *args, **kwargs)
+
+    psycopg.Cursor.execute, BaseConnection._exec_command = logged_execute, logged_command
     try:
-        with CaptureQueriesContext(connection) as captured:
-            run()
+        run()
     finally:
-        psycopg.Cursor.execute = original
-    control = [q["sql"] for q in captured.captured_queries if q["sql"] in {"BEGIN", "COMMIT", "ROLLBACK"}]
-    return control[:1] + executed + control[1:]
+        psycopg.Cursor.execute, BaseConnection._exec_command = execute, command
+    return sent
 
 
 def _time(service: object, plain: object) -> dict[str, list[float]]:

@@ -24,10 +24,11 @@ from collections.abc import Callable
 from functools import partial
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from core.db import insert_along
 from core.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -50,14 +51,21 @@ def _tasks_run_inline() -> bool:
     return bool(current_app.conf.task_always_eager)
 
 
-def outbox_enqueue(*, topic: str, object_id: uuid.UUID) -> OutboxMessage:
-    """Record work about one object in the caller's transaction; it is dispatched once that commits."""
+def outbox_enqueue(*, topic: str, object_id: uuid.UUID, along_with: models.Model | None = None) -> OutboxMessage:
+    """Record work about one object in the caller's transaction; it is dispatched once that commits.
+
+    `along_with`: a new row about to be inserted (the object itself): the message is written by its
+    INSERT (core.db.insert_along), one statement fewer; it must then be saved in this transaction.
+    """
     if topic not in settings.OUTBOX_HANDLERS:
         raise UnknownTopic(f"No outbox handler for topic {topic!r}: add it to OUTBOX_HANDLERS.")
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("outbox_enqueue() must run inside the transaction of the change that causes it.")
     message = OutboxMessage(topic=topic, object_id=object_id, next_attempt_at=timezone.now())
-    message.save(force_insert=True)
+    if along_with is not None and along_with._state.adding:
+        insert_along(along_with, message)
+    else:
+        message.save(force_insert=True)
     if _tasks_run_inline():
         # robust: a failing handler must not turn a committed change into an error page; it is retried.
         transaction.on_commit(partial(outbox_dispatch, message_id=message.pk), robust=True)

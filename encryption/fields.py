@@ -290,8 +290,13 @@ class EncryptedJSONField(EncryptedFieldMixin, models.Field):
             kwargs["encoder"] = self.encoder
         return name, path, args, kwargs
 
+    @cached_property
+    def _json_encoder(self) -> json.JSONEncoder:
+        # One encoder per field, made once: json.dumps() with options builds a new one on every call.
+        return (self.encoder or json.JSONEncoder)(ensure_ascii=False, separators=(",", ":"))
+
     def encode(self, value: Any) -> bytes:
-        return json.dumps(value, cls=self.encoder, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return self._json_encoder.encode(value).encode("utf-8")
 
     def decode(self, data: bytes) -> Any:
         return json.loads(data)

@@ -15,17 +15,24 @@ from .keyring import keyring_file_path, keyring_file_remove_key, keyring_get
 from .models import DataKey
 
 
-def case_key_create() -> DataKey:
-    """Create a case's data key; only its wrapped form (under the active KEK) is ever stored."""
+def case_key_new() -> DataKey:
+    """A case's new data key, wrapped under the active KEK, not yet saved: give it to the case row's
+    INSERT (core.db.insert_along) or save it. Only the wrapped form is ever stored."""
     data_key = DataKey()
     key = data_key_generate()
     data_key.kek_id, data_key.wrapped_key = keyring_get().wrap(data_key_id=data_key.pk, key=key)
+    signals.case_key_created.send(sender=DataKey, data_key_id=data_key.pk)
+    # Within a scope the new case's fields are sealed next: no need to unwrap what was just wrapped.
+    scope.remember(data_key.pk, case_key_from(data_key.pk, key))
+    return data_key
+
+
+def case_key_create() -> DataKey:
+    """Create and save a case's data key (in the caller's transaction, if any)."""
+    data_key = case_key_new()
     # No savepoint: inside a caller's transaction the key lives and dies with it (two round trips fewer).
     with transaction.atomic(savepoint=False):
         data_key.save(force_insert=True)
-        signals.case_key_created.send(sender=DataKey, data_key_id=data_key.pk)
-    # Within a scope the new case's fields are sealed next: no need to unwrap what was just wrapped.
-    scope.remember(data_key.pk, case_key_from(data_key.pk, key))
     return data_key
 
 

@@ -10,9 +10,9 @@ from django_fsm import has_transition_perm
 from accounts.models import LocalAuthority
 from audit import services as audit
 from audit.actions import AuditAction
-from core.db import pipelined
+from core.db import insert_along, pipelined
 from encryption.blind_index import blind_index, name_index, person_index
-from encryption.services import case_key_create
+from encryption.services import case_key_new
 from referrals.choices import ReferralStatus
 from referrals.exceptions import NotEditable, ReferralInvalid, TransitionRefused
 from referrals.models import Referral
@@ -39,9 +39,10 @@ def _authority_for(*, actor: Any, local_authority: LocalAuthority | None) -> Loc
 def _new_referral(*, actor: Any, local_authority: LocalAuthority) -> Referral:
     membership = actor.membership
     sector = membership.organisation.sector if membership and membership.organisation_id else ""
-    return Referral(
-        local_authority=local_authority, created_by=actor, data_key=case_key_create(), referrer_sector=sector
-    )
+    data_key = case_key_new()
+    referral = Referral(local_authority=local_authority, created_by=actor, data_key=data_key, referrer_sector=sector)
+    insert_along(referral, data_key)  # written by the referral's own INSERT: one statement, not two
+    return referral
 
 
 def referral_draft_create(*, actor: Any, local_authority: LocalAuthority | None = None) -> Referral:
@@ -113,8 +114,8 @@ def _submit_in_transaction(referral: Referral, *, actor: Any, channel: str, atta
         person_index=referral.person_index
     )
     referral.submit()
+    mash_notified = referral_mash_notify_enqueue(referral)  # before the save: a new row carries the message
     referral.save(force_insert=referral._state.adding)
-    mash_notified = referral_mash_notify_enqueue(referral)
     audit.record(
         actor=actor,
         action=AuditAction.REFERRAL_SUBMITTED,

@@ -17,10 +17,13 @@ MASH_NOTIFY = "referrals.mash_notify"
 
 
 def referral_mash_notify_enqueue(referral: Referral) -> bool:
-    """In the submit transaction: record that the MASH inbox must hear of the referral; False if it has none."""
+    """In the submit transaction: record that the MASH inbox must hear of the referral; False if it has none.
+
+    A referral not inserted yet (the API's one-step create) writes the message with its own INSERT.
+    """
     if not referral.local_authority.mash_email:
         return False
-    outbox_enqueue(topic=MASH_NOTIFY, object_id=referral.pk)
+    outbox_enqueue(topic=MASH_NOTIFY, object_id=referral.pk, along_with=referral)
     return True
 
 

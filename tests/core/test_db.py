@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from core.db import pipelined
-from encryption.services import case_key_create
+from core.db import insert_along, pipelined
+from core.models import OutboxMessage
+from encryption.models import DataKey
+from encryption.services import case_key_create, case_key_new
 from tests.testapp.models import Case, CaseNote
-
-pytestmark = pytest.mark.postgresql
 
 
 def _prepared_inserts() -> list[str]:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE 'INSERT INTO%%'")
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE '%%INSERT INTO%%'")
         return [row[0] for row in cursor.fetchall()]
 
 
+@pytest.mark.postgresql
 def test_a_save_inserts_through_a_prepared_statement_and_reads_back_exactly(db):
     case = Case(
         data_key=case_key_create(),
@@ -51,6 +54,7 @@ def test_a_save_inserts_through_a_prepared_statement_and_reads_back_exactly(db):
     assert "Canary narrative" not in raw
 
 
+@pytest.mark.postgresql
 def test_a_child_row_and_null_values_insert_the_same_way(db):
     case = Case.objects.create(data_key=case_key_create())
     note = CaseNote.objects.create(case=case, text="A note")
@@ -58,6 +62,7 @@ def test_a_child_row_and_null_values_insert_the_same_way(db):
     assert Case.objects.get(pk=case.pk).date_of_birth is None
 
 
+@pytest.mark.postgresql
 def test_a_duplicate_key_is_djangos_integrity_error_and_the_transaction_rolls_back(db):
     case = Case.objects.create(data_key=case_key_create())
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -65,6 +70,7 @@ def test_a_duplicate_key_is_djangos_integrity_error_and_the_transaction_rolls_ba
     assert Case.objects.count() == 1
 
 
+@pytest.mark.postgresql
 def test_in_a_pipeline_an_error_surfaces_as_djangos_and_nothing_is_written(db):
     case = Case.objects.create(data_key=case_key_create())
     before = Case.objects.count()
@@ -81,6 +87,7 @@ def test_in_a_pipeline_an_error_surfaces_as_djangos_and_nothing_is_written(db):
     assert not Case.objects.filter(reference="first of two").exists()
 
 
+@pytest.mark.postgresql
 def test_when_django_logs_queries_the_orm_path_is_taken_so_they_stay_visible(db):
     with CaptureQueriesContext(connection) as captured:
         Case.objects.create(data_key=case_key_create(), reference="logged")
@@ -89,6 +96,7 @@ def test_when_django_logs_queries_the_orm_path_is_taken_so_they_stay_visible(db)
     assert any('"testapp_case"' in sql and "'logged'" in sql for sql in inserts)
 
 
+@pytest.mark.postgresql
 def test_an_orm_update_inside_a_pipeline_counts_its_rows_as_outside_one(db):
     case = Case.objects.create(data_key=case_key_create(), reference="before")
     with transaction.atomic(), pipelined():
@@ -99,3 +107,52 @@ def test_an_orm_update_inside_a_pipeline_counts_its_rows_as_outside_one(db):
         assert Case.objects.filter(reference="nobody").delete()[0] == 0
     assert Case.objects.get(pk=case.pk).reference == "saved"
     assert Case.objects.count() == 1
+
+
+def _case_with_companions() -> tuple[Case, DataKey, OutboxMessage]:
+    data_key = case_key_new()
+    case = Case(data_key=data_key, name="Zephyrine-Canary")
+    message = OutboxMessage(topic="test.record", object_id=case.pk, next_attempt_at=timezone.now())
+    insert_along(case, data_key, message)
+    return case, data_key, message
+
+
+def test_rows_given_to_insert_along_are_written_with_the_row_whatever_the_database(db):
+    case, data_key, message = _case_with_companions()
+    case.save()
+    assert DataKey.objects.filter(pk=data_key.pk, wrapped_key__isnull=False).exists()
+    assert OutboxMessage.objects.filter(pk=message.pk, object_id=case.pk).exists()
+    assert Case.objects.get(pk=case.pk).name == "Zephyrine-Canary"
+    assert not data_key._state.adding
+    assert not message._state.adding
+    # Given once: a later save of the row does not write them again.
+    case.name = "Changed"
+    case.save()
+    assert DataKey.objects.filter(pk=data_key.pk).count() == 1
+
+
+@pytest.mark.postgresql
+def test_on_postgresql_the_row_and_its_companions_are_one_prepared_statement(db):
+    case, _, _ = _case_with_companions()
+    case.save()
+    combined = [s for s in _prepared_inserts() if s.startswith('WITH r0 AS (INSERT INTO "encryption_datakey"')]
+    assert len(combined) == 1
+    assert 'r1 AS (INSERT INTO "core_outboxmessage"' in combined[0]
+    assert combined[0].endswith("$" + str(combined[0].count("$")) + ")")  # every value a parameter
+    assert ') INSERT INTO "testapp_case"' in combined[0]
+
+
+@pytest.mark.postgresql
+def test_a_failing_companion_writes_nothing_of_the_three(db):
+    taken = OutboxMessage.objects.create(topic="test.record", object_id=uuid.uuid4(), next_attempt_at=timezone.now())
+    case, data_key, message = _case_with_companions()
+    message.pk = taken.pk  # its key is taken: the one statement fails as a whole
+
+    def save() -> None:
+        with transaction.atomic():
+            case.save()
+
+    with pytest.raises(IntegrityError):
+        save()
+    assert not Case.objects.filter(pk=case.pk).exists()
+    assert not DataKey.objects.filter(pk=data_key.pk).exists()
