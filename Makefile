@@ -10,7 +10,7 @@ DJANGO := $(BIN)/python manage.py
         bench-encryption bench-audit bench-submit clean help
 
 help:
-	@echo "make run    set up everything and serve http://127.0.0.1:8000 (SQLite, tasks inline)"
+	@echo "make run    set up everything and serve http://localhost:8000 (SQLite, tasks inline)"
 	@echo "make test   set up everything and run ruff and the whole test suite"
 
 $(STAMP): requirements/base.txt requirements/test.txt requirements/constraints.txt
@@ -35,7 +35,7 @@ seed: migrate
 setup: seed
 
 run: setup
-	@echo "Serving on http://127.0.0.1:8000 (stop with Ctrl+C)"
+	@echo "Serving on http://localhost:8000 (stop with Ctrl+C; passkeys need the name localhost, not 127.0.0.1)"
 	$(DJANGO) runserver 127.0.0.1:8000
 
 # Debian packages the tests use: Chromium for the browser tests (playwright cannot download

@@ -64,7 +64,9 @@ ACTIONS: dict[str, ActionSpec] = {
     ),
     # "method" is set for a passkey ("passkey"); a code from the app or a backup code leaves it out.
     "MFA_FAILED": ActionSpec(
-        "Second factor failed", "{actor} entered a wrong security code", {"stage": Kind.NAME, "method": Kind.NAME}
+        "Second factor failed",
+        "{actor} failed the second step (method: {method})",
+        {"stage": Kind.NAME, "method": Kind.NAME},
     ),
     "BACKUP_CODES_GENERATED": ActionSpec(
         "Backup codes generated", "{actor} generated {count} new backup codes", {"count": Kind.INT}

@@ -42,7 +42,8 @@ class OutboxMessage(BaseModel):
     """
 
     topic = models.CharField(max_length=64)
-    object_id = models.UUIDField()
+    # The primary key of the object the work is about, as text (a case's UUID, an invitation's number).
+    object_id = models.CharField(max_length=64)
     next_attempt_at = models.DateTimeField()
     attempts = models.PositiveIntegerField(default=0)
     # The exception's class name only: its message may quote an address or other content.

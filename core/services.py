@@ -11,7 +11,7 @@ and about a millisecond of CPU on the request that caused the work, and a broker
 fail or slow that request; the relay costs the request nothing and the work waits seconds at most.
 
 Handlers are named in settings.OUTBOX_HANDLERS (topic -> dotted path of a function taking the
-object's UUID), so this module imports no app above it. A handler raises to say "not done, try
+object's primary key as text), so this module imports no app above it. A handler raises to say "not done, try
 again later"; it may run more than once (at-least-once), so it must be safe to repeat.
 """
 
@@ -38,7 +38,7 @@ class UnknownTopic(ValueError):
     """An outbox topic with no handler in settings.OUTBOX_HANDLERS."""
 
 
-def _handler(topic: str) -> Callable[[uuid.UUID], None]:
+def _handler(topic: str) -> Callable[[str], None]:
     try:
         return import_string(settings.OUTBOX_HANDLERS[topic])
     except KeyError:
@@ -51,7 +51,7 @@ def _tasks_run_inline() -> bool:
     return bool(current_app.conf.task_always_eager)
 
 
-def outbox_enqueue(*, topic: str, object_id: uuid.UUID, along_with: models.Model | None = None) -> OutboxMessage:
+def outbox_enqueue(*, topic: str, object_id: object, along_with: models.Model | None = None) -> OutboxMessage:
     """Record work about one object in the caller's transaction; it is dispatched once that commits.
 
     `along_with`: a new row about to be inserted (the object itself): the message is written by its
@@ -61,7 +61,7 @@ def outbox_enqueue(*, topic: str, object_id: uuid.UUID, along_with: models.Model
         raise UnknownTopic(f"No outbox handler for topic {topic!r}: add it to OUTBOX_HANDLERS.")
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("outbox_enqueue() must run inside the transaction of the change that causes it.")
-    message = OutboxMessage(topic=topic, object_id=object_id, next_attempt_at=timezone.now())
+    message = OutboxMessage(topic=topic, object_id=str(object_id), next_attempt_at=timezone.now())
     if along_with is not None and along_with._state.adding:
         insert_along(along_with, message)
     else:

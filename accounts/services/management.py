@@ -19,6 +19,7 @@ from accounts.permissions import can_manage_user, can_manage_users
 from accounts.services.sessions import user_sessions_revoke
 from audit import services as audit
 from audit.actions import AuditAction
+from core.services import outbox_enqueue
 
 INVITATION_SALT = "accounts.invitation"
 
@@ -39,16 +40,28 @@ def _refuse(actor: User, user: User | None, change: str, message: str) -> UserCh
     return UserChangeRefused(message)
 
 
-def _invitation_email_send(*, email: str, token: str) -> None:
-    link = settings.SERVICE_BASE_URL.rstrip("/") + reverse("accounts:invitation-accept", args=[token])
+INVITATION_SEND = "accounts.invitation_send"
+
+
+def invitation_email_send(invitation_id: str) -> None:
+    """Outbox handler: e-mail an invitation that can still be used its link; raise if the mail is not sent.
+
+    Run after the invitation commits (core.services); a link superseded, accepted or expired since
+    is not sent. The e-mail holds the link only: no names, no authority, nothing about the inviter.
+    """
+    invitation = Invitation.objects.filter(pk=invitation_id).first()
+    if invitation is None or not invitation.is_usable():
+        return
+    link = settings.SERVICE_BASE_URL.rstrip("/") + reverse(
+        "accounts:invitation-accept", args=[invitation_token(invitation)]
+    )
     hours = settings.INVITATION_MAX_AGE_HOURS
-    # The link only: no names, no authority, nothing about the inviter (the recipient is the only personal data).
     body = (
         f"You have been invited to use {settings.SERVICE_NAME}.\n\n"
         f"To create your account, open this link within {hours} hours:\n\n{link}\n\n"
         "The link works once. If you did not expect this email, you can ignore it.\n"
     )
-    send_mail(f"Your invitation to {settings.SERVICE_NAME}", body, None, [email])
+    send_mail(f"Your invitation to {settings.SERVICE_NAME}", body, None, [invitation.email])
 
 
 def user_invite(*, actor: User, email: str, role: str) -> Invitation:
@@ -81,8 +94,8 @@ def user_invite(*, actor: User, email: str, role: str) -> Invitation:
             local_authority_id=actor.local_authority_id,
             details={"invitation_id": invitation.pk, "role": role},
         )
-        token = invitation_token(invitation)
-        transaction.on_commit(lambda: _invitation_email_send(email=email, token=token))
+        # Through the outbox: a mail server that is down delays the e-mail, never loses it or fails the page.
+        outbox_enqueue(topic=INVITATION_SEND, object_id=invitation.pk)
     return invitation
 
 

@@ -73,7 +73,7 @@ class SignOutEverywhereView(LoginRequiredMixin, View):
 
 
 class KeepAliveView(LoginRequiredMixin, View):
-    """"Stay signed in" from the timeout warning: the request itself resets the idle clock (the middleware)."""
+    """ "Stay signed in" from the timeout warning: the request itself resets the idle clock (the middleware)."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return HttpResponse(status=204)

@@ -302,6 +302,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 # The outbox (core.services): work that must not be lost, by topic -> handler taking the object's id.
 OUTBOX_HANDLERS = {
+    "accounts.invitation_send": "accounts.services.management.invitation_email_send",
     "referrals.mash_notify": "referrals.services.notifications.referral_mash_notify",
 }
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
                 ("created_at", models.DateTimeField(auto_now_add=True)),
                 ("updated_at", models.DateTimeField(auto_now=True)),
                 ("topic", models.CharField(max_length=64)),
-                ("object_id", models.UUIDField()),
+                ("object_id", models.CharField(max_length=64)),
                 ("next_attempt_at", models.DateTimeField()),
                 ("attempts", models.PositiveIntegerField(default=0)),
                 ("last_error", models.CharField(blank=True, max_length=100)),

@@ -43,6 +43,50 @@ def test_invitation_email_carries_the_link_only(
     assert_audited("USER_INVITED", invitation, invitation_id=invitation.pk, role="panel_member")
 
 
+def test_a_mail_outage_keeps_the_invitation_and_a_later_sweep_sends_a_working_link(
+    client, prevent_lead, settings, django_capture_on_commit_callbacks
+):
+    from core.models import OutboxMessage
+    from core.services import outbox_sweep
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1  # nothing listens there
+    client.force_login(prevent_lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("accounts:user-invite"), {"email": "new.person@example.org", "role": Role.PANEL_MEMBER}
+        )
+    assert response.status_code == 302  # the lead's page is not an error page
+    invitation = Invitation.objects.get()
+    message = OutboxMessage.objects.get(topic="accounts.invitation_send")
+    assert (message.object_id, message.attempts, message.dispatched_at) == (str(invitation.pk), 1, None)
+    assert "new.person" not in message.object_id + message.last_error
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    OutboxMessage.objects.update(next_attempt_at=timezone.now())
+    assert outbox_sweep()["dispatched"] == 1
+    token = re.search(r"http://\S+/accounts/invitations/(\S+)/", mail.outbox[-1].body).group(1)
+    assert "Create your password" in Client().get(reverse("accounts:invitation-accept", args=[token])).content.decode()
+
+
+def test_a_superseded_invitation_is_not_sent_late(client, prevent_lead, settings, django_capture_on_commit_callbacks):
+    from core.models import OutboxMessage
+    from core.services import outbox_sweep
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1
+    client.force_login(prevent_lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:user-invite"), {"email": "new.person@example.org", "role": Role.PANEL_MEMBER})
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):  # invited again: the first link stops working
+        client.post(reverse("accounts:user-invite"), {"email": "new.person@example.org", "role": Role.CHANNEL_CHAIR})
+    assert len(mail.outbox) == 1
+    OutboxMessage.objects.update(next_attempt_at=timezone.now())
+    outbox_sweep()  # the first invitation's message is done without sending its dead link
+    assert len(mail.outbox) == 1
+    assert not OutboxMessage.objects.filter(dispatched_at__isnull=True).exists()
+
+
 def test_accepting_sets_a_valid_password_then_forces_enrolment(
     prevent_lead, assert_audited, django_capture_on_commit_callbacks
 ):
