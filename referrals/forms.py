@@ -210,7 +210,7 @@ class GranteeChoiceField(forms.ModelChoiceField):
 
 
 class CaseGrantForm(forms.Form):
-    """Give a named panel member or partner contributor of the case's authority access for N days."""
+    """Give a named Channel panel member of the case's authority access for N days (a case with Channel)."""
 
     grantee = GranteeChoiceField(
         label="Who needs access to this case?",

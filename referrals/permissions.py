@@ -15,10 +15,20 @@ if TYPE_CHECKING:
     from .models import Referral
 
 CASE_READER_ROLES = (Role.TRIAGE_OFFICER, Role.POLICE_PREVENT_OFFICER, Role.PREVENT_LEAD)
-# Who may be given a per-case grant by the case's authority (ACCESS.md); a grant row held by anyone else
-# (a role changed since) gives nothing. Prevent leads hold break-glass grants to other authorities' cases.
-GRANTEE_ROLES = (Role.PANEL_MEMBER, Role.PARTNER_CONTRIBUTOR)
+# Who may be given a per-case grant by the case's authority (ACCESS.md): a panel member, for a case with
+# the Channel panel. A partner contributor never sees the case, only the information request addressed
+# to them. A grant row held by anyone else (a role changed since) gives nothing. Prevent leads hold
+# break-glass grants to other authorities' cases.
+GRANTEE_ROLES = (Role.PANEL_MEMBER,)
 GRANT_HOLDER_ROLES = (*GRANTEE_ROLES, Role.PREVENT_LEAD)
+# The stages in which a role's grant opens the case (ACCESS.md); a role absent here: every stage once submitted.
+GRANT_STAGES = {Role.PANEL_MEMBER: (ReferralStatus.WITH_CHANNEL,)}
+
+
+def grant_may_open(referral: Referral, role: str) -> bool:
+    """Would a current grant held by this role open this case at its stage?"""
+    stages = GRANT_STAGES.get(role)
+    return role in GRANT_HOLDER_ROLES and (stages is None or referral.status in stages)
 GRANT_MANAGER_ROLES = (Role.TRIAGE_OFFICER, Role.PREVENT_LEAD)
 
 

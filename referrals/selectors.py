@@ -19,14 +19,15 @@ from encryption.storage import encrypted_file_open
 
 from .choices import ReferralStatus
 from .models import Referral, ReferralAttachment, ReferralUserObjectPermission
-from .permissions import CASE_READER_ROLES, GRANT_HOLDER_ROLES, GRANTEE_ROLES, can_break_glass
+from .permissions import CASE_READER_ROLES, GRANT_HOLDER_ROLES, GRANT_STAGES, GRANTEE_ROLES, can_break_glass
 
 _QUEUE_FIELDS = ("id", "reference", "status", "submitted_at", "created_at", "local_authority_id", "created_by_id")
 
 
 def referral_list_visible(*, user: Any) -> QuerySet[Referral]:
     """The one definition of "may see the case", once submitted: a reading role in the case's own authority,
-    OR an unexpired grant row for this user and this case (held by a role that may hold grants).
+    OR an unexpired grant row for this user and this case, held by a role that may hold grants, at a stage
+    where that role's grant opens the case (a panel member: with Channel; ACCESS.md).
 
     The expiry is checked here, not by guardian: between two sweeps of the expiry task an expired row
     still exists, and guardian's has_perm would honour it.
@@ -38,7 +39,8 @@ def referral_list_visible(*, user: Any) -> QuerySet[Referral]:
         visible |= Q(local_authority_id=user.local_authority_id)
     if user.has_role(*GRANT_HOLDER_ROLES):
         granted = ReferralUserObjectPermission.objects.filter(user=user, expires_at__gt=timezone.now())
-        visible |= Q(pk__in=granted.values("content_object_id"))
+        stages = GRANT_STAGES.get(user.role)  # a panel member's grant opens a case only while it is with Channel
+        visible |= Q(pk__in=granted.values("content_object_id"), **({"status__in": stages} if stages else {}))
     if not visible:
         return Referral.objects.none()
     return Referral.objects.filter(visible).exclude(status=ReferralStatus.DRAFT)
@@ -165,7 +167,7 @@ def case_grant_get(*, referral: Referral, grant_id: int) -> ReferralUserObjectPe
 
 
 def case_grantee_choices(*, referral: Referral) -> QuerySet[Any]:
-    """Active users of the case's authority whose role may hold a grant (panel members, partner contributors)."""
+    """Active users of the case's authority whose role may be given a grant (panel members)."""
     return User.objects.filter(
         is_active=True,
         membership_record__local_authority_id=referral.local_authority_id,

@@ -52,7 +52,9 @@ def _grant_errors(*, referral: Referral, grantee: Any, actor: Any, days: Any, re
         or grantee.local_authority_id != referral.local_authority_id
         or grantee.pk == actor.pk
     ):
-        errors["grantee"] = ["Select a panel member or partner contributor of this authority"]
+        errors["grantee"] = ["Select a Channel panel member of this authority"]
+    elif not permissions.grant_may_open(referral, grantee.role):
+        errors["grantee"] = ["A panel member can be given access only once the case is with the Channel panel"]
     maximum = settings.CASE_GRANT_MAX_DAYS
     if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= maximum:
         errors["days"] = [f"Enter a number of days between 1 and {maximum}"]

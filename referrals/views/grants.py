@@ -16,7 +16,7 @@ from accounts.models import Role
 from referrals import services
 from referrals.exceptions import GrantRefused, ReferralInvalid
 from referrals.forms import BreakGlassForm, CaseGrantForm, CaseReferenceForm
-from referrals.permissions import can_manage_grants
+from referrals.permissions import can_manage_grants, grant_may_open
 from referrals.selectors import (
     case_grant_get,
     case_grant_list_current,
@@ -44,7 +44,12 @@ class ReferralGrantsView(LoginRequiredMixin, View):
     """Current grants of one case, each with Revoke, and the form giving a named user access for N days."""
 
     def _render(self, request: HttpRequest, referral: Any, form: Any) -> HttpResponse:
-        context = {"referral": referral, "form": form, "grants": list(case_grant_list_current(referral=referral))}
+        context = {
+            "referral": referral,
+            "form": form,
+            "grants": list(case_grant_list_current(referral=referral)),
+            "grants_open_case": grant_may_open(referral, Role.PANEL_MEMBER),
+        }
         return render(request, "referrals/grants.html", context)
 
     def _form(self, referral: Any, data: Any = None) -> CaseGrantForm:

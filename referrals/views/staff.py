@@ -39,7 +39,7 @@ class ReferralDetailView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest, reference: str) -> HttpResponse:
         referral = referral_get_for_reading(user=request.user, reference=reference)
         answers = services.referral_answers(referral)
-        # A grantee (panel member, partner, break-glass lead) reads the case only: no chronology, no repeats.
+        # A grantee (panel member, break-glass lead) reads the case only: no chronology, no repeats.
         granted_only = not can_read(referral, request.user)
         context = {
             "referral": referral,

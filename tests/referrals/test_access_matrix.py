@@ -31,7 +31,10 @@ CASE_NAMESPACES = ("referrals", "api")
 ROLES = [*Role.values, "superuser"]
 SITUATIONS = ["own_authority", "other_authority", "with_grant", "with_expired_grant"]
 READERS = {Role.TRIAGE_OFFICER, Role.POLICE_PREVENT_OFFICER, Role.PREVENT_LEAD}
-GRANT_HOLDERS = {Role.PANEL_MEMBER, Role.PARTNER_CONTRIBUTOR, Role.PREVENT_LEAD}
+# The matrix's case is submitted: of the grant rows, only a Prevent lead's (break-glass) opens it. A panel
+# member's opens a case only while it is with Channel, a partner contributor's never (ACCESS.md; both in
+# test_grants.py).
+GRANT_HOLDERS = {Role.PREVENT_LEAD}
 MANAGERS = {Role.TRIAGE_OFFICER, Role.PREVENT_LEAD}
 
 

@@ -20,12 +20,24 @@ def _detail(referral):
     return reverse("referrals:referral-detail", args=[referral.reference])
 
 
-def test_triage_officer_gives_and_revokes_access_from_the_grant_page(client, submitted, triage_officer, panel_member):
+def test_before_channel_the_grant_page_explains_instead_of_offering_a_form(client, submitted, triage_officer):
+    client.force_login(triage_officer)
+    body = client.get(reverse("referrals:referral-grants", args=[submitted.reference])).content.decode()
+    assert "once it is with the Channel panel" in body
+    assert "Partner agencies answer information requests and never see the case." in body
+    assert "Give access</button>" not in body
+
+
+def test_triage_officer_gives_and_revokes_access_from_the_grant_page(
+    client, with_channel, triage_officer, panel_member, partner_contributor
+):
+    submitted = with_channel
     client.force_login(triage_officer)
     assert "Manage access to this case" in client.get(_detail(submitted)).content.decode()
     url = reverse("referrals:referral-grants", args=[submitted.reference])
     body = client.get(url).content.decode()
     assert panel_member.email in body
+    assert partner_contributor.email not in body  # never offered: a partner never sees the case
     assert "Nobody has been given access" in body
     response = client.post(url, {"grantee": panel_member.pk, "days": "7", "reason_code": "PANEL_MEETING"})
     assert response.status_code == 302
@@ -39,9 +51,9 @@ def test_triage_officer_gives_and_revokes_access_from_the_grant_page(client, sub
     assert not ReferralUserObjectPermission.objects.exists()
 
 
-def test_the_grant_form_shows_errors_in_govuk_style(client, submitted, prevent_lead, panel_member):
+def test_the_grant_form_shows_errors_in_govuk_style(client, with_channel, prevent_lead, panel_member):
     client.force_login(prevent_lead)
-    url = reverse("referrals:referral-grants", args=[submitted.reference])
+    url = reverse("referrals:referral-grants", args=[with_channel.reference])
     response = client.post(url, {"grantee": panel_member.pk, "days": "45", "reason_code": ""})
     body = response.content.decode()
     assert response.status_code == 200
@@ -51,7 +63,8 @@ def test_the_grant_form_shows_errors_in_govuk_style(client, submitted, prevent_l
     assert not ReferralUserObjectPermission.objects.exists()
 
 
-def test_a_grantee_reads_the_case_without_buttons_or_chronology(client, submitted, triage_officer, panel_member):
+def test_a_grantee_reads_the_case_without_buttons_or_chronology(client, with_channel, triage_officer, panel_member):
+    submitted = with_channel
     services.case_grant_create(
         referral=submitted, grantee=panel_member, actor=triage_officer, days=2, reason_code="PANEL_MEETING"
     )
@@ -60,11 +73,11 @@ def test_a_grantee_reads_the_case_without_buttons_or_chronology(client, submitte
     body = response.content.decode()
     assert response.status_code == 200
     assert "Alex" in body
-    assert "Start screening" not in body
+    assert "Close the case" not in body
     assert "Manage access" not in body
     assert 'data-testid="chronology"' not in body
     assert 'data-testid="read-only"' in body
-    refused = client.post(reverse("referrals:referral-transition", args=[submitted.reference, "start_screening"]))
+    refused = client.post(reverse("referrals:referral-transition", args=[submitted.reference, "close"]))
     assert refused.status_code == 403
     assert client.get(reverse("referrals:referral-grants", args=[submitted.reference])).status_code == 403
     ReferralUserObjectPermission.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))

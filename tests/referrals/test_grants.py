@@ -29,8 +29,9 @@ def _visible(user, referral) -> bool:
 
 
 def test_a_grant_makes_one_case_visible_to_a_panel_member(
-    submitted, referrer, triage_officer, panel_member, assert_audited
+    with_channel, referrer, triage_officer, panel_member, assert_audited
 ):
+    submitted = with_channel
     other_case = services.referral_submit(
         referral=services.referral_draft_save(
             referral=services.referral_draft_create(actor=referrer),
@@ -51,18 +52,20 @@ def test_a_grant_makes_one_case_visible_to_a_panel_member(
     assert_audited("CASE_ACCESS_GRANTED", submitted, grantee_id=panel_member.pk, hours=120, grant_id=grant.pk)
 
 
-def test_an_expired_grant_is_ignored_before_the_task_runs(submitted, triage_officer, partner_contributor):
-    grant = _grant(submitted, partner_contributor, triage_officer)
+def test_an_expired_grant_is_ignored_before_the_task_runs(with_channel, triage_officer, panel_member):
+    grant = _grant(with_channel, panel_member, triage_officer)
     ReferralUserObjectPermission.objects.filter(pk=grant.pk).update(expires_at=timezone.now() - datetime.timedelta(1))
     assert ReferralUserObjectPermission.objects.filter(pk=grant.pk).exists()
-    assert not _visible(partner_contributor, submitted)
+    assert not _visible(panel_member, with_channel)
 
 
 def test_the_expiry_task_removes_expired_grants_only_and_audits_each(
-    submitted, triage_officer, panel_member, partner_contributor, assert_audited
+    with_channel, triage_officer, panel_member, make_user, *, local_authority, assert_audited
 ):
+    submitted = with_channel
+    second_member = make_user(local_authority, Role.PANEL_MEMBER, prefix="second-")
     expired = _grant(submitted, panel_member, triage_officer)
-    current = _grant(submitted, partner_contributor, triage_officer)
+    current = _grant(submitted, second_member, triage_officer)
     ReferralUserObjectPermission.objects.filter(pk=expired.pk).update(expires_at=timezone.now())
     assert case_grants_remove_expired.delay().get() == 1
     assert list(ReferralUserObjectPermission.objects.values_list("pk", flat=True)) == [current.pk]
@@ -70,8 +73,10 @@ def test_the_expiry_task_removes_expired_grants_only_and_audits_each(
     assert "case-grants-remove-expired" in settings.CELERY_BEAT_SCHEDULE
 
 
-def test_revoke_ends_access_and_is_audited(submitted, prevent_lead, triage_officer, panel_member, assert_audited):
+def test_revoke_ends_access_and_is_audited(with_channel, prevent_lead, triage_officer, panel_member, assert_audited):
+    submitted = with_channel
     grant = _grant(submitted, panel_member, prevent_lead)
+    assert _visible(panel_member, submitted)
     services.case_grant_revoke(grant=grant, actor=triage_officer)
     assert not _visible(panel_member, submitted)
     assert not ReferralUserObjectPermission.objects.exists()
@@ -81,10 +86,11 @@ def test_revoke_ends_access_and_is_audited(submitted, prevent_lead, triage_offic
 @pytest.mark.parametrize(
     "actor_fixture", ["police_prevent_officer", "channel_chair", "other_triage_officer", "panel_member"]
 )
-def test_only_triage_and_the_lead_of_the_case_authority_grant(request, submitted, partner_contributor, actor_fixture):
+def test_only_triage_and_the_lead_of_the_case_authority_grant(request, with_channel, make_user, actor_fixture):
     actor = request.getfixturevalue(actor_fixture)
+    grantee = make_user(with_channel.local_authority, Role.PANEL_MEMBER, prefix="grantee-")
     with pytest.raises(GrantRefused):
-        _grant(submitted, partner_contributor, actor)
+        _grant(with_channel, grantee, actor)
     assert not ReferralUserObjectPermission.objects.exists()
     assert AuditEvent.objects.filter(action="CASE_ACCESS_GRANTED", outcome="refused", actor_id=actor.pk).exists()
 
@@ -93,26 +99,74 @@ def test_only_triage_and_the_lead_of_the_case_authority_grant(request, submitted
     ("days", "reason", "field"),
     [(0, "PANEL_MEETING", "days"), (31, "PANEL_MEETING", "days"), (3, "NOPE", "reason_code")],
 )
-def test_grant_length_and_reason_are_bounded(submitted, triage_officer, panel_member, *, days, reason, field):
+def test_grant_length_and_reason_are_bounded(with_channel, triage_officer, panel_member, *, days, reason, field):
     with pytest.raises(ReferralInvalid) as caught:
-        _grant(submitted, panel_member, triage_officer, days=days, reason=reason)
+        _grant(with_channel, panel_member, triage_officer, days=days, reason=reason)
     assert list(caught.value.errors) == [field]
 
 
-def test_grants_go_only_to_panel_members_and_partners_of_the_same_authority(
-    submitted, triage_officer, police_prevent_officer, make_user, other_local_authority
+def test_grants_go_only_to_panel_members_of_the_same_authority(
+    with_channel, triage_officer, police_prevent_officer, partner_contributor, *, make_user, other_local_authority
 ):
     foreign_panel_member = make_user(other_local_authority, Role.PANEL_MEMBER, prefix="other-")
-    for grantee in (police_prevent_officer, foreign_panel_member, triage_officer):
+    for grantee in (police_prevent_officer, foreign_panel_member, triage_officer, partner_contributor):
         with pytest.raises(ReferralInvalid) as caught:
-            _grant(submitted, grantee, triage_officer)
-        assert "grantee" in caught.value.errors
+            _grant(with_channel, grantee, triage_officer)
+        assert caught.value.errors["grantee"] == ["Select a Channel panel member of this authority"]
+    assert not ReferralUserObjectPermission.objects.exists()
 
 
-def test_a_grant_row_held_by_a_role_that_may_not_hold_grants_gives_nothing(submitted, triage_officer, panel_member):
+def test_a_panel_member_is_given_a_case_only_once_it_is_with_channel(submitted, triage_officer, panel_member):
+    with pytest.raises(ReferralInvalid) as caught:
+        _grant(submitted, panel_member, triage_officer)
+    assert caught.value.errors["grantee"] == [
+        "A panel member can be given access only once the case is with the Channel panel"
+    ]
+    assert not ReferralUserObjectPermission.objects.exists()
+
+
+def _grant_row(referral, user, granted_by):
+    """A grant row written directly, as one left from before a rule changed would be."""
+    from referrals.services.grants import _view_permission
+
+    return ReferralUserObjectPermission.objects.create(
+        user=user,
+        permission=_view_permission(),
+        content_object=referral,
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+        granted_by=granted_by,
+        reason_code="PANEL_MEETING",
+    )
+
+
+def test_a_grant_row_opens_a_case_to_a_panel_member_only_while_it_is_with_channel(
+    referrer, triage_officer, panel_member, partner_contributor
+):
+    """ACCESS.md: a panel member reads a case only with Channel; a partner contributor never reads a case."""
+    from .factories import information_gathering_referral, screening_referral, submitted_referral
+
+    stages = {
+        "submitted": submitted_referral(user=referrer),
+        "screening": screening_referral(user=referrer, screener=triage_officer),
+        "information_gathering": information_gathering_referral(user=referrer, screener=triage_officer),
+    }
+    stages["with_channel"] = services.referral_refer_to_channel(
+        referral=information_gathering_referral(user=referrer, screener=triage_officer), actor=triage_officer
+    )
+    for referral in stages.values():
+        _grant_row(referral, panel_member, triage_officer)
+        _grant_row(referral, partner_contributor, triage_officer)
+    seen_by_panel = {name for name, referral in stages.items() if _visible(panel_member, referral)}
+    assert seen_by_panel == {"with_channel"}
+    assert referral_list_visible(user=partner_contributor).count() == 0
+
+
+def test_a_grant_row_held_by_a_role_that_may_not_hold_grants_gives_nothing(with_channel, triage_officer, panel_member):
     from accounts.models import Membership
 
+    submitted = with_channel
     _grant(submitted, panel_member, triage_officer)
+    assert _visible(panel_member, submitted)
     Membership.objects.filter(user=panel_member).update(role=Role.REFERRER)
     panel_member.refresh_from_db()
     assert not _visible(panel_member, submitted)
