@@ -6,6 +6,9 @@ import base64
 import json
 import os
 import secrets
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -25,6 +28,22 @@ CANARIES = {
 
 def _random_key() -> str:
     return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run_with_production_settings(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    """Run `python *args` in the repository with config.settings.production and exactly this environment."""
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=REPO,
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings.production"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 @pytest.fixture

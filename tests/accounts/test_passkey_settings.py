@@ -3,14 +3,14 @@ and the library's scripts are collected into our own static files."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core import checks
 from django.core.management import call_command
+
+from tests.conftest import run_with_production_settings
 
 REPO = Path(__file__).resolve().parents[2]
 LOAD = (
@@ -35,20 +35,10 @@ def test_the_librarys_system_checks_pass():
     assert problems == []
 
 
-def _production(env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-c", LOAD],
-        cwd=REPO,
-        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings.production"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 def test_production_loads_with_its_https_domain(production_env):
-    result = _production({**production_env, "OTP_WEBAUTHN_ALLOWED_ORIGINS": "https://prevent.example-council.gov.uk/"})
+    result = run_with_production_settings(
+        {**production_env, "OTP_WEBAUTHN_ALLOWED_ORIGINS": "https://prevent.example-council.gov.uk/"}, "-c", LOAD
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "prevent.example-council.gov.uk",
@@ -59,7 +49,7 @@ def test_production_loads_with_its_https_domain(production_env):
 
 @pytest.mark.parametrize("missing", ["OTP_WEBAUTHN_RP_ID", "OTP_WEBAUTHN_ALLOWED_ORIGINS"])
 def test_production_refuses_to_load_without(production_env, missing):
-    result = _production({k: v for k, v in production_env.items() if k != missing})
+    result = run_with_production_settings({k: v for k, v in production_env.items() if k != missing}, "-c", LOAD)
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert missing in result.stderr
@@ -83,7 +73,7 @@ def test_production_refuses_to_load_without(production_env, missing):
     ],
 )
 def test_production_refuses_unsafe_values(production_env, name, value, message):
-    result = _production({**production_env, name: value})
+    result = run_with_production_settings({**production_env, name: value}, "-c", LOAD)
     assert result.returncode != 0
     assert message in result.stderr
 

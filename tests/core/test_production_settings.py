@@ -4,30 +4,18 @@ from __future__ import annotations
 
 import base64
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import run_with_production_settings
 
 REPO = Path(__file__).resolve().parents[2]
 LOAD = "import django; django.setup(); from django.conf import settings; print(settings.ENVIRONMENT)"
 
 
-def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=REPO,
-        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings.production"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 def test_production_settings_load_with_every_secret(production_env):
-    result = _run(production_env, "-c", LOAD)
+    result = run_with_production_settings(production_env, "-c", LOAD)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "production"
 
@@ -45,7 +33,7 @@ def test_production_settings_load_with_every_secret(production_env):
 )
 def test_production_settings_refuse_to_load_without(production_env, missing):
     env = {k: v for k, v in production_env.items() if k != missing}
-    result = _run(env, "-c", LOAD)
+    result = run_with_production_settings(env, "-c", LOAD)
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert missing in result.stderr
@@ -70,7 +58,7 @@ def _dev_key() -> str:
     ],
 )
 def test_production_settings_refuse_unsafe_values(production_env, name, value, message):
-    result = _run({**production_env, name: value}, "-c", LOAD)
+    result = run_with_production_settings({**production_env, name: value}, "-c", LOAD)
     assert result.returncode != 0
     assert message in result.stderr
 
@@ -79,18 +67,22 @@ def test_production_settings_refuse_keys_from_the_development_folder(production_
     dev_dir = Path(production_env["DEV_KEYS_DIR"])
     dev_dir.mkdir()
     (dev_dir / "blind_index.key").write_text(base64.urlsafe_b64encode(b"z" * 32).decode())
-    result = _run({**production_env, "BLIND_INDEX_KEY": f"file:{dev_dir / 'blind_index.key'}"}, "-c", LOAD)
+    result = run_with_production_settings(
+        {**production_env, "BLIND_INDEX_KEY": f"file:{dev_dir / 'blind_index.key'}"}, "-c", LOAD
+    )
     assert result.returncode != 0
     assert "development key folder" in result.stderr
 
 
 def test_production_settings_refuse_one_key_used_twice(production_env):
-    result = _run({**production_env, "AUDIT_HMAC_KEY": production_env["BLIND_INDEX_KEY"]}, "-c", LOAD)
+    result = run_with_production_settings(
+        {**production_env, "AUDIT_HMAC_KEY": production_env["BLIND_INDEX_KEY"]}, "-c", LOAD
+    )
     assert result.returncode != 0
     assert "Every key must be different" in result.stderr
 
 
 def test_check_deploy_reports_no_warnings(production_env):
-    result = _run(production_env, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
+    result = run_with_production_settings(production_env, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
