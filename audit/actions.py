@@ -155,6 +155,11 @@ ACTIONS: dict[str, ActionSpec] = {
     "REFERRAL_DRAFT_SAVED": ActionSpec(
         "Referral draft saved", "{actor} saved draft referral {target}", {"fields_changed": Kind.INT, "step": Kind.NAME}
     ),
+    "REFERRAL_DRAFT_DISCARDED": ActionSpec(
+        "Unfinished referral deleted",
+        "{actor} deleted draft referral {target}, unsaved for {age_days} days, with {attachments} files",
+        {"age_days": Kind.INT, "attachments": Kind.INT},
+    ),
     "REFERRAL_INFORMATION_ADDED": ActionSpec(
         "Further information added",
         "{actor} added further information to referral {case_reference}",

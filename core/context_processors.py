@@ -1,4 +1,4 @@
-"""Template context every page needs: the service name and the signed-in user's role."""
+"""Template context every page needs: the service name, and how long unfinished referrals are kept."""
 
 from __future__ import annotations
 
@@ -7,4 +7,4 @@ from django.http import HttpRequest
 
 
 def service(request: HttpRequest) -> dict:
-    return {"service_name": settings.SERVICE_NAME}
+    return {"service_name": settings.SERVICE_NAME, "draft_retention_days": settings.DRAFT_RETENTION_DAYS}

@@ -297,6 +297,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "referrals.case_grants_remove_expired",
         "schedule": crontab(minute="*/15"),
     },
+    # Every night at 03:15: delete unfinished referrals unsaved for DRAFT_RETENTION_DAYS, shredding their keys.
+    "referral-drafts-discard-abandoned": {
+        "task": "referrals.referral_drafts_discard_abandoned",
+        "schedule": crontab(hour=3, minute=15),
+    },
     # Every OUTBOX_POLL_SECONDS (10 seconds): dispatch outbox messages that are due (core.services).
     "outbox-sweep": {"task": "core.outbox_sweep", "schedule": float(OUTBOX_POLL_SECONDS)},
 }
@@ -311,6 +316,8 @@ OUTBOX_KEEP_DISPATCHED_DAYS = env.int("OUTBOX_KEEP_DISPATCHED_DAYS", default=7)
 # Per-case grants (referrals.services.grants): a triage officer or Prevent lead gives 1 to N days;
 # break-glass by a Prevent lead of another authority lasts this many hours.
 CASE_GRANT_MAX_DAYS = env.int("CASE_GRANT_MAX_DAYS", default=30)
+# An unfinished referral (a draft) not saved for this many days is deleted and its key shredded (retention).
+DRAFT_RETENTION_DAYS = env.int("DRAFT_RETENTION_DAYS", default=30)
 BREAK_GLASS_GRANT_HOURS = env.int("BREAK_GLASS_GRANT_HOURS", default=4)
 
 # ------------------------------------------------------------------------------
