@@ -34,9 +34,20 @@ def mfa_is_enrolled(*, user: User) -> bool:
     )
 
 
-def mfa_enrolment_start(*, user: User) -> TOTPDevice:
-    """The user's unconfirmed authenticator (one, reused on reload); refused once one is confirmed."""
-    if mfa_is_enrolled(user=user):
+def mfa_enrolment_open(*, user: User, session_verified: bool = False) -> bool:
+    """May this user set up an authenticator app now?
+
+    In forced enrolment (no second factor yet); or, for someone with passkeys only, from a session
+    already verified with one. Never on the strength of a password alone beside an existing factor.
+    """
+    if not mfa_is_enrolled(user=user):
+        return True
+    return session_verified and not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def mfa_enrolment_start(*, user: User, session_verified: bool = False) -> TOTPDevice:
+    """The user's unconfirmed authenticator (one, reused on reload); refused when set-up is not open."""
+    if not mfa_enrolment_open(user=user, session_verified=session_verified):
         raise EnrolmentRefused("A second factor is already set up for this account.")
     device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": TOTP_DEVICE_NAME})
     return device

@@ -20,6 +20,7 @@ from accounts.selectors import backup_codes_left, mfa_method_list, passkey_list
 from accounts.services import (
     backup_codes_generate,
     mfa_enrolment_confirm,
+    mfa_enrolment_open,
     mfa_enrolment_start,
     mfa_is_enrolled,
     mfa_verify,
@@ -77,16 +78,18 @@ class MfaSetupView(LoginRequiredMixin, View):
     template_name = "accounts/mfa_setup.html"
 
     def dispatch(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if request.user.is_authenticated and mfa_is_enrolled(user=request.user):
+        user = request.user
+        if user.is_authenticated and not mfa_enrolment_open(user=user, session_verified=user.is_verified()):
             # Safety: a second authenticator is never added on the strength of a password alone.
-            return redirect("accounts:mfa-verify")
+            return redirect("accounts:account" if user.is_verified() else "accounts:mfa-verify")
         return super().dispatch(request, *args, **kwargs)
 
     def _render(self, request: HttpRequest, form: EnrolmentCodeForm) -> HttpResponse:
-        device = mfa_enrolment_start(user=request.user)
+        device = mfa_enrolment_start(user=request.user, session_verified=request.user.is_verified())
         secret = base64.b32encode(device.bin_key).decode()
         grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
-        return render(request, self.template_name, {"form": form, "secret": grouped, "next": _next_url(request)})
+        context = {"form": form, "secret": grouped, "next": _next_url(request), "adding": request.user.is_verified()}
+        return render(request, self.template_name, context)
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return self._render(request, EnrolmentCodeForm())
@@ -94,7 +97,7 @@ class MfaSetupView(LoginRequiredMixin, View):
     def post(self, request: HttpRequest) -> HttpResponse:
         form = EnrolmentCodeForm(request.POST)
         if form.is_valid():
-            device = mfa_enrolment_start(user=request.user)
+            device = mfa_enrolment_start(user=request.user, session_verified=request.user.is_verified())
             codes = mfa_enrolment_confirm(user=request.user, device=device, token=form.cleaned_data["token"])
             if codes is not None:
                 otp_login(request, device)
@@ -109,7 +112,7 @@ class MfaSetupQrView(LoginRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         try:
-            device = mfa_enrolment_start(user=request.user)
+            device = mfa_enrolment_start(user=request.user, session_verified=request.user.is_verified())
         except EnrolmentRefused as error:
             raise Http404 from error
         image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=4)

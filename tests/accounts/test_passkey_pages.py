@@ -171,3 +171,32 @@ def test_passkey_scripts_are_our_own_static_files_under_the_nonce_csp(client, tr
     for static in sources:
         if static.startswith("/static/"):
             assert finders.find(static.removeprefix("/static/")), static
+
+
+def _totp_code(device) -> str:
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def test_a_passkey_only_user_adds_an_authenticator_app_from_a_verified_session(triage_officer, assert_audited):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    authenticator, _ = _passkey_only_user(triage_officer)
+    client = password_only(triage_officer)
+    # A password alone never opens set-up beside an existing passkey.
+    assert client.get("/accounts/two-factor/set-up/")["Location"].startswith(VERIFY)
+    assert authenticate(client, authenticator).status_code == 200
+    account = client.get(ACCOUNT).content.decode()
+    assert "Add an authenticator app" in account
+    page = client.get("/accounts/two-factor/set-up/").content.decode()
+    assert "as well as your passkey" in page
+    assert "Use a passkey instead" not in page
+    device = TOTPDevice.objects.get(user=triage_officer, confirmed=False)
+    done = client.post("/accounts/two-factor/set-up/", {"token": _totp_code(device)})
+    assert "backup codes" in done.content.decode().lower()
+    assert TOTPDevice.objects.filter(user=triage_officer, confirmed=True).count() == 1
+    assert_audited("MFA_ENROLLED", triage_officer, method="totp")
+    # Now both: set-up is closed again, and the account page offers nothing to add.
+    assert client.get("/accounts/two-factor/set-up/")["Location"] == ACCOUNT
+    assert "Add an authenticator app" not in client.get(ACCOUNT).content.decode()
