@@ -23,13 +23,13 @@ GRANTEE_ROLES = (Role.PANEL_MEMBER,)
 GRANT_HOLDER_ROLES = (*GRANTEE_ROLES, Role.PREVENT_LEAD)
 # The stages in which a role's grant opens the case (ACCESS.md); a role absent here: every stage once submitted.
 GRANT_STAGES = {Role.PANEL_MEMBER: (ReferralStatus.WITH_CHANNEL,)}
+GRANT_MANAGER_ROLES = (Role.TRIAGE_OFFICER, Role.PREVENT_LEAD)
 
 
 def grant_may_open(referral: Referral, role: str) -> bool:
     """Would a current grant held by this role open this case at its stage?"""
     stages = GRANT_STAGES.get(role)
     return role in GRANT_HOLDER_ROLES and (stages is None or referral.status in stages)
-GRANT_MANAGER_ROLES = (Role.TRIAGE_OFFICER, Role.PREVENT_LEAD)
 
 
 def _in_own_authority(referral: Referral, user: Any, *roles: str) -> bool:
