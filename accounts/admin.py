@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
+from django.http import HttpRequest
+from django_otp_webauthn.admin import WebAuthnCredentialAdmin
+from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts.models import LocalAuthority, Membership, Organisation, User
+from accounts.services import admin_change_record
+
+# The library defines its admin but leaves registering it to us: a superuser removes a lost passkey here.
+admin.site.register(WebAuthnCredential, WebAuthnCredentialAdmin)
 
 
 @admin.register(LocalAuthority)
@@ -43,3 +53,42 @@ class UserAdmin(DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     readonly_fields = ("last_login", "date_joined")
+
+
+class AuditedAdminMixin:
+    """Every add, change and delete made in the admin is an audit event (ADMIN_CHANGED), besides Django's log.
+
+    Django's LogEntry can be edited or deleted by a superuser; the audit chain cannot. The event joins
+    the admin's own transaction, so it is recorded if and only if the change is.
+    """
+
+    def log_addition(self, request: HttpRequest, obj: models.Model, message: Any) -> Any:
+        admin_change_record(actor=request.user, obj=obj, change="added")
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request: HttpRequest, obj: models.Model, message: Any) -> Any:
+        admin_change_record(actor=request.user, obj=obj, change="changed")
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:
+        for obj in queryset:
+            admin_change_record(actor=request.user, obj=obj, change="deleted")
+        return super().log_deletions(request, queryset)
+
+
+def admin_site_audit(site: admin.AdminSite) -> None:
+    """Make every model admin of the site audited, ours and the libraries' (called once every admin is registered).
+
+    Also takes REST framework's token admin away: it shows every user's API token in clear, so a superuser
+    could act as anyone through the API. Tokens are made only by `manage.py create_api_token` (security first).
+    """
+    from rest_framework.authtoken.models import TokenProxy
+
+    if site.is_registered(TokenProxy):
+        site.unregister(TokenProxy)
+    for model, model_admin in list(site._registry.items()):  # noqa: SLF001 - the site keeps no public list
+        if isinstance(model_admin, AuditedAdminMixin):
+            continue
+        audited = type(f"Audited{type(model_admin).__name__}", (AuditedAdminMixin, type(model_admin)), {})
+        site.unregister(model)
+        site.register(model, audited)

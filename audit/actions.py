@@ -63,6 +63,9 @@ ACTIONS: dict[str, ActionSpec] = {
         {"method": Kind.NAME, "backup_codes_left": Kind.INT},
     ),
     # "method" is set for a passkey ("passkey"); a code from the app or a backup code leaves it out.
+    "ADMIN_CHANGED": ActionSpec(
+        "Changed in the admin", "{actor} {change} {target} in the admin", {"change": Kind.NAME}
+    ),
     "MFA_FAILED": ActionSpec(
         "Second factor failed",
         "{actor} failed the second step (method: {method})",

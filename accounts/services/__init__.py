@@ -2,6 +2,7 @@
 
 from accounts.services.lockout import account_unlock_by_operator, lockout_record, user_unlock
 from accounts.services.management import (
+    admin_change_record,
     invitation_accept,
     invitation_token,
     user_deactivate,
@@ -35,6 +36,7 @@ from accounts.services.users import (
 )
 
 __all__ = [
+    "admin_change_record",
     "DEMO_AUTHORITIES",
     "DEMO_ROLE_EMAILS",
     "account_unlock_by_operator",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -150,3 +151,8 @@ def user_deactivate(*, actor: User, user: User) -> None:
         user.save(update_fields=["is_active"])
         audit.record(actor=actor, action=AuditAction.USER_DEACTIVATED, target=user)
         user_sessions_revoke(user=user, actor=actor)
+
+
+def admin_change_record(*, actor: User, obj: Any, change: str) -> None:
+    """Record an add, change or delete made in the Django admin (the model and key only, never its content)."""
+    audit.record(actor=actor, action=AuditAction.ADMIN_CHANGED, target=obj, details={"change": change})

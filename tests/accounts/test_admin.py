@@ -14,8 +14,20 @@ def test_no_case_model_is_registered_in_the_admin():
     assert registered & CASE_APPS == set()
 
 
+def test_every_model_admin_is_audited_and_api_tokens_are_not_in_the_admin():
+    from django_otp_webauthn.models import WebAuthnCredential
+    from rest_framework.authtoken.models import TokenProxy
+
+    from accounts.admin import AuditedAdminMixin
+
+    unaudited = [m._meta.label for m, a in admin.site._registry.items() if not isinstance(a, AuditedAdminMixin)]
+    assert unaudited == []
+    assert not admin.site.is_registered(TokenProxy)
+    assert admin.site.is_registered(WebAuthnCredential)  # a lost passkey is removed here
+
+
 @pytest.mark.django_db
-def test_superuser_can_edit_local_authorities_in_the_admin(client, superuser, local_authority):
+def test_superuser_can_edit_local_authorities_in_the_admin(client, superuser, local_authority, assert_audited):
     client.force_login(superuser)
     response = client.get(f"/admin/accounts/localauthority/{local_authority.pk}/change/")
     body = response.content.decode()
@@ -29,6 +41,22 @@ def test_superuser_can_edit_local_authorities_in_the_admin(client, superuser, lo
     assert response.status_code == 302
     local_authority.refresh_from_db()
     assert (local_authority.name, local_authority.nation) == ("Renamed Council", "wales")
+    event = assert_audited("ADMIN_CHANGED", local_authority, change="changed")
+    assert (event.actor_id, event.target_type) == (superuser.pk, "accounts.localauthority")
+    assert "Renamed" not in str(event.details)
+
+
+@pytest.mark.django_db
+def test_deleting_a_lost_authenticator_in_the_admin_is_audited(client, superuser, triage_officer, assert_audited):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=triage_officer, name="Lost phone", confirmed=True)
+    client.force_login(superuser)
+    response = client.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+    event = assert_audited("ADMIN_CHANGED", change="deleted")
+    assert (event.target_type, event.target_id, event.actor_id) == ("otp_totp.totpdevice", str(device.pk), superuser.pk)
 
 
 @pytest.mark.django_db
