@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
@@ -38,13 +38,17 @@ def pipelined(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     connection = connections[using]
     if connection.vendor != "postgresql" or not connection.in_atomic_block:
         # Only inside a transaction: in autocommit mode each statement is its own transaction anyway.
-        with nullcontext():
-            yield
+        yield
         return
     connection.ensure_connection()
     with connection.wrap_database_errors, connection.connection.pipeline() as pipeline:
         with connection.execute_wrapper(_row_count_statements_wait(pipeline)):
             yield
+
+
+def _prepares(connection: Any) -> bool:
+    """PostgreSQL, and Django not logging queries (DEBUG, assertNumQueries): else the ORM's own path, visibly."""
+    return connection.vendor == "postgresql" and not connection.queries_logged
 
 
 @contextmanager
@@ -59,7 +63,7 @@ def prepared_cursor(using: str = DEFAULT_DB_ALIAS, *, raw: bool = False) -> Iter
     cursor is used (with `%s` placeholders), so every statement stays visible.
     """
     connection = connections[using]
-    if connection.vendor == "postgresql" and not connection.queries_logged:
+    if _prepares(connection):
         import psycopg
 
         connection.ensure_connection()
@@ -141,7 +145,7 @@ def prepared_insert(
     assertNumQueries) take the ORM's path, so nothing changes for them.
     """
     connection = connections[using]
-    if connection.vendor != "postgresql" or connection.queries_logged:
+    if not _prepares(connection):
         return False
     shapes, params = [], []
     for row, row_table, row_fields in [

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db import models
 
+from core.db import prepared_insert
+
 
 class BaseModel(models.Model):
     # UUID primary keys are known before the first save, so encrypted fields can bind to the row.
@@ -20,8 +22,6 @@ class BaseModel(models.Model):
     def _do_insert(self, manager: Any, using: str, fields: list, returning_fields: list, raw: bool) -> Any:
         """Django's hook for the INSERT of a save(): one prepared statement on PostgreSQL, with any rows
         given to core.db.insert_along; otherwise those rows are saved first and the ORM inserts this one."""
-        from core.db import prepared_insert
-
         companions = self._state.__dict__.pop("insert_along", [])
         table = manager.model._meta.db_table
         if not raw and not returning_fields:

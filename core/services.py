@@ -38,11 +38,15 @@ class UnknownTopic(ValueError):
     """An outbox topic with no handler in settings.OUTBOX_HANDLERS."""
 
 
-def _handler(topic: str) -> Callable[[str], None]:
+def _handler_path(topic: str) -> str:
     try:
-        return import_string(settings.OUTBOX_HANDLERS[topic])
+        return settings.OUTBOX_HANDLERS[topic]
     except KeyError:
         raise UnknownTopic(f"No outbox handler for topic {topic!r}: add it to OUTBOX_HANDLERS.") from None
+
+
+def _handler(topic: str) -> Callable[[str], None]:
+    return import_string(_handler_path(topic))
 
 
 def _tasks_run_inline() -> bool:
@@ -57,8 +61,7 @@ def outbox_enqueue(*, topic: str, object_id: object, along_with: models.Model | 
     `along_with`: a new row about to be inserted (the object itself): the message is written by its
     INSERT (core.db.insert_along), one statement fewer; it must then be saved in this transaction.
     """
-    if topic not in settings.OUTBOX_HANDLERS:
-        raise UnknownTopic(f"No outbox handler for topic {topic!r}: add it to OUTBOX_HANDLERS.")
+    _handler_path(topic)  # an unknown topic fails here, in the caller's transaction, not at dispatch
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("outbox_enqueue() must run inside the transaction of the change that causes it.")
     message = OutboxMessage(topic=topic, object_id=str(object_id), next_attempt_at=timezone.now())
@@ -133,13 +136,16 @@ def outbox_sweep(*, limit: int = 200) -> dict[str, int]:
     return {"dispatched": done, "failed": len(due) - done, "removed": removed}
 
 
+def _stuck() -> models.QuerySet[OutboxMessage]:
+    return OutboxMessage.objects.filter(dispatched_at__isnull=True, attempts__gte=settings.OUTBOX_MAX_ATTEMPTS)
+
+
 def outbox_stuck_count() -> int:
     """Messages that used every attempt and still wait: an operator must look (the handler's log says why)."""
-    return OutboxMessage.objects.filter(dispatched_at__isnull=True, attempts__gte=settings.OUTBOX_MAX_ATTEMPTS).count()
+    return _stuck().count()
 
 
 def outbox_retry_stuck() -> int:
     """Give messages that used every attempt a fresh set, due now (the operator fixed the cause)."""
-    return OutboxMessage.objects.filter(dispatched_at__isnull=True, attempts__gte=settings.OUTBOX_MAX_ATTEMPTS).update(
-        attempts=0, next_attempt_at=timezone.now(), updated_at=timezone.now()
-    )
+    now = timezone.now()
+    return _stuck().update(attempts=0, next_attempt_at=now, updated_at=now)

@@ -35,8 +35,7 @@ def _draft_discard(referral: Referral, *, now: datetime.datetime) -> bool:
             target=locked,
             details={"age_days": (now - locked.updated_at).days, "attachments": len(file_refs)},
         )
-        locked.attachments.all().delete()
-        locked.delete()
+        locked.delete()  # its attachment rows go with it (CASCADE); the files once this commits
         case_key_shred(data_key=data_key)  # any copy left in a backup or WAL is unreadable from now on
         for ref in file_refs:
             transaction.on_commit(lambda ref=ref: encrypted_file_delete(ref=ref))

@@ -3,8 +3,6 @@ and the library's scripts are collected into our own static files."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.conf import settings
 from django.core import checks
@@ -12,7 +10,6 @@ from django.core.management import call_command
 
 from tests.conftest import run_with_production_settings
 
-REPO = Path(__file__).resolve().parents[2]
 LOAD = (
     "import django; django.setup(); from django.conf import settings as s; "
     "print(s.OTP_WEBAUTHN_RP_ID, s.OTP_WEBAUTHN_ALLOWED_ORIGINS, s.OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN)"

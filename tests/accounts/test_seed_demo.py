@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import authenticate
@@ -13,8 +10,8 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from accounts.models import LocalAuthority, Membership, Role, User
+from tests.conftest import run_with_production_settings
 
-REPO = Path(__file__).resolve().parents[2]
 FIRST = ["referrer", "triage", "police", "chair", "panel", "partner", "provider", "lead", "auditor"]
 
 
@@ -68,15 +65,7 @@ def test_seed_demo_is_refused_under_production_environment():
 
 
 def test_seed_demo_exits_non_zero_with_production_settings_module(production_env):
-    result = subprocess.run(
-        [sys.executable, "manage.py", "seed_demo"],
-        cwd=REPO,
-        env={**production_env, "DJANGO_SETTINGS_MODULE": "config.settings.production"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_with_production_settings(production_env, "manage.py", "seed_demo")
     assert result.returncode != 0
     assert "refuses to run under production settings" in result.stderr
     assert "Traceback" not in result.stderr

@@ -10,7 +10,6 @@ import pytest
 
 from tests.conftest import run_with_production_settings
 
-REPO = Path(__file__).resolve().parents[2]
 LOAD = "import django; django.setup(); from django.conf import settings; print(settings.ENVIRONMENT)"
 
 

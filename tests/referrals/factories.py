@@ -83,3 +83,18 @@ def screening_referral(*, user: Any, screener: Any, **overrides: Any):
 def information_gathering_referral(*, user: Any, screener: Any, **overrides: Any):
     referral = screening_referral(user=user, screener=screener, **overrides)
     return services.referral_start_information_gathering(referral=referral, actor=screener)
+
+
+def grant_row(referral: Any, user: Any, *, granted_by: Any, expires_in: datetime.timedelta):
+    """A grant row written directly, past the services: tests also check rows the services would refuse."""
+    from referrals.models import ReferralUserObjectPermission
+    from referrals.services.grants import _view_permission
+
+    return ReferralUserObjectPermission.objects.create(
+        user=user,
+        permission=_view_permission(),
+        content_object=referral,
+        expires_at=timezone.now() + expires_in,
+        granted_by=granted_by,
+        reason_code="PANEL_MEETING",
+    )

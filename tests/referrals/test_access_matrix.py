@@ -13,17 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Role
 from audit.models import AuditEvent
 from referrals import services
-from referrals.models import ReferralUserObjectPermission
 
-from .factories import draft_referral
+from .factories import draft_referral, grant_row
 
 pytestmark = pytest.mark.django_db
 
@@ -130,20 +127,8 @@ def case(local_authority, make_user):
     )
     referral = services.referral_submit(referral=referral, actor=referrer)
     witness = make_user(local_authority, Role.PARTNER_CONTRIBUTOR, prefix="witness-")
-    grant = _grant_row(referral, witness, granted_by=referrer, expires_in=datetime.timedelta(days=1))
+    grant = grant_row(referral, witness, granted_by=referrer, expires_in=datetime.timedelta(days=1))
     return {"referral": referral, "referrer": referrer, "grant": grant}
-
-
-def _grant_row(referral, user, *, granted_by, expires_in):
-    """A grant row written directly: the matrix also checks rows the services would refuse to create."""
-    return ReferralUserObjectPermission.objects.create(
-        user=user,
-        permission=Permission.objects.get(content_type__app_label="referrals", codename="view_referral"),
-        content_object=referral,
-        expires_at=timezone.now() + expires_in,
-        granted_by=granted_by,
-        reason_code="PANEL_MEETING",
-    )
 
 
 def _user(role, situation, case, request, make_user):
@@ -177,7 +162,7 @@ def test_access_matrix(client, request, case, make_user, *, url_name, method, ro
     user = _user(role, situation, case, request, make_user)
     if situation in ("with_grant", "with_expired_grant"):
         expires_in = datetime.timedelta(days=1 if situation == "with_grant" else -1)
-        _grant_row(case["referral"], user, granted_by=case["referrer"], expires_in=expires_in)
+        grant_row(case["referral"], user, granted_by=case["referrer"], expires_in=expires_in)
     url = reverse(url_name, kwargs=_kwargs(url_name, case))
     if url_name.startswith("api:"):
         token, _ = Token.objects.get_or_create(user=user)

@@ -125,25 +125,11 @@ def test_a_panel_member_is_given_a_case_only_once_it_is_with_channel(submitted, 
     assert not ReferralUserObjectPermission.objects.exists()
 
 
-def _grant_row(referral, user, granted_by):
-    """A grant row written directly, as one left from before a rule changed would be."""
-    from referrals.services.grants import _view_permission
-
-    return ReferralUserObjectPermission.objects.create(
-        user=user,
-        permission=_view_permission(),
-        content_object=referral,
-        expires_at=timezone.now() + datetime.timedelta(days=1),
-        granted_by=granted_by,
-        reason_code="PANEL_MEETING",
-    )
-
-
 def test_a_grant_row_opens_a_case_to_a_panel_member_only_while_it_is_with_channel(
     referrer, triage_officer, panel_member, partner_contributor
 ):
     """ACCESS.md: a panel member reads a case only with Channel; a partner contributor never reads a case."""
-    from .factories import information_gathering_referral, screening_referral, submitted_referral
+    from .factories import grant_row, information_gathering_referral, screening_referral, submitted_referral
 
     stages = {
         "submitted": submitted_referral(user=referrer),
@@ -154,8 +140,8 @@ def test_a_grant_row_opens_a_case_to_a_panel_member_only_while_it_is_with_channe
         referral=information_gathering_referral(user=referrer, screener=triage_officer), actor=triage_officer
     )
     for referral in stages.values():
-        _grant_row(referral, panel_member, triage_officer)
-        _grant_row(referral, partner_contributor, triage_officer)
+        grant_row(referral, panel_member, granted_by=triage_officer, expires_in=datetime.timedelta(days=1))
+        grant_row(referral, partner_contributor, granted_by=triage_officer, expires_in=datetime.timedelta(days=1))
     seen_by_panel = {name for name, referral in stages.items() if _visible(panel_member, referral)}
     assert seen_by_panel == {"with_channel"}
     assert referral_list_visible(user=partner_contributor).count() == 0
