@@ -23,6 +23,16 @@ def can_manage_user(actor: User, user: User) -> bool:
     )
 
 
+def can_change_membership(actor: User, user: User, *, local_authority_id: int | None = None) -> bool:
+    """Never one's own. A superuser (the admin): anyone's role and council. A Prevent lead: the role only,
+    of a user of their own authority (`local_authority_id`, if given, must be the lead's own)."""
+    if not actor.is_authenticated or user.pk == actor.pk:
+        return False
+    if actor.is_active and actor.is_superuser:
+        return True
+    return can_manage_user(actor, user) and local_authority_id in (None, actor.local_authority_id)
+
+
 def can_remove_passkey(passkey: WebAuthnCredential, user: User) -> bool:
     """The owner, while another confirmed second factor (authenticator app or passkey) remains."""
     if passkey.user_id != user.pk:

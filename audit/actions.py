@@ -110,7 +110,13 @@ ACTIONS: dict[str, ActionSpec] = {
     "USER_ROLE_CHANGED": ActionSpec(
         "Role changed",
         "{actor} changed the role of {target} from {previous_role} to {role}",
-        {"role": Kind.NAME, "previous_role": Kind.NAME},
+        # Council before and after: a superuser may move a user between councils in the admin.
+        {
+            "role": Kind.NAME,
+            "previous_role": Kind.NAME,
+            "local_authority_id": Kind.INT,
+            "previous_local_authority_id": Kind.INT,
+        },
     ),
     "USER_DEACTIVATED": ActionSpec("User deactivated", "{actor} deactivated {target}"),
     "USER_CHANGE_REFUSED": ActionSpec(

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.exceptions import InvitationRefused, UserChangeRefused
-from accounts.models import Invitation, Membership, Role, User
-from accounts.permissions import can_manage_user, can_manage_users
+from accounts.models import Invitation, LocalAuthority, Membership, Organisation, Role, User
+from accounts.permissions import can_change_membership, can_manage_user, can_manage_users
 from accounts.services.sessions import user_sessions_revoke
 from audit import services as audit
 from audit.actions import AuditAction
@@ -123,23 +123,52 @@ def invitation_accept(*, invitation: Invitation, password: str) -> User:
     return user
 
 
-def user_role_change(*, actor: User, user: User, role: str) -> None:
-    """A Prevent lead changes the role of a user in the lead's authority; never their own."""
-    if not can_manage_user(actor, user):
-        raise _refuse(actor, user, "role", "You cannot change the role of this user.")
+def user_role_change(
+    *,
+    actor: User,
+    user: User,
+    role: str,
+    local_authority: LocalAuthority | None = None,
+    organisation: Organisation | None = None,
+) -> Membership:
+    """Change a user's role, and with `local_authority` their council and organisation; never one's own.
+
+    One service for every entry point: the Prevent lead's pages (role only, own authority) and the
+    admin (a superuser: any role in any council). The event holds the role and council before and after.
+    """
+    change = "role" if local_authority is None else "membership"
+    if user.pk == actor.pk:
+        raise _refuse(actor, user, change, "You cannot change your own role or council.")
+    authority_id = local_authority.pk if local_authority is not None else None
+    if not can_change_membership(actor, user, local_authority_id=authority_id):
+        raise _refuse(actor, user, change, "You cannot change the role of this user.")
     if role not in Role.values:
         raise InvitationRefused("Select a role")
+    if organisation is not None and organisation.local_authority_id not in (None, authority_id):
+        raise InvitationRefused("Select an organisation of this council, or none")
     with transaction.atomic():
-        membership = Membership.objects.select_for_update().get(user=user)
-        previous = membership.role
+        membership = Membership.objects.select_for_update().filter(user=user).first()
+        if membership is None and local_authority is None:
+            raise InvitationRefused("Select a council")
+        previous = {}
+        if membership is None:
+            membership = Membership(user=user)
+        else:
+            previous = {"previous_role": membership.role, "previous_local_authority_id": membership.local_authority_id}
         membership.role = role
-        membership.save(update_fields=["role"])
+        if local_authority is not None:
+            membership.local_authority = local_authority
+            membership.organisation = organisation
+        membership.save()
+        user.membership_record = membership
         audit.record(
             actor=actor,
             action=AuditAction.USER_ROLE_CHANGED,
             target=user,
-            details={"role": role, "previous_role": previous},
+            local_authority_id=membership.local_authority_id,
+            details={"role": role, "local_authority_id": membership.local_authority_id, **previous},
         )
+    return membership
 
 
 def user_deactivate(*, actor: User, user: User) -> None:

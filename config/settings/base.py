@@ -54,7 +54,8 @@ DJANGO_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.admin",
+    # django.contrib.admin, with our site: a signed-in user who is not staff gets a 403 page (docs/access.md).
+    "accounts.admin_site.PreventAdminConfig",
     "django.forms",
 ]
 THIRD_PARTY_APPS = [
@@ -148,6 +149,8 @@ GUARDIAN_RAISE_403 = False
 
 # Second factor (django-otp): TOTP and backup codes; docs/access.md.
 OTP_TOTP_ISSUER = SERVICE_NAME
+# The libraries' admins show no key, QR code, backup code or public key (ours show none either: accounts/admin.py).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Passkeys (django-otp-webauthn) as a second factor only: https://django-otp-webauthn.readthedocs.io/
 # The relying party ID is the site's domain (a passkey works on it and its subdomains only, and never on
 # an IP address, so develop on http://localhost:8000). Origins are scheme://host[:port] the browser shows.
