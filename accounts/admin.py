@@ -21,7 +21,7 @@ from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts.exceptions import InvitationRefused, UserChangeRefused
 from accounts.models import LocalAuthority, Organisation, Role, User
-from accounts.services import admin_change_record, user_role_change
+from accounts.services import admin_change_record, user_deactivate, user_role_change
 
 
 @admin.register(LocalAuthority)
@@ -65,6 +65,25 @@ class UserAdmin(DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     readonly_fields = ("last_login", "date_joined", "membership_summary")
+
+    def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        # Users are a superuser's job (ACCESS.md); so is every user_role_change and user_deactivate made here.
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> tuple:
+        if obj is not None and obj.pk == request.user.pk:
+            # Nobody changes their own standing: no self-deactivation, no dropping or granting one's own staff rights.
+            return (*self.readonly_fields, "is_active", "is_staff", "is_superuser")
+        return self.readonly_fields
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        """Deactivation goes through user_deactivate, as on the Prevent lead's page: sessions end, audited."""
+        deactivating = change and "is_active" in form.changed_data and not obj.is_active
+        if deactivating:
+            obj.is_active = True  # the service sets it
+        super().save_model(request, obj, form, change)
+        if deactivating:
+            user_deactivate(actor=request.user, user=obj)
 
     @admin.display(description="Role and council")
     def membership_summary(self, obj: User) -> str:

@@ -23,9 +23,9 @@ def can_manage_user(actor: User, user: User) -> bool:
     )
 
 
-def can_change_membership(actor: User, user: User, *, local_authority_id: int | None = None) -> bool:
-    """Never one's own. A superuser (the admin): anyone's role and council. A Prevent lead: the role only,
-    of a user of their own authority (`local_authority_id`, if given, must be the lead's own)."""
+def can_change_user(actor: User, user: User, *, local_authority_id: int | None = None) -> bool:
+    """Role, council or deactivation of `user`; never one's own. A superuser (the admin): anyone, any council.
+    A Prevent lead: a user of their own authority, kept there (`local_authority_id`, if given, is the lead's)."""
     if not actor.is_authenticated or user.pk == actor.pk:
         return False
     if actor.is_active and actor.is_superuser:

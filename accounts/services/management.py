@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.exceptions import InvitationRefused, UserChangeRefused
 from accounts.models import Invitation, LocalAuthority, Membership, Organisation, Role, User
-from accounts.permissions import can_change_membership, can_manage_user, can_manage_users
+from accounts.permissions import can_change_user, can_manage_users
 from accounts.services.sessions import user_sessions_revoke
 from audit import services as audit
 from audit.actions import AuditAction
@@ -140,7 +140,7 @@ def user_role_change(
     if user.pk == actor.pk:
         raise _refuse(actor, user, change, "You cannot change your own role or council.")
     authority_id = local_authority.pk if local_authority is not None else None
-    if not can_change_membership(actor, user, local_authority_id=authority_id):
+    if not can_change_user(actor, user, local_authority_id=authority_id):
         raise _refuse(actor, user, change, "You cannot change the role of this user.")
     if role not in Role.values:
         raise InvitationRefused("Select a role")
@@ -172,8 +172,9 @@ def user_role_change(
 
 
 def user_deactivate(*, actor: User, user: User) -> None:
-    """A Prevent lead deactivates a user of the lead's authority (never themselves); their sessions end."""
-    if not can_manage_user(actor, user):
+    """A Prevent lead deactivates a user of the lead's authority, a superuser anyone (the admin); never
+    themselves. Their sessions end."""
+    if not can_change_user(actor, user):
         raise _refuse(actor, user, "deactivate", "You cannot deactivate this user.")
     with transaction.atomic():
         user.is_active = False

@@ -303,3 +303,44 @@ def test_an_anonymous_visitor_is_sent_to_the_one_sign_in_page(client):
     assert response.status_code == 200
     assert response.redirect_chain[-1][0].startswith("/accounts/sign-in/")
     assert "next=/admin/" in response.redirect_chain[-1][0].replace("%2F", "/")
+
+
+def _user_form(user, **changes) -> dict:
+    data = {
+        "email": user.email,
+        "display_name": user.display_name,
+        "is_active": "on",
+        "is_staff": "",
+        "is_superuser": "",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value != ""}
+
+
+@pytest.mark.django_db
+def test_deactivating_a_user_in_the_admin_goes_through_the_audited_service(
+    client, superuser, triage_officer, assert_audited
+):
+    token = triage_officer.session_token
+    client.force_login(superuser)
+    url = f"/admin/accounts/user/{triage_officer.pk}/change/"
+    response = client.post(url, _user_form(triage_officer, display_name="Renamed", is_active=""))
+    assert response.status_code == 302, response.content.decode()
+    triage_officer.refresh_from_db()
+    assert (triage_officer.is_active, triage_officer.display_name) == (False, "Renamed")
+    assert triage_officer.session_token != token
+    assert assert_audited("USER_DEACTIVATED", triage_officer).actor_id == superuser.pk
+
+
+@pytest.mark.django_db
+def test_a_superuser_cannot_change_their_own_standing_in_the_admin(client, superuser):
+    client.force_login(superuser)
+    url = f"/admin/accounts/user/{superuser.pk}/change/"
+    page = client.get(url).content.decode()
+    assert 'name="is_active"' not in page
+    assert 'name="is_superuser"' not in page
+    response = client.post(url, _user_form(superuser, is_active="", is_superuser=""))
+    assert response.status_code == 302
+    superuser.refresh_from_db()
+    assert superuser.is_active
+    assert superuser.is_superuser
