@@ -31,6 +31,7 @@ migrate: keys
 
 seed: migrate
 	$(DJANGO) seed_demo
+	$(DJANGO) seed_demo_referrals
 
 setup: seed
 

@@ -210,6 +210,13 @@ ACTIONS: dict[str, ActionSpec] = {
         "{actor} used break-glass access to case {case_reference} ({reason_code})",
         {"grantee_id": Kind.INT, "grant_id": Kind.INT, "hours": Kind.INT, "break_glass": Kind.BOOL},
     ),
+    # Shown on a case page: referrals the viewer may not read may be of the same person (a count, never references).
+    "REPEAT_REFERRAL_ELSEWHERE_SHOWN": ActionSpec(
+        "Possible repeat referral elsewhere shown",
+        "{actor} was told that {count} referrals they cannot see may match case {case_reference}"
+        " ({councils_named} councils named)",
+        {"count": Kind.INT, "councils_named": Kind.INT},
+    ),
     "CASE_EXPORTED": ActionSpec("Case exported", "{actor} exported case {case_reference}", {"format": Kind.CODE}),
     "ATTACHMENT_DOWNLOADED": ActionSpec(
         "Attachment downloaded",

@@ -3,7 +3,7 @@
 On a throwaway PostgreSQL database (prevent_bench_submit on 127.0.0.1:5432, created and
 dropped here), in the same run and interleaved:
   - service: `referrals.services.referral_create_submitted` with a complete referral (validation,
-    a data key of its own, every personal field encrypted, blind indexes, the reference allocated,
+    a data key of its own, every personal field encrypted, the blind person index, the reference allocated,
     the repeat check, the audit event, the MASH e-mail's outbox row; after commit its dispatch task
     is queued on Redis, as in production, on a queue of its own that is deleted at the end; no
     worker runs it, so the e-mail itself is not timed, as it is not on a real request's path);

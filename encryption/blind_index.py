@@ -7,7 +7,9 @@ postcode with the same letters give unrelated indexes. Normalisation (Unicode NF
 casefold, accents dropped, apostrophes dropped, hyphens, dots and commas as spaces,
 whitespace collapsed, titles and generational suffixes dropped) makes "Mr Seán O’Brien-Smith"
 and "sean obrien smith" match. An index still lets anyone with the database see which rows
-share a value, so index only what duplicate detection needs.
+share a value, so index only what duplicate detection needs: the whole person (all name parts
+and the date of birth), never one name or the date of birth alone, which would group cases by
+surname or birthday without the key.
 """
 
 from __future__ import annotations
@@ -62,13 +64,6 @@ def blind_index(value: str, *, purpose: str) -> str:
     """Return the hex HMAC-SHA256 of an already normalised value for one purpose."""
     message = purpose.encode() + b"\x00" + value.encode("utf-8")
     return hmac.new(blind_index_key(), message, hashlib.sha256).hexdigest()
-
-
-def name_index(value: str) -> str:
-    """Return the blind index of one name (given or family), normalised; "" when nothing is left to index."""
-    name = normalise_name(value)
-    # An empty name gets no index, so that blank fields never look like the same person.
-    return blind_index(name, purpose="name") if name else ""
 
 
 def person_index(*, given_name: str, family_name: str, date_of_birth: datetime.date | None) -> str:

@@ -94,10 +94,9 @@ class Referral(ConcurrentTransitionMixin, BaseModel):
     # Filled by the closing transition's caller
     closing_summary = EncryptedTextField(max_length=5000, blank=True, default="")
 
-    # Blind indexes for repeat-referral checks (keyed HMACs, never the plaintext)
-    given_name_index = BlindIndexField()
-    family_name_index = BlindIndexField()
-    date_of_birth_index = BlindIndexField()
+    # The one blind index, for repeat-referral checks (a keyed HMAC of all name parts and the date of
+    # birth). No index of a single name or of the date of birth: nothing needs one, and each would let
+    # anyone with the database group cases by surname or birthday without the key.
     person_index = BlindIndexField()
 
     objects = ReferralQuerySet.as_manager()

@@ -50,6 +50,14 @@ def can_manage_grants(referral: Referral, user: Any) -> bool:
     return referral.status != ReferralStatus.DRAFT and _in_own_authority(referral, user, *GRANT_MANAGER_ROLES)
 
 
+def can_see_repeat_councils(referral: Referral, user: Any) -> bool:
+    """The case's own Prevent lead learns which council holds a possible repeat they cannot read, to ask it.
+
+    Others learn only that one may exist elsewhere (ACCESS.md "Repeat referrals across councils").
+    """
+    return referral.status != ReferralStatus.DRAFT and _in_own_authority(referral, user, Role.PREVENT_LEAD)
+
+
 def can_break_glass(referral: Referral, user: Any) -> bool:
     """A Prevent lead of another authority, for a submitted case, stating a reason (ACCESS.md "Break-glass")."""
     return bool(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -10,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import LocalAuthority, User
 from audit import services as audit
 from audit.actions import ACTIONS, AuditAction
 from audit.formatters import event_rows
@@ -19,7 +20,14 @@ from encryption.storage import encrypted_file_open
 
 from .choices import ReferralStatus
 from .models import Referral, ReferralAttachment, ReferralUserObjectPermission
-from .permissions import CASE_READER_ROLES, GRANT_HOLDER_ROLES, GRANT_STAGES, GRANTEE_ROLES, can_break_glass
+from .permissions import (
+    CASE_READER_ROLES,
+    GRANT_HOLDER_ROLES,
+    GRANT_STAGES,
+    GRANTEE_ROLES,
+    can_break_glass,
+    can_see_repeat_councils,
+)
 
 _QUEUE_FIELDS = ("id", "reference", "status", "submitted_at", "created_at", "local_authority_id", "created_by_id")
 
@@ -101,24 +109,57 @@ def referral_receipt_get(*, user: Any, reference: str) -> Referral:
     )
 
 
-def referral_possible_repeats(*, referral: Referral) -> list[str]:
-    """References of earlier referrals with the same blind person index (for MASH, never the referrer)."""
+@dataclass(frozen=True)
+class PossibleRepeats:
+    """Other referrals with the same blind person index, split by what the viewer may read.
+
+    `visible`: those the viewer may read (reference and date, for a link). `elsewhere_count`: those
+    they may not, as a count only: never their reference, council or dates. `elsewhere_councils`:
+    the names of the councils holding those, for the case's own Prevent lead only, who asks them.
+    """
+
+    visible: list[Referral] = field(default_factory=list)
+    elsewhere_count: int = 0
+    elsewhere_councils: list[str] = field(default_factory=list)
+
+
+def referral_possible_repeats(*, user: Any, referral: Referral) -> PossibleRepeats:
+    """Possible repeat referrals of the case's person, over every council (a person moves; ACCESS.md).
+
+    A reference is shown only if the viewer may read that case (`referral_list_visible`); the rest is
+    a notice that a referral may exist elsewhere, and showing that notice is recorded here, as a read is.
+    """
     if not referral.person_index:
-        return []
-    return list(
-        Referral.objects.filter(person_index=referral.person_index)
-        .exclude(pk=referral.pk)
-        .exclude(status=ReferralStatus.DRAFT)
-        .order_by("submitted_at")
-        .values_list("reference", flat=True)
+        return PossibleRepeats()
+    matches = Referral.objects.filter(person_index=referral.person_index).exclude(pk=referral.pk)
+    readable = referral_list_visible(user=user).filter(pk__in=matches.values("pk"))
+    visible = list(readable.only(*_QUEUE_FIELDS).order_by("submitted_at"))
+    hidden = matches.exclude(status=ReferralStatus.DRAFT).exclude(pk__in=[match.pk for match in visible])
+    count = hidden.count()
+    if not count:
+        return PossibleRepeats(visible=visible)
+    councils: list[str] = []
+    if can_see_repeat_councils(referral, user):
+        holding = LocalAuthority.objects.filter(referrals__in=hidden).distinct().order_by("name")
+        councils = list(holding.values_list("name", flat=True))
+    audit.record(
+        actor=user,
+        action=AuditAction.REPEAT_REFERRAL_ELSEWHERE_SHOWN,
+        target=referral,
+        details={"count": count, "councils_named": len(councils)},
     )
+    return PossibleRepeats(visible=visible, elsewhere_count=count, elsewhere_councils=councils)
+
+
+# Reads and notices shown, not things done to the case.
+_NOT_IN_CHRONOLOGY = (AuditAction.CASE_CONTENT_READ, AuditAction.REPEAT_REFERRAL_ELSEWHERE_SHOWN)
 
 
 def referral_chronology(*, referral: Referral) -> list[dict[str, Any]]:
     """The case's audit events (changes and refusals, not reads), oldest first, as display rows."""
     events = (
         AuditEvent.objects.filter(Q(target_id=str(referral.pk)) | Q(case_reference=referral.reference or "-"))
-        .exclude(action=AuditAction.CASE_CONTENT_READ)
+        .exclude(action__in=_NOT_IN_CHRONOLOGY)
         .order_by("sequence")
     )
     rows = event_rows(list(events))

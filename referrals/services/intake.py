@@ -11,7 +11,7 @@ from accounts.models import LocalAuthority
 from audit import services as audit
 from audit.actions import AuditAction
 from core.db import insert_along, pipelined
-from encryption.blind_index import blind_index, name_index, person_index
+from encryption.blind_index import person_index
 from encryption.services import case_key_new
 from referrals.choices import ReferralStatus
 from referrals.exceptions import NotEditable, ReferralInvalid, TransitionRefused
@@ -97,12 +97,9 @@ def referral_answers(referral: Referral) -> dict[str, Any]:
 
 
 def _index(referral: Referral) -> None:
-    referral.given_name_index = name_index(referral.given_name)
-    referral.family_name_index = name_index(referral.family_name)
-    dob = referral.date_of_birth
-    referral.date_of_birth_index = blind_index(dob.isoformat(), purpose="date_of_birth") if dob else ""
+    # The one blind index repeat detection needs; an index of a single name would group cases by surname.
     referral.person_index = person_index(
-        given_name=referral.given_name, family_name=referral.family_name, date_of_birth=dob
+        given_name=referral.given_name, family_name=referral.family_name, date_of_birth=referral.date_of_birth
     )
 
 
@@ -131,7 +128,7 @@ def _submit_in_transaction(referral: Referral, *, actor: Any, channel: str, atta
 
 
 def referral_submit(*, referral: Referral, actor: Any) -> Referral:
-    """Submit the actor's complete draft: reference, blind indexes, repeat check, audit, MASH e-mail after commit.
+    """Submit the actor's complete draft: reference, blind person index, repeat check, audit, MASH e-mail after commit.
 
     A second submit of the same draft (double click) returns the referral already submitted.
     """

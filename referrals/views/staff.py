@@ -40,13 +40,14 @@ class ReferralDetailView(LoginRequiredMixin, View):
         referral = referral_get_for_reading(user=request.user, reference=reference)
         answers = services.referral_answers(referral)
         # A grantee (panel member, break-glass lead) reads the case only: no chronology, no repeats.
+        # Repeats show only the references this viewer may read; the rest is a notice (audited).
         granted_only = not can_read(referral, request.user)
         context = {
             "referral": referral,
             "sections": answer_rows(referral=referral, answers=answers, steps=steps_for(answers), change=False),
             "attachments": list(referral.attachments.all()),
             "information": list(referral.further_information.all()),
-            "repeats": [] if granted_only else referral_possible_repeats(referral=referral),
+            "repeats": None if granted_only else referral_possible_repeats(user=request.user, referral=referral),
             "chronology": [] if granted_only else referral_chronology(referral=referral),
             "transitions": transitions_available(referral, request.user),
             "granted_only": granted_only,

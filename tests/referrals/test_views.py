@@ -91,10 +91,11 @@ def test_possible_repeat_referrals_are_shown_to_mash_never_to_the_referrer(clien
     second = submitted_referral(user=referrer)
     client.force_login(triage_officer)
     body = client.get(reverse("referrals:referral-detail", args=[second.reference])).content.decode()
-    assert f"Possible earlier referrals of the same person: {first.reference}" in body
+    assert "Other referrals that may be about this person:" in body
+    assert f'href="/referrals/{first.reference}/"' in body
     client.force_login(referrer)
     mine = client.get(reverse("referrals:my-referrals")).content.decode()
-    assert "Possible earlier" not in mine
+    assert "may be about this person" not in mine
     assert client.get(reverse("referrals:referral-confirmation", args=[second.reference])).status_code == 200
     assert (
         "earlier"
