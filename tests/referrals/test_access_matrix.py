@@ -1,8 +1,14 @@
-"""The access matrix of ACCESS.md: every case URL x every role x four situations -> the expected status.
+"""The access matrix of ACCESS.md: every URL of the URL conf x every role x every stage of a case.
 
-Case URLs are found by walking the URL conf: every pattern in the `referrals` or `api` namespace with a
-`reference` argument. A new case URL joins by itself, and fails here until ACCESS below says who may use it.
-Each 403 and 404 must have left an ACCESS_REFUSED event. tests/referrals/conftest.py prints the count.
+URLs are found by walking the URL conf, so a new page joins the matrix by itself, and fails here until
+RULES below says who may use it (and with which methods). Three kinds of URL:
+- case URLs (a `reference` or `draft_id` argument): every stage a case can be in (a draft has no
+  reference, so reference URLs start at "submitted") x every role x four situations (a user of the
+  case's authority, of another authority, holding a current grant on the case, holding an expired one);
+- user URLs (a user's number): own authority's user or another authority's;
+- the rest: every role, once.
+Each expected 403 and 404 of a signed-in user must have left an ACCESS_REFUSED event (anonymous clients'
+refusals are counted, not recorded one by one). tests/referrals/conftest.py prints the count.
 """
 
 from __future__ import annotations
@@ -14,173 +20,475 @@ from dataclasses import dataclass
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from rest_framework.authtoken.models import Token
+from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts.models import Role
+from accounts.services import invitation_token, user_invite
 from audit.models import AuditEvent
 from referrals import services
+from referrals.choices import ClosingReason, ReferralStatus
 
 from .factories import draft_referral, grant_row
 
 pytestmark = pytest.mark.django_db
 
-CASE_NAMESPACES = ("referrals", "api")
-ROLES = [*Role.values, "superuser"]
-SITUATIONS = ["own_authority", "other_authority", "with_grant", "with_expired_grant"]
+ANONYMOUS, SUPERUSER = "anonymous", "superuser"
+ROLES = [*Role.values, SUPERUSER, ANONYMOUS]
+STAGES = list(ReferralStatus.values)
+CASE_SITUATIONS = ("own_authority", "other_authority", "with_grant", "with_expired_grant")
+DRAFT_SITUATIONS = ("own_authority", "other_authority")
+# A URL that names another user or a passkey: the user (of the own authority) acts on a user of their own
+# authority (for a passkey: their own passkey), or on one of another authority.
+TARGET_SITUATIONS = ("target_in_own_authority", "target_in_other_authority")
+# Django's admin is walked by tests/accounts/test_admin.py (every registered model's pages x every role).
+NOT_WALKED = ("admin",)
+
 READERS = {Role.TRIAGE_OFFICER, Role.POLICE_PREVENT_OFFICER, Role.PREVENT_LEAD}
-# The matrix's case is submitted: of the grant rows, only a Prevent lead's (break-glass) opens it. A panel
-# member's opens a case only while it is with Channel, a partner contributor's never (ACCESS.md; both in
-# test_grants.py).
-GRANT_HOLDERS = {Role.PREVENT_LEAD}
 MANAGERS = {Role.TRIAGE_OFFICER, Role.PREVENT_LEAD}
-
-
-def case_urls() -> dict[str, set[str]]:
-    """Every URL name in a case namespace whose pattern takes a `reference`, with its arguments, from the URL conf."""
-    found: dict[str, set[str]] = {}
-
-    def walk(patterns: list, namespace: str) -> None:
-        for entry in patterns:
-            if isinstance(entry, URLResolver):
-                walk(entry.url_patterns, f"{namespace}:{entry.namespace}".strip(":") if entry.namespace else namespace)
-                continue
-            arguments = set(entry.pattern.regex.groupindex) if isinstance(entry, URLPattern) else set()
-            if entry.name and "reference" in arguments and namespace.split(":", maxsplit=1)[0] in CASE_NAMESPACES:
-                found[f"{namespace}:{entry.name}"] = arguments
-
-    walk(get_resolver().url_patterns, "")
-    return dict(sorted(found.items()))
+SCREENERS = {Role.TRIAGE_OFFICER, Role.POLICE_PREVENT_OFFICER}
+LOGIN = 302  # anonymous: sent to the sign-in page
+S = ReferralStatus
 
 
 @dataclass(frozen=True)
 class Who:
     role: str
     situation: str
+    stage: str = ""
+
+    @property
+    def signed_in(self) -> bool:
+        return self.role != ANONYMOUS
 
     @property
     def in_case_authority(self) -> bool:
-        return self.role != "superuser" and self.situation != "other_authority"
+        return self.role not in (SUPERUSER, ANONYMOUS) and self.situation != "other_authority"
+
+    @property
+    def submitted(self) -> bool:
+        return self.stage != S.DRAFT
 
     @property
     def reader(self) -> bool:
-        return self.in_case_authority and self.role in READERS
+        return self.submitted and self.in_case_authority and self.role in READERS
+
+    @property
+    def granted(self) -> bool:
+        """A current grant opens the case: a Prevent lead's (break-glass) at every stage once submitted,
+        a panel member's only while the case is with Channel, nobody else's (ACCESS.md)."""
+        if self.situation != "with_grant" or not self.submitted:
+            return False
+        return self.role == Role.PREVENT_LEAD or (self.role == Role.PANEL_MEMBER and self.stage == S.WITH_CHANNEL)
 
     @property
     def visible(self) -> bool:
-        return self.reader or (self.situation == "with_grant" and self.role in GRANT_HOLDERS)
+        return self.reader or self.granted
 
     @property
-    def creator(self) -> bool:
-        return self.in_case_authority and self.role == Role.REFERRER
+    def author(self) -> bool:
+        """The referrer who wrote the case (the matrix's referrer of the case's authority)."""
+        return self.role == Role.REFERRER and self.situation != "other_authority"
 
-    @property
-    def manager(self) -> bool:
-        return self.reader and self.role in MANAGERS
+    def holds(self, *roles: str) -> bool:
+        return self.in_case_authority and self.role in roles
 
 
-def _staff_page(allowed: Callable[[Who], bool], ok: int = 200) -> Callable[[Who], int]:
+Rule = Callable[[Who], int]
+
+
+def signed_in(rule: Rule) -> Rule:
+    """Every page but the public ones sends an anonymous visitor to sign in first."""
+    return lambda who: rule(who) if who.signed_in else LOGIN
+
+
+def case_page(allowed: Callable[[Who], bool], ok: int = 200) -> Rule:
     """404 if the case is not visible; 403 if visible but the action is not theirs (ACCESS.md "Actions")."""
-    return lambda who: (ok if allowed(who) else 403) if who.visible else 404
+    return signed_in(lambda who: (ok if allowed(who) else 403) if who.visible else 404)
+
+
+def receipt(ok: int = 200) -> Rule:
+    """A referrer's own receipt pages: the author only, once submitted; 404 for everyone else."""
+    return signed_in(lambda who: ok if who.author and who.submitted else 404)
+
+
+def draft_page(ok: int = 200) -> Rule:
+    """The journey's pages of one draft: its author only, while it is a draft."""
+    return signed_in(lambda who: ok if who.author and not who.submitted else 404)
+
+
+def role_page(*roles: str, ok: int = 200) -> Rule:
+    """A page of the user's own work, for some roles only; 403 for any other signed-in user."""
+    return signed_in(lambda who: ok if who.role in roles else 403)
+
+
+def any_user(ok: int = 200) -> Rule:
+    return signed_in(lambda who: ok)
+
+
+def public(ok: int = 200) -> Rule:
+    return lambda who: ok
+
+
+def _close_allowed(who: Who) -> bool:
+    if who.stage == S.SCREENING:
+        return who.holds(*READERS)
+    return who.holds(*MANAGERS)
 
 
 def _break_glass(who: Who) -> int:
+    if not who.signed_in:
+        return LOGIN
     if who.visible:
         return 302  # already visible: sent to the case page
-    return 200 if who.role == Role.PREVENT_LEAD and who.situation == "other_authority" else 404
+    other_lead = who.role == Role.PREVENT_LEAD and who.situation == "other_authority"
+    return 200 if other_lead and who.submitted else 404
 
 
-# (url name, method) -> expected status for a Who. The referral is submitted by the referrer of its authority.
-ACCESS: dict[tuple[str, str], Callable[[Who], int]] = {
-    ("referrals:referral-detail", "GET"): lambda who: 200 if who.visible else 404,
-    ("referrals:referral-attachment", "GET"): lambda who: 200 if who.visible else 404,
-    ("referrals:referral-confirmation", "GET"): lambda who: 200 if who.creator else 404,
-    ("referrals:referral-add-information", "GET"): lambda who: 200 if who.creator else 404,
-    # Closing at "submitted": triage officer or Prevent lead of the case's authority.
-    ("referrals:referral-transition", "GET"): _staff_page(lambda who: who.manager),
+def _user_admin(ok: int) -> Rule:
+    """A Prevent lead manages the users of their own authority; another authority's user is a 404."""
+
+    def rule(who: Who) -> int:
+        if not who.signed_in:
+            return LOGIN
+        if who.role != Role.PREVENT_LEAD:
+            return 403
+        return ok if who.situation == "target_in_own_authority" else 404
+
+    return rule
+
+
+def _access_report(who: Who) -> int:
+    """The auditor of the case's authority; anyone else signed in who is not an auditor: 403."""
+    if not who.signed_in:
+        return LOGIN
+    if who.role != Role.AUDITOR:
+        return 403
+    return 200 if who.in_case_authority and who.submitted else 404
+
+
+def _user_activity(who: Who) -> int:
+    if not who.signed_in:
+        return LOGIN
+    if who.role != Role.AUDITOR:
+        return 403
+    return 200 if who.situation == "target_in_own_authority" else 404
+
+
+def _own_passkey(ok: int) -> Rule:
+    """Only the passkey's owner names or removes it (the target in their own authority is their own passkey);
+    anyone else's is a 404."""
+    return signed_in(lambda who: ok if who.situation == "target_in_own_authority" else 404)
+
+
+def _transition(sources: tuple[str, ...], allowed: Callable[[Who], bool]) -> Rule:
+    """POST a transition. At a stage it cannot leave from, the case page says so (302, nothing changes);
+    otherwise 302 when done, 403 (the service's recorded refusal) for someone whose action it is not."""
+
+    def rule(who: Who) -> int:
+        if not who.signed_in:
+            return LOGIN
+        if not who.visible:
+            return 404
+        if who.stage not in sources:
+            return 302
+        return 302 if allowed(who) else 403
+
+    return rule
+
+
+# (url name, method, variant) -> expected status for a Who. The variant picks one value of an argument
+# that names an action (the transition's slug), so each action is a row of its own.
+RULES: dict[tuple[str, str, str], Rule] = {
+    # --- public pages
+    ("home", "GET", ""): public(),
+    ("accessibility", "GET", ""): public(),
+    ("privacy", "GET", ""): public(),
+    ("healthz", "GET", ""): public(),
+    ("accounts:sign-in", "GET", ""): lambda who: 302 if who.signed_in else 200,
+    ("accounts:sign-in", "POST", ""): lambda who: 302 if who.signed_in else 200,
+    ("accounts:signed-out", "GET", ""): public(),
+    ("accounts:timed-out", "GET", ""): public(),
+    ("accounts:locked-out", "GET", ""): public(429),
+    ("accounts:invitation-accept", "GET", ""): public(),
+    ("accounts:invitation-accept", "POST", ""): public(),
+    ("api:schema", "GET", ""): public(),
+    ("api:docs", "GET", ""): public(),
+    # --- a signed-in user's own account
+    ("accounts:sign-out", "POST", ""): public(302),
+    ("accounts:sign-out-everywhere", "POST", ""): any_user(302),
+    ("accounts:keep-alive", "GET", ""): any_user(204),
+    ("accounts:mfa-verify", "GET", ""): any_user(302),
+    ("accounts:mfa-setup", "GET", ""): any_user(302),
+    ("accounts:mfa-setup-qr", "GET", ""): any_user(404),
+    ("accounts:backup-codes", "POST", ""): any_user(),
+    ("accounts:account", "GET", ""): any_user(),
+    ("accounts:passkey-name", "GET", ""): _own_passkey(200),
+    ("accounts:passkey-name", "POST", ""): _own_passkey(200),
+    ("accounts:passkey-remove", "GET", ""): _own_passkey(200),
+    ("accounts:passkey-remove", "POST", ""): _own_passkey(302),
+    # The passkey library's JSON endpoints: enrolment for a signed-in user; authentication as the second
+    # factor of a signed-in user (passwordless sign-in is off, so an anonymous visitor is refused).
+    ("otp_webauthn:credential-registration-begin", "POST", ""): lambda who: 200 if who.signed_in else 403,
+    ("otp_webauthn:credential-registration-complete", "POST", ""): lambda who: 400 if who.signed_in else 403,
+    ("otp_webauthn:credential-authentication-begin", "POST", ""): lambda who: 200 if who.signed_in else 403,
+    ("otp_webauthn:credential-authentication-complete", "POST", ""): lambda who: 400 if who.signed_in else 403,
+    ("otp_webauthn:js-i18n-catalog", "GET", ""): public(),
+    # --- a Prevent lead's user management (ACCESS.md: own authority, nobody for themselves)
+    ("accounts:user-list", "GET", ""): role_page(Role.PREVENT_LEAD),
+    ("accounts:user-invite", "GET", ""): role_page(Role.PREVENT_LEAD),
+    ("accounts:user-invite", "POST", ""): role_page(Role.PREVENT_LEAD),
+    ("accounts:user-role", "GET", ""): _user_admin(200),
+    ("accounts:user-role", "POST", ""): _user_admin(200),
+    ("accounts:user-deactivate", "GET", ""): _user_admin(200),
+    ("accounts:user-deactivate", "POST", ""): _user_admin(302),
+    ("accounts:user-unlock", "POST", ""): _user_admin(302),
+    # --- the auditor's pages (ACCESS.md: auditors; events of their own authority)
+    ("audit:event-search", "GET", ""): role_page(Role.AUDITOR),
+    ("audit:event-export", "GET", ""): role_page(Role.AUDITOR),
+    ("audit:user-activity", "GET", ""): _user_activity,
+    ("audit:case-access", "GET", ""): _access_report,
+    # --- referring (any signed-in user may refer, as a referrer)
+    ("referrals:my-referrals", "GET", ""): any_user(),
+    ("referrals:start", "GET", ""): any_user(),
+    ("referrals:start", "POST", ""): any_user(302),
+    ("referrals:draft-resume", "GET", ""): draft_page(302),
+    ("referrals:draft-step", "GET", ""): draft_page(),
+    ("referrals:draft-step", "POST", ""): draft_page(),
+    ("referrals:draft-check", "GET", ""): draft_page(),
+    # Sending twice (a second tab): the author is taken to the receipt of the referral already sent.
+    ("referrals:draft-check", "POST", ""): signed_in(
+        lambda who: (200 if not who.submitted else 302) if who.author else 404
+    ),
+    ("referrals:draft-attachment-remove", "POST", ""): draft_page(302),
+    ("referrals:referral-confirmation", "GET", ""): receipt(),
+    ("referrals:referral-add-information", "GET", ""): receipt(),
+    ("referrals:referral-add-information", "POST", ""): receipt(),
+    ("api:referral-create", "POST", ""): lambda who: 400 if who.signed_in else 401,
+    ("api:referral-status", "GET", ""): lambda who: (
+        (200 if who.author and who.submitted else 404) if who.signed_in else 401
+    ),
+    # --- the staff case pages
+    ("referrals:referral-queue", "GET", ""): signed_in(lambda who: 200),
+    ("referrals:break-glass-start", "GET", ""): role_page(Role.PREVENT_LEAD),
+    ("referrals:break-glass-start", "POST", ""): role_page(Role.PREVENT_LEAD),
+    ("referrals:referral-detail", "GET", ""): case_page(lambda who: True),
+    ("referrals:referral-attachment", "GET", ""): case_page(lambda who: True),
+    ("referrals:referral-transition", "GET", "close"): case_page(_close_allowed),
     # POSTing close without a reason: the form's errors (200) for those who may close.
-    ("referrals:referral-transition", "POST"): _staff_page(lambda who: who.manager),
-    ("referrals:referral-grants", "GET"): _staff_page(lambda who: who.manager),
-    ("referrals:referral-grant-revoke", "POST"): _staff_page(lambda who: who.manager, ok=302),
-    ("referrals:referral-grant-revoke", "GET"): lambda who: 405,
-    ("referrals:referral-break-glass", "GET"): _break_glass,
-    ("api:referral-status", "GET"): lambda who: 200 if who.creator else 404,
+    ("referrals:referral-transition", "POST", "close"): case_page(_close_allowed),
+    ("referrals:referral-transition", "POST", "start_screening"): _transition(
+        (S.SUBMITTED,), lambda who: who.holds(*SCREENERS)
+    ),
+    ("referrals:referral-transition", "POST", "start_information_gathering"): _transition(
+        (S.SCREENING,), lambda who: who.holds(*SCREENERS)
+    ),
+    ("referrals:referral-transition", "POST", "refer_to_channel"): _transition(
+        (S.INFORMATION_GATHERING,), lambda who: who.holds(*MANAGERS)
+    ),
+    ("referrals:referral-grants", "GET", ""): case_page(lambda who: who.holds(*MANAGERS)),
+    ("referrals:referral-grants", "POST", ""): case_page(lambda who: who.holds(*MANAGERS)),
+    ("referrals:referral-grant-revoke", "POST", ""): case_page(lambda who: who.holds(*MANAGERS), ok=302),
+    ("referrals:referral-break-glass", "GET", ""): _break_glass,
+    ("referrals:referral-break-glass", "POST", ""): lambda who: 200 if _break_glass(who) == 200 else _break_glass(who),
 }
 
-CASE_URLS = case_urls()
-URL_NAMES = list(CASE_URLS)
+
+def url_conf() -> dict[str, set[str]]:
+    """Every named URL of the URL conf with its arguments (Django's admin apart)."""
+    found: dict[str, set[str]] = {}
+
+    def walk(patterns: list, namespace: str) -> None:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                inner = f"{namespace}:{entry.namespace}".strip(":") if entry.namespace else namespace
+                if inner.split(":", maxsplit=1)[0] not in NOT_WALKED:
+                    walk(entry.url_patterns, inner)
+                continue
+            if isinstance(entry, URLPattern) and entry.name:
+                found[f"{namespace}:{entry.name}".strip(":")] = set(entry.pattern.regex.groupindex)
+
+    walk(get_resolver().url_patterns, "")
+    return dict(sorted(found.items()))
+
+
+URLS = url_conf()
+CASE_ARGUMENTS = {"reference", "draft_id"}
+TARGET_ARGUMENTS = {"pk", "user_id"}
+RECORD_ARGUMENTS = CASE_ARGUMENTS | TARGET_ARGUMENTS
+
+
+def situations(url_name: str, role: str) -> tuple[str, ...]:
+    """The situations that differ for this URL and role (a superuser or an anonymous visitor has no authority)."""
+    arguments = URLS[url_name]
+    if arguments & TARGET_ARGUMENTS:
+        return TARGET_SITUATIONS
+    if role in (SUPERUSER, ANONYMOUS):
+        return ("-",)
+    if "reference" in arguments:
+        return CASE_SITUATIONS
+    return DRAFT_SITUATIONS if "draft_id" in arguments else ("-",)
+
+
+def stages(url_name: str) -> list[str]:
+    arguments = URLS[url_name]
+    if "reference" in arguments:
+        return [stage for stage in STAGES if stage != S.DRAFT]  # a draft has no reference yet
+    return STAGES if "draft_id" in arguments else [""]
+
+
+def _rows(url_name: str) -> list[tuple[str, str]]:
+    return sorted({(method, variant) for (name, method, variant) in RULES if name == url_name}) or [("UNDECLARED", "")]
+
+
 COMBINATIONS = [
-    pytest.param(url_name, method, role, situation, id=f"{url_name}-{method}-{role}-{situation}")
-    for url_name in URL_NAMES
-    for method in sorted({m for (name, m) in ACCESS if name == url_name} or {"UNDECLARED"})
+    pytest.param(
+        url_name,
+        method,
+        variant,
+        stage,
+        role,
+        situation,
+        id="-".join(part for part in (url_name, method, variant, stage, role, situation) if part),
+    )
+    for url_name in URLS
+    for method, variant in _rows(url_name)
+    for stage in stages(url_name)
     for role in ROLES
-    for situation in SITUATIONS
+    for situation in situations(url_name, role)
 ]
 
 
-@pytest.fixture
-def case(local_authority, make_user):
-    """A submitted case with an attachment, and a current grant of a witness partner (for revoke)."""
-    referrer = make_user(local_authority, Role.REFERRER)
+def _case_at(stage: str, referrer, screener):
+    """A case with an attachment, at the stage, reached through the services (so each stage is a real one)."""
     referral = draft_referral(user=referrer)
     services.referral_attachment_add(
         referral=referral, actor=referrer, fileobj=io.BytesIO(b"%PDF-1.4 matrix"), filename="a.pdf", size=15
     )
-    referral = services.referral_submit(referral=referral, actor=referrer)
-    witness = make_user(local_authority, Role.PARTNER_CONTRIBUTOR, prefix="witness-")
-    grant = grant_row(referral, witness, granted_by=referrer, expires_in=datetime.timedelta(days=1))
+    path = [
+        (S.SUBMITTED, lambda r: services.referral_submit(referral=r, actor=referrer)),
+        (S.SCREENING, lambda r: services.referral_start_screening(referral=r, actor=screener)),
+        (S.INFORMATION_GATHERING, lambda r: services.referral_start_information_gathering(referral=r, actor=screener)),
+        (S.WITH_CHANNEL, lambda r: services.referral_refer_to_channel(referral=r, actor=screener)),
+    ]
+    if stage == S.CLOSED:
+        path[3] = (
+            S.CLOSED,
+            lambda r: services.referral_close(
+                referral=r, actor=screener, reason_code=ClosingReason.NFA_NO_CONCERN, summary="Closed in the matrix."
+            ),
+        )
+    for _reached, step in path:
+        if referral.status == stage:
+            break
+        referral = step(referral)
+    assert referral.status == stage
+    return referral
+
+
+@pytest.fixture
+def world(local_authority, other_local_authority, make_user):
+    return {"own": local_authority, "other": other_local_authority, "make_user": make_user}
+
+
+def _user(role: str, situation: str, world, case, request):
+    if role == ANONYMOUS:
+        return None
+    if role == SUPERUSER:
+        return request.getfixturevalue("superuser")
+    if role == Role.REFERRER and situation != "other_authority" and case is not None:
+        return case["referrer"]
+    authority = world["other"] if situation == "other_authority" else world["own"]
+    return world["make_user"](authority, role, prefix="other-" if situation == "other_authority" else "")
+
+
+def _case(stage: str, world):
+    referrer = world["make_user"](world["own"], Role.REFERRER)
+    screener = world["make_user"](world["own"], Role.TRIAGE_OFFICER, prefix="screener-")
+    referral = _case_at(stage, referrer, screener)
+    witness = world["make_user"](world["own"], Role.PANEL_MEMBER, prefix="witness-")
+    grant = None
+    if stage != S.DRAFT:
+        grant = grant_row(referral, witness, granted_by=screener, expires_in=datetime.timedelta(days=1))
     return {"referral": referral, "referrer": referrer, "grant": grant}
 
 
-def _user(role, situation, case, request, make_user):
-    if role == "superuser":
-        return request.getfixturevalue("superuser")
-    if situation == "other_authority":
-        return make_user(request.getfixturevalue("other_local_authority"), role, prefix="other-")
-    if role == Role.REFERRER:
-        return case["referrer"]
-    return make_user(case["referral"].local_authority, role)
-
-
-def _kwargs(url_name: str, case) -> dict:
-    referral = case["referral"]
-    fillers = {
-        "reference": referral.reference,
-        "attachment_id": referral.attachments.get().pk,
-        "transition": "close",
-        "grant_id": case["grant"].pk,
-    }
-    names = CASE_URLS[url_name]
+def _kwargs(url_name: str, *, variant: str, situation: str, user, case, world) -> dict:
+    """A value for every argument of the URL, for this situation."""
+    names = URLS[url_name]
+    fillers: dict = {"transition": variant, "step": "council"}
+    if case is not None:
+        referral = case["referral"]
+        fillers |= {
+            "reference": referral.reference,
+            "draft_id": referral.pk,
+            "attachment_id": referral.attachments.get().pk,
+            "grant_id": case["grant"].pk if case["grant"] else 0,
+        }
+    if names & TARGET_ARGUMENTS:
+        mine = situation == "target_in_own_authority"
+        target = world["make_user"](
+            world["own"] if mine else world["other"], Role.PARTNER_CONTRIBUTOR, prefix="target-"
+        )
+        if url_name.startswith("accounts:passkey-"):
+            owner = user if mine and user is not None else target
+            fillers["pk"] = WebAuthnCredential.objects.create(
+                user=owner, credential_id=b"matrix-" + bytes(str(owner.pk), "ascii"), public_key=b"k", sign_count=0
+            ).pk
+        else:
+            fillers["pk"] = fillers["user_id"] = target.pk
+    if "token" in names:
+        lead = world["make_user"](world["own"], Role.PREVENT_LEAD, prefix="inviter-")
+        fillers["token"] = invitation_token(
+            user_invite(actor=lead, email="invited@test.example.org", role=Role.PARTNER_CONTRIBUTOR)
+        )
     missing = names - set(fillers)
     assert not missing, f"{url_name}: add a value for {sorted(missing)} to the matrix's fillers"
     return {name: fillers[name] for name in names}
 
 
-@pytest.mark.parametrize(("url_name", "method", "role", "situation"), COMBINATIONS)
-def test_access_matrix(client, request, case, make_user, *, url_name, method, role, situation):
-    rule = ACCESS.get((url_name, method))
-    assert rule is not None, f"{url_name} is a case URL: declare who may use it in ACCESS (ACCESS.md)"
-    user = _user(role, situation, case, request, make_user)
-    if situation in ("with_grant", "with_expired_grant"):
+def _api_headers(user) -> dict:
+    from rest_framework.authtoken.models import Token
+
+    if user is None:
+        return {}
+    token, _ = Token.objects.get_or_create(user=user)
+    return {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+
+
+@pytest.mark.parametrize(("url_name", "method", "variant", "stage", "role", "situation"), COMBINATIONS)
+def test_access_matrix(client, request, world, *, url_name, method, variant, stage, role, situation):
+    rule = RULES.get((url_name, method, variant))
+    assert rule is not None, f"{url_name} is a URL of the service: declare who may use it in RULES (ACCESS.md)"
+    case = _case(stage, world) if stage else None
+    user = _user(role, situation, world, case, request)
+    if case is not None and user is not None and situation in ("with_grant", "with_expired_grant"):
         expires_in = datetime.timedelta(days=1 if situation == "with_grant" else -1)
         grant_row(case["referral"], user, granted_by=case["referrer"], expires_in=expires_in)
-    url = reverse(url_name, kwargs=_kwargs(url_name, case))
+    url = reverse(
+        url_name, kwargs=_kwargs(url_name, variant=variant, situation=situation, user=user, case=case, world=world)
+    )
     if url_name.startswith("api:"):
-        token, _ = Token.objects.get_or_create(user=user)
-        response = client.generic(method, url, HTTP_AUTHORIZATION=f"Token {token.key}")
+        response = client.generic(method, url, **_api_headers(user))
     else:
-        client.force_login(user)
+        if user is not None:
+            client.force_login(user)
         response = client.generic(method, url)
-    expected = rule(Who(role, situation))
-    assert response.status_code == expected, (url_name, method, role, situation)
-    if expected in (403, 404):
-        assert AuditEvent.objects.filter(
-            action="ACCESS_REFUSED", actor_id=user.pk, case_reference=case["referral"].reference
-        ).exists(), "refusal not audited"
+    expected = rule(Who(role, situation, stage))
+    assert response.status_code == expected, f"got {response.status_code}, expected {expected}"
+    # A 403, and a 404 of a URL that names a case or a record, is a refusal of that user, audited (by the
+    # middleware, or by the service that refused with its own details).
+    if user is not None and (expected == 403 or (expected == 404 and URLS[url_name] & RECORD_ARGUMENTS)):
+        refusals = AuditEvent.objects.filter(outcome="refused", actor_id=user.pk)
+        if case is not None and "reference" in URLS[url_name]:
+            refusals = refusals.filter(case_reference=case["referral"].reference)
+        assert refusals.exists(), "refusal not audited"
     if expected == 200 and url_name == "referrals:referral-detail":
         assert AuditEvent.objects.filter(action="CASE_CONTENT_READ", actor_id=user.pk).exists()
 
 
-def test_the_matrix_covers_every_case_url_role_and_situation():
-    assert {"referrals:referral-detail", "referrals:referral-grants", "api:referral-status"} <= set(URL_NAMES)
-    assert len(ROLES) == 10
-    assert len(COMBINATIONS) == sum(len({m for (n, m) in ACCESS if n == u}) for u in URL_NAMES) * 10 * 4
+def test_the_matrix_covers_every_url_role_and_stage():
+    assert {"referrals:referral-detail", "accounts:user-list", "audit:event-search", "home"} <= set(URLS)
+    assert len(ROLES) == len(Role.values) + 2
+    assert {stage for url in URLS for stage in stages(url)} == {"", *STAGES}
+    unused = {key for key in RULES if key[0] not in URLS}
+    assert not unused, f"RULES name URLs the URL conf no longer has: {sorted(unused)}"
