@@ -1,4 +1,5 @@
-"""django-axes lockout: 5 failures by account or by address, a GOV.UK page, unlock by lead or operator, audited."""
+"""django-axes lockout: 5 failures for an account at an address, a higher limit per address, a GOV.UK page,
+unlock by lead or operator (every record that blocks the account), audited."""
 
 from __future__ import annotations
 
@@ -32,11 +33,24 @@ def test_five_failures_lock_the_account_with_a_govuk_page(client, triage_officer
     assert "Sign-in locked" in body
     assert "Contact the Prevent lead for your local authority" in body
     assert triage_officer.email not in body
-    assert_audited("ACCOUNT_LOCKED_OUT", triage_officer, outcome="refused", account_exists=True)
-    # The right password is refused too while locked, from another address as well.
-    right = client.post(SIGN_IN, {"username": triage_officer.email, "password": TEST_PASSWORD}, REMOTE_ADDR="10.9.9.9")
+    assert_audited("ACCOUNT_LOCKED_OUT", triage_officer, outcome="refused", account_exists=True, cause="password")
+    # The right password is refused too while locked, at that address.
+    right = client.post(SIGN_IN, {"username": triage_officer.email, "password": TEST_PASSWORD}, REMOTE_ADDR="10.0.0.1")
     assert right.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+def test_five_failures_for_one_account_leave_other_accounts_at_that_address(client, triage_officer, referrer):
+    assert _fail(client, triage_officer.email, 5, address="10.0.0.7").status_code == 429
+    other = client.post(SIGN_IN, {"username": referrer.email, "password": TEST_PASSWORD}, REMOTE_ADDR="10.0.0.7")
+    assert other.status_code == 302
+    assert client.session["_auth_user_id"] == str(referrer.pk)
+
+
+def test_the_account_is_locked_at_the_address_the_failures_came_from(client, triage_officer):
+    _fail(client, triage_officer.email, 5, address="10.0.0.7")
+    elsewhere = client.post(SIGN_IN, {"username": triage_officer.email, "password": TEST_PASSWORD}, REMOTE_ADDR="10.0.0.8")
+    assert elsewhere.status_code == 302
 
 
 def test_the_count_ignores_the_case_of_the_address(client, triage_officer):
@@ -44,12 +58,25 @@ def test_the_count_ignores_the_case_of_the_address(client, triage_officer):
     assert _fail(client, triage_officer.email, 2).status_code == 429
 
 
-def test_five_failures_from_one_address_lock_that_address(client, triage_officer, referrer):
-    for n in range(5):
-        _fail(client, f"nobody-{n}@example.org", 1, address="10.0.0.7")
-    locked = client.post(SIGN_IN, {"username": referrer.email, "password": TEST_PASSWORD}, REMOTE_ADDR="10.0.0.7")
+def test_the_per_address_limit_is_higher_and_set_apart():
+    from django.conf import settings
+
+    assert settings.AXES_IP_FAILURE_LIMIT == 50
+    assert settings.AXES_IP_FAILURE_LIMIT > settings.AXES_FAILURE_LIMIT
+
+
+def test_failures_across_accounts_from_one_address_lock_that_address(settings, referrer, assert_audited):
+    settings.AXES_IP_FAILURE_LIMIT = 12
+    for n in range(11):  # never more than 4 for one account
+        _fail(Client(), f"nobody-{n % 3}@example.org", 1, address="10.0.0.7")
+    below = Client().post(SIGN_IN, {"username": referrer.email, "password": TEST_PASSWORD}, REMOTE_ADDR="10.0.0.7")
+    assert below.status_code == 302
+    _fail(Client(), "nobody-9@example.org", 1, address="10.0.0.7")
+    locked = Client().post(SIGN_IN, {"username": referrer.email, "password": TEST_PASSWORD}, REMOTE_ADDR="10.0.0.7")
     assert locked.status_code == 429
-    elsewhere = client.post(SIGN_IN, {"username": referrer.email, "password": TEST_PASSWORD}, REMOTE_ADDR="10.0.0.8")
+    assert "too many unsuccessful attempts to sign in from your network" in locked.content.decode()
+    assert_audited("ACCOUNT_LOCKED_OUT", referrer, outcome="refused", cause="address")
+    elsewhere = Client().post(SIGN_IN, {"username": referrer.email, "password": TEST_PASSWORD}, REMOTE_ADDR="10.0.0.8")
     assert elsewhere.status_code == 302
 
 
@@ -58,7 +85,7 @@ def test_an_unknown_account_is_audited_without_the_typed_address(client):
 
     _fail(client, "ghost-canary@example.org", 5)
     event = AuditEvent.objects.filter(action="ACCOUNT_LOCKED_OUT").latest("sequence")
-    assert event.details == {"account_exists": False}
+    assert event.details == {"account_exists": False, "cause": "password"}
     assert "ghost-canary" not in str(AuditEvent.objects.values_list("details", "target_id", "target_type"))
 
 
@@ -72,9 +99,14 @@ def test_log_lines_carry_no_address_or_email(client, triage_officer, caplog):
 
 
 def test_success_resets_the_count_and_keeps_no_access_log(client, triage_officer):
+    _fail(client, triage_officer.email, 4, address="10.0.0.2")
     _fail(client, triage_officer.email, 4)
-    assert client.post(SIGN_IN, {"username": triage_officer.email, "password": TEST_PASSWORD}).status_code == 302
-    assert not AccessAttempt.objects.filter(username=triage_officer.email).exists()
+    success = client.post(SIGN_IN, {"username": triage_officer.email, "password": TEST_PASSWORD}, REMOTE_ADDR="10.0.0.1")
+    assert success.status_code == 302
+    # Only the failures at this address are forgiven: a good password here does not reset another address's count.
+    assert list(AccessAttempt.objects.filter(username=triage_officer.email).values_list("ip_address", flat=True)) == [
+        "10.0.0.2"
+    ]
     assert not AccessLog.objects.exists()
 
 
