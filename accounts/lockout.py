@@ -9,7 +9,7 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username, get_cool_off, get_failure_limit
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -70,6 +70,15 @@ class AccountAddressHandler(AxesDatabaseHandler):
 
     Axes compares one number with AXES_FAILURE_LIMIT, so an address over its own limit counts as that limit.
     """
+
+    def filter_user_attempts(self, request: HttpRequest, credentials: dict | None = None) -> list[QuerySet]:
+        """Axes' own records of this account at this address, never the security-code record.
+
+        So a good password (AXES_RESET_ON_SUCCESS) never clears wrong codes, even from a request whose
+        address is unknown (axes would then match records without an address, as that record is).
+        """
+        marker = Q(ip_address__isnull=True, user_agent=SECOND_FACTOR_MARKER)
+        return [attempts.exclude(marker) for attempts in super().filter_user_attempts(request, credentials)]
 
     def get_failures(self, request: HttpRequest, credentials: dict | None = None) -> int:
         failures = max(
