@@ -96,6 +96,11 @@ ACTIONS: dict[str, ActionSpec] = {
         "{actor} unlocked {target} ({via})",
         {"via": Kind.NAME, "attempts_cleared": Kind.INT, "addresses_still_blocked": Kind.INT},
     ),
+    "ADDRESS_UNLOCKED": ActionSpec(
+        "Address unlocked",
+        "Sign-in from one address was unlocked for every account ({via})",
+        {"via": Kind.NAME, "attempts_cleared": Kind.INT},
+    ),
     "SESSIONS_REVOKED": ActionSpec("Signed out everywhere", "{actor} signed {target} out of every session"),
     "SESSION_TIMED_OUT": ActionSpec("Session timed out", "{actor} was signed out ({reason})", {"reason": Kind.NAME}),
     # User management by the Prevent lead (accounts)

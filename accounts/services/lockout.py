@@ -106,3 +106,16 @@ def account_unlock_by_operator(*, email: str) -> Unlocked | None:
     if user is None:
         return None
     return _unlock(user=user, actor=None, via="operator_command")
+
+
+def address_unlock_by_operator(*, ip_address: str) -> int:
+    """The operator command: clear every failed sign-in from one address (whatever the accounts), audited.
+
+    Lifts a block for every account behind the address, so it is an operator's decision after checking
+    the attempts, never a side effect of unlocking one person. The address itself stays out of the audit.
+    """
+    with transaction.atomic():
+        cleared = axes_reset(ip=ip_address)
+        details = {"via": "operator_command", "attempts_cleared": cleared}
+        audit.record(actor=None, action=AuditAction.ADDRESS_UNLOCKED, target_type="axes.accessattempt", details=details)
+    return cleared

@@ -232,3 +232,20 @@ def test_the_lead_unlock_says_when_an_address_stays_blocked(client, settings, pr
     client.force_login(prevent_lead)
     response = client.post(reverse("accounts:user-unlock", args=[triage_officer.pk]), follow=True)
     assert "still cannot sign in from a network where too many sign-ins" in response.content.decode()
+
+
+def test_the_operator_lifts_an_address_block_with_its_own_audited_command(settings, referrer, assert_audited, capsys):
+    settings.AXES_IP_FAILURE_LIMIT = 8
+    for n in range(2):
+        _fail(Client(), f"nobody-{n}@example.org", 4, address="10.0.0.7")
+    assert _sign_in(Client(), referrer.email, "10.0.0.7").status_code == 429
+    call_command("unlock_address", "10.0.0.7")
+    assert "Address unlocked" in capsys.readouterr().out
+    event = assert_audited("ADDRESS_UNLOCKED", via="operator_command", attempts_cleared=3)
+    assert "10.0.0.7" not in str(event.details)
+    assert _sign_in(Client(), referrer.email, "10.0.0.7").status_code == 302
+
+
+def test_unlock_address_refuses_something_that_is_not_an_address():
+    with pytest.raises(CommandError, match=r"^Enter an IP address, like 192\.0\.2\.10\.$"):
+        call_command("unlock_address", "not-an-address")

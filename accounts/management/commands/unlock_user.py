@@ -23,5 +23,5 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{unlocked.addresses_still_blocked} address(es) this account failed from stay blocked for every "
                 "account (too many failures across accounts): check them with axes_list_attempts, then lift one "
-                "with axes_reset_ip ADDRESS."
+                "with unlock_address ADDRESS."
             )
