@@ -148,8 +148,7 @@ GUARDIAN_RAISE_403 = False
 
 # Second factor (django-otp): TOTP and backup codes; docs/access.md.
 OTP_TOTP_ISSUER = SERVICE_NAME
-# No time-based back-off on codes: it refused the right code for a while after wrong ones, then let guessing
-# go on. Five wrong codes lock the account instead (AXES_FAILURE_LIMIT, accounts.services.mfa).
+# No time-based back-off on codes (it refused the right code, then let guessing go on): 5 wrong codes lock.
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 # Passkeys (django-otp-webauthn) as a second factor only: https://django-otp-webauthn.readthedocs.io/
@@ -164,9 +163,7 @@ OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 # Invitations to new users: the signed, single-use link expires after this many hours.
 INVITATION_MAX_AGE_HOURS = env.int("INVITATION_MAX_AGE_HOURS", default=72)
 
-# django-axes: 5 failures lock the account at the address they came from (never every account behind a
-# shared address); AXES_IP_FAILURE_LIMIT failures from one address, whatever the accounts, lock the address;
-# 5 wrong security codes lock the account from every address (accounts.lockout, docs/access.md).
+# django-axes: 5 failures lock the account at that address, AXES_IP_FAILURE_LIMIT the address (docs/access.md).
 AXES_FAILURE_LIMIT = 5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=50)
