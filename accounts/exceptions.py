@@ -29,3 +29,7 @@ class EnrolmentRefused(AccountsError):
 
 class PasskeyRemovalRefused(AccountsError):
     """The passkey is the user's only second factor: removing it would leave the password alone."""
+
+
+class SecondFactorLocked(AccountsError):
+    """Too many wrong security codes: the account is locked until a Prevent lead or an operator unlocks it."""

@@ -1,10 +1,17 @@
-"""django-axes hooks: one username per account whatever its case, and log lines without names or addresses."""
+"""django-axes hooks: one username per account whatever its case, log lines without names or addresses, and the
+three lockout limits (account at an address, account after wrong security codes, address)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username, get_cool_off, get_failure_limit
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.db.models import Q, QuerySet, Sum
 from django.http import HttpRequest
+from django.utils import timezone
 
 
 def username_from_request(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
@@ -19,3 +26,65 @@ def client_str(username: str, ip_address: str, user_agent: str, path_info: Any, 
     """What axes writes in its log lines: the path only (DESIGN.md principle 1: no personal data in logs)."""
     path = path_info[0] if isinstance(path_info, (tuple, list)) else path_info
     return f"{{path_info: {path!r}}}"
+
+
+# The account-wide record of wrong security codes: an axes row of its own, so that everything that clears an
+# account's failures (axes' reset by username, unlock_user, the Prevent lead's unlock) clears it too. It has
+# no address: after the password, the lock holds from every address.
+SECOND_FACTOR_MARKER = "second factor"
+
+
+def _recent(attempts: QuerySet[AccessAttempt]) -> QuerySet[AccessAttempt]:
+    cool_off = get_cool_off()
+    return attempts if cool_off is None else attempts.filter(attempt_time__gte=timezone.now() - cool_off)
+
+
+def _total(attempts: QuerySet[AccessAttempt]) -> int:
+    return _recent(attempts).aggregate(total=Sum("failures_since_start"))["total"] or 0
+
+
+def second_factor_attempts(username: str) -> QuerySet[AccessAttempt]:
+    return AccessAttempt.objects.filter(username=username, ip_address__isnull=True, user_agent=SECOND_FACTOR_MARKER)
+
+
+def second_factor_failures(username: str | None) -> int:
+    """Wrong security codes for this account (lower-case address) since its last good code or unlock."""
+    return _total(second_factor_attempts(username)) if username else 0
+
+
+def address_failures(ip_address: str | None) -> int:
+    """Failed sign-ins from this address, whatever the accounts typed."""
+    return _total(AccessAttempt.objects.filter(ip_address=ip_address)) if ip_address else 0
+
+
+def address_is_locked(ip_address: str | None) -> bool:
+    return address_failures(ip_address) >= settings.AXES_IP_FAILURE_LIMIT
+
+
+class AccountAddressHandler(AxesDatabaseHandler):
+    """django-axes' database handler with three limits instead of one (AXES_HANDLER).
+
+    - the account at one address: AXES_FAILURE_LIMIT (axes' own count, AXES_LOCKOUT_PARAMETERS);
+    - the account from every address, after AXES_FAILURE_LIMIT wrong security codes;
+    - one address for every account: AXES_IP_FAILURE_LIMIT, higher, for one person guessing many accounts.
+
+    Axes compares one number with AXES_FAILURE_LIMIT, so an address over its own limit counts as that limit.
+    """
+
+    def filter_user_attempts(self, request: HttpRequest, credentials: dict | None = None) -> list[QuerySet]:
+        """Axes' own records of this account at this address, never the security-code record.
+
+        So a good password (AXES_RESET_ON_SUCCESS) never clears wrong codes, even from a request whose
+        address is unknown (axes would then match records without an address, as that record is).
+        """
+        marker = Q(ip_address__isnull=True, user_agent=SECOND_FACTOR_MARKER)
+        return [attempts.exclude(marker) for attempts in super().filter_user_attempts(request, credentials)]
+
+    def get_failures(self, request: HttpRequest, credentials: dict | None = None) -> int:
+        failures = max(
+            super().get_failures(request, credentials),
+            second_factor_failures(get_client_username(request, credentials)),
+        )
+        if address_is_locked(getattr(request, "axes_ip_address", None)):
+            failures = max(failures, get_failure_limit(request, credentials))
+        return failures

@@ -19,5 +19,7 @@ def stamp_session(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 
 @receiver(user_locked_out, dispatch_uid="accounts_lockout_audited")
-def record_lockout(sender: Any, request: Any, username: str | None = None, **kwargs: Any) -> None:
-    lockout_record(username=username)
+def record_lockout(
+    sender: Any, request: Any, username: str | None = None, ip_address: str | None = None, **kwargs: Any
+) -> None:
+    lockout_record(username=username, ip_address=ip_address)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.core import signing
-from django.db.models import Max, QuerySet
+from django.db.models import QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts.exceptions import InvitationInvalid
+from accounts.lockout import second_factor_failures
 from accounts.models import Invitation, LocalAuthority, User
 from accounts.permissions import can_manage_users
 from accounts.services.management import INVITATION_SALT
@@ -70,12 +71,21 @@ def invitation_get_by_token(*, token: str) -> Invitation:
 
 
 def locked_out_emails(*, emails: list[str]) -> set[str]:
-    """Which of these (lower-case) account addresses django-axes currently refuses."""
+    """Which of these (lower-case) account addresses django-axes refuses: at some address, or after wrong codes.
+
+    Each address the account failed from is its own count (the second-factor record has none, so it counts
+    for every address); an address blocked for every account is not shown against any one person.
+    """
     attempts = AccessAttempt.objects.filter(username__in=emails)
     if settings.AXES_COOLOFF_TIME:
         attempts = attempts.filter(attempt_time__gte=timezone.now() - timedelta(hours=settings.AXES_COOLOFF_TIME))
-    rows = attempts.values("username").annotate(most=Max("failures_since_start"))
-    return {row["username"] for row in rows if row["most"] >= settings.AXES_FAILURE_LIMIT}
+    rows = attempts.values("username", "ip_address").annotate(total=Sum("failures_since_start"))
+    return {row["username"] for row in rows if row["total"] >= settings.AXES_FAILURE_LIMIT}
+
+
+def security_code_attempts_left(*, user: User) -> int:
+    """Wrong security codes the user may still enter before the account locks."""
+    return max(settings.AXES_FAILURE_LIMIT - second_factor_failures(user.email.lower()), 0)
 
 
 def backup_codes_left(*, user: User) -> int:

@@ -69,7 +69,7 @@ ACTIONS: dict[str, ActionSpec] = {
     "MFA_FAILED": ActionSpec(
         "Second factor failed",
         "{actor} failed the second step (method: {method})",
-        {"stage": Kind.NAME, "method": Kind.NAME},
+        {"stage": Kind.NAME, "method": Kind.NAME, "failures": Kind.INT},
     ),
     "BACKUP_CODES_GENERATED": ActionSpec(
         "Backup codes generated", "{actor} generated {count} new backup codes", {"count": Kind.INT}
@@ -89,10 +89,17 @@ ACTIONS: dict[str, ActionSpec] = {
     "ACCOUNT_LOCKED_OUT": ActionSpec(
         "Account locked out",
         "Sign-in was locked after repeated failures (account exists: {account_exists})",
-        {"account_exists": Kind.BOOL},
+        {"account_exists": Kind.BOOL, "cause": Kind.NAME},
     ),
     "ACCOUNT_UNLOCKED": ActionSpec(
-        "Account unlocked", "{actor} unlocked {target} ({via})", {"via": Kind.NAME, "attempts_cleared": Kind.INT}
+        "Account unlocked",
+        "{actor} unlocked {target} ({via})",
+        {"via": Kind.NAME, "attempts_cleared": Kind.INT, "addresses_still_blocked": Kind.INT},
+    ),
+    "ADDRESS_UNLOCKED": ActionSpec(
+        "Address unlocked",
+        "Sign-in from one address was unlocked for every account ({via})",
+        {"via": Kind.NAME, "attempts_cleared": Kind.INT},
     ),
     "SESSIONS_REVOKED": ActionSpec("Signed out everywhere", "{actor} signed {target} out of every session"),
     "SESSION_TIMED_OUT": ActionSpec("Session timed out", "{actor} was signed out ({reason})", {"reason": Kind.NAME}),

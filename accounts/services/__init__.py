@@ -1,6 +1,11 @@
 """Writes of the accounts app; callers import `accounts.services`."""
 
-from accounts.services.lockout import account_unlock_by_operator, lockout_record, user_unlock
+from accounts.services.lockout import (
+    account_unlock_by_operator,
+    address_unlock_by_operator,
+    lockout_record,
+    user_unlock,
+)
 from accounts.services.management import (
     admin_change_record,
     invitation_accept,
@@ -40,6 +45,7 @@ __all__ = [
     "DEMO_AUTHORITIES",
     "DEMO_ROLE_EMAILS",
     "account_unlock_by_operator",
+    "address_unlock_by_operator",
     "backup_codes_generate",
     "demo_data_seed",
     "demo_email",

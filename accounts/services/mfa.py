@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 
+from django.conf import settings
 from django.db import transaction
 from django_otp import devices_for_user
 from django_otp.models import Device
@@ -12,14 +13,23 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
-from accounts.exceptions import EnrolmentRefused
+from accounts.exceptions import EnrolmentRefused, SecondFactorLocked
 from accounts.models import User
+from accounts.services.lockout import (
+    lockout_record,
+    second_factor_failure_add,
+    second_factor_failures_clear,
+    second_factor_is_locked,
+)
 from audit import services as audit
 from audit.actions import AuditAction
 
 TOTP_DEVICE_NAME = "Authenticator app"
 BACKUP_DEVICE_NAME = "Backup codes"
 BACKUP_CODE_COUNT = 10
+SECOND_FACTOR_LOCKED_MESSAGE = (
+    "Your account is locked because of too many wrong security codes. Ask your Prevent lead to unlock it."
+)
 
 
 def _clean_token(token: str) -> str:
@@ -84,18 +94,35 @@ def mfa_enrolment_confirm(*, user: User, device: TOTPDevice, token: str) -> list
 def mfa_verify(*, user: User, token: str) -> Device | None:
     """The confirmed device (authenticator or a one-time backup code) that accepts the code, or None.
 
-    Each device throttles itself after a failure (django-otp), and a backup code is deleted once used.
+    Raises SecondFactorLocked at the AXES_FAILURE_LIMIT-th wrong code in a row, and on every code after it
+    until an unlock (then even the right code is refused). Each code works once, even for two requests
+    at the same moment: the user's row and the device rows stay locked from the check to the save of the
+    device's last used step (or the deletion of the backup code).
     """
     token = _clean_token(token)
     with transaction.atomic():
-        device = next((d for d in devices_for_user(user, for_verify=True) if d.verify_token(token)), None)
+        # One attempt at a time per account: the lockout check, the code check and the count agree.
+        User.objects.select_for_update().only("pk").get(pk=user.pk)
+        locked = second_factor_is_locked(user=user)
+        device = None
+        if not locked:
+            device = next((d for d in devices_for_user(user, for_verify=True) if d.verify_token(token)), None)
         if device is not None:
+            second_factor_failures_clear(user=user)
             method = "backup_code" if isinstance(device, StaticDevice) else "totp"
             left = device.token_set.count() if isinstance(device, StaticDevice) else None
             details = {"method": method} | ({"backup_codes_left": left} if left is not None else {})
             audit.record(actor=user, action=AuditAction.MFA_VERIFIED, target=user, details=details)
             return device
-    audit.record_refusal(actor=user, action=AuditAction.MFA_FAILED, target=user, details={"stage": "sign_in"})
+        failures = None if locked else second_factor_failure_add(user=user)
+    if failures is None:
+        audit.record_refusal(actor=user, action=AuditAction.MFA_FAILED, target=user, details={"stage": "locked"})
+        raise SecondFactorLocked(SECOND_FACTOR_LOCKED_MESSAGE)
+    details = {"stage": "sign_in", "failures": failures}
+    audit.record_refusal(actor=user, action=AuditAction.MFA_FAILED, target=user, details=details)
+    if failures >= settings.AXES_FAILURE_LIMIT:
+        lockout_record(username=user.email.lower())
+        raise SecondFactorLocked(SECOND_FACTOR_LOCKED_MESSAGE)
     return None
 
 

@@ -20,7 +20,8 @@ from django_otp_webauthn.utils import rewrite_exceptions
 from accounts.exceptions import PasskeyRemovalRefused
 from accounts.models import User
 from accounts.permissions import can_remove_passkey
-from accounts.services.mfa import _backup_codes_replace, mfa_is_enrolled
+from accounts.services.lockout import second_factor_failures_clear, second_factor_is_locked
+from accounts.services.mfa import SECOND_FACTOR_LOCKED_MESSAGE, _backup_codes_replace, mfa_is_enrolled
 from audit import services as audit
 from audit.actions import AuditAction
 
@@ -60,6 +61,11 @@ def passkey_verify(*, user: User, helper: Any, state: dict | None, data: dict) -
     person's passkey, a bad signature), recorded as MFA_FAILED like a wrong code. The challenge is
     single-use: the caller has already removed it from the session.
     """
+    if second_factor_is_locked(user=user):
+        # A passkey is refused too while wrong security codes hold the account locked: only an unlock lifts it.
+        details = {"stage": "locked", "method": "passkey"}
+        audit.record_refusal(actor=user, action=AuditAction.MFA_FAILED, target=user, details=details)
+        raise webauthn_errors.UserDisabled(SECOND_FACTOR_LOCKED_MESSAGE)
     try:
         with transaction.atomic():
             if not state:
@@ -68,6 +74,7 @@ def passkey_verify(*, user: User, helper: Any, state: dict | None, data: dict) -
                 passkey = helper.authenticate_complete(user=user, state=state, data=data)
             if not passkey.confirmed:
                 raise webauthn_errors.CredentialDisabled
+            second_factor_failures_clear(user=user)
             audit.record(actor=user, action=AuditAction.MFA_VERIFIED, target=user, details={"method": "passkey"})
     except webauthn_errors.OTPWebAuthnApiError:
         details = {"stage": "sign_in", "method": "passkey"}

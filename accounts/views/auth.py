@@ -16,6 +16,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.forms import SignInForm
+from accounts.lockout import address_is_locked
 from accounts.services import mfa_is_enrolled, user_sessions_revoke
 
 
@@ -54,8 +55,20 @@ class TimedOutView(TemplateView):
 
 
 def locked_out(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:
-    """django-axes' lockout response (AXES_LOCKOUT_CALLABLE): what to do, and nothing about the account."""
-    return render(request, "accounts/locked_out.html", {"failure_limit": settings.AXES_FAILURE_LIMIT}, status=429)
+    """django-axes' lockout response (AXES_LOCKOUT_CALLABLE): what to do, and nothing about the account.
+
+    Someone who has not given the password is never told whether wrong security codes locked the account:
+    that would say the account exists and that someone holds its password.
+    """
+    address = address_is_locked(getattr(request, "axes_ip_address", None))
+    context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "cause": "address" if address else "account"}
+    return render(request, "accounts/locked_out.html", context, status=429)
+
+
+def second_factor_locked_out(request: HttpRequest) -> HttpResponse:
+    """The page after the last wrong security code allowed (the password was right, so the cause is said)."""
+    context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "cause": "security_codes"}
+    return render(request, "accounts/locked_out.html", context, status=429)
 
 
 class LockedOutView(View):

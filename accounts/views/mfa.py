@@ -6,6 +6,7 @@ import base64
 
 import qrcode
 import qrcode.image.svg
+from django.contrib.auth import logout
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,9 +15,9 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_otp import login as otp_login
 
-from accounts.exceptions import EnrolmentRefused
+from accounts.exceptions import EnrolmentRefused, SecondFactorLocked
 from accounts.forms import BackupCodeForm, EnrolmentCodeForm, SecurityCodeForm
-from accounts.selectors import backup_codes_left, mfa_method_list, passkey_list
+from accounts.selectors import backup_codes_left, mfa_method_list, passkey_list, security_code_attempts_left
 from accounts.services import (
     backup_codes_generate,
     mfa_enrolment_confirm,
@@ -25,6 +26,12 @@ from accounts.services import (
     mfa_is_enrolled,
     mfa_verify,
 )
+from accounts.views.auth import second_factor_locked_out
+
+
+def _attempts_left_sentence(left: int) -> str:
+    tries = "1 more try" if left == 1 else f"{left} more tries"
+    return f"You have {tries} before your account is locked"
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -63,12 +70,17 @@ class MfaVerifyView(LoginRequiredMixin, View):
     def post(self, request: HttpRequest) -> HttpResponse:
         form = self._form(request.POST)
         if form.is_valid():
-            device = mfa_verify(user=request.user, token=form.cleaned_data["token"])
+            try:
+                device = mfa_verify(user=request.user, token=form.cleaned_data["token"])
+            except SecondFactorLocked:
+                logout(request)  # the half-signed-in session ends; the password is refused until an unlock
+                return second_factor_locked_out(request)
             if device is not None:
                 otp_login(request, device)
                 return redirect(_next_url(request))
             kind = "security code" if "totp" in self.methods else "backup code"
-            form.add_error("token", f"Enter a correct {kind}. If you enter several wrong codes, wait a minute")
+            left = security_code_attempts_left(user=request.user)
+            form.add_error("token", f"Enter a correct {kind}. {_attempts_left_sentence(left)}")
         return self._render(request, form)
 
 

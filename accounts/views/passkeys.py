@@ -8,6 +8,7 @@ a passkey is only ever a second factor (passwordless login is refused even if th
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -92,7 +93,11 @@ class PasskeyAuthenticationCompleteView(_SecondFactorOnly, CompleteCredentialAut
         except webauthn_errors.InvalidState:
             state = None  # passkey_verify refuses it and records the failure
         request = self.request
-        passkey = passkey_verify(user=request.user, helper=self.get_helper(), state=state, data=request.data)
+        try:
+            passkey = passkey_verify(user=request.user, helper=self.get_helper(), state=state, data=request.data)
+        except webauthn_errors.UserDisabled:
+            logout(request)  # locked by wrong security codes: the half-signed-in session ends
+            raise
         otp_login(request, passkey)
         return JsonResponse(self.get_success_data(passkey))
 

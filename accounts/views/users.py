@@ -98,8 +98,15 @@ class UserUnlockView(LeadRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         managed = user_get_managed(actor=request.user, pk=pk)
         try:
-            user_unlock(actor=request.user, user=managed)
+            unlocked = user_unlock(actor=request.user, user=managed)
         except UserChangeRefused as error:
             raise PermissionDenied(str(error)) from error
-        messages.success(request, "Account unlocked. The user can sign in again.")
+        if unlocked.addresses_still_blocked:
+            messages.success(
+                request,
+                "Account unlocked. The user still cannot sign in from a network where too many sign-ins "
+                "to other accounts failed. Ask the service's operators to check it.",
+            )
+        else:
+            messages.success(request, "Account unlocked. The user can sign in again.")
         return redirect("accounts:user-list")

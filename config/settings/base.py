@@ -151,6 +151,9 @@ GUARDIAN_RAISE_403 = False
 OTP_TOTP_ISSUER = SERVICE_NAME
 # The libraries' admins show no key, QR code, backup code or public key (ours show none either: accounts/admin.py).
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# No time-based back-off on codes (it refused the right code, then let guessing go on): 5 wrong codes lock.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 # Passkeys (django-otp-webauthn) as a second factor only: https://django-otp-webauthn.readthedocs.io/
 # The relying party ID is the site's domain (a passkey works on it and its subdomains only, and never on
 # an IP address, so develop on http://localhost:8000). Origins are scheme://host[:port] the browser shows.
@@ -163,9 +166,11 @@ OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 # Invitations to new users: the signed, single-use link expires after this many hours.
 INVITATION_MAX_AGE_HOURS = env.int("INVITATION_MAX_AGE_HOURS", default=72)
 
-# django-axes: 5 failures lock the account, and separately the address.
+# django-axes: 5 failures lock the account at that address, AXES_IP_FAILURE_LIMIT the address (docs/access.md).
 AXES_FAILURE_LIMIT = 5
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=50)
+AXES_HANDLER = "accounts.lockout.AccountAddressHandler"
 AXES_USERNAME_CALLABLE = "accounts.lockout.username_from_request"
 # Safety over convenience: no automatic cool-off unless set; a Prevent lead or an operator unlocks.
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=None)

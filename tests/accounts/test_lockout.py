@@ -1,4 +1,5 @@
-"""django-axes lockout: 5 failures by account or by address, a GOV.UK page, unlock by lead or operator, audited."""
+"""django-axes lockout: 5 failures for an account at an address, a higher limit per address, a GOV.UK page,
+unlock by lead or operator (every record that blocks the account), audited."""
 
 from __future__ import annotations
 
@@ -24,6 +25,10 @@ def _fail(client: Client, email: str, times: int, address: str = "10.0.0.1"):
     return response
 
 
+def _sign_in(client: Client, email: str, address: str = "10.0.0.1"):
+    return client.post(SIGN_IN, {"username": email, "password": TEST_PASSWORD}, REMOTE_ADDR=address)
+
+
 def test_five_failures_lock_the_account_with_a_govuk_page(client, triage_officer, assert_audited):
     assert _fail(client, triage_officer.email, 4).status_code == 200
     response = _fail(client, triage_officer.email, 1)
@@ -32,11 +37,24 @@ def test_five_failures_lock_the_account_with_a_govuk_page(client, triage_officer
     assert "Sign-in locked" in body
     assert "Contact the Prevent lead for your local authority" in body
     assert triage_officer.email not in body
-    assert_audited("ACCOUNT_LOCKED_OUT", triage_officer, outcome="refused", account_exists=True)
-    # The right password is refused too while locked, from another address as well.
-    right = client.post(SIGN_IN, {"username": triage_officer.email, "password": TEST_PASSWORD}, REMOTE_ADDR="10.9.9.9")
+    assert_audited("ACCOUNT_LOCKED_OUT", triage_officer, outcome="refused", account_exists=True, cause="password")
+    # The right password is refused too while locked, at that address.
+    right = _sign_in(client, triage_officer.email, "10.0.0.1")
     assert right.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+def test_five_failures_for_one_account_leave_other_accounts_at_that_address(client, triage_officer, referrer):
+    assert _fail(client, triage_officer.email, 5, address="10.0.0.7").status_code == 429
+    other = _sign_in(client, referrer.email, "10.0.0.7")
+    assert other.status_code == 302
+    assert client.session["_auth_user_id"] == str(referrer.pk)
+
+
+def test_the_account_is_locked_at_the_address_the_failures_came_from(client, triage_officer):
+    _fail(client, triage_officer.email, 5, address="10.0.0.7")
+    elsewhere = _sign_in(client, triage_officer.email, "10.0.0.8")
+    assert elsewhere.status_code == 302
 
 
 def test_the_count_ignores_the_case_of_the_address(client, triage_officer):
@@ -44,12 +62,25 @@ def test_the_count_ignores_the_case_of_the_address(client, triage_officer):
     assert _fail(client, triage_officer.email, 2).status_code == 429
 
 
-def test_five_failures_from_one_address_lock_that_address(client, triage_officer, referrer):
-    for n in range(5):
-        _fail(client, f"nobody-{n}@example.org", 1, address="10.0.0.7")
-    locked = client.post(SIGN_IN, {"username": referrer.email, "password": TEST_PASSWORD}, REMOTE_ADDR="10.0.0.7")
+def test_the_per_address_limit_is_higher_and_set_apart():
+    from django.conf import settings
+
+    assert settings.AXES_IP_FAILURE_LIMIT == 50
+    assert settings.AXES_IP_FAILURE_LIMIT > settings.AXES_FAILURE_LIMIT
+
+
+def test_failures_across_accounts_from_one_address_lock_that_address(settings, referrer, assert_audited):
+    settings.AXES_IP_FAILURE_LIMIT = 12
+    for n in range(11):  # never more than 4 for one account
+        _fail(Client(), f"nobody-{n % 3}@example.org", 1, address="10.0.0.7")
+    below = _sign_in(Client(), referrer.email, "10.0.0.7")
+    assert below.status_code == 302
+    _fail(Client(), "nobody-9@example.org", 1, address="10.0.0.7")
+    locked = _sign_in(Client(), referrer.email, "10.0.0.7")
     assert locked.status_code == 429
-    elsewhere = client.post(SIGN_IN, {"username": referrer.email, "password": TEST_PASSWORD}, REMOTE_ADDR="10.0.0.8")
+    assert "too many unsuccessful attempts to sign in from your network" in locked.content.decode()
+    assert_audited("ACCOUNT_LOCKED_OUT", referrer, outcome="refused", cause="address")
+    elsewhere = _sign_in(Client(), referrer.email, "10.0.0.8")
     assert elsewhere.status_code == 302
 
 
@@ -58,7 +89,7 @@ def test_an_unknown_account_is_audited_without_the_typed_address(client):
 
     _fail(client, "ghost-canary@example.org", 5)
     event = AuditEvent.objects.filter(action="ACCOUNT_LOCKED_OUT").latest("sequence")
-    assert event.details == {"account_exists": False}
+    assert event.details == {"account_exists": False, "cause": "password"}
     assert "ghost-canary" not in str(AuditEvent.objects.values_list("details", "target_id", "target_type"))
 
 
@@ -72,9 +103,14 @@ def test_log_lines_carry_no_address_or_email(client, triage_officer, caplog):
 
 
 def test_success_resets_the_count_and_keeps_no_access_log(client, triage_officer):
+    _fail(client, triage_officer.email, 4, address="10.0.0.2")
     _fail(client, triage_officer.email, 4)
-    assert client.post(SIGN_IN, {"username": triage_officer.email, "password": TEST_PASSWORD}).status_code == 302
-    assert not AccessAttempt.objects.filter(username=triage_officer.email).exists()
+    success = _sign_in(client, triage_officer.email, "10.0.0.1")
+    assert success.status_code == 302
+    # Only the failures at this address are forgiven: a good password here does not reset another address's count.
+    assert list(AccessAttempt.objects.filter(username=triage_officer.email).values_list("ip_address", flat=True)) == [
+        "10.0.0.2"
+    ]
     assert not AccessLog.objects.exists()
 
 
@@ -138,3 +174,78 @@ def test_axes_keeps_neither_the_password_nor_the_typed_address_in_its_request_co
     attempt = AccessAttempt.objects.get()
     assert "wrong-password-xyz" not in attempt.post_data
     assert triage_officer.email not in attempt.post_data
+
+
+def _lock_by_security_codes(user, times: int = 5) -> None:
+    from accounts.services.lockout import second_factor_failure_add
+
+    for _ in range(times):
+        second_factor_failure_add(user=user)
+
+
+def test_unlock_user_clears_every_record_that_blocks_the_account(triage_officer, assert_audited, capsys):
+    _fail(Client(), triage_officer.email, 5, address="10.0.0.1")
+    _fail(Client(), triage_officer.email, 5, address="10.0.0.2")
+    _lock_by_security_codes(triage_officer)
+    assert _sign_in(Client(), triage_officer.email, "10.0.0.3").status_code == 429  # codes: every address
+    call_command("unlock_user", triage_officer.email)
+    assert "stay blocked" not in capsys.readouterr().out
+    assert not AccessAttempt.objects.filter(username=triage_officer.email).exists()
+    # Four records: two addresses, the security codes, and the refused attempt at the third address.
+    assert_audited(
+        "ACCOUNT_UNLOCKED", triage_officer, via="operator_command", attempts_cleared=4, addresses_still_blocked=0
+    )
+    for address in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):
+        assert _sign_in(Client(), triage_officer.email, address).status_code == 302
+
+
+def test_unlock_leaves_an_address_blocked_by_other_accounts_and_says_so(
+    settings, triage_officer, assert_audited, capsys
+):
+    settings.AXES_IP_FAILURE_LIMIT = 8
+    _fail(Client(), triage_officer.email, 5, address="10.0.0.7")
+    for n in range(2):
+        _fail(Client(), f"nobody-{n}@example.org", 4, address="10.0.0.7")
+    call_command("unlock_user", triage_officer.email)
+    assert "1 address(es) this account failed from stay blocked" in capsys.readouterr().out
+    assert_audited("ACCOUNT_UNLOCKED", triage_officer, attempts_cleared=1, addresses_still_blocked=1)
+    # Safety: one person's unlock does not reopen an address that others' failures closed.
+    assert _sign_in(Client(), triage_officer.email, "10.0.0.7").status_code == 429
+    assert _sign_in(Client(), triage_officer.email, "10.0.0.8").status_code == 302
+
+
+def test_the_lead_unlock_lifts_a_security_code_lockout_and_the_list_shows_it(client, prevent_lead, triage_officer):
+    _lock_by_security_codes(triage_officer)
+    client.force_login(prevent_lead)
+    assert "Locked" in client.get(reverse("accounts:user-list")).content.decode()
+    response = client.post(reverse("accounts:user-unlock", args=[triage_officer.pk]), follow=True)
+    assert "Account unlocked. The user can sign in again." in response.content.decode()
+    assert not AccessAttempt.objects.filter(username=triage_officer.email).exists()
+    assert _sign_in(Client(), triage_officer.email).status_code == 302
+
+
+def test_the_lead_unlock_says_when_an_address_stays_blocked(client, settings, prevent_lead, triage_officer):
+    settings.AXES_IP_FAILURE_LIMIT = 8
+    _fail(Client(), triage_officer.email, 5, address="10.0.0.7")
+    _fail(Client(), "nobody@example.org", 4, address="10.0.0.7")
+    _fail(Client(), "nobody-else@example.org", 4, address="10.0.0.7")
+    client.force_login(prevent_lead)
+    response = client.post(reverse("accounts:user-unlock", args=[triage_officer.pk]), follow=True)
+    assert "still cannot sign in from a network where too many sign-ins" in response.content.decode()
+
+
+def test_the_operator_lifts_an_address_block_with_its_own_audited_command(settings, referrer, assert_audited, capsys):
+    settings.AXES_IP_FAILURE_LIMIT = 8
+    for n in range(2):
+        _fail(Client(), f"nobody-{n}@example.org", 4, address="10.0.0.7")
+    assert _sign_in(Client(), referrer.email, "10.0.0.7").status_code == 429
+    call_command("unlock_address", "10.0.0.7")
+    assert "Address unlocked" in capsys.readouterr().out
+    event = assert_audited("ADDRESS_UNLOCKED", via="operator_command", attempts_cleared=3)
+    assert "10.0.0.7" not in str(event.details)
+    assert _sign_in(Client(), referrer.email, "10.0.0.7").status_code == 302
+
+
+def test_unlock_address_refuses_something_that_is_not_an_address():
+    with pytest.raises(CommandError, match=r"^Enter an IP address, like 192\.0\.2\.10\.$"):
+        call_command("unlock_address", "not-an-address")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
@@ -190,3 +192,133 @@ def test_seed_demo_gives_each_demo_user_the_demo_authenticator(settings):
     devices = TOTPDevice.objects.filter(user__email__endswith="@example.org", confirmed=True)
     assert devices.count() == 18
     assert {device.key for device in devices} == {totp_secret_to_hex("JBSWY3DPEHPK3PXP")}
+
+
+def _wrong(device: TOTPDevice) -> str:
+    right = {totp_now(device, steps_ahead=n) for n in (-1, 0, 1)}
+    return next(code for code in ("000000", "111111", "222222", "333333") if code not in right)
+
+
+def test_five_wrong_codes_lock_the_account_and_sign_the_session_out(
+    unverified_client, client, triage_officer, assert_audited
+):
+    from tests.conftest import TEST_PASSWORD
+
+    device = _confirmed_device(triage_officer)
+    unverified_client.force_login(triage_officer)
+    for left in (4, 3, 2, 1):
+        page = unverified_client.post(VERIFY, {"token": _wrong(device)})
+        assert page.status_code == 200
+        tries = "1 more try" if left == 1 else f"{left} more tries"
+        assert f"Enter a correct security code. You have {tries} before your account is locked" in page.content.decode()
+        assert "wait a minute" not in page.content.decode()
+    locked = unverified_client.post(VERIFY, {"token": _wrong(device)})
+    body = locked.content.decode()
+    assert locked.status_code == 429
+    assert (
+        "Your account is locked because of too many wrong security codes. Ask your Prevent lead to unlock it." in body
+    )
+    assert "_auth_user_id" not in unverified_client.session
+    assert_audited("MFA_FAILED", triage_officer, outcome="refused", stage="sign_in", failures=5)
+    assert_audited("ACCOUNT_LOCKED_OUT", triage_officer, outcome="refused", cause="security_codes")
+
+    # Until unlocked: the right password is refused from any address, and so is the right code.
+    again = client.post("/accounts/sign-in/", {"username": triage_officer.email, "password": TEST_PASSWORD})
+    assert again.status_code == 429
+    assert "wrong security codes" not in again.content.decode()  # never told to someone without the password
+    client.verify_second_factor = False
+    client.force_login(triage_officer)
+    right = client.post(VERIFY, {"token": totp_now(device)})
+    assert right.status_code == 429
+    assert "_auth_user_id" not in client.session
+    assert_audited("MFA_FAILED", triage_officer, outcome="refused", stage="locked")
+
+
+def test_wrong_backup_codes_count_as_wrong_codes(unverified_client, triage_officer):
+    from accounts.services import backup_codes_generate
+
+    codes = backup_codes_generate(user=triage_officer)  # backup codes and a passkey: the backup-code form
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    WebAuthnCredential.objects.create(user=triage_officer, name="Passkey", confirmed=True, credential_id=b"x")
+    unverified_client.force_login(triage_officer)
+    for _ in range(4):
+        assert "Enter a correct backup code" in unverified_client.post(VERIFY, {"token": "nottheone"}).content.decode()
+    assert unverified_client.post(VERIFY, {"token": "nottheone"}).status_code == 429
+    assert StaticToken.objects.filter(device__user=triage_officer, token=codes[0]).exists()
+
+
+def test_the_right_code_after_wrong_ones_is_accepted_at_once_and_starts_the_count_again(
+    unverified_client, client, triage_officer
+):
+    from axes.models import AccessAttempt
+
+    device = _confirmed_device(triage_officer)
+    unverified_client.force_login(triage_officer)
+    for _ in range(4):
+        unverified_client.post(VERIFY, {"token": _wrong(device)})
+    assert unverified_client.post(VERIFY, {"token": totp_now(device)})["Location"] == "/"
+    assert not AccessAttempt.objects.filter(username=triage_officer.email).exists()
+    client.verify_second_factor = False
+    client.force_login(triage_officer)
+    page = client.post(VERIFY, {"token": _wrong(device)})
+    assert "You have 4 more tries" in page.content.decode()
+
+
+def test_unlock_user_lifts_a_security_code_lockout(unverified_client, triage_officer):
+    from django.core.management import call_command
+
+    device = _confirmed_device(triage_officer)
+    unverified_client.force_login(triage_officer)
+    for _ in range(5):
+        unverified_client.post(VERIFY, {"token": _wrong(device)})
+    call_command("unlock_user", triage_officer.email, stdout=open(os.devnull, "w"))  # noqa: SIM115, PTH123
+    unverified_client.force_login(triage_officer)
+    assert unverified_client.post(VERIFY, {"token": totp_now(device)})["Location"] == "/"
+
+
+def test_a_passkey_is_refused_while_wrong_codes_hold_the_account_locked(triage_officer, assert_audited):
+    from django_otp_webauthn import exceptions as webauthn_errors
+
+    from accounts.services import passkey_verify
+    from accounts.services.lockout import second_factor_failure_add
+
+    for _ in range(5):
+        second_factor_failure_add(user=triage_officer)
+    with pytest.raises(webauthn_errors.UserDisabled, match="too many wrong security codes"):
+        passkey_verify(user=triage_officer, helper=None, state={"challenge": "x"}, data={})
+    assert_audited("MFA_FAILED", triage_officer, outcome="refused", stage="locked", method="passkey")
+
+
+def test_a_code_replayed_through_the_service_is_refused(triage_officer):
+    from accounts.services import mfa_verify
+
+    device = _confirmed_device(triage_officer)
+    code = totp_now(device)
+    assert mfa_verify(user=triage_officer, token=code) is not None
+    assert mfa_verify(user=triage_officer, token=code) is None
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_one_code_sent_twice_at_the_same_moment_works_once(triage_officer):
+    from accounts.services import mfa_verify
+    from tests.concurrency import run_concurrently
+
+    device = _confirmed_device(triage_officer)
+    code = totp_now(device)
+    results = run_concurrently(lambda _: mfa_verify(user=triage_officer, token=code) is not None, threads=2)
+    assert sorted(results) == [False, True]
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_one_backup_code_sent_twice_at_the_same_moment_works_once(triage_officer):
+    from accounts.services import backup_codes_generate, mfa_verify
+    from tests.concurrency import run_concurrently
+
+    _confirmed_device(triage_officer)
+    code = backup_codes_generate(user=triage_officer)[0]
+    results = run_concurrently(lambda _: mfa_verify(user=triage_officer, token=code) is not None, threads=2)
+    assert sorted(results) == [False, True]
+    assert StaticToken.objects.filter(device__user=triage_officer).count() == 9
