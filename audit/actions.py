@@ -112,6 +112,11 @@ ACTIONS: dict[str, ActionSpec] = {
         "{actor} changed the role of {target} from {previous_role} to {role}",
         {"role": Kind.NAME, "previous_role": Kind.NAME},
     ),
+    "USER_AUTHORITY_CHANGED": ActionSpec(
+        "Local authority changed",
+        "{actor} moved {target} from local authority {previous_local_authority_id} to {local_authority_id}",
+        {"local_authority_id": Kind.INT, "previous_local_authority_id": Kind.INT},
+    ),
     "USER_DEACTIVATED": ActionSpec("User deactivated", "{actor} deactivated {target}"),
     "USER_CHANGE_REFUSED": ActionSpec(
         "User change refused", "{actor} was refused a change ({change}) to {target}", {"change": Kind.NAME}
@@ -129,6 +134,9 @@ ACTIONS: dict[str, ActionSpec] = {
     ),
     # The audit log itself
     "AUDIT_SEARCHED": ActionSpec("Audit log searched", "{actor} searched the audit log", _SEARCH_FILTERS),
+    "CASE_ACCESS_REPORT_VIEWED": ActionSpec(
+        "Access report viewed", "{actor} viewed the access report of case {case_reference}"
+    ),
     "AUDIT_EXPORTED": ActionSpec(
         "Audit log exported", "{actor} downloaded {count} audit events as CSV", _SEARCH_FILTERS
     ),

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Role, User
 from audit import services as audit
 from audit.actions import ACTIONS, AuditAction
 from audit.formatters import event_rows
@@ -37,13 +37,31 @@ def referral_list_visible(*, user: Any) -> QuerySet[Referral]:
     visible = Q()
     if user.has_role(*CASE_READER_ROLES):
         visible |= Q(local_authority_id=user.local_authority_id)
-    if user.has_role(*GRANT_HOLDER_ROLES):
+    if user.has_role(*GRANT_HOLDER_ROLES):  # has_role is False for a deactivated account: its grants give nothing
         granted = ReferralUserObjectPermission.objects.filter(user=user, expires_at__gt=timezone.now())
-        stages = GRANT_STAGES.get(user.role)  # a panel member's grant opens a case only while it is with Channel
-        visible |= Q(pk__in=granted.values("content_object_id"), **({"status__in": stages} if stages else {}))
+        visible |= _granted(user=user, granted=granted)
     if not visible:
         return Referral.objects.none()
     return Referral.objects.filter(visible).exclude(status=ReferralStatus.DRAFT)
+
+
+def _granted(*, user: Any, granted: QuerySet[ReferralUserObjectPermission]) -> Q:
+    """The cases the user's grant rows open while the grant's reason still holds (ACCESS.md "Grants follow
+    their reason"): a break-glass grant only while its holder is a Prevent lead; any other grant only while
+    its holder still has a grantee role in the case's authority, and at a stage where that role's grant
+    opens the case. The grant services end such grants when the holder changes; this is the second lock,
+    so a row that survived (a missed signal, a direct database change) still opens nothing."""
+    opened = Q()
+    if user.has_role(Role.PREVENT_LEAD):
+        opened |= Q(pk__in=granted.filter(break_glass=True).values("content_object_id"))
+    if user.has_role(*GRANTEE_ROLES):
+        stages = GRANT_STAGES.get(user.role)  # a panel member's grant opens a case only while it is with Channel
+        opened |= Q(
+            pk__in=granted.filter(break_glass=False).values("content_object_id"),
+            local_authority_id=user.local_authority_id,
+            **({"status__in": stages} if stages else {}),
+        )
+    return opened
 
 
 def referral_is_visible(*, user: Any, reference: str) -> bool:

@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.exceptions import InvitationRefused, UserChangeRefused
-from accounts.models import Invitation, Membership, Role, User
+from accounts.models import Invitation, LocalAuthority, Membership, Role, User
 from accounts.permissions import can_manage_user, can_manage_users
 from accounts.services.sessions import user_sessions_revoke
+from accounts.signals import membership_changed, user_deactivated
 from audit import services as audit
 from audit.actions import AuditAction
 from core.services import outbox_enqueue
@@ -134,6 +135,9 @@ def user_role_change(*, actor: User, user: User, role: str) -> None:
         previous = membership.role
         membership.role = role
         membership.save(update_fields=["role"])
+        if role != previous:
+            # Grants follow their reason (ACCESS.md): the receivers end the grants the old role was given.
+            membership_changed.send(sender=Membership, user=user, actor=actor, changed=("role",))
         audit.record(
             actor=actor,
             action=AuditAction.USER_ROLE_CHANGED,
@@ -142,13 +146,42 @@ def user_role_change(*, actor: User, user: User, role: str) -> None:
         )
 
 
+def user_authority_change(*, actor: User, user: User, local_authority: LocalAuthority) -> None:
+    """An operator (superuser, through the admin) moves a user to another local authority; never themselves.
+
+    A Prevent lead manages only their own authority, so moving someone between councils is an operator's
+    change. The event goes in the log of the authority the user leaves, with the new authority's id.
+    """
+    if not (actor.is_authenticated and actor.is_active and actor.is_superuser) or user.pk == actor.pk:
+        raise _refuse(actor, user, "local_authority", "You cannot move this user to another local authority.")
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(user=user)
+        previous = membership.local_authority_id
+        if previous == local_authority.pk:
+            return
+        membership.local_authority = local_authority
+        membership.save(update_fields=["local_authority"])
+        user.membership_record = membership
+        membership_changed.send(sender=Membership, user=user, actor=actor, changed=("local_authority",))
+        audit.record(
+            actor=actor,
+            action=AuditAction.USER_AUTHORITY_CHANGED,
+            target=user,
+            local_authority_id=previous,
+            details={"local_authority_id": local_authority.pk, "previous_local_authority_id": previous},
+        )
+
+
 def user_deactivate(*, actor: User, user: User) -> None:
     """A Prevent lead deactivates a user of the lead's authority (never themselves); their sessions end."""
     if not can_manage_user(actor, user):
         raise _refuse(actor, user, "deactivate", "You cannot deactivate this user.")
     with transaction.atomic():
+        was_active = user.is_active
         user.is_active = False
         user.save(update_fields=["is_active"])
+        if was_active:
+            user_deactivated.send(sender=User, user=user, actor=actor)
         audit.record(actor=actor, action=AuditAction.USER_DEACTIVATED, target=user)
         user_sessions_revoke(user=user, actor=actor)
 
