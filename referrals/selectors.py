@@ -15,6 +15,7 @@ from audit import services as audit
 from audit.actions import ACTIONS, AuditAction
 from audit.formatters import event_rows
 from audit.models import AuditEvent
+from audit.selectors import AccessReport, access_report_build
 from encryption.storage import encrypted_file_open
 
 from .choices import ReferralStatus
@@ -144,6 +145,16 @@ def referral_chronology(*, referral: Referral) -> list[dict[str, Any]]:
         spec = ACTIONS.get(row["event"].action)
         row["label"] = spec.label if spec else row["event"].action
     return rows
+
+
+def referral_access_report(*, user: Any, referral: Referral) -> AccessReport:
+    """The access report of a case the caller has checked the user may see it for (can_view_access_report):
+    the events of the case in its own authority's log. Reading it is itself recorded."""
+    audit.record(actor=user, action=AuditAction.CASE_ACCESS_REPORT_VIEWED, target=referral)
+    events = AuditEvent.objects.filter(
+        case_reference=referral.reference, local_authority_id=referral.local_authority_id
+    )
+    return access_report_build(events=events)
 
 
 def referral_attachment_open(*, user: Any, reference: str, attachment_id: uuid.UUID) -> tuple[ReferralAttachment, Any]:

@@ -102,6 +102,7 @@ ACCESS: dict[tuple[str, str], Callable[[Who], int]] = {
     ("referrals:referral-grants", "GET"): _staff_page(lambda who: who.manager),
     ("referrals:referral-grant-revoke", "POST"): _staff_page(lambda who: who.manager, ok=302),
     ("referrals:referral-grant-revoke", "GET"): lambda who: 405,
+    ("referrals:referral-access-report", "GET"): _staff_page(lambda who: who.reader and who.role == Role.PREVENT_LEAD),
     ("referrals:referral-break-glass", "GET"): _break_glass,
     ("api:referral-status", "GET"): lambda who: 200 if who.creator else 404,
 }
