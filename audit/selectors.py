@@ -171,6 +171,8 @@ def staff_id_visible(*, user: Any, identifier: str) -> int | None:
     A user of another authority is unknown here, exactly like an address nobody has (ACCESS.md: the
     auditor sees the staff of their own council only). A number that is no longer anybody's is
     accepted only if the auditor's own log holds events of it (staff since deleted).
+    Safety over convenience: someone who has moved to another council is not found either; their
+    earlier events here stay reachable through a search by case, action or date.
     """
     authority = getattr(user, "local_authority_id", None)
     user_model = get_user_model()
