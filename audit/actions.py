@@ -142,6 +142,9 @@ ACTIONS: dict[str, ActionSpec] = {
     ),
     # The audit log itself
     "AUDIT_SEARCHED": ActionSpec("Audit log searched", "{actor} searched the audit log", _SEARCH_FILTERS),
+    "CASE_ACCESS_REPORT_VIEWED": ActionSpec(
+        "Access report viewed", "{actor} viewed the access report of case {case_reference}"
+    ),
     "AUDIT_EXPORTED": ActionSpec(
         "Audit log exported", "{actor} downloaded {count} audit events as CSV", _SEARCH_FILTERS
     ),

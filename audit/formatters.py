@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
+
 from audit.actions import ACTIONS
 from audit.models import AuditEvent
 
@@ -14,6 +17,19 @@ _VISITOR_ACTIONS = {"ACCESS_REFUSED", "USER_SIGN_IN_FAILED"}
 class _Values(dict):
     def __missing__(self, key: str) -> str:
         return "(not recorded)"
+
+
+def role_label(code: str) -> str:
+    """A role code as its label ("triage_officer" -> "Triage officer"), read duck-typed from the membership's
+    role choices (audit sits below accounts); an unknown code is spelt out the same way."""
+    if not code:
+        return "None"
+    try:
+        membership = get_user_model()._meta.get_field("membership_record").related_model
+        labels = dict(membership._meta.get_field("role").flatchoices)
+    except (FieldDoesNotExist, AttributeError):
+        labels = {}
+    return str(labels.get(code, code.replace("_", " ").capitalize()))
 
 
 def actor_label(event: AuditEvent, labels: dict[int, str]) -> str:
@@ -46,7 +62,12 @@ def event_rows(events: list[AuditEvent]) -> list[dict[str, Any]]:
 
     labels = actor_labels(actor_ids={event.actor_id for event in events if event.actor_id is not None})
     return [
-        {"event": event, "actor": actor_label(event, labels), "sentence": event_sentence(event, labels)}
+        {
+            "event": event,
+            "actor": actor_label(event, labels),
+            "sentence": event_sentence(event, labels),
+            "label": ACTIONS[event.action].label if event.action in ACTIONS else event.action,
+        }
         for event in events
     ]
 

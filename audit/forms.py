@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 
 from audit.actions import AuditAction, Outcome
 from audit.details import REFERENCE_RE
-from audit.selectors import SearchFilters, user_id_for
+from audit.selectors import SearchFilters, staff_id_visible
 
 DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%d-%m-%Y", "%Y-%m-%d"]
 # The service's lifetime, with room: keeps date arithmetic far from datetime's limits.
@@ -45,6 +46,10 @@ class AuditSearchForm(forms.Form):
     date_from = _date_field("Date from")
     date_to = _date_field("Date to")
 
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user  # the auditor: a user is looked up among the staff of their own authority only
+
     def clean_case_reference(self) -> str:
         reference = self.cleaned_data["case_reference"].strip().upper()
         if reference and not REFERENCE_RE.match(reference):
@@ -55,9 +60,10 @@ class AuditSearchForm(forms.Form):
         identifier = self.cleaned_data["user"].strip()
         if not identifier:
             return None
-        user_id = user_id_for(identifier=identifier)
+        user_id = staff_id_visible(user=self.user, identifier=identifier)
         if user_id is None:
-            raise forms.ValidationError("No user has that email address")
+            # The same words for another authority's user as for nobody: the look-up reveals no other staff.
+            raise forms.ValidationError("No user has that email address or user number in your local authority")
         return user_id
 
     def _clean_date(self, name: str, label: str) -> dt.date | None:

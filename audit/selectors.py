@@ -13,10 +13,12 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Min, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from audit import services as audit
-from audit.actions import AuditAction
+from audit.actions import ACTIONS, AuditAction, Outcome
+from audit.formatters import event_rows, role_label
 from audit.models import AuditEvent
 
 AUDITOR_ROLE = "auditor"
@@ -87,16 +89,60 @@ def event_list_for_export(*, user: Any, filters: SearchFilters, limit: int) -> l
     return rows
 
 
-def case_access_report(*, user: Any, case_reference: str) -> list[dict[str, Any]]:
-    """Everyone who opened the case: one row per actor with first and last read and the number of reads."""
-    filters = SearchFilters(case_reference=case_reference, action=AuditAction.CASE_CONTENT_READ)
-    audit.record(actor=user, action=AuditAction.AUDIT_SEARCHED, details=filters.as_details())
-    reads = _filtered(user=user, filters=filters).order_by()
-    return list(
-        reads.values("actor_id", "actor_role")
-        .annotate(reads=Count("sequence"), first_read=Min("occurred_at"), last_read=Max("occurred_at"))
-        .order_by("first_read")
+# Every kind of read of a case, in the order an access report lists them (ACCESS.md "Access reports").
+ACCESS_REPORT_READS = (
+    AuditAction.CASE_CONTENT_READ,
+    AuditAction.ATTACHMENT_DOWNLOADED,
+    AuditAction.CASE_EXPORTED,
+)
+# Access given and ended: grants, their revocation or expiry, and break-glass.
+ACCESS_REPORT_GRANTS = (
+    AuditAction.CASE_ACCESS_GRANTED,
+    AuditAction.CASE_BREAK_GLASS,
+    AuditAction.CASE_ACCESS_REVOKED,
+)
+
+
+@dataclass(frozen=True)
+class AccessReport:
+    """A case's access report: who read it and how, who was given access, who was refused."""
+
+    reads: list[dict[str, Any]]
+    grants: list[dict[str, Any]]  # display rows (audit.formatters.event_rows), oldest first
+    refusals: list[dict[str, Any]]
+
+
+def _per_actor(events: QuerySet[AuditEvent]) -> list[dict[str, Any]]:
+    rows = list(
+        events.order_by()
+        .values("action", "actor_id", "actor_role")
+        .annotate(count=Count("sequence"), first=Min("occurred_at"), last=Max("occurred_at"))
+        .order_by("first")
     )
+    labels = actor_labels(actor_ids={row["actor_id"] for row in rows if row["actor_id"]})
+    for row in rows:
+        spec = ACTIONS.get(row["action"])
+        row["kind"] = spec.label if spec else row["action"]
+        row["actor"] = labels.get(row["actor_id"], f"Deleted user {row['actor_id']}") if row["actor_id"] else ""
+        row["role"] = role_label(row["actor_role"])
+    return rows
+
+
+def access_report_build(*, events: QuerySet[AuditEvent]) -> AccessReport:
+    """Group one case's events, already limited to what the viewer may see, into an access report."""
+    done = events.filter(outcome=Outcome.DONE)
+    reads = _per_actor(done.filter(action__in=ACCESS_REPORT_READS))
+    order = {action: index for index, action in enumerate(ACCESS_REPORT_READS)}
+    reads.sort(key=lambda row: order.get(row["action"], len(order)))
+    grants = event_rows(list(done.filter(action__in=ACCESS_REPORT_GRANTS).order_by("sequence")))
+    refusals = _per_actor(events.filter(outcome=Outcome.REFUSED))
+    return AccessReport(reads=reads, grants=grants, refusals=refusals)
+
+
+def case_access_report(*, user: Any, case_reference: str) -> AccessReport:
+    """The auditor's access report of a case, from their own authority's log; recorded before it is shown."""
+    audit.record(actor=user, action=AuditAction.CASE_ACCESS_REPORT_VIEWED, case_reference=case_reference)
+    return access_report_build(events=_filtered(user=user, filters=SearchFilters(case_reference=case_reference)))
 
 
 def case_event_list(*, user: Any, case_reference: str) -> QuerySet[AuditEvent]:
@@ -112,11 +158,44 @@ def actor_labels(*, actor_ids: set[int]) -> dict[int, str]:
     return dict(users)
 
 
-def user_id_for(*, identifier: str) -> int | None:
-    """The id of the user with this e-mail address, or the number itself when given an id."""
+def _staff_of(authority_id: int | None) -> QuerySet[Any]:
+    # Duck-typed (audit sits below accounts): the users whose membership is in this authority.
+    if authority_id is None:
+        return get_user_model()._default_manager.none()
+    return get_user_model()._default_manager.filter(membership_record__local_authority_id=authority_id)
+
+
+def staff_id_visible(*, user: Any, identifier: str) -> int | None:
+    """The id of a member of staff of the auditor's own authority, by e-mail address or user number.
+
+    A user of another authority is unknown here, exactly like an address nobody has (ACCESS.md: the
+    auditor sees the staff of their own council only). A number that is no longer anybody's is
+    accepted only if the auditor's own log holds events of it (staff since deleted).
+    Safety over convenience: someone who has moved to another council is not found either; their
+    earlier events here stay reachable through a search by case, action or date.
+    """
+    authority = getattr(user, "local_authority_id", None)
+    user_model = get_user_model()
     if identifier.isascii() and identifier.isdigit():
         # Ids are 64-bit: a longer number matches nobody (and must not reach the database).
-        return int(identifier) if len(identifier) <= MAX_ID_DIGITS else None
-    user_model = get_user_model()
+        if len(identifier) > MAX_ID_DIGITS:
+            return None
+        user_id = int(identifier)
+        if user_model._default_manager.filter(pk=user_id).exists():
+            return user_id if _staff_of(authority).filter(pk=user_id).exists() else None
+        return user_id if event_list_visible(user=user).filter(actor_id=user_id).exists() else None
     lookup = {f"{user_model.get_email_field_name()}__iexact": identifier}
-    return user_model._default_manager.filter(**lookup).values_list("pk", flat=True).first()
+    return _staff_of(authority).filter(**lookup).values_list("pk", flat=True).first()
+
+
+def user_activity_subject(*, user: Any, user_id: int) -> str:
+    """The label of a member of staff whose activity the auditor may see; 404 (audited) for anyone else."""
+    if staff_id_visible(user=user, identifier=str(user_id)) is None:
+        audit.record_refusal(
+            actor=user,
+            target_type="accounts.user",
+            target_id=user_id,
+            details={"status": 404, "method": "GET", "url_name": "audit:user-activity"},
+        )
+        raise Http404
+    return actor_labels(actor_ids={user_id}).get(user_id, f"Deleted user {user_id}")

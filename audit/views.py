@@ -21,7 +21,6 @@ from audit.forms import AuditSearchForm
 
 PAGE_SIZE = 50
 MAX_PAGE = 1_000_000
-MAX_USER_ID = 2**63
 # The CSV carries every chained field, so an exported row can be checked against the chain.
 CSV_COLUMNS = ["sequence", *chain.BODY_FIELDS, "mac"]
 
@@ -49,7 +48,7 @@ def _page_context(request: HttpRequest, events: Any) -> dict[str, Any]:
 
 class AuditSearchView(AuditorRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        form = AuditSearchForm(request.GET)
+        form = AuditSearchForm(request.GET, user=request.user)
         context: dict[str, Any] = {"form": form}
         if form.is_valid():
             events = selectors.event_search(user=request.user, filters=form.filters(), page=_page_number(request))
@@ -59,7 +58,7 @@ class AuditSearchView(AuditorRequiredMixin, View):
 
 class AuditSearchExportView(AuditorRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        form = AuditSearchForm(request.GET)
+        form = AuditSearchForm(request.GET, user=request.user)
         if not form.is_valid():
             return render(request, "audit/search.html", {"form": form}, status=400)
         limit = getattr(settings, "AUDIT_EXPORT_MAX_ROWS", 100_000)
@@ -79,21 +78,16 @@ class CaseAccessReportView(AuditorRequiredMixin, View):
     def get(self, request: HttpRequest, reference: str) -> HttpResponse:
         if not REFERENCE_RE.match(reference):
             raise Http404
-        readers = selectors.case_access_report(user=request.user, case_reference=reference)
-        labels = selectors.actor_labels(actor_ids={row["actor_id"] for row in readers if row["actor_id"]})
-        for row in readers:
-            row["actor"] = labels.get(row["actor_id"], f"Deleted user {row['actor_id']}")
+        report = selectors.case_access_report(user=request.user, case_reference=reference)
         events = selectors.case_event_list(user=request.user, case_reference=reference)
-        context = {"reference": reference, "readers": readers, **_page_context(request, events)}
-        return render(request, "audit/case_access.html", context)
+        context = {"reference": reference, "report": report}
+        return render(request, "audit/case_access.html", context | _page_context(request, events))
 
 
 class UserActivityView(AuditorRequiredMixin, View):
     def get(self, request: HttpRequest, user_id: int) -> HttpResponse:
-        if user_id >= MAX_USER_ID:
-            raise Http404
+        label = selectors.user_activity_subject(user=request.user, user_id=user_id)
         filters = selectors.SearchFilters(user_id=user_id)
         events = selectors.event_search(user=request.user, filters=filters, page=_page_number(request))
-        label = selectors.actor_labels(actor_ids={user_id}).get(user_id, f"Deleted user {user_id}")
         context = {"subject_id": user_id, "subject": label, **_page_context(request, events)}
         return render(request, "audit/user_activity.html", context)

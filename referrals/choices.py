@@ -82,6 +82,14 @@ class GrantReason(models.TextChoices):
     CASE_CONSULTATION = "CASE_CONSULTATION", "Consulted on the case"
 
 
+class GrantEndReason(models.TextChoices):
+    """Why a grant ended before its expiry without anyone revoking it: its holder changed (ACCESS.md)."""
+
+    ROLE_CHANGED = "ROLE_CHANGED", "The holder's role changed"
+    AUTHORITY_CHANGED = "AUTHORITY_CHANGED", "The holder moved to another local authority"
+    ACCOUNT_DEACTIVATED = "ACCOUNT_DEACTIVATED", "The holder's account was deactivated"
+
+
 class BreakGlassReason(models.TextChoices):
     """Why a Prevent lead must open a case of another local authority now."""
 

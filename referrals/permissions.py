@@ -58,6 +58,11 @@ def can_see_repeat_councils(referral: Referral, user: Any) -> bool:
     return referral.status != ReferralStatus.DRAFT and _in_own_authority(referral, user, Role.PREVENT_LEAD)
 
 
+def can_view_access_report(referral: Referral, user: Any) -> bool:
+    """The Prevent lead of the case's own authority (ACCESS.md "Access reports"); never through a grant."""
+    return referral.status != ReferralStatus.DRAFT and _in_own_authority(referral, user, Role.PREVENT_LEAD)
+
+
 def can_break_glass(referral: Referral, user: Any) -> bool:
     """A Prevent lead of another authority, for a submitted case, stating a reason (ACCESS.md "Break-glass")."""
     return bool(

@@ -11,11 +11,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.models import LocalAuthority, User
+from accounts.models import LocalAuthority, Role, User
 from audit import services as audit
 from audit.actions import ACTIONS, AuditAction
 from audit.formatters import event_rows
 from audit.models import AuditEvent
+from audit.selectors import AccessReport, access_report_build
 from encryption.storage import encrypted_file_open
 
 from .choices import ReferralStatus
@@ -45,13 +46,31 @@ def referral_list_visible(*, user: Any) -> QuerySet[Referral]:
     visible = Q()
     if user.has_role(*CASE_READER_ROLES):
         visible |= Q(local_authority_id=user.local_authority_id)
-    if user.has_role(*GRANT_HOLDER_ROLES):
+    if user.has_role(*GRANT_HOLDER_ROLES):  # has_role is False for a deactivated account: its grants give nothing
         granted = ReferralUserObjectPermission.objects.filter(user=user, expires_at__gt=timezone.now())
-        stages = GRANT_STAGES.get(user.role)  # a panel member's grant opens a case only while it is with Channel
-        visible |= Q(pk__in=granted.values("content_object_id"), **({"status__in": stages} if stages else {}))
+        visible |= _granted(user=user, granted=granted)
     if not visible:
         return Referral.objects.none()
     return Referral.objects.filter(visible).exclude(status=ReferralStatus.DRAFT)
+
+
+def _granted(*, user: Any, granted: QuerySet[ReferralUserObjectPermission]) -> Q:
+    """The cases the user's grant rows open while the grant's reason still holds (ACCESS.md "Grants follow
+    their reason"): a break-glass grant only while its holder is a Prevent lead; any other grant only while
+    its holder still has a grantee role in the case's authority, and at a stage where that role's grant
+    opens the case. The grant services end such grants when the holder changes; this is the second lock,
+    so a row that survived (a missed signal, a direct database change) still opens nothing."""
+    opened = Q()
+    if user.has_role(Role.PREVENT_LEAD):
+        opened |= Q(pk__in=granted.filter(break_glass=True).values("content_object_id"))
+    if user.has_role(*GRANTEE_ROLES):
+        stages = GRANT_STAGES.get(user.role)  # a panel member's grant opens a case only while it is with Channel
+        opened |= Q(
+            pk__in=granted.filter(break_glass=False).values("content_object_id"),
+            local_authority_id=user.local_authority_id,
+            **({"status__in": stages} if stages else {}),
+        )
+    return opened
 
 
 def referral_is_visible(*, user: Any, reference: str) -> bool:
@@ -167,6 +186,16 @@ def referral_chronology(*, referral: Referral) -> list[dict[str, Any]]:
         spec = ACTIONS.get(row["event"].action)
         row["label"] = spec.label if spec else row["event"].action
     return rows
+
+
+def referral_access_report(*, user: Any, referral: Referral) -> AccessReport:
+    """The access report of a case the caller has checked the user may see it for (can_view_access_report):
+    the events of the case in its own authority's log. Reading it is itself recorded."""
+    audit.record(actor=user, action=AuditAction.CASE_ACCESS_REPORT_VIEWED, target=referral)
+    events = AuditEvent.objects.filter(
+        case_reference=referral.reference, local_authority_id=referral.local_authority_id
+    )
+    return access_report_build(events=events)
 
 
 def referral_attachment_open(*, user: Any, reference: str, attachment_id: uuid.UUID) -> tuple[ReferralAttachment, Any]:

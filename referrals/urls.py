@@ -38,5 +38,6 @@ urlpatterns = [
         views.ReferralGrantRevokeView.as_view(),
         name="referral-grant-revoke",
     ),
+    path("<str:reference>/access-report/", views.ReferralAccessReportView.as_view(), name="referral-access-report"),
     path("<str:reference>/break-glass/", views.ReferralBreakGlassView.as_view(), name="referral-break-glass"),
 ]

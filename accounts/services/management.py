@@ -18,6 +18,7 @@ from accounts.exceptions import InvitationRefused, UserChangeRefused
 from accounts.models import Invitation, LocalAuthority, Membership, Organisation, Role, User
 from accounts.permissions import can_change_user, can_manage_users
 from accounts.services.sessions import user_sessions_revoke
+from accounts.signals import membership_changed, user_deactivated
 from audit import services as audit
 from audit.actions import AuditAction
 from core.services import outbox_enqueue
@@ -156,16 +157,29 @@ def user_role_change(
         else:
             previous = {"previous_role": membership.role, "previous_local_authority_id": membership.local_authority_id}
         membership.role = role
+        previous_authority_id = membership.local_authority_id if membership.pk else None
         if local_authority is not None:
             membership.local_authority = local_authority
             membership.organisation = organisation
         membership.save()
         user.membership_record = membership
+        changed = tuple(
+            name
+            for name, before, after in (
+                ("role", previous.get("previous_role"), role),
+                ("local_authority", previous_authority_id, membership.local_authority_id),
+            )
+            if previous and before != after
+        )
+        if changed:
+            # Grants follow their reason (ACCESS.md): the receivers end the grants the old role or council gave.
+            membership_changed.send(sender=Membership, user=user, actor=actor, changed=changed)
         audit.record(
             actor=actor,
             action=AuditAction.USER_ROLE_CHANGED,
             target=user,
-            local_authority_id=membership.local_authority_id,
+            # A move between councils goes in the log of the council left (its grants and staff end there).
+            local_authority_id=previous_authority_id or membership.local_authority_id,
             details={"role": role, "local_authority_id": membership.local_authority_id, **previous},
         )
     return membership
@@ -177,8 +191,11 @@ def user_deactivate(*, actor: User, user: User) -> None:
     if not can_change_user(actor, user):
         raise _refuse(actor, user, "deactivate", "You cannot deactivate this user.")
     with transaction.atomic():
+        was_active = user.is_active
         user.is_active = False
         user.save(update_fields=["is_active"])
+        if was_active:
+            user_deactivated.send(sender=User, user=user, actor=actor)
         audit.record(actor=actor, action=AuditAction.USER_DEACTIVATED, target=user)
         user_sessions_revoke(user=user, actor=actor)
 

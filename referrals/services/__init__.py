@@ -8,7 +8,13 @@ from .attachments import (
     referral_attachment_remove,
     referral_information_add,
 )
-from .grants import case_break_glass, case_grant_create, case_grant_revoke, case_grants_remove_expired
+from .grants import (
+    case_break_glass,
+    case_grant_create,
+    case_grant_revoke,
+    case_grants_end_for_holder,
+    case_grants_remove_expired,
+)
 from .intake import (
     referral_answers,
     referral_create_submitted,
@@ -30,6 +36,7 @@ __all__ = [
     "case_break_glass",
     "case_grant_create",
     "case_grant_revoke",
+    "case_grants_end_for_holder",
     "case_grants_remove_expired",
     "attachment_content_type",
     "reference_allocate",

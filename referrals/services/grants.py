@@ -25,7 +25,7 @@ from accounts.models import Role, User
 from audit import services as audit
 from audit.actions import AuditAction
 from referrals import permissions
-from referrals.choices import BreakGlassReason, GrantReason
+from referrals.choices import BreakGlassReason, GrantEndReason, GrantReason
 from referrals.exceptions import GrantRefused, ReferralInvalid
 from referrals.models import Referral, ReferralUserObjectPermission
 
@@ -141,6 +141,29 @@ def case_grants_remove_expired(*, now: datetime.datetime | None = None) -> int:
             )
         removed += 1
     return removed
+
+
+def case_grants_end_for_holder(*, holder: User, actor: Any, reason_code: str) -> int:
+    """End every grant the user holds, each an audited revocation with the reason (ACCESS.md "Grants follow
+    their reason": a grant was given to a role in a council; a new role or council, or a deactivated account,
+    no longer has that reason). Called by referrals.receivers inside the accounts service's transaction."""
+    if reason_code not in GrantEndReason.values:
+        raise ValueError(f"Unknown grant end reason: {reason_code}")
+    ended = 0
+    with transaction.atomic():
+        held = ReferralUserObjectPermission.objects.filter(user=holder).select_related("content_object")
+        for grant in held.select_for_update(of=("self",)).order_by("pk"):
+            grant_id = grant.pk
+            grant.delete()
+            audit.record(
+                actor=actor,
+                action=AuditAction.CASE_ACCESS_REVOKED,
+                target=grant.content_object,
+                reason_code=reason_code,
+                details={"grantee_id": holder.pk, "grant_id": grant_id, "via": "holder_changed"},
+            )
+            ended += 1
+    return ended
 
 
 def _auditor_emails(referral: Referral) -> list[str]:

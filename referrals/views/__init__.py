@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from .grants import BreakGlassStartView, ReferralBreakGlassView, ReferralGrantRevokeView, ReferralGrantsView
+from .grants import (
+    BreakGlassStartView,
+    ReferralAccessReportView,
+    ReferralBreakGlassView,
+    ReferralGrantRevokeView,
+    ReferralGrantsView,
+)
 from .journey import (
     ReferralAttachmentRemoveView,
     ReferralCheckView,
@@ -18,6 +24,7 @@ __all__ = [
     "ReferralBreakGlassView",
     "ReferralGrantRevokeView",
     "ReferralGrantsView",
+    "ReferralAccessReportView",
     "MyReferralsView",
     "ReferralAttachmentDownloadView",
     "ReferralAttachmentRemoveView",

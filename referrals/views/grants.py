@@ -16,11 +16,12 @@ from accounts.models import Role
 from referrals import services
 from referrals.exceptions import GrantRefused, ReferralInvalid
 from referrals.forms import BreakGlassForm, CaseGrantForm, CaseReferenceForm
-from referrals.permissions import can_manage_grants, grant_may_open
+from referrals.permissions import can_manage_grants, can_view_access_report, grant_may_open
 from referrals.selectors import (
     case_grant_get,
     case_grant_list_current,
     case_grantee_choices,
+    referral_access_report,
     referral_get,
     referral_get_for_break_glass,
     referral_is_visible,
@@ -142,3 +143,15 @@ class BreakGlassStartView(LoginRequiredMixin, View):
         if not form.is_valid():
             return self._render(request, form)
         return redirect("referrals:referral-break-glass", reference=form.cleaned_data["reference"])
+
+
+class ReferralAccessReportView(LoginRequiredMixin, View):
+    """The case's access report for the Prevent lead of its authority: 404 if not visible, 403 otherwise."""
+
+    def get(self, request: HttpRequest, reference: str) -> HttpResponse:
+        referral = referral_get(user=request.user, reference=reference)
+        if not can_view_access_report(referral, request.user):
+            raise PermissionDenied
+        report = referral_access_report(user=request.user, referral=referral)
+        context = {"referral": referral, "reference": referral.reference, "report": report}
+        return render(request, "referrals/access_report.html", context)

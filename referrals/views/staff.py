@@ -17,7 +17,13 @@ from referrals import services
 from referrals.exceptions import ReferralInvalid, TransitionNotPossible, TransitionRefused
 from referrals.forms import CloseForm
 from referrals.journey import steps_for
-from referrals.permissions import can_close, can_manage_grants, can_read, transitions_available
+from referrals.permissions import (
+    can_close,
+    can_manage_grants,
+    can_read,
+    can_view_access_report,
+    transitions_available,
+)
 from referrals.presenters import answer_rows
 from referrals.selectors import (
     referral_attachment_open,
@@ -52,6 +58,7 @@ class ReferralDetailView(LoginRequiredMixin, View):
             "transitions": transitions_available(referral, request.user),
             "granted_only": granted_only,
             "can_manage_grants": can_manage_grants(referral, request.user),
+            "can_view_access_report": can_view_access_report(referral, request.user),
         }
         return render(request, "referrals/detail.html", context)
 

@@ -147,17 +147,83 @@ def test_results_are_paginated(auditor_client, triage_officer):
 @pytest.mark.usefixtures("history")
 def test_the_case_access_report_lists_everyone_who_opened_the_case(auditor_client, triage_officer, prevent_lead):
     response = auditor_client.get(reverse("audit:case-access", args=[REFERENCE]))
-    readers = {row["actor_id"]: row["reads"] for row in response.context["readers"]}
+    readers = {row["actor_id"]: row["count"] for row in response.context["report"].reads}
     assert readers == {triage_officer.pk: 2, prevent_lead.pk: 1}
     page = response.content.decode()
     assert triage_officer.email in page
     assert "govuk-table" in page
 
 
+def test_the_case_access_report_lists_every_kind_of_read_and_access(
+    auditor_client, auditor, triage_officer, prevent_lead, other_prevent_lead, *, panel_member, events
+):
+    """ACCESS.md "Access reports": reads, downloads, exports, grants, break-glass and refusals, by label."""
+    own = auditor.local_authority_id
+    record = audit.record
+    record(actor=triage_officer, action=audit.AuditAction.CASE_CONTENT_READ, case_reference=REFERENCE)
+    record(
+        actor=triage_officer,
+        action=audit.AuditAction.ATTACHMENT_DOWNLOADED,
+        case_reference=REFERENCE,
+        details={"attachment_id": "0b6f3c0e-4b0e-4c55-9d3f-6d3c7c1f2a10"},
+    )
+    record(
+        actor=prevent_lead, action=audit.AuditAction.CASE_EXPORTED, case_reference=REFERENCE, details={"format": "PDF"}
+    )
+    record(
+        actor=triage_officer,
+        action=audit.AuditAction.CASE_ACCESS_GRANTED,
+        case_reference=REFERENCE,
+        details={"grantee_id": panel_member.pk, "hours": 72, "grant_id": 7, "break_glass": False},
+    )
+    record(
+        actor=other_prevent_lead,
+        action=audit.AuditAction.CASE_BREAK_GLASS,
+        case_reference=REFERENCE,
+        reason_code="IMMEDIATE_RISK",
+        local_authority_id=own,  # as the service records it: in the log of the case's authority
+        details={"grantee_id": other_prevent_lead.pk, "grant_id": 8, "hours": 4, "break_glass": True},
+    )
+    record(
+        actor=None,
+        action=audit.AuditAction.CASE_ACCESS_REVOKED,
+        case_reference=REFERENCE,
+        local_authority_id=own,
+        details={"grantee_id": panel_member.pk, "grant_id": 7, "via": "expiry"},
+    )
+    audit.record_refusal(
+        actor=panel_member, case_reference=REFERENCE, details={"status": 404, "url_name": "referrals:referral-detail"}
+    )
+    response = auditor_client.get(reverse("audit:case-access", args=[REFERENCE]))
+    report = response.context["report"]
+    assert [(row["kind"], row["actor_id"]) for row in report.reads] == [
+        ("Case content read", triage_officer.pk),
+        ("Attachment downloaded", triage_officer.pk),
+        ("Case exported", prevent_lead.pk),
+    ]
+    assert [row["label"] for row in report.grants] == [
+        "Case access granted",
+        "Break-glass access",
+        "Case access revoked",
+    ]
+    assert [(row["kind"], row["actor_id"], row["count"]) for row in report.refusals] == [
+        ("Access refused", panel_member.pk, 1)
+    ]
+    page = response.content.decode()
+    for label in ("Attachment downloaded", "Case exported", "Break-glass access", "Triage officer"):
+        assert label in page
+    for code in ("ATTACHMENT_DOWNLOADED", "CASE_EXPORTED", "CASE_BREAK_GLASS", ">triage_officer<"):
+        assert code not in page
+    (viewed,) = events(action="CASE_ACCESS_REPORT_VIEWED")
+    assert (viewed.actor_id, viewed.case_reference, viewed.local_authority_id) == (auditor.pk, REFERENCE, own)
+
+
 @pytest.mark.usefixtures("history")
 def test_another_authoritys_case_shows_nobody(auditor_client):
     response = auditor_client.get(reverse("audit:case-access", args=[OTHER_REFERENCE]))
-    assert response.context["readers"] == []
+    report = response.context["report"]
+    assert (report.reads, report.grants, report.refusals) == ([], [], [])
+    assert {row["event"].action for row in response.context["rows"]} == {"CASE_ACCESS_REPORT_VIEWED"}
 
 
 def test_a_malformed_reference_is_a_404(auditor_client):
@@ -178,9 +244,49 @@ def test_the_activity_report_shows_one_users_events(auditor_client, triage_offic
 
 
 @pytest.mark.usefixtures("history")
-def test_the_activity_report_of_another_authoritys_user_is_empty(auditor_client, other_triage_officer):
+def test_the_activity_report_of_another_authoritys_user_is_a_404_and_audited(
+    auditor_client, auditor, other_triage_officer, events
+):
+    """ACCESS.md: the auditor sees the staff of their own council only; another council's is unknown."""
     response = auditor_client.get(reverse("audit:user-activity", args=[other_triage_officer.pk]))
-    assert response.context["rows"] == []
+    assert response.status_code == 404
+    (refused,) = events(action="ACCESS_REFUSED")
+    assert (refused.actor_id, refused.outcome, refused.target_id) == (
+        auditor.pk,
+        "refused",
+        str(other_triage_officer.pk),
+    )
+    assert refused.details["url_name"] == "audit:user-activity"
+    assert events(action="AUDIT_SEARCHED") == []
+
+
+def test_the_activity_report_of_a_deleted_member_of_staff_of_own_authority_is_shown(auditor_client, make_user, auditor):
+    from accounts.models import Role, User
+
+    gone = make_user(auditor.membership.local_authority, Role.TRIAGE_OFFICER, "gone-")
+    audit.record(actor=gone, action=audit.AuditAction.CASE_CONTENT_READ, case_reference=REFERENCE)
+    gone_id = gone.pk
+    User.objects.filter(pk=gone_id).delete()
+    response = auditor_client.get(reverse("audit:user-activity", args=[gone_id]))
+    assert response.status_code == 200
+    assert f"Deleted user {gone_id}" in response.content.decode()
+
+
+@pytest.mark.parametrize("identifier", ["email", "number"])
+@pytest.mark.usefixtures("history")
+def test_looking_up_another_authoritys_user_is_the_same_error_as_an_unknown_one(
+    auditor_client, other_triage_officer, events, identifier
+):
+    value = other_triage_officer.email if identifier == "email" else str(other_triage_officer.pk)
+    for lookup in (value, "nobody@example.org"):
+        response = auditor_client.get(SEARCH, {"user": lookup})
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "govuk-error-summary" in page
+        assert "No user has that email address or user number in your local authority" in page
+    assert events(action="AUDIT_SEARCHED") == []
+    export = auditor_client.get(reverse("audit:event-export"), {"user": value})
+    assert export.status_code == 400
 
 
 @pytest.mark.usefixtures("history")

@@ -108,3 +108,37 @@ def test_break_glass_by_the_lead_of_another_authority(live_server, case, browser
     event = AuditEvent.objects.get(action="CASE_BREAK_GLASS")
     assert event.reason_code == "IMMEDIATE_RISK"
     assert [message.to for message in mail.outbox if "Break-glass" in message.subject] == [["auditor@example.org"]]
+
+
+def test_the_prevent_lead_and_the_auditor_read_the_access_report(live_server, channel_case, browser, axe_violations):
+    """ACCESS.md "Access reports": from the case page for the lead, from the audit pages for the auditor."""
+    from accounts.models import User
+    from referrals import services
+
+    case = channel_case
+    services.case_grant_create(
+        referral=case,
+        grantee=User.objects.get(email="panel@example.org"),
+        actor=User.objects.get(email="triage@example.org"),
+        days=2,
+        reason_code="PANEL_MEETING",
+    )
+    triage = _new_page(browser, live_server, "triage@example.org")
+    triage.goto(f"{live_server.url}/referrals/{case.reference}/")
+    expect(triage.get_by_role("link", name="Who has read this case (access report)")).to_have_count(0)
+
+    lead = _new_page(browser, live_server, "lead@example.org")
+    lead.goto(f"{live_server.url}/referrals/{case.reference}/")
+    lead.get_by_role("link", name="Who has read this case (access report)").click()
+    expect(lead.get_by_role("heading", level=1)).to_have_text(f"Case {case.reference}")
+    expect(lead.get_by_test_id("access-reads")).to_contain_text("triage@example.org")
+    expect(lead.get_by_test_id("access-reads")).to_contain_text("Case content read")
+    expect(lead.get_by_test_id("access-grants")).to_contain_text("Case access granted")
+    assert axe_violations(lead) == []
+
+    auditor = _new_page(browser, live_server, "auditor@example.org")
+    auditor.goto(f"{live_server.url}/audit/?case_reference={case.reference}")
+    auditor.get_by_role("link", name=f"Access report of case {case.reference}").click()
+    expect(auditor.get_by_test_id("access-reads")).to_contain_text("lead@example.org")
+    expect(auditor.get_by_test_id("access-grants")).to_contain_text("Case access granted")
+    assert axe_violations(auditor) == []

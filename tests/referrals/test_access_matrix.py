@@ -288,6 +288,11 @@ RULES: dict[tuple[str, str, str], Rule] = {
     ("referrals:referral-grants", "GET", ""): case_page(lambda who: who.holds(*MANAGERS)),
     ("referrals:referral-grants", "POST", ""): case_page(lambda who: who.holds(*MANAGERS)),
     ("referrals:referral-grant-revoke", "POST", ""): case_page(lambda who: who.holds(*MANAGERS), ok=302),
+    ("referrals:referral-grant-revoke", "GET", ""): any_user(405),
+    # ACCESS.md "Access reports": the Prevent lead of the case's own authority (never through a grant).
+    ("referrals:referral-access-report", "GET", ""): case_page(
+        lambda who: who.reader and who.role == Role.PREVENT_LEAD
+    ),
     ("referrals:referral-break-glass", "GET", ""): _break_glass,
     ("referrals:referral-break-glass", "POST", ""): lambda who: 200 if _break_glass(who) == 200 else _break_glass(who),
 }

@@ -195,3 +195,155 @@ def test_break_glass_only_for_a_lead_of_another_authority(request, submitted, ac
     with pytest.raises(GrantRefused):
         services.case_break_glass(referral=submitted, actor=actor, reason_code="IMMEDIATE_RISK", confirmed=True)
     assert AuditEvent.objects.filter(action="CASE_BREAK_GLASS", outcome="refused", actor_id=actor.pk).exists()
+
+
+# --- Grants follow their reason (ACCESS.md): a change of role or council, or a deactivation, ends them.
+
+
+def _ended_for(grant, reason):
+    """The grant row is gone and its end is audited against the case with the reason."""
+    assert not ReferralUserObjectPermission.objects.filter(pk=grant.pk).exists()
+    event = AuditEvent.objects.filter(action="CASE_ACCESS_REVOKED", details__grant_id=grant.pk).get()
+    assert event.reason_code == reason
+    assert event.details == {"grantee_id": grant.user_id, "grant_id": grant.pk, "via": "holder_changed"}
+    assert event.case_reference == grant.content_object.reference
+    return event
+
+
+def test_a_panel_members_grant_ends_and_is_audited_when_their_role_changes(
+    with_channel, triage_officer, panel_member, prevent_lead
+):
+    from accounts.services import user_role_change
+
+    grant = _grant(with_channel, panel_member, triage_officer)
+    user_role_change(actor=prevent_lead, user=panel_member, role=Role.PARTNER_CONTRIBUTOR)
+    event = _ended_for(grant, "ROLE_CHANGED")
+    assert event.actor_id == prevent_lead.pk
+    panel_member.refresh_from_db()
+    assert not _visible(panel_member, with_channel)
+
+
+def test_a_grant_outlives_no_role_change_even_back_to_the_same_role(
+    with_channel, triage_officer, panel_member, prevent_lead
+):
+    """A new grant is needed after the holder comes back to a grantee role: the old one does not return."""
+    from accounts.services import user_role_change
+
+    grant = _grant(with_channel, panel_member, triage_officer)
+    user_role_change(actor=prevent_lead, user=panel_member, role=Role.REFERRER)
+    user_role_change(actor=prevent_lead, user=panel_member, role=Role.PANEL_MEMBER)
+    _ended_for(grant, "ROLE_CHANGED")
+    panel_member.refresh_from_db()
+    assert not _visible(panel_member, with_channel)
+
+
+def test_saving_the_same_role_again_keeps_the_grant(with_channel, triage_officer, panel_member, prevent_lead):
+    from accounts.services import user_role_change
+
+    grant = _grant(with_channel, panel_member, triage_officer)
+    user_role_change(actor=prevent_lead, user=panel_member, role=Role.PANEL_MEMBER)
+    assert ReferralUserObjectPermission.objects.filter(pk=grant.pk).exists()
+    assert _visible(panel_member, with_channel)
+
+
+def test_a_panel_members_grant_ends_and_is_audited_when_their_council_changes(
+    with_channel, triage_officer, panel_member, superuser, other_local_authority
+):
+    from accounts.services import user_role_change
+
+    grant = _grant(with_channel, panel_member, triage_officer)
+    user_role_change(actor=superuser, user=panel_member, role=Role.PANEL_MEMBER, local_authority=other_local_authority)
+    _ended_for(grant, "AUTHORITY_CHANGED")
+    moved = AuditEvent.objects.get(action="USER_ROLE_CHANGED")
+    assert moved.local_authority_id == with_channel.local_authority_id  # in the log of the council left
+    assert moved.details["local_authority_id"] == other_local_authority.pk
+    panel_member.refresh_from_db()
+    assert panel_member.local_authority_id == other_local_authority.pk
+    assert not _visible(panel_member, with_channel)
+
+
+def test_only_an_operator_moves_a_user_between_councils(
+    with_channel, triage_officer, panel_member, prevent_lead, other_local_authority
+):
+    from accounts.exceptions import UserChangeRefused
+    from accounts.services import user_role_change
+
+    grant = _grant(with_channel, panel_member, triage_officer)
+    with pytest.raises(UserChangeRefused):
+        user_role_change(
+            actor=prevent_lead, user=panel_member, role=Role.PANEL_MEMBER, local_authority=other_local_authority
+        )
+    assert AuditEvent.objects.filter(action="USER_CHANGE_REFUSED", outcome="refused", actor_id=prevent_lead.pk)
+    assert ReferralUserObjectPermission.objects.filter(pk=grant.pk).exists()
+
+
+def test_a_panel_members_grant_ends_and_is_audited_when_their_account_is_deactivated(
+    with_channel, triage_officer, panel_member, prevent_lead
+):
+    from accounts.services import user_deactivate
+
+    grant = _grant(with_channel, panel_member, triage_officer)
+    user_deactivate(actor=prevent_lead, user=panel_member)
+    _ended_for(grant, "ACCOUNT_DEACTIVATED")
+
+
+def test_a_break_glass_grant_ends_when_its_lead_is_no_longer_a_prevent_lead(
+    submitted, other_prevent_lead, other_local_authority, make_user
+):
+    from accounts.services import user_role_change
+
+    grant = services.case_break_glass(
+        referral=submitted, actor=other_prevent_lead, reason_code="IMMEDIATE_RISK", confirmed=True
+    )
+    second_lead = make_user(other_local_authority, Role.PREVENT_LEAD, "second-")
+    user_role_change(actor=second_lead, user=other_prevent_lead, role=Role.TRIAGE_OFFICER)
+    event = _ended_for(grant, "ROLE_CHANGED")
+    assert event.local_authority_id == submitted.local_authority_id  # in the log of the case's council
+
+
+def test_a_surviving_break_glass_row_opens_nothing_once_its_holder_is_not_a_prevent_lead(
+    with_channel, other_prevent_lead
+):
+    """Second lock, in the selector: even if the row outlived the change (no service ran), it opens nothing."""
+    from accounts.models import Membership
+
+    services.case_break_glass(
+        referral=with_channel, actor=other_prevent_lead, reason_code="IMMEDIATE_RISK", confirmed=True
+    )
+    assert _visible(other_prevent_lead, with_channel)
+    Membership.objects.filter(user=other_prevent_lead).update(role=Role.PANEL_MEMBER)
+    other_prevent_lead.refresh_from_db()
+    assert ReferralUserObjectPermission.objects.filter(user=other_prevent_lead, break_glass=True).exists()
+    assert not _visible(other_prevent_lead, with_channel)
+
+
+def test_a_surviving_panel_grant_opens_nothing_once_its_holder_is_in_another_council(
+    with_channel, triage_officer, panel_member, other_local_authority
+):
+    from accounts.models import Membership
+
+    _grant(with_channel, panel_member, triage_officer)
+    Membership.objects.filter(user=panel_member).update(local_authority=other_local_authority)
+    panel_member.refresh_from_db()
+    assert not _visible(panel_member, with_channel)
+
+
+def test_a_surviving_panel_grant_opens_nothing_once_its_holder_becomes_a_prevent_lead(
+    with_channel, triage_officer, panel_member, other_local_authority
+):
+    """A panel member's grant is not a break-glass grant: made a lead elsewhere, it must not open the case."""
+    from accounts.models import Membership
+
+    _grant(with_channel, panel_member, triage_officer)
+    Membership.objects.filter(user=panel_member).update(local_authority=other_local_authority, role=Role.PREVENT_LEAD)
+    panel_member.refresh_from_db()
+    assert not _visible(panel_member, with_channel)
+
+
+def test_a_surviving_grant_of_a_deactivated_account_opens_nothing(with_channel, triage_officer, panel_member):
+    from accounts.models import User
+
+    _grant(with_channel, panel_member, triage_officer)
+    User.objects.filter(pk=panel_member.pk).update(is_active=False)
+    panel_member.refresh_from_db()
+    assert not _visible(panel_member, with_channel)
