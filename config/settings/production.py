@@ -1,9 +1,9 @@
 """Production settings: no default for any secret, HTTPS only, real keys only.
 
 Loading this module without DJANGO_SECRET_KEY, DATABASE_URL, DJANGO_ALLOWED_HOSTS,
-ENCRYPTION_KEYRING, BLIND_INDEX_KEY, AUDIT_HMAC_KEY, OTP_WEBAUTHN_RP_ID or
-OTP_WEBAUTHN_ALLOWED_ORIGINS raises ImproperlyConfigured, so a misconfigured container
-stops at start instead of running insecurely.
+ENCRYPTION_KEYRING, BLIND_INDEX_KEY, AUDIT_HMAC_KEY, OTP_WEBAUTHN_RP_ID,
+OTP_WEBAUTHN_ALLOWED_ORIGINS, REDIS_URL or SERVICE_BASE_URL raises ImproperlyConfigured,
+so a misconfigured container stops at start instead of running insecurely.
 """
 
 import ipaddress
@@ -92,6 +92,25 @@ assert_production_key_settings(
     audit_hmac_key=AUDIT_HMAC_KEY,
     dev_keys_dir=DEV_KEYS_DIR,
 )
+
+
+# ------------------------------------------------------------------------------
+# Redis and e-mail links: without REDIS_URL tasks would run inline in the web process and nothing would run the
+# schedules (audit chain check, grant expiry, outbox relay); e-mails link to SERVICE_BASE_URL, so it is https.
+# ------------------------------------------------------------------------------
+def _service_base_url(value: str) -> str:
+    parts = urlsplit(value.strip())
+    extra = "@" in parts.netloc or parts.path not in ("", "/") or parts.query or parts.fragment
+    if parts.scheme != "https" or not parts.hostname or extra:
+        raise ImproperlyConfigured(
+            "SERVICE_BASE_URL must be the service's https:// address, such as "
+            "https://prevent.example-council.gov.uk (no path, query or credentials)."
+        )
+    return value.strip().rstrip("/")
+
+
+REDIS_URL = _required("REDIS_URL")
+SERVICE_BASE_URL = _service_base_url(_required("SERVICE_BASE_URL"))
 
 # ------------------------------------------------------------------------------
 # HTTPS and cookies (https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/)
