@@ -36,6 +36,10 @@ if SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < MIN_SECRET_KEY_LENGTH:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be a fresh random value of at least 50 characters.")
 ALLOWED_HOSTS = [h.strip() for h in _required("DJANGO_ALLOWED_HOSTS").split(",") if h.strip()]
 DATABASES = {"default": env.db_url_config(_required("DATABASE_URL"))}
+DATABASE_APP_ROLE = DATABASES["default"].get("USER", "")
+# The owner's URL: docker-compose.yml gives it to the migrate service only (web, worker, beat get it blank).
+if env.str("DATABASE_MIGRATE_URL", default="").strip():
+    DATABASES = {"default": env.db_url_config(env.str("DATABASE_MIGRATE_URL"))}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
