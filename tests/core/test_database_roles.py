@@ -246,3 +246,85 @@ def test_the_command_on_sqlite_exits_non_zero_with_one_line(tmp_path):
     )
     assert result.returncode == 1
     assert result.stderr.strip() == "CommandError: grant_app_role needs PostgreSQL; sqlite has no database roles."
+
+
+@pytest.fixture
+def fresh_cluster_database() -> Iterator[dict[str, str]]:
+    """A new empty database, as the postgres image's superuser first sees it; dropped with its roles afterwards."""
+    settings = connection.settings_dict
+    names = {
+        "db": f"prevent_init_{secrets.token_hex(4)}",
+        "owner": f"prevent_owner_test_{secrets.token_hex(4)}",
+        "app": f"prevent_app_test_{secrets.token_hex(4)}",
+        "host": settings["HOST"] or "127.0.0.1",
+        "port": str(settings["PORT"] or 5432),
+        "superuser": settings["USER"],
+    }
+    admin = {"host": names["host"], "port": int(names["port"]), "user": names["superuser"], "autocommit": True}
+    if settings["PASSWORD"]:
+        admin["password"] = settings["PASSWORD"]
+    with psycopg.connect(dbname="postgres", **admin) as conn:
+        conn.execute(f"CREATE DATABASE {names['db']}")
+    yield names
+    with psycopg.connect(dbname="postgres", **admin) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {names['db']} WITH (FORCE)")
+        conn.execute(f"DROP ROLE IF EXISTS {names['app']}")
+        conn.execute(f"DROP ROLE IF EXISTS {names['owner']}")
+
+
+def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    result = subprocess.run(args, cwd=REPO, env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+@pytest.mark.postgresql
+def test_the_compose_flow_init_script_migrate_as_owner_then_grant(fresh_cluster_database, tmp_path):
+    """docker/postgres/init-roles.sh, then migrate's command with DATABASE_MIGRATE_URL, then the app's role."""
+    n = fresh_cluster_database
+    passwords = {"owner": secrets.token_urlsafe(16), "app": secrets.token_urlsafe(16)}
+    base = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PGHOST": n["host"], "PGPORT": n["port"]}
+    if connection.settings_dict["PASSWORD"]:
+        base["PGPASSWORD"] = connection.settings_dict["PASSWORD"]
+    _run(
+        {
+            **base,
+            "POSTGRES_USER": n["superuser"],
+            "POSTGRES_DB": n["db"],
+            "PREVENT_OWNER_ROLE": n["owner"],
+            "PREVENT_APP_ROLE": n["app"],
+            "POSTGRES_OWNER_PASSWORD": passwords["owner"],
+            "POSTGRES_APP_PASSWORD": passwords["app"],
+        },
+        "sh",
+        str(REPO / "docker" / "postgres" / "init-roles.sh"),
+    )
+    server = f"{n['host']}:{n['port']}/{n['db']}"
+    app_env = {**base, "DATABASE_URL": f"postgres://{n['app']}:{passwords['app']}@{server}"}
+    migrate_env = {**app_env, "DATABASE_MIGRATE_URL": f"postgres://{n['owner']}:{passwords['owner']}@{server}"}
+    _run(migrate_env, sys.executable, "manage.py", "migrate", "--noinput")
+    granted = _run(migrate_env, sys.executable, "manage.py", "grant_app_role").stdout
+    assert f"Granted {n['app']} read and write on" in granted
+    # The application's own command, as the application role: reads the chain and the triggers.
+    verified = _run(app_env, sys.executable, "manage.py", "verify_audit").stdout
+    assert "0 events verified, chain intact" in verified
+
+    with psycopg.connect(
+        host=n["host"], port=int(n["port"]), dbname=n["db"], user=n["app"], password=passwords["app"]
+    ) as conn:
+        attributes = conn.execute(
+            "SELECT rolsuper, rolcreaterole, rolcreatedb, rolinherit FROM pg_roles WHERE rolname = current_user"
+        ).fetchone()
+        assert attributes == (False, False, False, False)
+        owners = conn.execute(
+            "SELECT DISTINCT pg_get_userbyid(relowner) FROM pg_class WHERE relnamespace = 'public'::regnamespace"
+        ).fetchall()
+        assert owners == [(n["owner"],)]
+        database_owner = conn.execute(
+            "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()"
+        ).fetchone()
+        assert database_owner == (n["owner"],)
+        for sql in ("DROP TABLE audit_auditevent", "DELETE FROM audit_auditevent", "CREATE TABLE x (id int)"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(sql)
+            conn.rollback()

@@ -84,6 +84,21 @@ def test_production_e_mail_links_use_service_base_url_and_tasks_go_to_redis(prod
     assert result.stdout.split() == ["https://prevent.example-council.gov.uk", "redis://127.0.0.1:6379/0", "False"]
 
 
+def test_only_a_process_given_database_migrate_url_connects_as_the_owner(production_env):
+    show = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.DATABASES['default']['USER'], settings.DATABASE_APP_ROLE)"
+    )
+    app = {**production_env, "DATABASE_URL": "postgres://prevent_app:a@db:5432/prevent", "DATABASE_MIGRATE_URL": ""}
+    result = run_with_production_settings(app, "-c", show)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["prevent_app", "prevent_app"]
+    migrate = {**app, "DATABASE_MIGRATE_URL": "postgres://prevent_owner:o@db:5432/prevent"}
+    result = run_with_production_settings(migrate, "-c", show)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["prevent_owner", "prevent_app"]
+
+
 def test_production_settings_refuse_keys_from_the_development_folder(production_env, tmp_path):
     dev_dir = Path(production_env["DEV_KEYS_DIR"])
     dev_dir.mkdir()
