@@ -63,6 +63,7 @@ def app_role_grant(*, role: str, using: str = DEFAULT_DB_ALIAS) -> AppRoleGrant:
             [schema],
         )
         relations = cursor.fetchall()
+        _owner_check(cursor, owner=owner, schema=schema)
         tables = [name for name, kind in relations if kind != "S"]
         sequences = [name for name, kind in relations if kind == "S"]
         for statement in (
@@ -120,4 +121,23 @@ def _role_check(cursor, *, role: str, owner: str, schema: str) -> None:
         raise AppRoleError(
             f"The application role {role} owns, or is a member of a role that owns, {owned} objects in this "
             "database: it must own nothing (ALTER ... OWNER TO the owner, or REVOKE the membership)."
+        )
+
+
+def _owner_check(cursor, *, owner: str, schema: str) -> None:
+    """Refuse to run as a role that does not own every table: PostgreSQL would skip those with a mere warning."""
+    cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+    if cursor.fetchone()[0]:
+        return
+    cursor.execute(
+        "SELECT relname FROM pg_class WHERE relnamespace = %s::regnamespace "
+        "AND relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND NOT pg_has_role(current_user, relowner, 'USAGE') "
+        "ORDER BY relname",
+        [schema],
+    )
+    foreign = [name for (name,) in cursor.fetchall()]
+    if foreign:
+        raise AppRoleError(
+            f"{len(foreign)} tables or sequences (first {foreign[0]}) are not owned by {owner}, so it cannot grant "
+            "on them: run this as their owner (DATABASE_MIGRATE_URL)."
         )

@@ -305,6 +305,26 @@ def test_the_compose_flow_init_script_migrate_as_owner_then_grant(fresh_cluster_
     _run(migrate_env, sys.executable, "manage.py", "migrate", "--noinput")
     granted = _run(migrate_env, sys.executable, "manage.py", "grant_app_role").stdout
     assert f"Granted {n['app']} read and write on" in granted
+    # A table some other role owns would be skipped by GRANT with a mere warning: the command refuses instead.
+    admin = {"host": n["host"], "port": int(n["port"]), "dbname": n["db"], "user": n["superuser"]}
+    if connection.settings_dict["PASSWORD"]:
+        admin["password"] = connection.settings_dict["PASSWORD"]
+    with psycopg.connect(**admin, autocommit=True) as conn:
+        conn.execute("CREATE TABLE stray_superuser_table (id int)")
+    refused = subprocess.run(
+        [sys.executable, "manage.py", "grant_app_role"],
+        cwd=REPO,
+        env=migrate_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("CommandError: 1 tables or sequences (first stray_superuser_table) are not")
+    assert refused.stderr.strip().count("\n") == 0
+    with psycopg.connect(**admin, autocommit=True) as conn:
+        conn.execute("DROP TABLE stray_superuser_table")
     # The application's own command, as the application role: reads the chain and the triggers.
     verified = _run(app_env, sys.executable, "manage.py", "verify_audit").stdout
     assert "0 events verified, chain intact" in verified
