@@ -14,6 +14,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 FILE_PREFIX = "file:"
 MIN_KEY_BYTES = 32
+# A key-encryption key is an AES-256 key: exactly 32 bytes. A longer one was once cut to 32 without a word,
+# so the operator believed in key material that was never used; it is refused instead.
+KEK_BYTES = 32
 
 
 def _read(value: str, name: str) -> str:
@@ -39,6 +42,14 @@ def decode_key(text: str, name: str) -> bytes:
     return key
 
 
+def decode_kek(text: str, name: str) -> bytes:
+    """Decode one key-encryption key and insist on exactly 256 bits (AES-256), never truncating."""
+    key = decode_key(text, name)
+    if len(key) != KEK_BYTES:
+        raise ImproperlyConfigured(f"{name} must be exactly {KEK_BYTES} bytes of key (AES-256), not {len(key)}.")
+    return key
+
+
 def load_key(value: str, name: str) -> bytes:
     """Return the bytes of a single key setting (BLIND_INDEX_KEY, AUDIT_HMAC_KEY)."""
     return decode_key(_read(value, name), name)
@@ -56,7 +67,7 @@ def load_keyring(value: str, name: str = "ENCRYPTION_KEYRING") -> dict:
     if ring.get("active") not in ring["keys"]:
         raise ImproperlyConfigured(f'{name}: the "active" key id is not among "keys".')
     for key_id, encoded in ring["keys"].items():
-        decode_key(str(encoded), f"{name} key {key_id}")
+        decode_kek(str(encoded), f"{name} key {key_id}")
     return ring
 
 

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from core.keys import FILE_PREFIX, decode_key, load_key, load_keyring
+from core.keys import FILE_PREFIX, KEK_BYTES, decode_kek, load_key, load_keyring
 
 from .exceptions import DecryptionError, UnknownKeyEncryptionKey
 
@@ -42,8 +42,11 @@ class KeyRing:
         self.active_id = active_id
         self.development = development
         self.key_ids = frozenset(keys)
+        for key_id, key in keys.items():
+            if len(key) != KEK_BYTES:
+                raise ImproperlyConfigured(f"KEK {key_id!r} must be exactly {KEK_BYTES} bytes, not {len(key)}.")
         # The raw KEK bytes live only inside the AEAD objects, not as attributes.
-        self._ciphers = {key_id: AESGCM(key[:32]) for key_id, key in keys.items()}
+        self._ciphers = {key_id: AESGCM(key) for key_id, key in keys.items()}
 
     def wrap(self, *, data_key_id: uuid.UUID, key: bytes) -> tuple[str, bytes]:
         """Return (active KEK id, wrapped key) for a data key, bound to its DataKey id."""
@@ -84,7 +87,7 @@ def keyring_get() -> KeyRing:
             parsed = load_keyring(settings.ENCRYPTION_KEYRING)
             ring = KeyRing(
                 active_id=parsed["active"],
-                keys={k: decode_key(str(v), f"ENCRYPTION_KEYRING key {k}") for k, v in parsed["keys"].items()},
+                keys={k: decode_kek(str(v), f"ENCRYPTION_KEYRING key {k}") for k, v in parsed["keys"].items()},
                 development=bool(parsed.get("development")),
             )
             _cache["ring"] = ring

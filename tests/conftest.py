@@ -58,6 +58,8 @@ def production_env(tmp_path) -> dict[str, str]:
         "OTP_WEBAUTHN_RP_ID": "prevent.example-council.gov.uk",
         "OTP_WEBAUTHN_ALLOWED_ORIGINS": "https://prevent.example-council.gov.uk",
         "DATABASE_URL": "postgres://prevent:secret@127.0.0.1:5432/prevent",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "SERVICE_BASE_URL": "https://prevent.example-council.gov.uk",
         "ENCRYPTION_KEYRING": json.dumps(keyring),
         "BLIND_INDEX_KEY": _random_key(),
         "AUDIT_HMAC_KEY": _random_key(),

@@ -114,6 +114,12 @@ MIDDLEWARE = [
 # Databases: DATABASE_URL, SQLite by default
 # ------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# On PostgreSQL the application connects as a role that owns nothing (docs/audit.md "Who owns the tables").
+# Only the migrate service also gets DATABASE_MIGRATE_URL, the owner's: it then connects as the owner, migrates,
+# and `grant_app_role` grants DATABASE_URL's role (DATABASE_APP_ROLE) exactly what the application needs.
+DATABASE_APP_ROLE = DATABASES["default"].get("USER", "")
+if env.str("DATABASE_MIGRATE_URL", default="").strip():
+    DATABASES = {"default": env.db("DATABASE_MIGRATE_URL")}
 # Each service owns its transaction; ATOMIC_REQUESTS would roll back refusal events (STYLE.md 6).
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))

@@ -1,9 +1,9 @@
 """Production settings: no default for any secret, HTTPS only, real keys only.
 
 Loading this module without DJANGO_SECRET_KEY, DATABASE_URL, DJANGO_ALLOWED_HOSTS,
-ENCRYPTION_KEYRING, BLIND_INDEX_KEY, AUDIT_HMAC_KEY, OTP_WEBAUTHN_RP_ID or
-OTP_WEBAUTHN_ALLOWED_ORIGINS raises ImproperlyConfigured, so a misconfigured container
-stops at start instead of running insecurely.
+ENCRYPTION_KEYRING, BLIND_INDEX_KEY, AUDIT_HMAC_KEY, OTP_WEBAUTHN_RP_ID,
+OTP_WEBAUTHN_ALLOWED_ORIGINS, REDIS_URL or SERVICE_BASE_URL raises ImproperlyConfigured,
+so a misconfigured container stops at start instead of running insecurely.
 """
 
 import ipaddress
@@ -36,6 +36,10 @@ if SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < MIN_SECRET_KEY_LENGTH:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be a fresh random value of at least 50 characters.")
 ALLOWED_HOSTS = [h.strip() for h in _required("DJANGO_ALLOWED_HOSTS").split(",") if h.strip()]
 DATABASES = {"default": env.db_url_config(_required("DATABASE_URL"))}
+DATABASE_APP_ROLE = DATABASES["default"].get("USER", "")
+# The owner's URL: docker-compose.yml gives it to the migrate service only (web, worker, beat get it blank).
+if env.str("DATABASE_MIGRATE_URL", default="").strip():
+    DATABASES = {"default": env.db_url_config(env.str("DATABASE_MIGRATE_URL"))}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -92,6 +96,25 @@ assert_production_key_settings(
     audit_hmac_key=AUDIT_HMAC_KEY,
     dev_keys_dir=DEV_KEYS_DIR,
 )
+
+
+# ------------------------------------------------------------------------------
+# Redis and e-mail links: without REDIS_URL tasks would run inline in the web process and nothing would run the
+# schedules (audit chain check, grant expiry, outbox relay); e-mails link to SERVICE_BASE_URL, so it is https.
+# ------------------------------------------------------------------------------
+def _service_base_url(value: str) -> str:
+    parts = urlsplit(value.strip())
+    extra = "@" in parts.netloc or parts.path not in ("", "/") or parts.query or parts.fragment
+    if parts.scheme != "https" or not parts.hostname or extra:
+        raise ImproperlyConfigured(
+            "SERVICE_BASE_URL must be the service's https:// address, such as "
+            "https://prevent.example-council.gov.uk (no path, query or credentials)."
+        )
+    return value.strip().rstrip("/")
+
+
+REDIS_URL = _required("REDIS_URL")
+SERVICE_BASE_URL = _service_base_url(_required("SERVICE_BASE_URL"))
 
 # ------------------------------------------------------------------------------
 # HTTPS and cookies (https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import shlex
 import shutil
 import subprocess
 import sys
@@ -14,6 +15,12 @@ from django.core.management import get_commands
 
 REPO = Path(__file__).resolve().parents[2]
 DJANGO_SERVICES = {"migrate", "web", "worker", "beat"}
+# Distinct values, so a test can tell which credential reached which container.
+PASSWORDS = {
+    "POSTGRES_PASSWORD": "superuser-pw-check",
+    "POSTGRES_OWNER_PASSWORD": "owner-pw-check",
+    "POSTGRES_APP_PASSWORD": "app-pw-check",
+}
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +35,10 @@ def compose(tmp_path_factory) -> dict:
     try:
         shutil.copy(REPO / "docker-compose.yml", workdir / "docker-compose.yml")
         shutil.copy(REPO / ".env.example", workdir / ".env")
-        env = {"PATH": "/usr/bin:/bin", "POSTGRES_PASSWORD": "compose-check"}
+        # The operator's .env holds every password: env_file hands them all to each Django container.
+        with (workdir / ".env").open("a") as dotenv:
+            dotenv.writelines(f"{name}={value}\n" for name, value in PASSWORDS.items())
+        env = {"PATH": "/usr/bin:/bin", **PASSWORDS}
         quiet = subprocess.run(
             [binary, "-f", "docker-compose.yml", "config", "-q"],
             cwd=workdir,
@@ -52,19 +62,67 @@ def compose(tmp_path_factory) -> dict:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def test_compose_refuses_to_start_without_a_database_password(tmp_path):
+@pytest.mark.parametrize("missing", sorted(PASSWORDS))
+def test_compose_refuses_to_start_without_a_database_password(tmp_path, missing):
     shutil.copy(REPO / "docker-compose.yml", tmp_path / "docker-compose.yml")
     (tmp_path / ".env").write_text("")
     result = subprocess.run(
         [shutil.which("docker-compose") or "docker-compose", "config", "-q"],
         cwd=tmp_path,
-        env={"PATH": "/usr/bin:/bin"},
+        env={"PATH": "/usr/bin:/bin", **{k: v for k, v in PASSWORDS.items() if k != missing}},
         capture_output=True,
         text=True,
         check=False,
     )
     assert result.returncode != 0
-    assert "POSTGRES_PASSWORD" in result.stderr
+    assert missing in result.stderr
+
+
+def test_migrate_alone_connects_as_the_owner_and_then_grants_the_application_role(compose):
+    migrate = compose["services"]["migrate"]
+    owner_url = f"postgres://prevent_owner:{PASSWORDS['POSTGRES_OWNER_PASSWORD']}@postgres:5432/prevent"
+    assert migrate["environment"]["DATABASE_MIGRATE_URL"] == owner_url
+    assert migrate["command"] == [
+        "sh",
+        "-c",
+        "python manage.py migrate --noinput && python manage.py grant_app_role",
+    ]
+
+
+@pytest.mark.parametrize("name", ["web", "worker", "beat"])
+def test_long_running_services_connect_as_the_application_role_and_never_hold_the_owners_password(compose, name):
+    environment = compose["services"][name]["environment"]
+    app_url = f"postgres://prevent_app:{PASSWORDS['POSTGRES_APP_PASSWORD']}@postgres:5432/prevent"
+    assert environment["DATABASE_URL"] == app_url
+    assert environment.get("DATABASE_MIGRATE_URL", "") == ""
+    values = " ".join(str(value) for value in environment.values())
+    assert PASSWORDS["POSTGRES_OWNER_PASSWORD"] not in values
+    assert PASSWORDS["POSTGRES_PASSWORD"] not in values
+    assert "prevent_owner" not in values
+
+
+def test_postgres_creates_the_owner_and_the_application_role_on_a_new_volume(compose):
+    postgres = compose["services"]["postgres"]
+    mounts = {
+        (v.split(":")[0], v.split(":")[1]) if isinstance(v, str) else (v["source"], v["target"])
+        for v in postgres["volumes"]
+    }
+    sources = {source for source, target in mounts if target == "/docker-entrypoint-initdb.d/10-init-roles.sh"}
+    assert [Path(source).relative_to(Path(source).parents[2]) for source in sources] == [
+        Path("docker/postgres/init-roles.sh")
+    ]
+    script = REPO / "docker" / "postgres" / "init-roles.sh"
+    assert postgres["environment"]["POSTGRES_USER"] == "postgres"
+    for name in ("POSTGRES_OWNER_PASSWORD", "POSTGRES_APP_PASSWORD"):
+        assert postgres["environment"][name] == PASSWORDS[name]
+    text = script.read_text()
+    assert "prevent_owner" in text
+    assert "prevent_app" in text
+
+
+def test_the_image_never_carries_the_env_file_or_development_keys():
+    ignored = (REPO / ".dockerignore").read_text().split()
+    assert {".env", ".devkeys", "db.sqlite3", "media"} <= set(ignored)
 
 
 def test_compose_has_the_five_services_and_named_volumes(compose):
@@ -119,6 +177,11 @@ def _check_entry_point(command: list[str]) -> None:
     elif program == "python":
         assert command[1] == "manage.py"
         assert command[2] in get_commands()
+    elif program == "sh":
+        assert command[1] == "-c"
+        for step in command[2].split("&&"):
+            _check_entry_point(shlex.split(step))
+        return
     else:
         pytest.fail(f"unexpected program {program}")
     if program != "python":

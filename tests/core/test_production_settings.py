@@ -28,6 +28,8 @@ def test_production_settings_load_with_every_secret(production_env):
         "ENCRYPTION_KEYRING",
         "BLIND_INDEX_KEY",
         "AUDIT_HMAC_KEY",
+        "REDIS_URL",
+        "SERVICE_BASE_URL",
     ],
 )
 def test_production_settings_refuse_to_load_without(production_env, missing):
@@ -54,12 +56,47 @@ def _dev_key() -> str:
         ),
         ("ENCRYPTION_KEYRING", "not json", "not valid JSON"),
         ("BLIND_INDEX_KEY", base64.urlsafe_b64encode(b"short").decode(), "at least 32 bytes"),
+        # A 48-byte key-encryption key used to be cut to 32 bytes without a word.
+        (
+            "ENCRYPTION_KEYRING",
+            json.dumps({"active": "prod-1", "keys": {"prod-1": base64.urlsafe_b64encode(b"k" * 48).decode()}}),
+            "exactly 32 bytes",
+        ),
+        ("SERVICE_BASE_URL", "http://prevent.example-council.gov.uk", "SERVICE_BASE_URL must be"),
+        ("SERVICE_BASE_URL", "prevent.example-council.gov.uk", "SERVICE_BASE_URL must be"),
+        ("SERVICE_BASE_URL", "https://prevent.example-council.gov.uk/cases?x=1", "SERVICE_BASE_URL must be"),
     ],
 )
 def test_production_settings_refuse_unsafe_values(production_env, name, value, message):
     result = run_with_production_settings({**production_env, name: value}, "-c", LOAD)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_production_e_mail_links_use_service_base_url_and_tasks_go_to_redis(production_env):
+    show = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.SERVICE_BASE_URL, settings.CELERY_BROKER_URL, settings.CELERY_TASK_ALWAYS_EAGER)"
+    )
+    env = {**production_env, "SERVICE_BASE_URL": "https://prevent.example-council.gov.uk/"}
+    result = run_with_production_settings(env, "-c", show)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["https://prevent.example-council.gov.uk", "redis://127.0.0.1:6379/0", "False"]
+
+
+def test_only_a_process_given_database_migrate_url_connects_as_the_owner(production_env):
+    show = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.DATABASES['default']['USER'], settings.DATABASE_APP_ROLE)"
+    )
+    app = {**production_env, "DATABASE_URL": "postgres://prevent_app:a@db:5432/prevent", "DATABASE_MIGRATE_URL": ""}
+    result = run_with_production_settings(app, "-c", show)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["prevent_app", "prevent_app"]
+    migrate = {**app, "DATABASE_MIGRATE_URL": "postgres://prevent_owner:o@db:5432/prevent"}
+    result = run_with_production_settings(migrate, "-c", show)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["prevent_owner", "prevent_app"]
 
 
 def test_production_settings_refuse_keys_from_the_development_folder(production_env, tmp_path):
