@@ -29,3 +29,7 @@ class EnrolmentRefused(AccountsError):
 
 class PasskeyRemovalRefused(AccountsError):
     """The passkey is the user's only second factor: removing it would leave the password alone."""
+
+
+class ApiTokenRefused(AccountsError):
+    """A token cannot be made for this account (it is deactivated)."""

@@ -1,5 +1,6 @@
 """Writes of the accounts app; callers import `accounts.services`."""
 
+from accounts.services.api_tokens import api_token_create, api_tokens_revoke
 from accounts.services.lockout import account_unlock_by_operator, lockout_record, user_unlock
 from accounts.services.management import (
     admin_change_record,
@@ -40,6 +41,8 @@ __all__ = [
     "DEMO_AUTHORITIES",
     "DEMO_ROLE_EMAILS",
     "account_unlock_by_operator",
+    "api_token_create",
+    "api_tokens_revoke",
     "backup_codes_generate",
     "demo_data_seed",
     "demo_email",

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from rest_framework.authtoken.models import Token
 
 from accounts.models import Role
+from accounts.services import api_token_create
 from audit.models import AuditEvent
 from referrals import services
 
@@ -165,8 +165,8 @@ def test_access_matrix(client, request, case, make_user, *, url_name, method, ro
         grant_row(case["referral"], user, granted_by=case["referrer"], expires_in=expires_in)
     url = reverse(url_name, kwargs=_kwargs(url_name, case))
     if url_name.startswith("api:"):
-        token, _ = Token.objects.get_or_create(user=user)
-        response = client.generic(method, url, HTTP_AUTHORIZATION=f"Token {token.key}")
+        _, token = api_token_create(user=user)
+        response = client.generic(method, url, HTTP_AUTHORIZATION=f"Token {token}")
     else:
         client.force_login(user)
         response = client.generic(method, url)

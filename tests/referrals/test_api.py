@@ -3,11 +3,10 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.services import api_token_create
 from audit.models import AuditEvent
 from referrals import services
 from referrals.models import Referral
@@ -27,7 +26,7 @@ def _json(answers: dict) -> dict:
 @pytest.fixture
 def api(referrer):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {services.api_token_create(user=referrer)}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=referrer)[1]}")
     return client
 
 
@@ -87,7 +86,7 @@ def test_status_is_for_the_referrer_who_made_it_only(api, triage_officer, referr
     services.referral_start_screening(referral=Referral.objects.get(reference=reference), actor=triage_officer)
     assert api.get(f"/api/v1/referrals/{reference}/status/").json()["status"] == "being_assessed"
     other = APIClient()
-    other.credentials(HTTP_AUTHORIZATION=f"Token {services.api_token_create(user=triage_officer)}")
+    other.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=triage_officer)[1]}")
     assert other.get(f"/api/v1/referrals/{reference}/status/").status_code == 404
     assert api.get("/api/v1/referrals/PRV-2000-000001/status/").status_code == 404
 
@@ -140,15 +139,6 @@ def test_docs_page_lists_endpoints_and_fields(client):
     assert "POST /api/v1/referrals/" in body
     assert "<code>concern_description</code>" in body
     assert "cdn" not in body.lower()
-
-
-def test_create_api_token_command(referrer, capsys):
-    call_command("create_api_token", referrer.email)
-    token = capsys.readouterr().out.strip()
-    assert Token.objects.get(user=referrer).key == token
-    assert AuditEvent.objects.filter(action="API_TOKEN_CREATED", target_id=str(referrer.pk)).exists()
-    with pytest.raises(CommandError, match="No active user"):
-        call_command("create_api_token", "nobody@example.org")
 
 
 def _value_from_schema(prop: dict, components: dict):
