@@ -11,7 +11,7 @@ from audit.models import AuditEvent
 from referrals import services
 from referrals.models import Referral
 
-from .factories import adult_answers, child_answers
+from .factories import adult_answers, child_answers, submitted_referral
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/referrals/"
@@ -139,6 +139,20 @@ def test_docs_page_lists_endpoints_and_fields(client):
     assert "POST /api/v1/referrals/" in body
     assert "<code>concern_description</code>" in body
     assert "cdn" not in body.lower()
+
+
+def test_docs_and_schema_are_public_and_hold_no_case_data(client, referrer, canaries):
+    """ACCESS.md: the API docs and schema hold no data and may be public (they describe fields, never values)."""
+    referral = submitted_referral(user=referrer, given_name=canaries["first_name"], family_name=canaries["last_name"])
+    for url in ("/api/docs/", "/api/schema/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        assert referral.reference not in body
+        assert canaries["first_name"] not in body
+        assert canaries["last_name"] not in body
+        assert referrer.email not in body
+    assert "expires after 90 days" in client.get("/api/docs/").content.decode()
 
 
 def _value_from_schema(prop: dict, components: dict):
