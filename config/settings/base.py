@@ -350,6 +350,9 @@ REST_FRAMEWORK = {
 # API tokens (django-rest-knox): only a SHA-512 digest is stored; a token stops working
 # API_TOKEN_MAX_AGE_DAYS after it was made. https://jazzband.github.io/django-rest-knox/settings/
 KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 - a model name, not a secret
+# knox's migrations would create its own token table even though ours replaces it; that unused
+# table's key to the user table makes PostgreSQL refuse to flush (truncate) the database.
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {"TOKEN_PREFIX": "prv_", "AUTO_REFRESH": False, "AUTH_HEADER_PREFIX": "Token"}
 API_TOKEN_MAX_AGE_DAYS = env.int("API_TOKEN_MAX_AGE_DAYS", default=90)
 
