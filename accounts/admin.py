@@ -195,13 +195,14 @@ for _device_model in (TOTPDevice, StaticDevice, WebAuthnCredential):
 def admin_site_audit(site: admin.AdminSite) -> None:
     """Make every model admin of the site audited, ours and the libraries' (called once every admin is registered).
 
-    Also takes REST framework's token admin away: it shows every user's API token in clear, so a superuser
-    could act as anyone through the API. Tokens are made only by `manage.py create_api_token` (security first).
+    Also takes knox's token admin away: its add form shows a new token to the superuser, unaudited, so a
+    superuser could act as anyone through the API. Tokens are made only by `manage.py create_api_token`
+    (security first).
     """
-    from rest_framework.authtoken.models import TokenProxy
+    from knox.models import AuthToken
 
-    if site.is_registered(TokenProxy):
-        site.unregister(TokenProxy)
+    if site.is_registered(AuthToken):
+        site.unregister(AuthToken)
     for model, model_admin in list(site._registry.items()):  # noqa: SLF001 - the site keeps no public list
         if isinstance(model_admin, AuditedAdminMixin):
             continue

@@ -33,3 +33,7 @@ class PasskeyRemovalRefused(AccountsError):
 
 class SecondFactorLocked(AccountsError):
     """Too many wrong security codes: the account is locked until a Prevent lead or an operator unlocks it."""
+
+
+class ApiTokenRefused(AccountsError):
+    """A token cannot be made for this account (it is deactivated)."""

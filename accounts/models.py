@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
+from knox.models import AbstractAuthToken
+from knox.settings import CONSTANTS
 
 
 class Nation(models.TextChoices):
@@ -204,3 +208,48 @@ class Invitation(models.Model):
 
     def is_usable(self, *, now=None) -> bool:
         return self.accepted_at is None and (now or timezone.now()) < self.expires_at
+
+
+class ApiTokenRefusal(models.TextChoices):
+    """Why a stored token was refused; the label is the API's error message."""
+
+    EXPIRED = "EXPIRED", "This API token has expired. Ask an operator for a new one."
+    REVOKED = "REVOKED", "This API token has been revoked."
+    USER_INACTIVE = "USER_INACTIVE", "The account this API token belongs to is deactivated."
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token, kept as knox's SHA-512 digest and a short lookup key: the token itself is never stored.
+
+    Revoking keeps the row (digests only) so a later use of the revoked token is refused and audited.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    digest = models.CharField(max_length=CONSTANTS.DIGEST_LENGTH, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"API token {self.token_key}"
+
+    @property
+    def expires_at(self) -> datetime:
+        """The earlier of the expiry set when it was made and API_TOKEN_MAX_AGE_DAYS after that.
+
+        Lowering the setting therefore shortens tokens already issued.
+        """
+        limit = self.created + timedelta(days=settings.API_TOKEN_MAX_AGE_DAYS)
+        return min(self.expiry, limit) if self.expiry else limit
+
+    def refusal(self, *, now: datetime) -> ApiTokenRefusal | None:
+        if self.revoked_at is not None:
+            return ApiTokenRefusal.REVOKED
+        if now >= self.expires_at:
+            return ApiTokenRefusal.EXPIRED
+        if not self.user.is_active:
+            return ApiTokenRefusal.USER_INACTIVE
+        return None

@@ -192,7 +192,17 @@ ACTIONS: dict[str, ActionSpec] = {
     "REFERRAL_MASH_NOTIFIED": ActionSpec(
         "MASH notified", "The MASH inbox was told of referral {case_reference}", {"sent": Kind.BOOL}
     ),
-    "API_TOKEN_CREATED": ActionSpec("API token created", "An API token was created for user {target}"),
+    "API_TOKEN_CREATED": ActionSpec(
+        "API token created", "An API token was created for user {target}", {"token_id": Kind.UUID}
+    ),
+    "API_TOKEN_REVOKED": ActionSpec(
+        "API tokens revoked", "{count} API tokens of user {target} were revoked", {"count": Kind.INT}
+    ),
+    "API_TOKEN_REFUSED": ActionSpec(
+        "API token refused",
+        "An API token of user {target} was refused ({reason_code})",
+        {"token_id": Kind.UUID},
+    ),
     "REFERRAL_UPDATED": ActionSpec(
         "Referral updated", "{actor} changed referral {case_reference}", {"fields_changed": Kind.INT}
     ),

@@ -1,5 +1,6 @@
 """Writes of the accounts app; callers import `accounts.services`."""
 
+from accounts.services.api_tokens import api_token_create, api_tokens_revoke
 from accounts.services.lockout import (
     account_unlock_by_operator,
     address_unlock_by_operator,
@@ -46,6 +47,8 @@ __all__ = [
     "DEMO_ROLE_EMAILS",
     "account_unlock_by_operator",
     "address_unlock_by_operator",
+    "api_token_create",
+    "api_tokens_revoke",
     "backup_codes_generate",
     "demo_data_seed",
     "demo_email",

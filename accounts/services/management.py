@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.exceptions import InvitationRefused, UserChangeRefused
 from accounts.models import Invitation, LocalAuthority, Membership, Organisation, Role, User
 from accounts.permissions import can_change_user, can_manage_users
+from accounts.services.api_tokens import api_tokens_revoke
 from accounts.services.sessions import user_sessions_revoke
 from accounts.signals import membership_changed, user_deactivated
 from audit import services as audit
@@ -198,6 +199,8 @@ def user_deactivate(*, actor: User, user: User) -> None:
             user_deactivated.send(sender=User, user=user, actor=actor)
         audit.record(actor=actor, action=AuditAction.USER_DEACTIVATED, target=user)
         user_sessions_revoke(user=user, actor=actor)
+        # Revoked, not only refused while inactive: a later reactivation must not bring old tokens back.
+        api_tokens_revoke(user=user, actor=actor)
 
 
 def admin_change_record(*, actor: User, obj: Any, change: str) -> None:

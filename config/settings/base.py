@@ -62,7 +62,7 @@ THIRD_PARTY_APPS = [
     "django_fsm",
     "guardian",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "csp",
     "django_otp",
@@ -345,7 +345,7 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="prevent-service@e
 # REST framework and OpenAPI
 # ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.TokenAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.ApiTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -361,6 +361,15 @@ REST_FRAMEWORK = {
         "referral_create": env("API_RATE_REFERRAL_CREATE", default="120/hour"),
     },
 }
+# API tokens (django-rest-knox): only a SHA-512 digest is stored; a token stops working
+# API_TOKEN_MAX_AGE_DAYS after it was made. https://jazzband.github.io/django-rest-knox/settings/
+KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 - a model name, not a secret
+# knox's migrations would create its own token table even though ours replaces it; that unused
+# table's key to the user table makes PostgreSQL refuse to flush (truncate) the database.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {"TOKEN_PREFIX": "prv_", "AUTO_REFRESH": False, "AUTH_HEADER_PREFIX": "Token"}
+API_TOKEN_MAX_AGE_DAYS = env.int("API_TOKEN_MAX_AGE_DAYS", default=90)
+
 # ------------------------------------------------------------------------------
 # Referrals: attachment size limit, and the base URL for links in e-mails (reference and link only).
 # ------------------------------------------------------------------------------

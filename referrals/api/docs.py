@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.views.generic import TemplateView
 
 from referrals.validation import ANSWERS
@@ -27,4 +28,5 @@ class ApiDocsView(TemplateView):
             for name, field in fields.items()
         ]
         context["answer_count"] = len(ANSWERS)
+        context["token_max_age_days"] = settings.API_TOKEN_MAX_AGE_DAYS
         return context

@@ -23,7 +23,6 @@ from .intake import (
     referral_submit,
 )
 from .reference import reference_allocate
-from .tokens import api_token_create
 from .transitions import (
     referral_close,
     referral_refer_to_channel,
@@ -32,7 +31,6 @@ from .transitions import (
 )
 
 __all__ = [
-    "api_token_create",
     "case_break_glass",
     "case_grant_create",
     "case_grant_revoke",

@@ -16,13 +16,15 @@ def test_no_case_model_is_registered_in_the_admin():
 
 def test_every_model_admin_is_audited_and_api_tokens_are_not_in_the_admin():
     from django_otp_webauthn.models import WebAuthnCredential
-    from rest_framework.authtoken.models import TokenProxy
+    from knox.models import AuthToken
 
     from accounts.admin import AuditedAdminMixin
+    from accounts.models import ApiToken
 
     unaudited = [m._meta.label for m, a in admin.site._registry.items() if not isinstance(a, AuditedAdminMixin)]
     assert unaudited == []
-    assert not admin.site.is_registered(TokenProxy)
+    assert not admin.site.is_registered(AuthToken)
+    assert not admin.site.is_registered(ApiToken)
     assert admin.site.is_registered(WebAuthnCredential)  # a lost passkey is removed here
 
 

@@ -23,7 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts.models import Role
-from accounts.services import invitation_token, user_invite
+from accounts.services import api_token_create, invitation_token, user_invite
 from audit.models import AuditEvent
 from referrals import services
 from referrals.choices import ClosingReason, ReferralStatus
@@ -452,12 +452,10 @@ def _kwargs(url_name: str, *, variant: str, situation: str, user, case, world) -
 
 
 def _api_headers(user) -> dict:
-    from rest_framework.authtoken.models import Token
-
     if user is None:
         return {}
-    token, _ = Token.objects.get_or_create(user=user)
-    return {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    _, token = api_token_create(user=user)
+    return {"HTTP_AUTHORIZATION": f"Token {token}"}
 
 
 @pytest.mark.parametrize(("url_name", "method", "variant", "stage", "role", "situation"), COMBINATIONS)

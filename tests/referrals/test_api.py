@@ -3,16 +3,15 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.services import api_token_create
 from audit.models import AuditEvent
 from referrals import services
 from referrals.models import Referral
 
-from .factories import adult_answers, child_answers
+from .factories import adult_answers, child_answers, submitted_referral
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/referrals/"
@@ -27,7 +26,7 @@ def _json(answers: dict) -> dict:
 @pytest.fixture
 def api(referrer):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {services.api_token_create(user=referrer)}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=referrer)[1]}")
     return client
 
 
@@ -87,7 +86,7 @@ def test_status_is_for_the_referrer_who_made_it_only(api, triage_officer, referr
     services.referral_start_screening(referral=Referral.objects.get(reference=reference), actor=triage_officer)
     assert api.get(f"/api/v1/referrals/{reference}/status/").json()["status"] == "being_assessed"
     other = APIClient()
-    other.credentials(HTTP_AUTHORIZATION=f"Token {services.api_token_create(user=triage_officer)}")
+    other.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=triage_officer)[1]}")
     assert other.get(f"/api/v1/referrals/{reference}/status/").status_code == 404
     assert api.get("/api/v1/referrals/PRV-2000-000001/status/").status_code == 404
 
@@ -142,13 +141,18 @@ def test_docs_page_lists_endpoints_and_fields(client):
     assert "cdn" not in body.lower()
 
 
-def test_create_api_token_command(referrer, capsys):
-    call_command("create_api_token", referrer.email)
-    token = capsys.readouterr().out.strip()
-    assert Token.objects.get(user=referrer).key == token
-    assert AuditEvent.objects.filter(action="API_TOKEN_CREATED", target_id=str(referrer.pk)).exists()
-    with pytest.raises(CommandError, match="No active user"):
-        call_command("create_api_token", "nobody@example.org")
+def test_docs_and_schema_are_public_and_hold_no_case_data(client, referrer, canaries):
+    """ACCESS.md: the API docs and schema hold no data and may be public (they describe fields, never values)."""
+    referral = submitted_referral(user=referrer, given_name=canaries["first_name"], family_name=canaries["last_name"])
+    for url in ("/api/docs/", "/api/schema/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        assert referral.reference not in body
+        assert canaries["first_name"] not in body
+        assert canaries["last_name"] not in body
+        assert referrer.email not in body
+    assert "expires after 90 days" in client.get("/api/docs/").content.decode()
 
 
 def _value_from_schema(prop: dict, components: dict):
