@@ -256,15 +256,9 @@ DEV_KEYS_DIR = Path(env.str("DEV_KEYS_DIR", default=str(BASE_DIR / ".devkeys")))
 ENCRYPTION_KEYRING = env("ENCRYPTION_KEYRING", default=f"file:{DEV_KEYS_DIR / 'keyring.json'}")
 BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", default=f"file:{DEV_KEYS_DIR / 'blind_index.key'}")
 AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY", default=f"file:{DEV_KEYS_DIR / 'audit_hmac.key'}")
-# Signed checkpoints of the audit chain (docs/audit.md): an Ed25519 private seed and its public key;
-# verify_audit needs only the public key. Checkpoint files go to AUDIT_CHECKPOINT_DIR, which must be
-# copied to write-once storage or another host (docs/audit.md).
-AUDIT_CHECKPOINT_SIGNING_KEY = env(
-    "AUDIT_CHECKPOINT_SIGNING_KEY", default=f"file:{DEV_KEYS_DIR / 'audit_checkpoint_signing.key'}"
-)
-AUDIT_CHECKPOINT_PUBLIC_KEY = env(
-    "AUDIT_CHECKPOINT_PUBLIC_KEY", default=f"file:{DEV_KEYS_DIR / 'audit_checkpoint_public.key'}"
-)
+# Signed audit checkpoints (docs/audit.md): an Ed25519 pair (verifiers need only the public key) and their folder.
+AUDIT_CHECKPOINT_SIGNING_KEY = env("AUDIT_CHECKPOINT_SIGNING_KEY", default=f"file:{DEV_KEYS_DIR}/audit_checkpoint.key")
+AUDIT_CHECKPOINT_PUBLIC_KEY = env("AUDIT_CHECKPOINT_PUBLIC_KEY", default=f"file:{DEV_KEYS_DIR}/audit_checkpoint.pub")
 AUDIT_CHECKPOINT_DIR = Path(env.str("AUDIT_CHECKPOINT_DIR", default=str(BASE_DIR / "audit-checkpoints")))
 # Encrypted attachments (random names, ciphertext only); see docs/encryption.md.
 ENCRYPTION_FILE_ROOT = Path(env.str("ENCRYPTION_FILE_ROOT", default=str(MEDIA_ROOT / "encrypted")))

@@ -14,8 +14,8 @@ from django.core.management.base import BaseCommand, CommandError
 from core.keys import load_key
 from encryption.signing import ed25519_private_key_new, ed25519_public_key
 
-CHECKPOINT_SIGNING = "audit_checkpoint_signing.key"
-CHECKPOINT_PUBLIC = "audit_checkpoint_public.key"
+CHECKPOINT_SIGNING = "audit_checkpoint.key"
+CHECKPOINT_PUBLIC = "audit_checkpoint.pub"
 
 
 def _new_key() -> str:
