@@ -233,15 +233,24 @@ def _checkpoint_email(report: ChainReport) -> None:
     """Send the auditors the newest checkpoint: a copy outside the server (sequence, MAC, time, signature only)."""
     latest = checkpoints.checkpoint_latest(Path(settings.AUDIT_CHECKPOINT_DIR))
     if latest is None:
-        return
-    send_mail(
-        subject=f"{settings.SERVICE_NAME}: audit log checked, checkpoint {latest.sequence}",
-        message=(
-            f"Tonight's check of the audit log passed: {report.verified} events, "
-            f"{report.checkpoints} signed checkpoints.\n"
+        # Silence would look like "nothing to report": say plainly that nothing anchors the log.
+        subject = f"{settings.SERVICE_NAME}: audit log checked, but no signed checkpoint exists"
+        text = (
+            "No signed checkpoint was found, so nothing outside the database anchors the log. "
+            "Check that the hourly audit_checkpoint task runs and that its folder was not emptied (docs/audit.md).\n"
+        )
+    else:
+        subject = f"{settings.SERVICE_NAME}: audit log checked, checkpoint {latest.sequence}"
+        text = (
             f"Keep this message. The newest checkpoint ({latest.file_name}) lets anyone with the public key "
             "prove later that the log has not been cut short or rewritten (docs/audit.md):\n\n"
             f"{latest.to_json()}"
+        )
+    send_mail(
+        subject=subject,
+        message=(
+            f"Tonight's check of the audit log passed: {report.verified} events, "
+            f"{report.checkpoints} signed checkpoints.\n{text}"
         ),
         from_email=None,
         recipient_list=_auditor_addresses(),

@@ -86,7 +86,7 @@ def test_audit_checkpoint_writes_one_signed_file_and_prints_it():
     assert (_folder() / FILE_5).read_text() == text
     code, text = _run("verify_audit")
     assert code == 0
-    assert "5 events verified, chain intact, 1 signed checkpoints matched" in text
+    assert "5 events verified, chain intact, 1 signed checkpoint matched" in text
 
 
 def test_audit_checkpoint_refuses_an_empty_chain_in_one_line():
@@ -262,6 +262,15 @@ def test_the_nightly_check_emails_the_newest_checkpoint_to_the_auditors(auditor,
         assert value in message.body
     assert REFERENCE not in message.body + message.subject
     assert "@" not in message.body + message.subject
+
+
+@pytest.mark.usefixtures("five_events")
+def test_the_nightly_check_tells_the_auditors_when_no_checkpoint_exists(auditor):
+    assert tasks.audit_chain_verify()["intact"] is True
+    assert [m.subject for m in mail.outbox] == [
+        f"{settings.SERVICE_NAME}: audit log checked, but no signed checkpoint exists"
+    ]
+    assert mail.outbox[0].to == [auditor.email]
 
 
 @pytest.mark.usefixtures("five_events")

@@ -39,7 +39,5 @@ class Command(BaseCommand):
                 f"Audit chain broken{where}: {report.problem} ({report.verified} events verified before it)",
                 returncode=1,
             )
-        self.stdout.write(
-            f"{report.verified} events verified, chain intact, {report.checkpoints} signed checkpoints matched "
-            f"({seconds:.2f} s)"
-        )
+        checkpoints = f"{report.checkpoints} signed checkpoint{'' if report.checkpoints == 1 else 's'} matched"
+        self.stdout.write(f"{report.verified} events verified, chain intact, {checkpoints} ({seconds:.2f} s)")
