@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from audit import checkpoints, tasks
 from audit import services as audit
-from audit import tasks
 from audit.chain import event_body, hmac_key, mac
 from audit.checkpoints import Checkpoint, key_id
 from audit.models import AuditEvent
@@ -282,3 +282,14 @@ def test_the_nightly_check_reports_a_cut_tail_found_by_a_checkpoint(auditor):
     assert len(mail.outbox) == 1
     assert "audit log check failed" in mail.outbox[0].subject
     assert FILE_5 in mail.outbox[0].body
+
+
+def test_checkpoint_write_never_replaces_an_existing_file(tmp_path):
+    first = checkpoints.checkpoint_sign(sequence=7, mac="a" * 64, created_at="2026-11-28T06:00:00+00:00")
+    second = checkpoints.checkpoint_sign(sequence=7, mac="b" * 64, created_at="2026-11-28T07:00:00+00:00")
+    path = checkpoints.checkpoint_write(first, tmp_path)
+    with pytest.raises(checkpoints.NothingToAnchor, match="never overwritten"):
+        checkpoints.checkpoint_write(second, tmp_path)
+    assert json.loads(path.read_text())["mac"] == "a" * 64
+    assert [p.name for p in tmp_path.iterdir()] == ["checkpoint-000000000007.json"]  # no temporary file left
+    assert path.stat().st_mode & 0o222 == 0
