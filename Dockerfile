@@ -16,7 +16,7 @@ COPY . .
 # collectstatic needs the production storage but no secret (config.settings.build).
 RUN DJANGO_SETTINGS_MODULE=config.settings.build python manage.py collectstatic --noinput \
     && useradd --system --uid 10001 --home /app prevent \
-    && mkdir -p /app/media && chown prevent /app/media
+    && mkdir -p /app/media /app/audit-checkpoints && chown prevent /app/media /app/audit-checkpoints
 
 # Never run as root: a compromise of the app must not own the container.
 USER prevent

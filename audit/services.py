@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextvars
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -12,19 +13,23 @@ from django.core.mail import send_mail
 from django.db import DEFAULT_DB_ALIAS, models
 from django.utils import timezone
 
-from audit import chain
+from audit import chain, checkpoints
 from audit.actions import AuditAction, Outcome
+from audit.checkpoints import Checkpoint, CheckpointError, NothingToAnchor
 from audit.details import CODE_RE, NAME_RE, REFERENCE_RE, TARGET_ID_RE, details_clean, field_check
 from audit.models import AuditEvent
-from audit.verification import ChainReport, chain_check
+from audit.verification import ChainReport, chain_check, head_get, snapshot
 from audit.writer import AuditUsageError, append, append_committed
 from core.middleware import current_request_id
 
 __all__ = [
     "AuditAction",
     "AuditUsageError",
+    "CheckpointError",
+    "NothingToAnchor",
     "Outcome",
     "audit_chain_verify",
+    "audit_checkpoint_create",
     "record",
     "record_read",
     "record_refusal",
@@ -200,11 +205,65 @@ def _auditor_addresses() -> list[str]:
     return [getattr(user, email_field) for user in users.iterator() if getattr(user, "role", None) == AUDITOR_ROLE]
 
 
+def audit_checkpoint_create(*, using: str = DEFAULT_DB_ALIAS, folder: Path | None = None) -> Checkpoint:
+    """Sign the chain's last event (sequence, MAC, time) and write it as a new file in AUDIT_CHECKPOINT_DIR.
+
+    Raises NothingToAnchor when the chain is empty or its last event has a checkpoint already,
+    and CheckpointError when the head and its event disagree (run verify_audit) or the keys do not
+    match each other.
+    """
+    folder = Path(folder or settings.AUDIT_CHECKPOINT_DIR)
+    with snapshot(using):
+        head = head_get(using)
+        if head is None or head[0] == 0:
+            raise NothingToAnchor("The audit chain is empty: there is no event to anchor yet.")
+        event_mac = AuditEvent.objects.using(using).filter(sequence=head[0]).values_list("mac", flat=True).first()
+    if (folder / checkpoints.file_name(head[0])).exists():
+        raise NothingToAnchor(f"{checkpoints.file_name(head[0])} exists already (no event since); nothing to write.")
+    if event_mac != head[1]:
+        raise CheckpointError(f"The chain head and event {head[0]} disagree: run verify_audit before anchoring.")
+    checkpoint = checkpoints.checkpoint_sign(
+        sequence=head[0], mac=head[1], created_at=timezone.now().isoformat(timespec="seconds")
+    )
+    checkpoints.checkpoint_write(checkpoint, folder)
+    return checkpoint
+
+
+def _checkpoint_email(report: ChainReport) -> None:
+    """Send the auditors the newest checkpoint: a copy outside the server (sequence, MAC, time, signature only)."""
+    latest = checkpoints.checkpoint_latest(Path(settings.AUDIT_CHECKPOINT_DIR))
+    if latest is None:
+        # Silence would look like "nothing to report": say plainly that nothing anchors the log.
+        subject = f"{settings.SERVICE_NAME}: audit log checked, but no signed checkpoint exists"
+        text = (
+            "No signed checkpoint was found, so nothing outside the database anchors the log. "
+            "Check that the hourly audit_checkpoint task runs and that its folder was not emptied (docs/audit.md).\n"
+        )
+    else:
+        subject = f"{settings.SERVICE_NAME}: audit log checked, checkpoint {latest.sequence}"
+        text = (
+            f"Keep this message. The newest checkpoint ({latest.file_name}) lets anyone with the public key "
+            "prove later that the log has not been cut short or rewritten (docs/audit.md):\n\n"
+            f"{latest.to_json()}"
+        )
+    send_mail(
+        subject=subject,
+        message=(
+            f"Tonight's check of the audit log passed: {report.verified} events, "
+            f"{report.checkpoints} signed checkpoints.\n{text}"
+        ),
+        from_email=None,
+        recipient_list=_auditor_addresses(),
+        fail_silently=False,
+    )
+
+
 def audit_chain_verify(*, using: str = DEFAULT_DB_ALIAS) -> ChainReport:
-    """Check the whole chain and record the result; on a break, also e-mail every auditor (no personal data)."""
+    """Check the whole chain and record the result; e-mail every auditor the newest checkpoint, or the break."""
     report = chain_check(using=using)
     if report.intact:
         record(actor=None, action=AuditAction.AUDIT_CHAIN_VERIFIED, details={"count": report.verified}, using=using)
+        _checkpoint_email(report)
         return report
     details = {"count": report.verified}
     if report.first_bad_sequence is not None:

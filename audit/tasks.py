@@ -1,4 +1,4 @@
-"""Celery wrapper for the nightly chain check (scheduled in CELERY_BEAT_SCHEDULE)."""
+"""Celery wrappers for the nightly chain check and the hourly checkpoint (scheduled in CELERY_BEAT_SCHEDULE)."""
 
 from __future__ import annotations
 
@@ -12,3 +12,16 @@ def audit_chain_verify() -> dict[str, object]:
 
     report = service()
     return {"intact": report.intact, "verified": report.verified, "first_bad_sequence": report.first_bad_sequence}
+
+
+@shared_task(name="audit.audit_checkpoint_create", acks_late=True)
+def audit_checkpoint_create() -> dict[str, object]:
+    """Sign the chain's last event into AUDIT_CHECKPOINT_DIR; an empty or unchanged chain is left as it is."""
+    from audit.services import NothingToAnchor
+    from audit.services import audit_checkpoint_create as service
+
+    try:
+        checkpoint = service()
+    except NothingToAnchor:
+        return {"sequence": None}
+    return {"sequence": checkpoint.sequence, "file": checkpoint.file_name}

@@ -1,10 +1,14 @@
 """The database triggers that make the audit tables append-only, on PostgreSQL and SQLite.
 
-Migration 0002 creates them; audit.testing drops and recreates them around test flushes.
-If the trigger text ever changes, add a new migration with new functions here (keep these).
+Migration 0002 creates them; tests/audit_testing.py drops and recreates them around test flushes
+(no application code path drops them). verify_audit checks, through problems(), that each one
+exists, is enabled and still runs the function body written here. If the trigger text ever
+changes, add a new migration with new functions here (keep these).
 """
 
 from __future__ import annotations
+
+import re
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -46,6 +50,29 @@ _PG_NAMES = {
     "audit_head_no_delete": HEAD_TABLE,
     "audit_head_no_truncate": HEAD_TABLE,
     "audit_head_forward_only": HEAD_TABLE,
+}
+
+# What pg_trigger must say of each: (function, tgtype bits). tgtype: 1 row, 2 before, 8 delete, 16 update, 32 truncate.
+_PG_EXPECTED = {
+    "audit_event_no_update_delete": ("audit_refuse_change", 1 | 2 | 8 | 16),
+    "audit_event_no_truncate": ("audit_refuse_change", 2 | 32),
+    "audit_head_no_delete": ("audit_refuse_change", 1 | 2 | 8),
+    "audit_head_no_truncate": ("audit_refuse_change", 2 | 32),
+    "audit_head_forward_only": ("audit_head_forward_only", 1 | 2 | 16),
+}
+# 'O' fires in ordinary sessions, 'A' in every session; 'D' (disabled) and 'R' (replica only) do not protect.
+_PG_ENABLED = {"O", "A"}
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.split())
+
+
+# The function bodies as written above (between the $$), whitespace normalised.
+_PG_BODIES = {
+    match[1]: _normalised(match[2])
+    for match in (re.search(r"FUNCTION (\w+)\(\).*?\$\$(.*)\$\$", sql, re.DOTALL) for sql in _PG_CREATE)
+    if match
 }
 
 # SQLite has no TRUNCATE; its DELETE without WHERE still fires row triggers when they exist.
@@ -98,3 +125,46 @@ def present(*, using: str = DEFAULT_DB_ALIAS) -> bool:
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
             expected = set(_SQLITE_NAMES)
         return expected <= {row[0] for row in cursor.fetchall()}
+
+
+def _pg_problems(cursor: object) -> list[str]:
+    cursor.execute(
+        "SELECT t.tgname, c.relname, p.proname, t.tgtype, t.tgenabled, p.prosrc FROM pg_trigger t"
+        " JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid"
+        " WHERE NOT t.tgisinternal AND t.tgname = ANY(%s) AND pg_table_is_visible(c.oid)",
+        [list(_PG_NAMES)],
+    )
+    found = {row[0]: row[1:] for row in cursor.fetchall()}
+    missing = sorted(set(_PG_NAMES) - set(found))
+    problems = [f"the append-only triggers are missing: {', '.join(missing)}"] if missing else []
+    for name, (table, function, tgtype, enabled, source) in sorted(found.items()):
+        if enabled not in _PG_ENABLED:
+            problems.append(f"the append-only trigger {name} is disabled")
+        if (table, function, tgtype) != (_PG_NAMES[name], *_PG_EXPECTED[name]):
+            problems.append(f"the append-only trigger {name} has been altered")
+        elif _normalised(source) != _PG_BODIES[function]:
+            problems.append(f"the function {function} behind trigger {name} has been replaced")
+    return problems
+
+
+def _sqlite_problems(cursor: object) -> list[str]:
+    cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+    found = dict(cursor.fetchall())
+    missing = [name for name in _SQLITE_NAMES if name not in found]
+    problems = [f"the append-only triggers are missing: {', '.join(missing)}"] if missing else []
+    expected = dict(zip(_SQLITE_NAMES, _SQLITE_CREATE, strict=True))
+    problems += [
+        f"the append-only trigger {name} has been altered"
+        for name in _SQLITE_NAMES
+        if name in found and _normalised(found[name]) != _normalised(expected[name])
+    ]
+    return problems
+
+
+def problems(*, using: str = DEFAULT_DB_ALIAS) -> list[str]:
+    """Each way the triggers fail to protect the log: missing, disabled, altered, or their function replaced."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if _vendor_check(connection) == "postgresql":
+            return _pg_problems(cursor)
+        return _sqlite_problems(cursor)

@@ -71,14 +71,22 @@ def load_keyring(value: str, name: str = "ENCRYPTION_KEYRING") -> dict:
     return ring
 
 
-def assert_production_key_settings(
-    *, keyring: str, blind_index_key: str, audit_hmac_key: str, dev_keys_dir: Path | None
+def assert_production_key_settings(  # noqa: PLR0913 - one argument per key setting
+    *,
+    keyring: str,
+    blind_index_key: str,
+    audit_hmac_key: str,
+    dev_keys_dir: Path | None,
+    checkpoint_signing_key: str = "",
+    checkpoint_public_key: str = "",
 ) -> None:
     """Refuse development keys, the development key folder, reused and malformed keys."""
     for name, value in (
         ("ENCRYPTION_KEYRING", keyring),
         ("BLIND_INDEX_KEY", blind_index_key),
         ("AUDIT_HMAC_KEY", audit_hmac_key),
+        ("AUDIT_CHECKPOINT_SIGNING_KEY", checkpoint_signing_key),
+        ("AUDIT_CHECKPOINT_PUBLIC_KEY", checkpoint_public_key),
     ):
         if value.startswith(FILE_PREFIX) and dev_keys_dir is not None:
             path = Path(value[len(FILE_PREFIX) :]).resolve()
@@ -91,5 +99,9 @@ def assert_production_key_settings(
         raise ImproperlyConfigured("ENCRYPTION_KEYRING holds development keys; generate real ones.")
     blind = load_key(blind_index_key, "BLIND_INDEX_KEY")
     audit = load_key(audit_hmac_key, "AUDIT_HMAC_KEY")
-    if blind == audit or any(decode_key(str(k), "key") in (blind, audit) for k in ring["keys"].values()):
+    singles = [blind, audit]
+    if checkpoint_signing_key:
+        singles.append(load_key(checkpoint_signing_key, "AUDIT_CHECKPOINT_SIGNING_KEY"))
+    ring_keys = [decode_key(str(k), "key") for k in ring["keys"].values()]
+    if len(set(singles)) < len(singles) or any(k in singles for k in ring_keys):
         raise ImproperlyConfigured("Every key must be different: reuse one key for two purposes and both weaken.")

@@ -14,6 +14,7 @@ import pytest
 
 from accounts.models import LocalAuthority, Nation, Role, User
 from accounts.services import user_create_with_membership
+from encryption.signing import ed25519_public_key
 
 TEST_PASSWORD = "correct-horse-battery-staple-42"
 
@@ -46,6 +47,15 @@ def run_with_production_settings(env: dict[str, str], *args: str) -> subprocess.
     )
 
 
+_CHECKPOINT_SEED = secrets.token_bytes(32)
+
+
+@pytest.fixture(autouse=True)
+def _audit_checkpoint_dir(settings, tmp_path_factory) -> None:
+    """Each test gets its own empty checkpoint folder, so no test's checkpoints anchor another's chain."""
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path_factory.mktemp("audit-checkpoints")
+
+
 @pytest.fixture
 def production_env(tmp_path) -> dict[str, str]:
     """A complete, valid production environment (for subprocess tests of config.settings.production)."""
@@ -63,6 +73,8 @@ def production_env(tmp_path) -> dict[str, str]:
         "ENCRYPTION_KEYRING": json.dumps(keyring),
         "BLIND_INDEX_KEY": _random_key(),
         "AUDIT_HMAC_KEY": _random_key(),
+        "AUDIT_CHECKPOINT_SIGNING_KEY": base64.urlsafe_b64encode(_CHECKPOINT_SEED).decode(),
+        "AUDIT_CHECKPOINT_PUBLIC_KEY": base64.urlsafe_b64encode(ed25519_public_key(_CHECKPOINT_SEED)).decode(),
         "DEV_KEYS_DIR": str(tmp_path / ".devkeys"),
     }
 
@@ -131,12 +143,12 @@ def superuser(db) -> User:
 
 # --- audit: transactional tests (transactional_db, live_server, browser tests) flush every table
 # at teardown; the audit log's append-only triggers refuse that. Drop them around the flush, then
-# recreate them and the chain head (audit/testing.py).
+# recreate them and the chain head (tests/audit_testing.py).
 @pytest.fixture(autouse=True, scope="session")
 def _audit_flush_past_triggers():
     from django.test import TransactionTestCase
 
-    from audit.testing import flush_allowing_audit
+    from tests.audit_testing import flush_allowing_audit
 
     original = TransactionTestCase._fixture_teardown
     if getattr(original, "audit_wrapped", False):

@@ -270,6 +270,10 @@ DEV_KEYS_DIR = Path(env.str("DEV_KEYS_DIR", default=str(BASE_DIR / ".devkeys")))
 ENCRYPTION_KEYRING = env("ENCRYPTION_KEYRING", default=f"file:{DEV_KEYS_DIR / 'keyring.json'}")
 BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", default=f"file:{DEV_KEYS_DIR / 'blind_index.key'}")
 AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY", default=f"file:{DEV_KEYS_DIR / 'audit_hmac.key'}")
+# Signed audit checkpoints (docs/audit.md): an Ed25519 pair (verifiers need only the public key) and their folder.
+AUDIT_CHECKPOINT_SIGNING_KEY = env("AUDIT_CHECKPOINT_SIGNING_KEY", default=f"file:{DEV_KEYS_DIR}/audit_checkpoint.key")
+AUDIT_CHECKPOINT_PUBLIC_KEY = env("AUDIT_CHECKPOINT_PUBLIC_KEY", default=f"file:{DEV_KEYS_DIR}/audit_checkpoint.pub")
+AUDIT_CHECKPOINT_DIR = Path(env.str("AUDIT_CHECKPOINT_DIR", default=str(BASE_DIR / "audit-checkpoints")))
 # Encrypted attachments (random names, ciphertext only); see docs/encryption.md.
 ENCRYPTION_FILE_ROOT = Path(env.str("ENCRYPTION_FILE_ROOT", default=str(MEDIA_ROOT / "encrypted")))
 # URL namespaces whose 404s are audited as refused access (docs/audit.md); paths under /cases/ and /api/ always are.
@@ -304,8 +308,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 60 * 60}
 # How often beat runs the outbox relay (core.services.outbox_sweep): the longest a notification waits.
 OUTBOX_POLL_SECONDS = env.int("OUTBOX_POLL_SECONDS", default=10)
 CELERY_BEAT_SCHEDULE: dict = {
-    # Every night at 02:30: recompute the audit chain; on a break, record it and e-mail the auditors.
+    # Every night at 02:30: recompute the audit chain; e-mail the auditors the newest checkpoint, or the break.
     "audit-chain-verify": {"task": "audit.audit_chain_verify", "schedule": crontab(hour=2, minute=30)},
+    # Every hour at five past: sign the audit chain's last event into AUDIT_CHECKPOINT_DIR (docs/audit.md).
+    "audit-checkpoint-create": {"task": "audit.audit_checkpoint_create", "schedule": crontab(minute=5)},
     # Every quarter of an hour: delete per-case grants whose expiry has passed (selectors ignore them already).
     "case-grants-remove-expired": {
         "task": "referrals.case_grants_remove_expired",

@@ -1,9 +1,10 @@
 """Production settings: no default for any secret, HTTPS only, real keys only.
 
 Loading this module without DJANGO_SECRET_KEY, DATABASE_URL, DJANGO_ALLOWED_HOSTS,
-ENCRYPTION_KEYRING, BLIND_INDEX_KEY, AUDIT_HMAC_KEY, OTP_WEBAUTHN_RP_ID,
-OTP_WEBAUTHN_ALLOWED_ORIGINS, REDIS_URL or SERVICE_BASE_URL raises ImproperlyConfigured,
-so a misconfigured container stops at start instead of running insecurely.
+ENCRYPTION_KEYRING, BLIND_INDEX_KEY, AUDIT_HMAC_KEY, AUDIT_CHECKPOINT_SIGNING_KEY,
+AUDIT_CHECKPOINT_PUBLIC_KEY, OTP_WEBAUTHN_RP_ID, OTP_WEBAUTHN_ALLOWED_ORIGINS, REDIS_URL or
+SERVICE_BASE_URL raises ImproperlyConfigured, so a misconfigured container stops at start
+instead of running insecurely.
 """
 
 import ipaddress
@@ -11,7 +12,8 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
-from core.keys import assert_production_key_settings
+from core.keys import assert_production_key_settings, load_key
+from encryption.signing import ed25519_public_key
 
 from .base import *  # noqa: F403
 from .base import DEV_KEYS_DIR, DEV_SECRET_KEY, SERVICE_NAME, env
@@ -90,12 +92,22 @@ OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 ENCRYPTION_KEYRING = _required("ENCRYPTION_KEYRING")
 BLIND_INDEX_KEY = _required("BLIND_INDEX_KEY")
 AUDIT_HMAC_KEY = _required("AUDIT_HMAC_KEY")
+AUDIT_CHECKPOINT_SIGNING_KEY = _required("AUDIT_CHECKPOINT_SIGNING_KEY")
+AUDIT_CHECKPOINT_PUBLIC_KEY = _required("AUDIT_CHECKPOINT_PUBLIC_KEY")
 assert_production_key_settings(
     keyring=ENCRYPTION_KEYRING,
     blind_index_key=BLIND_INDEX_KEY,
     audit_hmac_key=AUDIT_HMAC_KEY,
     dev_keys_dir=DEV_KEYS_DIR,
+    checkpoint_signing_key=AUDIT_CHECKPOINT_SIGNING_KEY,
+    checkpoint_public_key=AUDIT_CHECKPOINT_PUBLIC_KEY,
 )
+try:
+    _checkpoint_public = ed25519_public_key(load_key(AUDIT_CHECKPOINT_SIGNING_KEY, "AUDIT_CHECKPOINT_SIGNING_KEY"))
+except ValueError as _error:
+    raise ImproperlyConfigured("AUDIT_CHECKPOINT_SIGNING_KEY must be a 32-byte Ed25519 private key.") from _error
+if _checkpoint_public != load_key(AUDIT_CHECKPOINT_PUBLIC_KEY, "AUDIT_CHECKPOINT_PUBLIC_KEY"):
+    raise ImproperlyConfigured("AUDIT_CHECKPOINT_PUBLIC_KEY is not the public key of AUDIT_CHECKPOINT_SIGNING_KEY.")
 
 
 # ------------------------------------------------------------------------------

@@ -2,6 +2,10 @@
 
 import base64
 import json
+import tempfile
+from pathlib import Path
+
+from encryption.signing import ed25519_public_key
 
 from .base import *  # noqa: F403
 from .base import env
@@ -22,6 +26,10 @@ ENCRYPTION_KEYRING = json.dumps(
 )
 BLIND_INDEX_KEY = base64.urlsafe_b64encode(b"b" * 32).decode()
 AUDIT_HMAC_KEY = base64.urlsafe_b64encode(b"a" * 32).decode()
+AUDIT_CHECKPOINT_SIGNING_KEY = base64.urlsafe_b64encode(b"c" * 32).decode()
+AUDIT_CHECKPOINT_PUBLIC_KEY = base64.urlsafe_b64encode(ed25519_public_key(b"c" * 32)).decode()
+# tests/conftest.py gives each test its own empty folder; this one only serves processes outside pytest.
+AUDIT_CHECKPOINT_DIR = Path(tempfile.gettempdir()) / "prevent-test-audit-checkpoints"
 
 # Task bodies run inline in tests; the integration tests switch to a real worker on Redis.
 CELERY_TASK_ALWAYS_EAGER = True

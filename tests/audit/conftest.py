@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from audit.models import AuditEvent
-from audit.testing import triggers_suspended
+from tests.audit_testing import triggers_suspended
 
 
 @pytest.fixture

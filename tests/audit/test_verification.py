@@ -12,8 +12,8 @@ from audit import services as audit
 from audit import tasks
 from audit.chain import event_body, mac
 from audit.models import AuditEvent
-from audit.testing import triggers_suspended
 from audit.verification import chain_check
+from tests.audit_testing import triggers_suspended
 
 pytestmark = pytest.mark.django_db
 
@@ -146,13 +146,13 @@ def test_two_swapped_rows_are_found(tamper):
 
 @pytest.mark.usefixtures("five_events")
 def test_missing_triggers_fail_the_check():
-    from audit.testing import drop_triggers
+    from tests.audit_testing import drop_triggers
 
     drop_triggers()
     try:
         code, text = _verify()
     finally:
-        from audit.testing import create_triggers
+        from tests.audit_testing import create_triggers
 
         create_triggers()
     assert code == 1

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import base64
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_with_production_settings
+from encryption.signing import ed25519_public_key
+from tests.conftest import REPO, run_with_production_settings
 
 LOAD = "import django; django.setup(); from django.conf import settings; print(settings.ENVIRONMENT)"
 
@@ -30,6 +33,8 @@ def test_production_settings_load_with_every_secret(production_env):
         "AUDIT_HMAC_KEY",
         "REDIS_URL",
         "SERVICE_BASE_URL",
+        "AUDIT_CHECKPOINT_SIGNING_KEY",
+        "AUDIT_CHECKPOINT_PUBLIC_KEY",
     ],
 )
 def test_production_settings_refuse_to_load_without(production_env, missing):
@@ -122,3 +127,39 @@ def test_check_deploy_reports_no_warnings(production_env):
     result = run_with_production_settings(production_env, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize("name", ["AUDIT_CHECKPOINT_SIGNING_KEY", "AUDIT_CHECKPOINT_PUBLIC_KEY"])
+def test_production_settings_refuse_checkpoint_keys_written_by_keys_init(production_env, name):
+    dev_dir = Path(production_env["DEV_KEYS_DIR"])
+    result = subprocess.run(
+        [sys.executable, "manage.py", "keys_init"],
+        cwd=REPO,
+        env={**production_env, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DEV_KEYS_DIR": str(dev_dir)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    pair = {
+        "AUDIT_CHECKPOINT_SIGNING_KEY": f"file:{dev_dir / 'audit_checkpoint.key'}",
+        "AUDIT_CHECKPOINT_PUBLIC_KEY": f"file:{dev_dir / 'audit_checkpoint.pub'}",
+    }
+    result = run_with_production_settings({**production_env, name: pair[name]}, "-c", LOAD)
+    assert result.returncode != 0
+    assert f"{name} points into the development key folder" in result.stderr
+
+
+def test_production_settings_refuse_a_public_key_of_another_signing_key(production_env):
+    other = base64.urlsafe_b64encode(ed25519_public_key(b"x" * 32)).decode()
+    result = run_with_production_settings({**production_env, "AUDIT_CHECKPOINT_PUBLIC_KEY": other}, "-c", LOAD)
+    assert result.returncode != 0
+    assert "AUDIT_CHECKPOINT_PUBLIC_KEY is not the public key of AUDIT_CHECKPOINT_SIGNING_KEY" in result.stderr
+
+
+def test_production_settings_refuse_the_checkpoint_signing_key_reused(production_env):
+    signing = production_env["AUDIT_CHECKPOINT_SIGNING_KEY"]
+    result = run_with_production_settings({**production_env, "AUDIT_HMAC_KEY": signing}, "-c", LOAD)
+    assert result.returncode != 0
+    assert "Every key must be different" in result.stderr

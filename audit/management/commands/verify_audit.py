@@ -1,10 +1,12 @@
-"""Verify the audit chain: exit 0 when intact, 1 naming the first bad sequence number otherwise."""
+"""Verify the audit chain: exit 0 when intact, 1 naming the first bad sequence number or checkpoint otherwise."""
 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS
 
@@ -12,19 +14,30 @@ from audit.verification import chain_check
 
 
 class Command(BaseCommand):
-    help = "Recompute every audit event's HMAC and check the chain; read-only."
+    help = "Recompute every audit event's HMAC, check the chain, its triggers and its signed checkpoints; read-only."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
+        parser.add_argument(
+            "--checkpoints",
+            type=Path,
+            default=None,
+            help="folder of checkpoints to check against, e.g. a copy from write-once storage (default "
+            "AUDIT_CHECKPOINT_DIR)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
-        report = chain_check(using=options["database"])
+        try:
+            report = chain_check(using=options["database"], checkpoint_dir=options["checkpoints"])
+        except ImproperlyConfigured as error:
+            raise CommandError(str(error), returncode=1) from error
         seconds = time.perf_counter() - started
         if not report.intact:
-            where = f"at sequence {report.first_bad_sequence}" if report.first_bad_sequence is not None else ""
+            where = f" at sequence {report.first_bad_sequence}" if report.first_bad_sequence is not None else ""
             raise CommandError(
-                f"Audit chain broken {where}: {report.problem} ({report.verified} events verified before it)",
+                f"Audit chain broken{where}: {report.problem} ({report.verified} events verified before it)",
                 returncode=1,
             )
-        self.stdout.write(f"{report.verified} events verified, chain intact ({seconds:.2f} s)")
+        checkpoints = f"{report.checkpoints} signed checkpoint{'' if report.checkpoints == 1 else 's'} matched"
+        self.stdout.write(f"{report.verified} events verified, chain intact, {checkpoints} ({seconds:.2f} s)")

@@ -11,9 +11,19 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from core.keys import load_key
+from encryption.signing import ed25519_private_key_new, ed25519_public_key
+
+CHECKPOINT_SIGNING = "audit_checkpoint.key"
+CHECKPOINT_PUBLIC = "audit_checkpoint.pub"
+
 
 def _new_key() -> str:
     return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode("ascii")
 
 
 def _write_private(path: Path, text: str) -> None:
@@ -24,7 +34,10 @@ def _write_private(path: Path, text: str) -> None:
 
 
 class Command(BaseCommand):
-    help = "Create development keys (key ring, blind-index key, audit HMAC key) if missing; idempotent."
+    help = (
+        "Create development keys (key ring, blind-index key, audit HMAC key, audit checkpoint Ed25519 pair) "
+        "if missing; idempotent."
+    )
 
     def handle(self, *args: object, **options: object) -> None:
         if settings.ENVIRONMENT == "production":
@@ -37,6 +50,11 @@ class Command(BaseCommand):
             ),
             "blind_index.key": _new_key,
             "audit_hmac.key": _new_key,
+            CHECKPOINT_SIGNING: lambda: _b64(ed25519_private_key_new()),
+            # Derived from the signing key beside it, so the pair always matches.
+            CHECKPOINT_PUBLIC: lambda: _b64(
+                ed25519_public_key(load_key(f"file:{folder / CHECKPOINT_SIGNING}", CHECKPOINT_SIGNING))
+            ),
         }
         for name, make in files.items():
             path = folder / name
