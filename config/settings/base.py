@@ -351,6 +351,10 @@ REST_FRAMEWORK = {
 # Referrals: attachment size limit, and the base URL for links in e-mails (reference and link only).
 # ------------------------------------------------------------------------------
 REFERRAL_ATTACHMENT_MAX_BYTES = env.int("REFERRAL_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Uploads are held in memory, never spooled in plaintext to a temporary file (docs/encryption.md "Uploads"):
+# one request's files may hold one attachment at the limit plus 1 MiB; anything larger is refused unwritten.
+FILE_UPLOAD_HANDLERS = ["encryption.uploads.MemoryOnlyUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = REFERRAL_ATTACHMENT_MAX_BYTES + 1024 * 1024
 SERVICE_BASE_URL = env("SERVICE_BASE_URL", default="http://127.0.0.1:8000")
 
 SPECTACULAR_SETTINGS = {
