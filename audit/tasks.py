@@ -1,4 +1,4 @@
-"""Celery wrapper for the nightly chain check (scheduled in CELERY_BEAT_SCHEDULE)."""
+"""Celery wrappers for the audit schedules (CELERY_BEAT_SCHEDULE): the nightly chain check, the per-minute counts."""
 
 from __future__ import annotations
 
@@ -12,3 +12,11 @@ def audit_chain_verify() -> dict[str, object]:
 
     report = service()
     return {"intact": report.intact, "verified": report.verified, "first_bad_sequence": report.first_bad_sequence}
+
+
+@shared_task(name="audit.anonymous_refusals_flush", acks_late=True)
+def anonymous_refusals_flush() -> int:
+    """Write the counted refusals of visitors not signed in for every closed minute (at most one event each)."""
+    from audit.services import anonymous_refusals_flush as service
+
+    return service()

@@ -292,6 +292,8 @@ OUTBOX_POLL_SECONDS = env.int("OUTBOX_POLL_SECONDS", default=10)
 CELERY_BEAT_SCHEDULE: dict = {
     # Every night at 02:30: recompute the audit chain; on a break, record it and e-mail the auditors.
     "audit-chain-verify": {"task": "audit.audit_chain_verify", "schedule": crontab(hour=2, minute=30)},
+    # Every minute: write the counts of refused visitors not signed in for the minutes that have closed.
+    "audit-anonymous-refusals-flush": {"task": "audit.anonymous_refusals_flush", "schedule": crontab(minute="*")},
     # Every quarter of an hour: delete per-case grants whose expiry has passed (selectors ignore them already).
     "case-grants-remove-expired": {
         "task": "referrals.case_grants_remove_expired",
