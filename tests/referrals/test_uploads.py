@@ -120,3 +120,19 @@ def test_one_request_holds_at_most_the_allowance_across_all_its_files(settings):
     assert (first.size, first.read()) == (600, b"x" * 600)
     assert isinstance(second, OversizedUpload)
     assert (second.size, second.read()) == (600, b"")
+
+
+def test_too_many_files_in_one_request_is_a_400_page_not_a_500(client, referrer, disk):
+    client.force_login(referrer)
+    _, url = _start(client)
+    files = [SimpleUploadedFile(f"f{number}.pdf", b"%PDF-1.7\n") for number in range(101)]
+
+    response = client.post(url, {"file": files})
+
+    assert response.status_code == 400
+    assert "There is a problem with your request" in response.content.decode()
+    assert referral_files_on_disk(disk) == []
+
+
+def referral_files_on_disk(disk) -> list:
+    return [path for path in disk.UPLOAD_PROBE_ROOT.rglob("*") if path.is_file()]
