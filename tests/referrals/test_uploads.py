@@ -8,6 +8,7 @@ and again after the response.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import tempfile
 import uuid
@@ -136,3 +137,54 @@ def test_too_many_files_in_one_request_is_a_400_page_not_a_500(client, referrer,
 
 def referral_files_on_disk(disk) -> list:
     return [path for path in disk.UPLOAD_PROBE_ROOT.rglob("*") if path.is_file()]
+
+
+# Served through ASGI, Django buffers the whole body before any upload handler runs.
+def _asgi_post(body: bytes, *, probe) -> tuple[int, list]:
+    """POST a body in 64 KiB messages to config.asgi's application; `probe` runs at every receive."""
+    from config.asgi import application
+
+    chunks = [body[start : start + 65536] for start in range(0, len(body), 65536)]
+    sent: list = []
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/referrals/start/",
+        "raw_path": b"/referrals/start/",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"testserver"), (b"content-type", b"application/octet-stream")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+
+    async def receive():
+        probe()
+        if chunks:
+            chunk = chunks.pop(0)
+            return {"type": "http.request", "body": chunk, "more_body": bool(chunks)}
+        await asyncio.Event().wait()  # no disconnect: Django stops listening once it has answered
+        return {"type": "http.disconnect"}
+
+    async def send(message):
+        sent.append(message)
+
+    asyncio.run(application(scope, receive, send))
+    return next(m["status"] for m in sent if m["type"] == "http.response.start"), sent
+
+
+@pytest.mark.parametrize(("size", "status"), [(9 * MB, 403), (12 * MB, 413)])
+def test_an_asgi_request_body_is_never_buffered_on_disk(disk, size, status):
+    canary = disk.UPLOAD_PROBE_CANARY
+    findings = []
+
+    status_code, _ = _asgi_post(
+        _pdf_with_canary(size, canary), probe=lambda: findings.extend(files_containing(disk.UPLOAD_PROBE_ROOT, canary))
+    )
+
+    assert findings == []
+    assert files_containing(disk.UPLOAD_PROBE_ROOT, canary) == []
+    assert status_code == status  # 403: the body was read in memory, then CSRF refused the anonymous POST

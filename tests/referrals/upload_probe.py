@@ -15,8 +15,22 @@ from django.core.files.uploadhandler import FileUploadHandler
 
 
 def files_containing(root: Path, canary: bytes) -> list[str]:
-    """Every file under root whose bytes contain the canary."""
-    return sorted(str(path) for path in root.rglob("*") if path.is_file() and canary in path.read_bytes())
+    """Every file under root whose bytes contain the canary, and every open file there, deleted or not.
+
+    Open files are read through /proc/self/fd (Linux), which also finds a temporary file already
+    unlinked from its folder (tempfile.TemporaryFile, a SpooledTemporaryFile once rolled over).
+    """
+    named = [str(path) for path in root.rglob("*") if path.is_file() and canary in path.read_bytes()]
+    fds = Path("/proc/self/fd")
+    opened = []
+    for fd in fds.iterdir() if fds.is_dir() else []:
+        try:
+            target = str(fd.readlink())
+            if target.startswith(str(root)) and canary in fd.read_bytes():
+                opened.append(target)
+        except OSError:  # closed meanwhile, or not a file
+            continue
+    return sorted(set(named) | set(opened))
 
 
 class TempScanProbe(FileUploadHandler):
