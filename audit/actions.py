@@ -23,6 +23,8 @@ class Kind(StrEnum):
     REFERENCE = "reference"  # case reference PRV-YYYY-NNNNNN
     DATE = "date"  # ISO date, for search ranges
     KEY_ID = "key_id"  # a key-encryption key's id from the key ring, such as kek-2
+    HTTP_METHOD = "http_method"  # GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, or OTHER for any other
+    MINUTE = "minute"  # a UTC minute such as 2026-11-28 06:45
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,14 @@ ACTIONS: dict[str, ActionSpec] = {
     "ACCESS_REFUSED": ActionSpec(
         "Access refused",
         "{actor} was refused {method} {url_name} (HTTP {status})",
-        {"status": Kind.INT, "method": Kind.CODE, "url_name": Kind.NAME},
+        {"status": Kind.INT, "method": Kind.HTTP_METHOD, "url_name": Kind.NAME},
+    ),
+    # Refusals of visitors not signed in: counted per minute, one event per minute (audit/anonymous.py).
+    "ANONYMOUS_REFUSALS_COUNTED": ActionSpec(
+        "Refusals of visitors not signed in",
+        "{count} requests from people not signed in were refused in the minute from {window_start} UTC"
+        " ({status_404} not found, {status_403} forbidden)",
+        {"count": Kind.INT, "status_403": Kind.INT, "status_404": Kind.INT, "window_start": Kind.MINUTE},
     ),
     "CASE_CONTENT_READ": ActionSpec(
         "Case content read",

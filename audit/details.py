@@ -14,12 +14,17 @@ REFERENCE_RE = re.compile(r"^PRV-\d{4}-\d{6}$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 KEY_ID_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 TARGET_ID_RE = re.compile(r"^[A-Za-z0-9-]{1,64}$")
+# An allow-list, not a shape: a client can send any method name, and it must not reach the log.
+HTTP_METHOD_RE = re.compile(r"^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS|OTHER)\Z")
+MINUTE_RE = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}\Z")
 _PATTERNS = {
     Kind.CODE: CODE_RE,
     Kind.NAME: NAME_RE,
     Kind.REFERENCE: REFERENCE_RE,
     Kind.DATE: DATE_RE,
     Kind.KEY_ID: KEY_ID_RE,
+    Kind.HTTP_METHOD: HTTP_METHOD_RE,
+    Kind.MINUTE: MINUTE_RE,
 }
 # 64-bit signed: what both databases' JSON and integer columns hold exactly.
 _INT_LIMIT = 2**63

@@ -11,7 +11,7 @@ from audit.actions import ACTIONS
 from audit.models import AuditEvent
 
 # Actions where a missing actor means a visitor who had not signed in, rather than the service itself.
-_VISITOR_ACTIONS = {"ACCESS_REFUSED", "USER_SIGN_IN_FAILED", "API_TOKEN_REFUSED"}
+_VISITOR_ACTIONS = {"ACCESS_REFUSED", "USER_SIGN_IN_FAILED", "API_TOKEN_REFUSED", "ANONYMOUS_REFUSALS_COUNTED"}
 
 
 class _Values(dict):

@@ -1,4 +1,5 @@
-"""Every 403, and every 404 on a case URL, is an ACCESS_REFUSED event that commits on its own (once per request)."""
+"""Every 403, and every 404 on a case URL, is audited: one ACCESS_REFUSED event per signed-in refusal,
+committed on its own; refusals of visitors not signed in are counted, one event per minute (audit/anonymous.py)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from audit import services as audit
-from audit.details import CODE_RE, NAME_RE, REFERENCE_RE
+from audit.details import NAME_RE, REFERENCE_RE
 
 DEFAULT_CASE_NAMESPACES = ("referrals", "channel", "closure", "api")
 CASE_PATH_PREFIXES = ("/cases/", "/api/")
+# The client chooses the method's name (any token is valid HTTP): only these are stored, any other as OTHER.
+HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 def is_case_url(request: HttpRequest) -> bool:
@@ -33,16 +36,16 @@ def _actor(request: HttpRequest, response: HttpResponse) -> Any:
 
 def _refusal_fields(request: HttpRequest, status: int) -> dict[str, Any]:
     """Only the URL's name, the method and a well-formed case reference: never the raw path or query."""
-    details: dict[str, Any] = {"status": status}
-    if CODE_RE.match(request.method or ""):
-        details["method"] = request.method
+    method = request.method if request.method in HTTP_METHODS else "OTHER"
+    details: dict[str, Any] = {"status": status, "method": method}
     match = getattr(request, "resolver_match", None)
     reference = ""
     if match is not None:
-        if match.view_name and NAME_RE.match(match.view_name):
+        if match.view_name and NAME_RE.fullmatch(match.view_name):
             details["url_name"] = match.view_name
         candidate = str(match.kwargs.get("reference", ""))
-        reference = candidate if REFERENCE_RE.match(candidate) else ""
+        # fullmatch: "$" alone would let a trailing newline from the URL through.
+        reference = candidate if REFERENCE_RE.fullmatch(candidate) else ""
     return {"details": details, "case_reference": reference}
 
 
@@ -62,5 +65,10 @@ class AccessRefusedMiddleware:
         status = response.status_code
         refused = status == 403 or (status == 404 and is_case_url(request))  # noqa: PLR2004 - HTTP status codes
         if refused and not recorded_by_service:
-            audit.record_refusal(actor=_actor(request, response), **_refusal_fields(request, status))
+            actor = _actor(request, response)
+            if getattr(actor, "is_authenticated", False):
+                audit.record_refusal(actor=actor, **_refusal_fields(request, status))
+            else:
+                # Anyone can provoke these: a count per minute, never an event (or a chain-head wait) per request.
+                audit.record_anonymous_refusal(status=status)
         return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from django.core.mail import send_mail
 from django.db import DEFAULT_DB_ALIAS, models
 from django.utils import timezone
 
-from audit import chain, checkpoints
+from audit import anonymous, chain, checkpoints
 from audit.actions import AuditAction, Outcome
 from audit.checkpoints import Checkpoint, CheckpointError, NothingToAnchor
 from audit.details import CODE_RE, NAME_RE, REFERENCE_RE, TARGET_ID_RE, details_clean, field_check
@@ -28,9 +29,11 @@ __all__ = [
     "CheckpointError",
     "NothingToAnchor",
     "Outcome",
+    "anonymous_refusals_flush",
     "audit_chain_verify",
     "audit_checkpoint_create",
     "record",
+    "record_anonymous_refusal",
     "record_read",
     "record_refusal",
 ]
@@ -195,6 +198,37 @@ def record_read(
         details=details,
         using=using,
     )
+
+
+def record_anonymous_refusal(*, status: int, now: dt.datetime | None = None, using: str = DEFAULT_DB_ALIAS) -> int:
+    """Count a refusal of a visitor not signed in; no event of its own (at most one per minute, with the counts).
+
+    The first refusal of each minute also writes the minutes already closed (anonymous_refusals_flush).
+    Returns how many events that wrote.
+    """
+    moment = now or anonymous.clock()
+    if status not in anonymous.COUNTED_STATUSES:
+        raise AuditUsageError(f"Only HTTP {anonymous.COUNTED_STATUSES} refusals are counted.")
+    if anonymous.count_add(status=status, moment=moment):
+        return anonymous_refusals_flush(now=moment, using=using)
+    return 0
+
+
+def anonymous_refusals_flush(*, now: dt.datetime | None = None, using: str = DEFAULT_DB_ALIAS) -> int:
+    """One committed ANONYMOUS_REFUSALS_COUNTED event per closed minute with refusals, never two; returns how many."""
+    written = 0
+    for minute, counts in anonymous.minutes_to_write(moment=now or anonymous.clock()):
+        if not anonymous.minute_claim(minute):
+            continue
+        details = {f"status_{status}": count for status, count in counts.items()}
+        details |= {"count": sum(counts.values()), "window_start": anonymous.minute_label(minute)}
+        try:
+            record_refusal(actor=None, action=AuditAction.ANONYMOUS_REFUSALS_COUNTED, details=details, using=using)
+        except BaseException:
+            anonymous.minute_release(minute)
+            raise
+        written += 1
+    return written
 
 
 def _auditor_addresses() -> list[str]:

@@ -1,4 +1,5 @@
-"""Celery wrappers for the nightly chain check and the hourly checkpoint (scheduled in CELERY_BEAT_SCHEDULE)."""
+"""Celery wrappers for the audit schedules (CELERY_BEAT_SCHEDULE): the nightly chain check, the hourly
+checkpoint, the per-minute counts of anonymous refusals."""
 
 from __future__ import annotations
 
@@ -25,3 +26,11 @@ def audit_checkpoint_create() -> dict[str, object]:
     except NothingToAnchor:
         return {"sequence": None}
     return {"sequence": checkpoint.sequence, "file": checkpoint.file_name}
+
+
+@shared_task(name="audit.anonymous_refusals_flush", acks_late=True)
+def anonymous_refusals_flush() -> int:
+    """Write the counted refusals of visitors not signed in for every closed minute (at most one event each)."""
+    from audit.services import anonymous_refusals_flush as service
+
+    return service()

@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/", include("referrals.api.urls")),
 ]
 
+handler400 = "core.views.error_400"
 handler403 = "core.views.error_403"
 handler404 = "core.views.error_404"
 handler500 = "core.views.error_500"

@@ -312,6 +312,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "audit-chain-verify": {"task": "audit.audit_chain_verify", "schedule": crontab(hour=2, minute=30)},
     # Every hour at five past: sign the audit chain's last event into AUDIT_CHECKPOINT_DIR (docs/audit.md).
     "audit-checkpoint-create": {"task": "audit.audit_checkpoint_create", "schedule": crontab(minute=5)},
+    # Every minute: write the counts of refused visitors not signed in for the minutes that have closed.
+    "audit-anonymous-refusals-flush": {"task": "audit.anonymous_refusals_flush", "schedule": crontab(minute="*")},
     # Every quarter of an hour: delete per-case grants whose expiry has passed (selectors ignore them already).
     "case-grants-remove-expired": {
         "task": "referrals.case_grants_remove_expired",
@@ -380,6 +382,10 @@ API_TOKEN_MAX_AGE_DAYS = env.int("API_TOKEN_MAX_AGE_DAYS", default=90)
 # Referrals: attachment size limit, and the base URL for links in e-mails (reference and link only).
 # ------------------------------------------------------------------------------
 REFERRAL_ATTACHMENT_MAX_BYTES = env.int("REFERRAL_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Uploads are held in memory, never spooled in plaintext to a temporary file (docs/encryption.md "Uploads"):
+# one request's files may hold one attachment at the limit plus 1 MiB; anything larger is refused unwritten.
+FILE_UPLOAD_HANDLERS = ["encryption.uploads.MemoryOnlyUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = REFERRAL_ATTACHMENT_MAX_BYTES + 1024 * 1024
 SERVICE_BASE_URL = env("SERVICE_BASE_URL", default="http://127.0.0.1:8000")
 
 SPECTACULAR_SETTINGS = {

@@ -20,6 +20,8 @@ SAMPLE = {
     Kind.REFERENCE: "PRV-2026-000001",
     Kind.DATE: "2026-03-27",
     Kind.KEY_ID: "kek-2",
+    Kind.HTTP_METHOD: "GET",
+    Kind.MINUTE: "2026-11-28 06:45",
 }
 
 

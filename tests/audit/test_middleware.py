@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import types
 
 import pytest
@@ -11,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.test import Client
 from django.urls import include, path
 
+from audit import anonymous
 from audit import services as audit
 from audit.models import AuditEvent
 from audit.verification import chain_check
@@ -62,6 +64,23 @@ def test_urls(settings):
     return module
 
 
+class _Clock:
+    """The time audit.anonymous counts refusals at, fixed by the test."""
+
+    moment = dt.datetime(2026, 11, 28, 10, 0, 30, tzinfo=dt.UTC)
+
+    def at(self, text: str) -> dt.datetime:
+        self.moment = dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
+        return self.moment
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    fixed = _Clock()
+    monkeypatch.setattr(anonymous, "clock", lambda: fixed.moment)
+    return fixed
+
+
 @pytest.fixture
 def signed_in(client, triage_officer):
     client.force_login(triage_officer)
@@ -105,9 +124,14 @@ def test_other_404s_and_successes_are_not_recorded(signed_in, events, url):
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("test_urls")
-def test_an_anonymous_403_is_recorded_without_an_actor(client, events):
+def test_an_anonymous_403_is_counted_and_recorded_without_an_actor_once_its_minute_closes(client, clock, events):
+    clock.at("2026-11-28 10:00:30")
     assert client.get("/forbidden/").status_code == 403
-    assert events()[0].actor_id is None
+    assert events() == []
+    assert audit.anonymous_refusals_flush(now=clock.moment + dt.timedelta(minutes=1)) == 1
+    (event,) = events()
+    assert (event.action, event.actor_id, event.outcome) == ("ANONYMOUS_REFUSALS_COUNTED", None, "refused")
+    assert event.details == {"count": 1, "status_403": 1, "status_404": 0, "window_start": "2026-11-28 10:00"}
 
 
 @pytest.mark.django_db
@@ -129,3 +153,78 @@ def test_a_refusal_inside_a_failing_request_is_still_recorded(transactional_db, 
     refusals = AuditEvent.objects.filter(action="ACCESS_REFUSED", outcome="refused", case_reference=REFERENCE)
     assert refusals.count() == 1
     assert chain_check().intact
+
+
+# Anonymous refusals (issue 11, point 4): anyone can provoke them, so they are counted, not chained one by one.
+@pytest.mark.django_db
+@pytest.mark.usefixtures("test_urls")
+def test_a_hundred_anonymous_404s_under_api_in_one_minute_are_one_event_with_their_count(client, clock, events):
+    clock.at("2026-11-28 10:00:05")
+    for number in range(100):
+        assert client.get(f"/api/v1/guess-{number}/").status_code == 404
+    assert events() == []  # nothing chained while the minute is open
+
+    clock.at("2026-11-28 10:01:10")
+    assert client.get("/api/v1/one-more/").status_code == 404  # the first refusal of a new minute writes the last
+    (event,) = events()
+    assert event.action == "ANONYMOUS_REFUSALS_COUNTED"
+    assert event.details == {"count": 100, "status_403": 0, "status_404": 100, "window_start": "2026-11-28 10:00"}
+    assert audit.anonymous_refusals_flush(now=clock.moment) == 0  # never twice for one minute
+    assert chain_check().intact
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("test_urls")
+def test_the_minute_beat_writes_the_count_when_traffic_stops(client, clock, events):
+    clock.at("2026-11-28 10:00:59")
+    client.get("/api/v1/nothing/")
+    client.get("/forbidden/")
+    assert audit.anonymous_refusals_flush(now=clock.at("2026-11-28 10:01:02")) == 0  # not closed for 5 s yet
+    assert audit.anonymous_refusals_flush(now=clock.at("2026-11-28 10:01:05")) == 1
+    assert audit.anonymous_refusals_flush(now=clock.at("2026-11-28 10:02:30")) == 0
+    assert [event.details["count"] for event in events()] == [2]
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("test_urls")
+def test_each_minute_of_anonymous_refusals_is_at_most_one_event(client, clock, events):
+    for minute in range(3):
+        for second in (0, 20, 40):
+            clock.at(f"2026-11-28 10:0{minute}:{second:02d}")
+            client.get("/api/v1/nothing/")
+    audit.anonymous_refusals_flush(now=clock.at("2026-11-28 10:05:00"))
+    assert [(e.details["window_start"], e.details["count"]) for e in events()] == [
+        ("2026-11-28 10:00", 3),
+        ("2026-11-28 10:01", 3),
+        ("2026-11-28 10:02", 3),
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("test_urls")
+@pytest.mark.parametrize("method", ["DROPTABLES", "GET_ALL_NAMES", "PROPFIND"])
+def test_a_method_the_client_made_up_never_enters_any_event(signed_in, clock, events, method):
+    for sender in (Client(), signed_in):  # not signed in, then signed in
+        assert sender.generic(method, "/api/v1/nothing/").status_code == 404
+    audit.anonymous_refusals_flush(now=clock.moment + dt.timedelta(minutes=2))
+    stored = [(e.action, e.details, e.reason_code, e.target_type, e.target_id) for e in events()]
+    assert method not in str(stored)
+    assert [e.details["method"] for e in events(action="ACCESS_REFUSED")] == ["OTHER"]
+
+
+def test_a_free_method_name_is_refused_by_the_allow_list_itself():
+    from audit.details import AuditDetailsError, details_clean
+
+    assert details_clean("ACCESS_REFUSED", {"method": "PATCH"}) == {"method": "PATCH"}
+    with pytest.raises(AuditDetailsError):
+        details_clean("ACCESS_REFUSED", {"method": "DROP_TABLES"})
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("test_urls")
+def test_signed_in_refusals_are_still_one_event_each(signed_in, triage_officer, clock, events):
+    for _ in range(3):
+        assert signed_in.get("/api/v1/nothing/").status_code == 404
+    refusals = events(action="ACCESS_REFUSED")
+    assert [(e.actor_id, e.details["status"]) for e in refusals] == [(triage_officer.pk, 404)] * 3
+    assert audit.anonymous_refusals_flush(now=clock.moment + dt.timedelta(minutes=2)) == 0
