@@ -1,5 +1,6 @@
-"""Every 403, and every 404 on a case URL, is audited: one ACCESS_REFUSED event per signed-in refusal,
-committed on its own; refusals of visitors not signed in are counted, one event per minute (audit/anonymous.py)."""
+"""Every 403, and every 404 on a case URL or on a URL naming a record, is audited: one ACCESS_REFUSED event
+per signed-in refusal, committed on its own; refusals of visitors not signed in are counted, one event per
+minute (audit/anonymous.py)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,12 @@ def is_case_url(request: HttpRequest) -> bool:
     if match is not None and namespaces.intersection(match.namespaces):
         return True
     return request.path.startswith(CASE_PATH_PREFIXES)
+
+
+def names_a_record(request: HttpRequest) -> bool:
+    """A resolved URL with an argument (a user's number, a passkey's): its 404 is someone else's record, or none."""
+    match = getattr(request, "resolver_match", None)
+    return bool(match is not None and match.kwargs)
 
 
 def _actor(request: HttpRequest, response: HttpResponse) -> Any:
@@ -63,7 +70,9 @@ class AccessRefusedMiddleware:
             # A service that refused (a transition, a grant) has recorded the refusal with its own details.
             recorded_by_service = audit.refusal_tracking_end(token)
         status = response.status_code
-        refused = status == 403 or (status == 404 and is_case_url(request))  # noqa: PLR2004 - HTTP status codes
+        # A guessed number is as much an attempt on someone else's record as a guessed case reference.
+        not_found = status == 404 and (is_case_url(request) or names_a_record(request))  # noqa: PLR2004
+        refused = status == 403 or not_found  # noqa: PLR2004 - HTTP status codes
         if refused and not recorded_by_service:
             actor = _actor(request, response)
             if getattr(actor, "is_authenticated", False):

@@ -137,10 +137,22 @@ def test_an_anonymous_403_is_counted_and_recorded_without_an_actor_once_its_minu
 @pytest.mark.django_db
 @pytest.mark.usefixtures("test_urls")
 def test_the_case_namespaces_come_from_settings(settings, signed_in, events):
+    settings.AUDIT_CASE_URL_NAMESPACES = []
+    signed_in.get("/pages/missing/")
+    assert events(action="ACCESS_REFUSED") == []
     settings.AUDIT_CASE_URL_NAMESPACES = ["pages"]
     signed_in.get("/pages/missing/")
-    signed_in.get(f"/referrals/{REFERENCE}/")
     assert [event.details["url_name"] for event in events(action="ACCESS_REFUSED")] == ["pages:missing"]
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("test_urls")
+def test_a_404_of_a_url_naming_a_record_is_recorded_outside_the_case_namespaces(settings, signed_in, events):
+    """A guessed record number (a case, a user, a passkey) is an attempt on someone else's record."""
+    settings.AUDIT_CASE_URL_NAMESPACES = []
+    signed_in.get(f"/referrals/{REFERENCE}/")
+    (event,) = events(action="ACCESS_REFUSED")
+    assert (event.details["url_name"], event.case_reference) == ("referrals:referral-detail", REFERENCE)
 
 
 # Real transactions: the refusal must be committed although the request around it fails.

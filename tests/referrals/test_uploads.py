@@ -18,9 +18,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.uploadhandler import StopFutureHandlers
 from django.urls import reverse
 
+from accounts import services as accounts_services
 from encryption.storage import encrypted_file_open, encrypted_file_path
 from encryption.uploads import MemoryOnlyUploadHandler, OversizedUpload
-from referrals import services
 from referrals.models import Referral
 
 from .upload_probe import files_containing
@@ -95,7 +95,7 @@ def test_an_attachment_over_the_limit_is_refused_with_a_page_and_never_written(c
 
 def test_a_file_sent_to_the_api_is_never_spooled_to_disk(client, referrer, disk):
     canary = disk.UPLOAD_PROBE_CANARY
-    token = services.api_token_create(user=referrer)
+    _, token = accounts_services.api_token_create(user=referrer)
     upload = SimpleUploadedFile("report.pdf", _pdf_with_canary(9 * MB, canary))
 
     response = client.post(reverse("api:referral-create"), {"file": upload}, HTTP_AUTHORIZATION=f"Token {token}")
