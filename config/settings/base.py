@@ -300,7 +300,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "referrals.case_grants_remove_expired",
         "schedule": crontab(minute="*/15"),
     },
-    # Every night at 03:15: delete unfinished referrals unsaved for DRAFT_RETENTION_DAYS, shredding their keys.
+    # Every night at 03:15: delete unfinished referrals untouched for DRAFT_RETENTION_DAYS, shredding their keys.
     "referral-drafts-discard-abandoned": {
         "task": "referrals.referral_drafts_discard_abandoned",
         "schedule": crontab(hour=3, minute=15),
