@@ -242,6 +242,14 @@ def test_the_handler_runs_with_no_transaction_open(handlers, broker_mode, transa
     assert (message.claimed_until, message.claim_token, message.attempts) == (None, None, 1)
 
 
+def test_inline_dispatch_after_a_real_commit_runs_the_handler_with_no_transaction_open(handlers, transactional_db):
+    with transaction.atomic():
+        message = outbox_enqueue(topic="test.transaction", object_id=uuid.uuid4())
+    assert outbox_handlers.IN_TRANSACTION == [False]
+    message.refresh_from_db()
+    assert message.dispatched_at is not None
+
+
 def test_dispatch_refuses_to_run_inside_a_callers_transaction(handlers, broker_mode, transactional_db):
     with transaction.atomic():
         message = outbox_enqueue(topic="test.record", object_id=uuid.uuid4())
