@@ -10,6 +10,10 @@ import pytest
 
 from tests.conftest import REPO, deselection_summary
 
+_ONE_INTEGRATION_TEST = (
+    "tests/integration/test_outbox.py::test_the_worker_dispatches_a_submitted_referrals_mash_message"
+)
+
 
 @pytest.mark.parametrize(
     ("counts", "line"),
@@ -40,7 +44,7 @@ def test_a_run_on_sqlite_without_redis_prints_the_line_in_its_log(tmp_path):
     # Set, not removed, so a developer's .env cannot point the child run elsewhere.
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "REDIS_URL": ""}
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/integration/test_outbox.py"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", _ONE_INTEGRATION_TEST],
         cwd=REPO,
         env=env,
         capture_output=True,
