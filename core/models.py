@@ -38,7 +38,8 @@ class OutboxMessage(BaseModel):
 
     It holds a topic and the id of the object the work is about, never personal data: the handler
     loads what it needs when it runs. A periodic sweep re-dispatches what is left undispatched, so a
-    broker or mail outage delays the work and loses none.
+    broker or mail outage delays the work and loses none. A relay claims a message for
+    OUTBOX_LEASE_SECONDS before running its handler; a crashed relay's claim runs out.
     """
 
     topic = models.CharField(max_length=64)
@@ -49,6 +50,11 @@ class OutboxMessage(BaseModel):
     # The exception's class name only: its message may quote an address or other content.
     last_error = models.CharField(max_length=100, blank=True)
     dispatched_at = models.DateTimeField(null=True, blank=True)
+    # A relay's claim (a lease): it sends with no transaction open, so nothing locks the row meanwhile.
+    # Until claimed_until no other relay takes the message; a relay that crashed loses it then.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    # Which claim this is: a relay whose lease ran out and was taken over cannot mark the message.
+    claim_token = models.UUIDField(null=True, blank=True)
 
     class Meta:
         indexes = [

@@ -12,7 +12,9 @@ fail or slow that request; the relay costs the request nothing and the work wait
 
 Handlers are named in settings.OUTBOX_HANDLERS (topic -> dotted path of a function taking the
 object's primary key as text), so this module imports no app above it. A handler raises to say "not done, try
-again later"; it may run more than once (at-least-once), so it must be safe to repeat.
+again later"; it may run more than once (at-least-once), so it must be safe to repeat. It runs with no
+transaction open (the relay holds a lease, OUTBOX_LEASE_SECONDS, not a row lock): what it writes, it
+writes in transactions of its own.
 """
 
 from __future__ import annotations
@@ -80,40 +82,77 @@ def _backoff(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(minutes=min(2 ** max(attempts - 1, 0), settings.OUTBOX_MAX_BACKOFF_MINUTES))
 
 
+def _claimable(now: datetime.datetime) -> models.Q:
+    """Not sent, due, and claimed by no relay (or by one whose lease ran out: it crashed or hung)."""
+    return models.Q(dispatched_at__isnull=True, next_attempt_at__lte=now) & (
+        models.Q(claimed_until__isnull=True) | models.Q(claimed_until__lte=now)
+    )
+
+
+def _claim(message_id: uuid.UUID | str) -> OutboxMessage | None:
+    """Take a due message for OUTBOX_LEASE_SECONDS and count the attempt, in a short transaction of its own.
+
+    durable: the caller must not be in a transaction, so the handler that follows runs with none
+    open (no row lock or snapshot held while a mail server is slow). The update repeats the
+    conditions, so two relays cannot both claim even where SELECT ... FOR UPDATE is a no-op (SQLite).
+    """
+    now = timezone.now()
+    with transaction.atomic(durable=True):
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True).filter(_claimable(now), pk=message_id).first()
+        )
+        if message is None:  # sent already, not due, or another relay holds it
+            return None
+        message.attempts += 1
+        message.claim_token = uuid.uuid4()
+        # The message is due again exactly when the lease runs out, so the sweep's due index finds it.
+        message.claimed_until = message.next_attempt_at = now + datetime.timedelta(
+            seconds=settings.OUTBOX_LEASE_SECONDS
+        )
+        claimed = OutboxMessage.objects.filter(_claimable(now), pk=message.pk).update(
+            attempts=models.F("attempts") + 1,
+            claim_token=message.claim_token,
+            claimed_until=message.claimed_until,
+            next_attempt_at=message.next_attempt_at,
+            updated_at=now,
+        )
+    return message if claimed else None
+
+
+def _release(message: OutboxMessage, **fields: object) -> bool:
+    """Record the outcome and drop the claim, only if the claim is still ours (one short statement)."""
+    return bool(
+        OutboxMessage.objects.filter(pk=message.pk, claim_token=message.claim_token).update(
+            claim_token=None, claimed_until=None, updated_at=timezone.now(), **fields
+        )
+    )
+
+
 def outbox_dispatch(*, message_id: uuid.UUID | str) -> bool:
     """Run one message's handler once; True if it is done now. Safe to call twice or concurrently.
 
-    The row is locked while its handler runs, so the after-commit task and the sweep never both run
-    it; a failure rolls back the handler's own writes, counts the attempt and schedules the next.
+    Claim (a lease, committed), run the handler with no transaction open, then mark it sent or
+    schedule the next attempt. A relay that dies in between leaves the claim to run out, and
+    another relay sends the message again: at least once, never lost.
     """
-    with transaction.atomic():
-        message = (
-            OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(pk=message_id, dispatched_at__isnull=True)
-            .first()
+    message = _claim(message_id)
+    if message is None:
+        return False
+    try:
+        _handler(message.topic)(message.object_id)
+    except Exception as exc:  # any failure: count it, keep the work, try again later
+        error = type(exc).__name__[:100]
+        _release(message, last_error=error, next_attempt_at=timezone.now() + _backoff(message.attempts))
+        log = logger.error if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS else logger.warning
+        log("Outbox message %s (%s) failed, attempt %d: %s", message.pk, message.topic, message.attempts, error)
+        return False
+    if not _release(message, dispatched_at=timezone.now(), last_error=""):
+        # The lease ran out before the handler returned: another relay has it and will run it again.
+        logger.warning(
+            "Outbox message %s (%s) took longer than OUTBOX_LEASE_SECONDS; it will run again.",
+            message.pk,
+            message.topic,
         )
-        if message is None:  # done already, or another worker holds it
-            return False
-        message.attempts += 1
-        try:
-            with transaction.atomic():
-                _handler(message.topic)(message.object_id)
-        except Exception as exc:  # any failure: count it, keep the work, try again later
-            message.last_error = type(exc).__name__[:100]
-            message.next_attempt_at = timezone.now() + _backoff(message.attempts)
-            message.save(update_fields=["attempts", "last_error", "next_attempt_at", "updated_at"])
-            log = logger.error if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS else logger.warning
-            log(
-                "Outbox message %s (%s) failed, attempt %d: %s",
-                message.pk,
-                message.topic,
-                message.attempts,
-                message.last_error,
-            )
-            return False
-        message.dispatched_at = timezone.now()
-        message.last_error = ""
-        message.save(update_fields=["attempts", "last_error", "dispatched_at", "updated_at"])
     return True
 
 
@@ -124,9 +163,7 @@ def outbox_sweep(*, limit: int = 200) -> dict[str, int]:
     """
     now = timezone.now()
     due = list(
-        OutboxMessage.objects.filter(
-            dispatched_at__isnull=True, next_attempt_at__lte=now, attempts__lt=settings.OUTBOX_MAX_ATTEMPTS
-        )
+        OutboxMessage.objects.filter(_claimable(now), attempts__lt=settings.OUTBOX_MAX_ATTEMPTS)
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
@@ -137,7 +174,12 @@ def outbox_sweep(*, limit: int = 200) -> dict[str, int]:
 
 
 def _stuck() -> models.QuerySet[OutboxMessage]:
-    return OutboxMessage.objects.filter(dispatched_at__isnull=True, attempts__gte=settings.OUTBOX_MAX_ATTEMPTS)
+    """Used every attempt and not being tried right now (a last attempt still under its lease is not stuck)."""
+    return OutboxMessage.objects.filter(
+        models.Q(claimed_until__isnull=True) | models.Q(claimed_until__lte=timezone.now()),
+        dispatched_at__isnull=True,
+        attempts__gte=settings.OUTBOX_MAX_ATTEMPTS,
+    )
 
 
 def outbox_stuck_count() -> int:

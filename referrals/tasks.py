@@ -7,7 +7,7 @@ from celery import shared_task
 
 @shared_task(name="referrals.referral_drafts_discard_abandoned", acks_late=True)
 def referral_drafts_discard_abandoned() -> int:
-    """Delete drafts unsaved for DRAFT_RETENTION_DAYS, shredding their keys (each audited); returns how many."""
+    """Delete drafts untouched for DRAFT_RETENTION_DAYS, shredding their keys (each audited); returns how many."""
     from referrals.services.retention import referral_drafts_discard_abandoned as service
 
     return service()

@@ -212,22 +212,56 @@ def _test_clients_verify_the_second_factor():
 
 # --- tests that need PostgreSQL or a real Redis are deselected, never skipped, where those are absent
 # (`make test` on SQLite); .ci/run runs them on PostgreSQL with Redis and a real worker.
+_DESELECTED = pytest.StashKey[dict]()
+
+
 def pytest_collection_modifyitems(config, items):
     from django.conf import settings
 
     postgresql = "postgresql" in settings.DATABASES["default"]["ENGINE"]
     redis = bool(os.environ.get("REDIS_URL"))
     keep, drop = [], []
+    counts = {"postgresql_only": 0, "integration": 0, "on_postgresql": postgresql, "redis": redis}
     for item in items:
         integration = item.get_closest_marker("integration") is not None
         needs_postgresql = integration or item.get_closest_marker("postgresql") is not None
         if (needs_postgresql and not postgresql) or (integration and not redis):
             drop.append(item)
+            counts["integration" if integration else "postgresql_only"] += 1
         else:
             keep.append(item)
+    config.stash[_DESELECTED] = counts
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+def _tests(count: int) -> str:
+    return f"{count} test" + ("" if count == 1 else "s")
+
+
+def deselection_summary(*, postgresql_only: int, integration: int, on_postgresql: bool, redis: bool) -> str:
+    """One line for the log: how many tests this run left out, which need what, and where they do run."""
+    total = postgresql_only + integration
+    if not total:
+        return ""
+    needs = []
+    if postgresql_only:
+        needs.append(f"PostgreSQL ({postgresql_only})")
+    if integration:
+        needs.append(f"a real Redis and Celery worker ({integration})")
+    here = [part for part, missing in (("on SQLite", not on_postgresql), ("without REDIS_URL", not redis)) if missing]
+    verb = "needs" if total == 1 else "need"
+    return (
+        f"Deselected {_tests(total)} that {verb} {' or '.join(needs)}: this run is {' and '.join(here)}; "
+        ".ci/run runs them on PostgreSQL with Redis and a real worker."
+    )
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    counts = config.stash.get(_DESELECTED, None)
+    if counts and (line := deselection_summary(**counts)):
+        terminalreporter.write_line(line)
 
 
 @pytest.fixture

@@ -246,7 +246,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "referrals.case_grants_remove_expired",
         "schedule": crontab(minute="*/15"),
     },
-    # Every night at 03:15: delete unfinished referrals unsaved for DRAFT_RETENTION_DAYS, shredding their keys.
+    # Every night at 03:15: delete unfinished referrals untouched for DRAFT_RETENTION_DAYS, shredding their keys.
     "referral-drafts-discard-abandoned": {
         "task": "referrals.referral_drafts_discard_abandoned",
         "schedule": crontab(hour=3, minute=15),
@@ -262,6 +262,8 @@ OUTBOX_HANDLERS = {
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
 OUTBOX_MAX_BACKOFF_MINUTES = env.int("OUTBOX_MAX_BACKOFF_MINUTES", default=60)
 OUTBOX_KEEP_DISPATCHED_DAYS = env.int("OUTBOX_KEEP_DISPATCHED_DAYS", default=7)
+# A relay's lease on a message it sends: far above EMAIL_TIMEOUT; a crashed relay's message is retried after it.
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
 # Per-case grants (referrals.services.grants): a triage officer or Prevent lead gives 1 to N days;
 # break-glass by a Prevent lead of another authority lasts this many hours.
 CASE_GRANT_MAX_DAYS = env.int("CASE_GRANT_MAX_DAYS", default=30)
@@ -275,6 +277,7 @@ BREAK_GLASS_GRANT_HOURS = env.int("BREAK_GLASS_GRANT_HOURS", default=4)
 EMAIL_CONFIG = env.email_url("DJANGO_EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="prevent-service@example.org")
+EMAIL_TIMEOUT = 30  # a mail server that stops answering fails the send well inside OUTBOX_LEASE_SECONDS
 
 # ------------------------------------------------------------------------------
 # REST framework and OpenAPI

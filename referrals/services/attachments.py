@@ -7,10 +7,12 @@ from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from audit import services as audit
 from audit.actions import AuditAction
 from encryption.storage import encrypted_file_delete, encrypted_file_save
+from referrals.choices import ReferralStatus
 from referrals.exceptions import AttachmentRejected, NotEditable, ReferralInvalid
 from referrals.models import Referral, ReferralAttachment, ReferralInformation
 from referrals.permissions import can_add_information, can_edit_draft
@@ -58,10 +60,22 @@ def _check_upload(fileobj: BinaryIO, size: int) -> str:
     return content_type
 
 
+def _draft_touch(referral: Referral) -> None:
+    """In the caller's transaction: a change of files is activity on the draft, so retention counts from now.
+
+    The row is locked until commit, so the retention sweep (which locks it too) either sees the
+    new time or has deleted the draft already; then NotEditable, and the upload is not kept.
+    """
+    now = timezone.now()
+    if not Referral.objects.filter(pk=referral.pk, status=ReferralStatus.DRAFT).update(updated_at=now):
+        raise NotEditable("This referral is no longer a draft.")
+    referral.updated_at = now
+
+
 def referral_attachment_add(
     *, referral: Referral, actor: Any, fileobj: BinaryIO, filename: str, size: int
 ) -> ReferralAttachment:
-    """Encrypt an upload to the draft's files and record it; nothing is kept if anything fails."""
+    """Encrypt an upload to the draft's files and record it (activity on the draft); nothing is kept on failure."""
     if not can_edit_draft(referral, actor):
         raise NotEditable("Files can be added only to your own draft.")
     if referral.attachments.count() >= MAX_ATTACHMENTS:
@@ -72,6 +86,7 @@ def referral_attachment_add(
     )
     try:
         with transaction.atomic():
+            _draft_touch(referral)
             attachment = ReferralAttachment(
                 referral=referral,
                 added_by=actor,
@@ -94,13 +109,14 @@ def referral_attachment_add(
 
 
 def referral_attachment_remove(*, referral: Referral, actor: Any, attachment_id: Any) -> None:
-    """Remove a file from the actor's own draft."""
+    """Remove a file from the actor's own draft (activity: the draft's retention counts from now)."""
     if not can_edit_draft(referral, actor):
         raise NotEditable("Files can be removed only from your own draft.")
     attachment = referral.attachments.filter(pk=attachment_id).first()
     if attachment is None:
         return
     with transaction.atomic():
+        _draft_touch(referral)
         attachment.delete()
         audit.record(
             actor=actor, action=AuditAction.REFERRAL_DRAFT_SAVED, target=referral, details={"fields_changed": 1}

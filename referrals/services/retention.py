@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.db import transaction
@@ -14,6 +15,8 @@ from encryption.services import case_key_shred
 from encryption.storage import encrypted_file_delete
 from referrals.choices import ReferralStatus
 from referrals.models import Referral
+
+logger = logging.getLogger(__name__)
 
 
 def _draft_discard(referral: Referral, *, now: datetime.datetime) -> bool:
@@ -42,17 +45,28 @@ def _draft_discard(referral: Referral, *, now: datetime.datetime) -> bool:
     return True
 
 
-def referral_drafts_discard_abandoned(*, limit: int = 500) -> int:
-    """Delete drafts not saved for DRAFT_RETENTION_DAYS (each audited, by the system); returns how many.
+def _drafts(count: int) -> str:
+    return f"{count:,} draft" + ("" if count == 1 else "s")
 
-    A draft holds personal data that nobody has sent: keeping it longer than the referrer could
-    plausibly come back to it serves no purpose (UK GDPR storage limitation).
+
+def referral_drafts_discard_abandoned(*, limit: int = 500) -> int:
+    """Delete drafts with no activity for DRAFT_RETENTION_DAYS (each audited, by the system); returns how many.
+
+    Activity is anything that changes the draft: saving answers, adding or removing a file (each
+    moves its updated_at). A draft holds personal data that nobody has sent: keeping it longer than
+    the referrer could plausibly come back to it serves no purpose (UK GDPR storage limitation).
+    At most `limit` drafts a night, so one run stays short; the log says how many are left.
     """
     now = timezone.now()
     cutoff = now - datetime.timedelta(days=settings.DRAFT_RETENTION_DAYS)
-    abandoned = list(
-        Referral.objects.filter(status=ReferralStatus.DRAFT, updated_at__lt=cutoff)
-        .only("id", "updated_at", "status", "local_authority_id")
-        .order_by("updated_at")[:limit]
-    )
-    return sum(_draft_discard(referral, now=now) for referral in abandoned)
+    due = Referral.objects.filter(status=ReferralStatus.DRAFT, updated_at__lt=cutoff)
+    abandoned = list(due.only("id", "updated_at", "status", "local_authority_id").order_by("updated_at")[:limit])
+    deleted = sum(_draft_discard(referral, now=now) for referral in abandoned)
+    left = due.count()
+    done = f"Draft retention: deleted {_drafts(deleted)}"
+    if left:
+        verb = "is" if left == 1 else "are"
+        logger.info("%s; %s more %s due and will be deleted on the next runs.", done, f"{left:,}", verb)
+    else:
+        logger.info("%s; none remain due.", done)
+    return deleted

@@ -7,13 +7,22 @@ import logging
 import uuid
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
 from config.celery_app import app as celery_app
 from core.models import OutboxMessage
-from core.services import UnknownTopic, outbox_dispatch, outbox_enqueue, outbox_stuck_count, outbox_sweep
+from core.services import (
+    UnknownTopic,
+    _claim,
+    _release,
+    outbox_dispatch,
+    outbox_enqueue,
+    outbox_stuck_count,
+    outbox_sweep,
+)
 from referrals.choices import ReferralStatus
 from referrals.models import Referral
 from tests.concurrency import run_concurrently
@@ -25,6 +34,8 @@ TEST_HANDLERS = {
     "referrals.mash_notify": "referrals.services.notifications.referral_mash_notify",
     "test.record": "tests.testapp.outbox_handlers.record_call",
     "test.fail": "tests.testapp.outbox_handlers.always_fail",
+    "test.transaction": "tests.testapp.outbox_handlers.record_transaction_state",
+    "test.lock": "tests.testapp.outbox_handlers.probe_row_lock",
 }
 
 
@@ -32,6 +43,8 @@ TEST_HANDLERS = {
 def handlers(settings):
     settings.OUTBOX_HANDLERS = TEST_HANDLERS
     outbox_handlers.CALLS.clear()
+    outbox_handlers.IN_TRANSACTION.clear()
+    outbox_handlers.ROW_LOCKED.clear()
     return outbox_handlers.CALLS
 
 
@@ -160,6 +173,7 @@ def test_failures_back_off_then_stop_and_are_reported_without_the_error_text(
             delays.append(round((message.next_attempt_at - before).total_seconds() / 60))
     assert delays == [1, 2, 4]
     assert (message.attempts, message.last_error, message.dispatched_at) == (3, "ConnectionError", None)
+    assert (message.claimed_until, message.claim_token) == (None, None)  # each failure gave its claim back
     # Attempts used up: the sweep stops trying, and the count says an operator must look.
     _due_now(message)
     assert outbox_sweep() == {"dispatched": 0, "failed": 0, "removed": 0}
@@ -211,3 +225,88 @@ def test_the_operator_command_reports_stuck_messages_and_retries_them(handlers, 
     message.refresh_from_db()
     assert message.dispatched_at is not None
     assert handlers == [message.object_id]
+
+
+def _lease_runs_out(message: OutboxMessage) -> None:
+    past = timezone.now() - datetime.timedelta(seconds=1)
+    OutboxMessage.objects.filter(pk=message.pk).update(claimed_until=past, next_attempt_at=past)
+
+
+def test_the_handler_runs_with_no_transaction_open(handlers, broker_mode, transactional_db):
+    with transaction.atomic():
+        message = outbox_enqueue(topic="test.transaction", object_id=uuid.uuid4())
+    assert outbox_sweep()["dispatched"] == 1
+    assert outbox_handlers.IN_TRANSACTION == [False]
+    message.refresh_from_db()
+    assert message.dispatched_at is not None
+    assert (message.claimed_until, message.claim_token, message.attempts) == (None, None, 1)
+
+
+def test_inline_dispatch_after_a_real_commit_runs_the_handler_with_no_transaction_open(handlers, transactional_db):
+    with transaction.atomic():
+        message = outbox_enqueue(topic="test.transaction", object_id=uuid.uuid4())
+    assert outbox_handlers.IN_TRANSACTION == [False]
+    message.refresh_from_db()
+    assert message.dispatched_at is not None
+
+
+def test_dispatch_refuses_to_run_inside_a_callers_transaction(handlers, broker_mode, transactional_db):
+    with transaction.atomic():
+        message = outbox_enqueue(topic="test.record", object_id=uuid.uuid4())
+    with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
+        outbox_dispatch(message_id=message.pk)
+    assert handlers == []
+
+
+@pytest.mark.postgresql
+def test_the_message_row_is_not_locked_while_its_handler_runs(handlers, broker_mode, transactional_db):
+    with transaction.atomic():
+        outbox_enqueue(topic="test.lock", object_id=uuid.uuid4())
+    assert outbox_sweep()["dispatched"] == 1
+    assert outbox_handlers.ROW_LOCKED == [False]
+
+
+def test_a_relay_that_dies_mid_send_leaves_the_message_to_another_once_its_lease_runs_out(
+    handlers, broker_mode, settings, db
+):
+    settings.OUTBOX_LEASE_SECONDS = 300
+    with transaction.atomic():
+        message = outbox_enqueue(topic="test.record", object_id=uuid.uuid4())
+    before = timezone.now()
+    crashed = _claim(message.pk)  # the first relay claims the message, then dies before it finishes
+    assert crashed is not None
+    message.refresh_from_db()
+    assert message.attempts == 1
+    assert round((message.claimed_until - before).total_seconds() / 60) == 5
+    # While the lease lasts, no other relay takes it: neither the sweep nor a direct dispatch.
+    assert outbox_sweep() == {"dispatched": 0, "failed": 0, "removed": 0}
+    assert outbox_dispatch(message_id=message.pk) is False
+    assert outbox_stuck_count() == 0
+    assert handlers == []
+    _lease_runs_out(message)
+    assert outbox_sweep() == {"dispatched": 1, "failed": 0, "removed": 0}
+    assert handlers == [message.object_id]
+    message.refresh_from_db()
+    assert message.dispatched_at is not None
+    assert (message.attempts, message.claimed_until, message.claim_token) == (2, None, None)
+
+
+def test_a_relay_whose_lease_ran_out_cannot_mark_the_message_another_relay_holds(handlers, broker_mode, db):
+    with transaction.atomic():
+        message = outbox_enqueue(topic="test.record", object_id=uuid.uuid4())
+    slow = _claim(message.pk)
+    _lease_runs_out(message)
+    taken_over = _claim(message.pk)
+    assert taken_over is not None
+    assert taken_over.claim_token != slow.claim_token
+    # The slow relay finishes late: its outcome is not recorded over the claim that replaced it.
+    assert _release(slow, dispatched_at=timezone.now(), last_error="") is False
+    message.refresh_from_db()
+    assert (message.dispatched_at, message.claim_token, message.attempts) == (None, taken_over.claim_token, 2)
+    assert _release(taken_over, dispatched_at=timezone.now(), last_error="") is True
+    message.refresh_from_db()
+    assert message.dispatched_at is not None
+
+
+def test_the_lease_outlasts_a_send_that_times_out():
+    assert settings.OUTBOX_LEASE_SECONDS >= 5 * settings.EMAIL_TIMEOUT

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import logging
 
 import pytest
 from django.conf import settings
@@ -14,6 +15,7 @@ from audit.models import AuditEvent
 from encryption.models import DataKey
 from encryption.storage import encrypted_file_path
 from referrals import services
+from referrals.exceptions import NotEditable
 from referrals.models import Referral, ReferralAttachment
 from referrals.tasks import referral_drafts_discard_abandoned
 
@@ -73,3 +75,66 @@ def test_the_referrer_is_told_how_long_an_unsent_referral_is_kept(client, referr
     message = "We delete a referral you have not sent 21 days after you last saved it."
     assert message in client.get(reverse("referrals:start")).content.decode()
     assert message in client.get(reverse("referrals:my-referrals")).content.decode()
+
+
+def _pdf() -> io.BytesIO:
+    return io.BytesIO(b"%PDF-1.4 x")
+
+
+def test_uploading_a_file_keeps_a_draft_alive_past_its_last_answer_save(referrer, settings, tmp_path):
+    settings.ENCRYPTION_FILE_ROOT = tmp_path
+    settings.DRAFT_RETENTION_DAYS = 30
+    draft = draft_referral(user=referrer)
+    _age(draft, 31)  # the answers were last saved 31 days ago
+    draft.refresh_from_db()
+    services.referral_attachment_add(referral=draft, actor=referrer, fileobj=_pdf(), filename="a.pdf", size=10)
+
+    assert referral_drafts_discard_abandoned.delay().get() == 0
+    assert Referral.objects.filter(pk=draft.pk).exists()
+    assert not AuditEvent.objects.filter(action="REFERRAL_DRAFT_DISCARDED").exists()
+
+
+def test_removing_a_file_keeps_a_draft_alive_past_its_last_answer_save(referrer, settings, tmp_path):
+    settings.ENCRYPTION_FILE_ROOT = tmp_path
+    settings.DRAFT_RETENTION_DAYS = 30
+    draft = draft_referral(user=referrer)
+    attachment = services.referral_attachment_add(
+        referral=draft, actor=referrer, fileobj=_pdf(), filename="a.pdf", size=10
+    )
+    _age(draft, 31)  # answers and the upload both 31 days ago
+    draft.refresh_from_db()
+    services.referral_attachment_remove(referral=draft, actor=referrer, attachment_id=attachment.pk)
+
+    assert referral_drafts_discard_abandoned.delay().get() == 0
+    assert Referral.objects.filter(pk=draft.pk).exists()
+
+
+def test_a_file_for_a_draft_submitted_meanwhile_is_refused_and_not_kept(referrer, settings, tmp_path):
+    settings.ENCRYPTION_FILE_ROOT = tmp_path
+    draft = draft_referral(user=referrer)
+    stale = Referral.objects.get(pk=draft.pk)  # the upload page was opened before the referral was sent
+    services.referral_submit(referral=draft, actor=referrer)
+    with pytest.raises(NotEditable):
+        services.referral_attachment_add(referral=stale, actor=referrer, fileobj=_pdf(), filename="a.pdf", size=10)
+    assert not ReferralAttachment.objects.exists()
+    assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
+
+
+def test_a_sweep_that_stops_at_its_limit_says_how_many_are_left_without_personal_data(
+    referrer, settings, caplog, canaries
+):
+    from referrals.services.retention import referral_drafts_discard_abandoned as sweep
+
+    settings.DRAFT_RETENTION_DAYS = 30
+    drafts = [draft_referral(user=referrer, given_name=canaries["first_name"]) for _ in range(3)]
+    for draft in drafts:
+        _age(draft, 31)
+
+    with caplog.at_level(logging.INFO, logger="referrals.services.retention"):
+        assert sweep(limit=2) == 2
+    assert caplog.messages == ["Draft retention: deleted 2 drafts; 1 more is due and will be deleted on the next runs."]
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="referrals.services.retention"):
+        assert sweep(limit=2) == 1
+    assert caplog.messages == ["Draft retention: deleted 1 draft; none remain due."]
+    assert canaries["first_name"] not in caplog.text
