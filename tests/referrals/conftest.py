@@ -32,6 +32,6 @@ def pytest_terminal_summary(terminalreporter):
     checked = _MATRIX["passed"] + _MATRIX["failed"]
     if checked:
         terminalreporter.write_line(
-            f"Access matrix: {checked} combinations checked (URL x method x role x situation), "
+            f"Access matrix: {checked} combinations checked (URL x method x stage x role x situation), "
             f"{_MATRIX['passed']} as expected, {_MATRIX['failed']} not"
         )
