@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,8 @@ from audit.models import AuditEvent
 from audit.verification import ChainReport, chain_check, head_get, snapshot
 from audit.writer import AuditUsageError, append, append_committed
 from core.middleware import current_request_id
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "AuditAction",
@@ -209,7 +212,15 @@ def record_anonymous_refusal(*, status: int, now: dt.datetime | None = None, usi
     moment = now or anonymous.clock()
     if status not in anonymous.COUNTED_STATUSES:
         raise AuditUsageError(f"Only HTTP {anonymous.COUNTED_STATUSES} refusals are counted.")
-    if anonymous.count_add(status=status, moment=moment):
+    try:
+        first_of_minute = anonymous.count_add(status=status, moment=moment)
+    except Exception:  # noqa: BLE001 - whatever the cache backend raises when it is down
+        # Accountability over economy: with no counter (Redis down) the refusal is recorded on its own,
+        # never lost, and the visitor still gets their 404, not a 500.
+        logger.warning("Anonymous refusal recorded on its own: the cache that counts them is unavailable.")
+        record_refusal(actor=None, details={"status": status}, using=using)
+        return 1
+    if first_of_minute:
         return anonymous_refusals_flush(now=moment, using=using)
     return 0
 

@@ -7,9 +7,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.conf import settings
+from django.test import override_settings
 
 from audit import anonymous
 from audit import services as audit
+from audit.models import AuditEvent
 from audit.tasks import anonymous_refusals_flush
 from audit.writer import AuditUsageError
 
@@ -63,3 +65,14 @@ def test_a_minute_whose_event_failed_is_written_by_the_next_flush(events, monkey
 def test_only_the_refusals_the_middleware_records_are_counted():
     with pytest.raises(AuditUsageError):
         audit.record_anonymous_refusal(status=500, now=MINUTE)
+
+
+@pytest.mark.django_db
+def test_with_the_cache_down_an_anonymous_refusal_is_recorded_on_its_own_not_a_500(client):
+    """A real Redis cache on a port where nothing listens: the count cannot be kept, the refusal still is."""
+    down = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}}
+    with override_settings(CACHES=down):
+        response = client.get("/cases/nothing-here/")
+    assert response.status_code == 404
+    (event,) = AuditEvent.objects.filter(action="ACCESS_REFUSED")
+    assert (event.actor_id, event.outcome, event.details) == (None, "refused", {"status": 404})
