@@ -191,6 +191,19 @@ ACTIONS: dict[str, ActionSpec] = {
         "{actor} moved case {case_reference} from {source} to {target_status}",
         {"source": Kind.NAME, "target_status": Kind.NAME, "transition": Kind.NAME},
     ),
+    # Refused (outcome "refused"): another user or tab changed the case first; nothing was saved.
+    "REFERRAL_TRANSITION_CONFLICTED": ActionSpec(
+        "Change refused: case changed meanwhile",
+        "{actor} could not {transition} case {case_reference}: someone else had just changed it ({source} to "
+        "{current_status})",
+        {
+            "transition": Kind.NAME,
+            "source": Kind.NAME,
+            "current_status": Kind.NAME,
+            "answers_version_shown": Kind.INT,
+            "answers_version": Kind.INT,
+        },
+    ),
     "REFERRAL_ASSIGNED": ActionSpec(
         "Referral assigned", "{actor} assigned case {case_reference}", {"assignee_id": Kind.INT}
     ),

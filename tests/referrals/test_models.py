@@ -61,12 +61,11 @@ def test_queryset_update_of_status_is_refused(referrer):
 
 @pytest.mark.django_db
 def test_concurrent_transition_on_a_stale_copy_is_refused(referrer, triage_officer, police_prevent_officer):
-    from django_fsm import ConcurrentTransition
-
     from referrals import services
+    from referrals.exceptions import CaseChangedMeanwhile
 
     referral = submitted_referral(user=referrer)
     stale = Referral.objects.get(pk=referral.pk)
     services.referral_start_screening(referral=referral, actor=triage_officer)
-    with pytest.raises(ConcurrentTransition):
+    with pytest.raises(CaseChangedMeanwhile):
         services.referral_start_screening(referral=stale, actor=police_prevent_officer)
