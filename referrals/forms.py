@@ -170,6 +170,13 @@ class DeclarationForm(forms.Form):
         label="I confirm that the information I have given is correct to the best of my knowledge",
         error_messages={"required": "Confirm that the information you have given is correct"},
     )
+    # The version of the answers this page showed: sending refuses if another tab has saved since.
+    answers_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean_answers_version(self) -> int:
+        value = self.cleaned_data.get("answers_version")
+        # A page that did not say which answers it showed cannot send them: -1 never matches a version.
+        return -1 if value is None else value
 
 
 class FurtherInformationForm(forms.Form):

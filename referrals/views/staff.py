@@ -11,10 +11,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views import View
 
 from referrals import services
-from referrals.exceptions import ReferralInvalid, TransitionNotPossible, TransitionRefused
+from referrals.exceptions import CaseChangedMeanwhile, ReferralInvalid, TransitionNotPossible, TransitionRefused
 from referrals.forms import CloseForm
 from referrals.journey import steps_for
 from referrals.permissions import can_close, can_manage_grants, can_read, transitions_available
@@ -86,6 +87,9 @@ class ReferralTransitionView(LoginRequiredMixin, View):
                 raise Http404
         except TransitionRefused as exc:
             raise PermissionDenied from exc
+        except CaseChangedMeanwhile:
+            back_url = reverse("referrals:referral-detail", args=[reference])
+            return render(request, "errors/409.html", {"back_url": back_url}, status=409)
         except (TransitionNotPossible, ReferralInvalid):
             messages.error(request, "That action is not possible for this case now.")
             return redirect("referrals:referral-detail", reference=reference)
