@@ -15,6 +15,8 @@ from referrals.exceptions import AttachmentRejected, NotEditable, ReferralInvali
 from referrals.models import Referral, ReferralAttachment, ReferralInformation
 from referrals.permissions import can_add_information, can_edit_draft
 
+from .intake import draft_files_change
+
 _SIGNATURES = [
     (b"%PDF-", "application/pdf"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
@@ -71,7 +73,7 @@ def referral_attachment_add(
         data_key=referral.data_key, fileobj=fileobj, filename=filename[-255:] or "file", content_type=content_type
     )
     try:
-        with transaction.atomic():
+        with draft_files_change(referral=referral, actor=actor):
             attachment = ReferralAttachment(
                 referral=referral,
                 added_by=actor,
@@ -100,7 +102,7 @@ def referral_attachment_remove(*, referral: Referral, actor: Any, attachment_id:
     attachment = referral.attachments.filter(pk=attachment_id).first()
     if attachment is None:
         return
-    with transaction.atomic():
+    with draft_files_change(referral=referral, actor=actor):
         attachment.delete()
         audit.record(
             actor=actor, action=AuditAction.REFERRAL_DRAFT_SAVED, target=referral, details={"fields_changed": 1}

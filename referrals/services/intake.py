@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -107,6 +109,29 @@ def referral_draft_save(
     if changed:
         referral.refresh_from_db(fields=["answers_version"])
     return referral
+
+
+class _SentMeanwhile(Exception):  # noqa: N818 - leaves the transaction only, turned into CaseChangedMeanwhile
+    pass
+
+
+@contextmanager
+def draft_files_change(*, referral: Referral, actor: Any) -> Iterator[None]:
+    """The transaction that adds or removes a draft's file: it moves the answers version on, so a
+    check page shown before does not send unseen files; refused (audited) if the draft was sent since."""
+    try:
+        with transaction.atomic():
+            bumped = Referral.objects.filter(pk=referral.pk, status=ReferralStatus.DRAFT).update(
+                answers_version=F("answers_version") + 1
+            )
+            if not bumped:
+                raise _SentMeanwhile
+            yield
+    except _SentMeanwhile as exc:
+        raise case_changed_meanwhile(
+            referral=referral, actor=actor, transition="save_draft", source=ReferralStatus.DRAFT
+        ) from exc
+    referral.refresh_from_db(fields=["answers_version"])
 
 
 def referral_answers(referral: Referral) -> dict[str, Any]:

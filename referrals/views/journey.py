@@ -157,7 +157,10 @@ class ReferralResumeView(LoginRequiredMixin, View):
 class ReferralAttachmentRemoveView(LoginRequiredMixin, View):
     def post(self, request: HttpRequest, draft_id: Any, attachment_id: Any) -> HttpResponse:
         referral = referral_draft_get(user=request.user, draft_id=draft_id)
-        services.referral_attachment_remove(referral=referral, actor=request.user, attachment_id=attachment_id)
+        try:
+            services.referral_attachment_remove(referral=referral, actor=request.user, attachment_id=attachment_id)
+        except CaseChangedMeanwhile:
+            return render(request, "errors/409.html", SENT_MEANWHILE, status=409)
         return redirect("referrals:draft-step", draft_id=referral.pk, step="attachments")
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 import re
 
 import pytest
@@ -441,4 +442,41 @@ def test_draft_save_after_the_draft_was_sent_in_another_tab_is_refused_and_chang
     with pytest.raises(CaseChangedMeanwhile):
         services.referral_draft_save(referral=step_tab, actor=referrer, answers={"given_name": "Sam"})
     assert Referral.objects.get(pk=draft.pk).given_name == "Alex"
+    assert_audited("REFERRAL_TRANSITION_CONFLICTED", draft, outcome="refused", transition="save_draft")
+
+
+def test_a_file_added_or_removed_after_the_check_page_was_shown_stops_the_send(referrer, settings, tmp_path):
+    settings.ENCRYPTION_FILE_ROOT = tmp_path
+    draft = draft_referral(user=referrer)
+    shown = draft.answers_version
+    pdf = b"%PDF-1.4 notes"
+    attachment = services.referral_attachment_add(
+        referral=Referral.objects.get(pk=draft.pk),
+        actor=referrer,
+        fileobj=io.BytesIO(pdf),
+        filename="a.pdf",
+        size=len(pdf),
+    )
+    with pytest.raises(CaseChangedMeanwhile):
+        services.referral_submit(referral=Referral.objects.get(pk=draft.pk), actor=referrer, answers_version=shown)
+    shown = Referral.objects.get(pk=draft.pk).answers_version
+    services.referral_attachment_remove(referral=draft, actor=referrer, attachment_id=attachment.pk)
+    with pytest.raises(CaseChangedMeanwhile):
+        services.referral_submit(referral=Referral.objects.get(pk=draft.pk), actor=referrer, answers_version=shown)
+    assert Referral.objects.get(pk=draft.pk).status == ReferralStatus.DRAFT
+
+
+def test_a_file_added_after_the_draft_was_sent_in_another_tab_is_refused_and_not_kept(
+    referrer, assert_audited, settings, tmp_path
+):
+    settings.ENCRYPTION_FILE_ROOT = tmp_path
+    draft = draft_referral(user=referrer)
+    upload_tab = Referral.objects.get(pk=draft.pk)
+    services.referral_submit(referral=draft, actor=referrer)
+    with pytest.raises(CaseChangedMeanwhile):
+        services.referral_attachment_add(
+            referral=upload_tab, actor=referrer, fileobj=io.BytesIO(b"%PDF-1.4 notes"), filename="a.pdf", size=14
+        )
+    assert not draft.attachments.exists()
+    assert not any(path.is_file() for path in tmp_path.rglob("*"))  # the encrypted file is deleted too
     assert_audited("REFERRAL_TRANSITION_CONFLICTED", draft, outcome="refused", transition="save_draft")
