@@ -208,6 +208,8 @@ class CloseForm(forms.Form):
             "max_length": "The closing summary must be 5000 characters or fewer",
         },
     )
+    # The status the close page was opened at: if someone moves the case meanwhile, say so.
+    shown_status = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class GranteeChoiceField(forms.ModelChoiceField):

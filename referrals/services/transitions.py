@@ -66,10 +66,18 @@ def case_changed_meanwhile(
     return CaseChangedMeanwhile(transition=transition, current_status=current)
 
 
+def _check_shown_status(method: Callable[[], None], *, actor: Any, shown_status: str) -> None:
+    """The page offered this transition at `shown_status`: if the case has moved on since, say so (audited)."""
+    referral: Referral = method.__self__
+    if shown_status and shown_status != referral.status:
+        raise case_changed_meanwhile(referral=referral, actor=actor, transition=method.__name__, source=shown_status)
+
+
 def _run_transition(
     method: Callable[[], None],
     *,
     actor: Any,
+    shown_status: str = "",
     reason_code: str = "",
     also_writes: tuple[str, ...] = (),
     on_saved: Callable[[], None] | None = None,
@@ -78,9 +86,11 @@ def _run_transition(
 
     The UPDATE names only the columns the transition changes (no answer is re-encrypted), and
     ConcurrentTransitionMixin makes it conditional on the status this copy was loaded with: if
-    another user moved the case first, nothing is saved and CaseChangedMeanwhile is raised.
+    another user moved the case first, nothing is saved and CaseChangedMeanwhile is raised. So it
+    is if the page that offered the transition showed another status (`shown_status`) than now.
     """
     referral: Referral = method.__self__
+    _check_shown_status(method, actor=actor, shown_status=shown_status)
     _check_transition(method, actor=actor)
     source = referral.status
     update_fields = transition_update_fields(method, *also_writes)
@@ -103,27 +113,31 @@ def _run_transition(
     return referral
 
 
-def referral_start_screening(*, referral: Referral, actor: Any) -> Referral:
+def referral_start_screening(*, referral: Referral, actor: Any, shown_status: str = "") -> Referral:
     """Move a submitted referral into screening (triage or police Prevent officer of its authority)."""
-    return _run_transition(referral.start_screening, actor=actor)
+    return _run_transition(referral.start_screening, actor=actor, shown_status=shown_status)
 
 
-def referral_start_information_gathering(*, referral: Referral, actor: Any) -> Referral:
+def referral_start_information_gathering(*, referral: Referral, actor: Any, shown_status: str = "") -> Referral:
     """Screening found a concern worth a multi-agency look: start gathering information."""
-    return _run_transition(referral.start_information_gathering, actor=actor)
+    return _run_transition(referral.start_information_gathering, actor=actor, shown_status=shown_status)
 
 
-def referral_refer_to_channel(*, referral: Referral, actor: Any) -> Referral:
+def referral_refer_to_channel(*, referral: Referral, actor: Any, shown_status: str = "") -> Referral:
     """Hand the case to Channel; `channel` answers the signal sent inside this transaction."""
     return _run_transition(
         referral.refer_to_channel,
         actor=actor,
+        shown_status=shown_status,
         on_saved=lambda: referral_handed_to_channel.send(sender=Referral, referral_id=referral.pk, actor=actor),
     )
 
 
-def referral_close(*, referral: Referral, actor: Any, reason_code: str, summary: str) -> Referral:
+def referral_close(
+    *, referral: Referral, actor: Any, reason_code: str, summary: str, shown_status: str = ""
+) -> Referral:
     """Close at screening or after information gathering, with a reason code and a closing summary."""
+    _check_shown_status(referral.close, actor=actor, shown_status=shown_status)
     errors: dict[str, list[str]] = {}
     if reason_code not in ClosingReason.values:
         errors["reason_code"] = ["Select why the case is being closed"]

@@ -69,20 +69,27 @@ class ReferralTransitionView(LoginRequiredMixin, View):
             raise Http404
         if not can_close(referral, request.user):
             raise PermissionDenied
-        return self._close_page(request, referral, CloseForm())
+        return self._close_page(request, referral, CloseForm(initial={"shown_status": referral.status}))
 
     def post(self, request: HttpRequest, reference: str, transition: str) -> HttpResponse:
         referral = referral_get(user=request.user, reference=reference)
         try:
             if transition == "close":
-                if not can_close(referral, request.user):
-                    raise PermissionDenied
                 form = CloseForm(request.POST)
-                if not form.is_valid():
-                    return self._close_page(request, referral, form)
-                services.referral_close(referral=referral, actor=request.user, **form.cleaned_data)
+                shown_status = request.POST.get("shown_status", "")
+                if shown_status in {"", referral.status}:
+                    if not can_close(referral, request.user):
+                        raise PermissionDenied
+                    if not form.is_valid():
+                        return self._close_page(request, referral, form)
+                    services.referral_close(referral=referral, actor=request.user, **form.cleaned_data)
+                else:  # moved on since the close page opened: the service records it and says so, whoever may close now
+                    services.referral_close(
+                        referral=referral, actor=request.user, reason_code="", summary="", shown_status=shown_status
+                    )
             elif transition in TRANSITION_SERVICES:
-                TRANSITION_SERVICES[transition](referral=referral, actor=request.user)
+                shown_status = request.POST.get("shown_status", "")
+                TRANSITION_SERVICES[transition](referral=referral, actor=request.user, shown_status=shown_status)
             else:
                 raise Http404
         except TransitionRefused as exc:

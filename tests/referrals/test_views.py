@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -192,8 +194,6 @@ def test_transition_after_another_officer_moved_the_case_shows_a_409_page_and_is
 def test_sending_after_an_answer_changed_in_another_tab_shows_the_current_answers_to_check_again(
     client, referrer, assert_audited
 ):
-    import re
-
     from .factories import draft_referral
 
     draft = draft_referral(user=referrer)
@@ -218,3 +218,49 @@ def test_sending_after_an_answer_changed_in_another_tab_shows_the_current_answer
     response = client.post(check_url, {"declaration": "on", "answers_version": current})
     assert response.status_code == 302
     assert Referral.objects.get(pk=draft.pk).status == ReferralStatus.SUBMITTED
+
+
+def test_a_button_pressed_on_a_page_shown_before_another_officer_acted_gives_the_409_page(
+    client, referrer, triage_officer, police_prevent_officer
+):
+    from referrals import services
+
+    referral = submitted_referral(user=referrer)
+    client.force_login(police_prevent_officer)
+    page = client.get(reverse("referrals:referral-detail", args=[referral.reference])).content.decode()
+    assert 'name="shown_status" value="submitted"' in page
+    services.referral_start_screening(referral=Referral.objects.get(pk=referral.pk), actor=triage_officer)
+
+    response = client.post(
+        reverse("referrals:referral-transition", args=[referral.reference, "start_screening"]),
+        {"shown_status": "submitted"},
+    )
+
+    assert response.status_code == 409
+    assert "Someone else has just changed this case" in response.content.decode()
+    event = AuditEvent.objects.get(action="REFERRAL_TRANSITION_CONFLICTED", target_id=str(referral.pk))
+    assert (event.outcome, event.actor_id) == ("refused", police_prevent_officer.pk)
+
+
+def test_closing_from_a_close_page_opened_before_the_case_moved_on_gives_409_not_403(
+    client, referrer, triage_officer, police_prevent_officer
+):
+    from referrals import services
+
+    referral = services.referral_start_screening(referral=submitted_referral(user=referrer), actor=triage_officer)
+    client.force_login(police_prevent_officer)  # may close at screening, not after information gathering
+    url = reverse("referrals:referral-transition", args=[referral.reference, "close"])
+    close_page = client.get(url).content.decode()
+    assert re.search(r'<input type="hidden" name="shown_status" value="screening"', close_page)
+    services.referral_start_information_gathering(referral=Referral.objects.get(pk=referral.pk), actor=triage_officer)
+
+    response = client.post(
+        url, {"reason_code": "NFA_SIGNPOSTED", "summary": "Signposted.", "shown_status": "screening"}
+    )
+
+    assert response.status_code == 409
+    stored = Referral.objects.get(pk=referral.pk)
+    assert (stored.status, stored.closing_summary) == (ReferralStatus.INFORMATION_GATHERING, "")
+    assert AuditEvent.objects.filter(
+        action="REFERRAL_TRANSITION_CONFLICTED", outcome="refused", target_id=str(referral.pk)
+    ).exists()
