@@ -194,8 +194,8 @@ ACTIONS: dict[str, ActionSpec] = {
     # Refused (outcome "refused"): another user or tab changed the case first; nothing was saved.
     "REFERRAL_TRANSITION_CONFLICTED": ActionSpec(
         "Change refused: case changed meanwhile",
-        "{actor} could not {transition} case {case_reference}: someone else had just changed it ({source} to "
-        "{current_status})",
+        "{actor} tried {transition} on case {case_reference}, but someone else had just changed it "
+        "({source} when shown, {current_status} now); nothing was saved",
         {
             "transition": Kind.NAME,
             "source": Kind.NAME,
