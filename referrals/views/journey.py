@@ -46,7 +46,7 @@ def _step_url(referral: Any, step: Step | None, *, back_to_check: bool = False) 
 
 SENT_MEANWHILE = {
     "heading": "This referral has already been sent",
-    "message": "It was sent from another tab or window, so the answer you just gave was not saved.",
+    "message": "It was sent from another tab or window, so the change you just made was not saved.",
     "back_url": reverse_lazy("referrals:my-referrals"),
     "back_label": "Go to your referrals",
 }
