@@ -220,6 +220,19 @@ ACTIONS: dict[str, ActionSpec] = {
         "{actor} moved case {case_reference} from {source} to {target_status}",
         {"source": Kind.NAME, "target_status": Kind.NAME, "transition": Kind.NAME},
     ),
+    # Refused (outcome "refused"): another user or tab changed the case first; nothing was saved.
+    "REFERRAL_TRANSITION_CONFLICTED": ActionSpec(
+        "Change refused: case changed meanwhile",
+        "{actor} tried {transition} on case {case_reference}, but someone else had just changed it "
+        "({source} when shown, {current_status} now); nothing was saved",
+        {
+            "transition": Kind.NAME,
+            "source": Kind.NAME,
+            "current_status": Kind.NAME,
+            "answers_version_shown": Kind.INT,
+            "answers_version": Kind.INT,
+        },
+    ),
     "REFERRAL_ASSIGNED": ActionSpec(
         "Referral assigned", "{actor} assigned case {case_reference}", {"assignee_id": Kind.INT}
     ),

@@ -15,6 +15,18 @@ class TransitionNotPossible(ValueError):
     """The transition is not available from the current state, or its conditions are unmet."""
 
 
+class CaseChangedMeanwhile(RuntimeError):
+    """Someone else changed the case (its status, or a draft's answers) after this copy was loaded.
+
+    Nothing was saved; the refusal is already audited. `current_status` is the status now stored.
+    """
+
+    def __init__(self, *, transition: str, current_status: str) -> None:
+        super().__init__(f"The case changed before {transition} could be saved.")
+        self.transition = transition
+        self.current_status = current_status
+
+
 class NotEditable(ValueError):
     """The referral is no longer a draft of this user."""
 

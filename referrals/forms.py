@@ -170,6 +170,13 @@ class DeclarationForm(forms.Form):
         label="I confirm that the information I have given is correct to the best of my knowledge",
         error_messages={"required": "Confirm that the information you have given is correct"},
     )
+    # The version of the answers this page showed: sending refuses if another tab has saved since.
+    answers_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean_answers_version(self) -> int:
+        value = self.cleaned_data.get("answers_version")
+        # A page that did not say which answers it showed cannot send them: -1 never matches a version.
+        return -1 if value is None else value
 
 
 class FurtherInformationForm(forms.Form):
@@ -201,6 +208,8 @@ class CloseForm(forms.Form):
             "max_length": "The closing summary must be 5000 characters or fewer",
         },
     )
+    # The status the close page was opened at: if someone moves the case meanwhile, say so.
+    shown_status = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class GranteeChoiceField(forms.ModelChoiceField):

@@ -55,6 +55,9 @@ class Referral(ConcurrentTransitionMixin, BaseModel):
     closed_at = models.DateTimeField(null=True, blank=True)
     closing_reason = models.CharField(max_length=40, blank=True)
     possible_repeat_count = models.PositiveIntegerField(default=0)
+    # Counts the draft saves that changed an answer: check your answers shows one version, and
+    # submitting refuses if another tab has saved a newer one since (referral_submit).
+    answers_version = models.PositiveIntegerField(default=0)
 
     # The person
     given_name = EncryptedCharField(max_length=100, blank=True, default="")
@@ -134,12 +137,14 @@ class Referral(ConcurrentTransitionMixin, BaseModel):
     def is_draft(self) -> bool:
         return self.status == ReferralStatus.DRAFT
 
+    # custom["writes"] names every field a transition's body sets: the services save those, the status
+    # and updated_at only (update_fields), so a transition never re-encrypts nor rewrites the answers.
     @transition(
         field=status,
         source=ReferralStatus.DRAFT,
         target=ReferralStatus.SUBMITTED,
         permission=permissions.can_submit,
-        custom={"label": "Submit referral"},
+        custom={"label": "Submit referral", "writes": ("submitted_at",)},
     )
     def submit(self) -> None:
         self.submitted_at = timezone.now()
@@ -149,7 +154,7 @@ class Referral(ConcurrentTransitionMixin, BaseModel):
         source=ReferralStatus.SUBMITTED,
         target=ReferralStatus.SCREENING,
         permission=permissions.can_start_screening,
-        custom={"label": "Start screening"},
+        custom={"label": "Start screening", "writes": ("screening_started_at",)},
     )
     def start_screening(self) -> None:
         self.screening_started_at = timezone.now()
@@ -159,7 +164,7 @@ class Referral(ConcurrentTransitionMixin, BaseModel):
         source=ReferralStatus.SCREENING,
         target=ReferralStatus.INFORMATION_GATHERING,
         permission=permissions.can_start_information_gathering,
-        custom={"label": "Start information gathering"},
+        custom={"label": "Start information gathering", "writes": ("information_gathering_started_at",)},
     )
     def start_information_gathering(self) -> None:
         self.information_gathering_started_at = timezone.now()
@@ -169,7 +174,7 @@ class Referral(ConcurrentTransitionMixin, BaseModel):
         source=ReferralStatus.INFORMATION_GATHERING,
         target=ReferralStatus.WITH_CHANNEL,
         permission=permissions.can_refer_to_channel,
-        custom={"label": "Refer to Channel"},
+        custom={"label": "Refer to Channel", "writes": ("referred_to_channel_at",)},
     )
     def refer_to_channel(self) -> None:
         self.referred_to_channel_at = timezone.now()
@@ -180,7 +185,7 @@ class Referral(ConcurrentTransitionMixin, BaseModel):
         target=ReferralStatus.CLOSED,
         conditions=[has_closing_summary],
         permission=permissions.can_close,
-        custom={"label": "Close case", "needs_reason": True},
+        custom={"label": "Close case", "needs_reason": True, "writes": ("closed_at",)},
     )
     def close(self) -> None:
         self.closed_at = timezone.now()

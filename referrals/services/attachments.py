@@ -7,15 +7,15 @@ from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from audit import services as audit
 from audit.actions import AuditAction
 from encryption.storage import encrypted_file_delete, encrypted_file_save
-from referrals.choices import ReferralStatus
 from referrals.exceptions import AttachmentRejected, NotEditable, ReferralInvalid
 from referrals.models import Referral, ReferralAttachment, ReferralInformation
 from referrals.permissions import can_add_information, can_edit_draft
+
+from .intake import draft_files_change
 
 _SIGNATURES = [
     (b"%PDF-", "application/pdf"),
@@ -60,18 +60,6 @@ def _check_upload(fileobj: BinaryIO, size: int) -> str:
     return content_type
 
 
-def _draft_touch(referral: Referral) -> None:
-    """In the caller's transaction: a change of files is activity on the draft, so retention counts from now.
-
-    The row is locked until commit, so the retention sweep (which locks it too) either sees the
-    new time or has deleted the draft already; then NotEditable, and the upload is not kept.
-    """
-    now = timezone.now()
-    if not Referral.objects.filter(pk=referral.pk, status=ReferralStatus.DRAFT).update(updated_at=now):
-        raise NotEditable("This referral is no longer a draft.")
-    referral.updated_at = now
-
-
 def referral_attachment_add(
     *, referral: Referral, actor: Any, fileobj: BinaryIO, filename: str, size: int
 ) -> ReferralAttachment:
@@ -85,8 +73,7 @@ def referral_attachment_add(
         data_key=referral.data_key, fileobj=fileobj, filename=filename[-255:] or "file", content_type=content_type
     )
     try:
-        with transaction.atomic():
-            _draft_touch(referral)
+        with draft_files_change(referral=referral, actor=actor):
             attachment = ReferralAttachment(
                 referral=referral,
                 added_by=actor,
@@ -115,8 +102,7 @@ def referral_attachment_remove(*, referral: Referral, actor: Any, attachment_id:
     attachment = referral.attachments.filter(pk=attachment_id).first()
     if attachment is None:
         return
-    with transaction.atomic():
-        _draft_touch(referral)
+    with draft_files_change(referral=referral, actor=actor):
         attachment.delete()
         audit.record(
             actor=actor, action=AuditAction.REFERRAL_DRAFT_SAVED, target=referral, details={"fields_changed": 1}

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django_fsm import has_transition_perm
+from django.db.models import F
+from django.utils import timezone
+from django_fsm import ConcurrentTransition, has_transition_perm
 
 from accounts.models import LocalAuthority
 from audit import services as audit
@@ -21,6 +25,7 @@ from referrals.validation import ANSWERS, answers_complete, answers_validate
 
 from .notifications import referral_mash_notify_enqueue
 from .reference import reference_allocate_and_count_repeats
+from .transitions import case_changed_meanwhile, transition_update_fields
 
 CHANNEL_WEB = "WEB"
 CHANNEL_API = "API"
@@ -55,12 +60,13 @@ def referral_draft_create(*, actor: Any, local_authority: LocalAuthority | None 
     return referral
 
 
-def _apply(referral: Referral, answers: dict[str, Any]) -> int:
-    changed = 0
+def _apply(referral: Referral, answers: dict[str, Any]) -> list[str]:
+    """Set the answers that differ; return their names."""
+    changed = []
     for name, value in answers.items():
         if getattr(referral, name) != value:
             setattr(referral, name, value)
-            changed += 1
+            changed.append(name)
     return changed
 
 
@@ -72,23 +78,64 @@ def referral_draft_save(
     local_authority: LocalAuthority | None = None,
     step: str = "",
 ) -> Referral:
-    """Save some answers to the actor's own draft (encrypted); raise ReferralInvalid on malformed answers."""
+    """Save some answers to the actor's own draft (encrypted); raise ReferralInvalid on malformed answers.
+
+    Only the changed answers are written (and re-encrypted); a change moves `answers_version` on by one,
+    in the database (F() + 1), so two tabs saving at once each count.
+    """
     if not can_edit_draft(referral, actor):
         raise NotEditable("Only the author may change a draft, and only before it is submitted.")
     clean, errors = answers_validate(answers)
     if errors:
         raise ReferralInvalid(errors)
-    with transaction.atomic():
-        changed = _apply(referral, clean)
-        if local_authority is not None and local_authority.pk != referral.local_authority_id:
-            referral.local_authority = local_authority
-            changed += 1
-        referral.save()
-        details: dict[str, Any] = {"fields_changed": changed}
-        if step:
-            details["step"] = step
-        audit.record(actor=actor, action=AuditAction.REFERRAL_DRAFT_SAVED, target=referral, details=details)
+    try:
+        with transaction.atomic():
+            changed = _apply(referral, clean)
+            if local_authority is not None and local_authority.pk != referral.local_authority_id:
+                referral.local_authority = local_authority
+                changed.append("local_authority")
+            if changed:
+                referral.answers_version = F("answers_version") + 1
+            # updated_at always: saving the draft keeps it from the abandoned-draft sweep.
+            referral.save(update_fields=[*changed, *(["answers_version"] if changed else []), "updated_at"])
+            details: dict[str, Any] = {"fields_changed": len(changed)}
+            if step:
+                details["step"] = step
+            audit.record(actor=actor, action=AuditAction.REFERRAL_DRAFT_SAVED, target=referral, details=details)
+    except ConcurrentTransition as exc:
+        # Sent from another tab since this page loaded: the sent referral is not changed.
+        raise case_changed_meanwhile(
+            referral=referral, actor=actor, transition="save_draft", source=ReferralStatus.DRAFT
+        ) from exc
+    if changed:
+        referral.refresh_from_db(fields=["answers_version"])
     return referral
+
+
+class _SentMeanwhile(Exception):  # noqa: N818 - leaves the transaction only, turned into CaseChangedMeanwhile
+    pass
+
+
+@contextmanager
+def draft_files_change(*, referral: Referral, actor: Any) -> Iterator[None]:
+    """The transaction that adds or removes a draft's file: it moves the answers version on, so a
+    check page shown before does not send unseen files, and it is activity on the draft, so retention
+    counts from now (the row stays locked until commit, so the retention sweep, which locks it too,
+    either sees the new time or has deleted the draft already); refused (audited) if the draft was sent
+    or deleted since."""
+    try:
+        with transaction.atomic():
+            bumped = Referral.objects.filter(pk=referral.pk, status=ReferralStatus.DRAFT).update(
+                answers_version=F("answers_version") + 1, updated_at=timezone.now()
+            )
+            if not bumped:
+                raise _SentMeanwhile
+            yield
+    except _SentMeanwhile as exc:
+        raise case_changed_meanwhile(
+            referral=referral, actor=actor, transition="save_draft", source=ReferralStatus.DRAFT
+        ) from exc
+    referral.refresh_from_db(fields=["answers_version"])
 
 
 def referral_answers(referral: Referral) -> dict[str, Any]:
@@ -112,7 +159,12 @@ def _submit_in_transaction(referral: Referral, *, actor: Any, channel: str, atta
     )
     referral.submit()
     mash_notified = referral_mash_notify_enqueue(referral)  # before the save: a new row carries the message
-    referral.save(force_insert=referral._state.adding)
+    if referral._state.adding:
+        referral.save(force_insert=True)
+    else:
+        # The draft's answers are already stored: write only what submitting sets, re-encrypting nothing.
+        also = ("reference", "possible_repeat_count", "person_index")
+        referral.save(update_fields=transition_update_fields(referral.submit, *also))
     audit.record(
         actor=actor,
         action=AuditAction.REFERRAL_SUBMITTED,
@@ -127,10 +179,12 @@ def _submit_in_transaction(referral: Referral, *, actor: Any, channel: str, atta
     return referral
 
 
-def referral_submit(*, referral: Referral, actor: Any) -> Referral:
+def referral_submit(*, referral: Referral, actor: Any, answers_version: int | None = None) -> Referral:
     """Submit the actor's complete draft: reference, blind person index, repeat check, audit, MASH e-mail after commit.
 
-    A second submit of the same draft (double click) returns the referral already submitted.
+    `answers_version` is the version of the answers the person checked (default: the ones loaded in
+    `referral`). If another tab has saved an answer since, nothing is sent and CaseChangedMeanwhile is
+    raised (audited). A second submit of the same draft (double click) returns the referral already submitted.
     """
     if referral.status != ReferralStatus.DRAFT and referral.created_by_id == actor.pk:
         return referral
@@ -142,18 +196,33 @@ def referral_submit(*, referral: Referral, actor: Any) -> Referral:
             details={"transition": "submit", "source": referral.status},
         )
         raise TransitionRefused("submit")
-    errors = answers_complete(referral_answers(referral))
-    if errors:
-        raise ReferralInvalid(errors)
-    _ = referral.local_authority  # loaded before the transaction: its MASH inbox is needed inside
-    with transaction.atomic():
-        locked = Referral.objects.select_for_update().filter(pk=referral.pk, status=ReferralStatus.DRAFT).exists()
-        if not locked:
-            referral.refresh_from_db()
+    shown = referral.answers_version if answers_version is None else answers_version
+    if shown == referral.answers_version:
+        errors = answers_complete(referral_answers(referral))
+        if errors:
+            raise ReferralInvalid(errors)
+        _ = referral.local_authority  # loaded before the transaction: its MASH inbox is needed inside
+        with transaction.atomic():
+            # Compare-and-set: the row is locked only if it is still this draft at the version checked, so
+            # an answer saved in another tab (or a submit there) since cannot be overwritten or sent unseen.
+            claimed = Referral.objects.filter(
+                pk=referral.pk, status=ReferralStatus.DRAFT, answers_version=shown
+            ).update(answers_version=shown)
+            if claimed:
+                return _submit_in_transaction(
+                    referral, actor=actor, channel=CHANNEL_WEB, attachments=referral.attachments.count()
+                )
+        referral.refresh_from_db()
+        if referral.status != ReferralStatus.DRAFT:
             return referral
-        return _submit_in_transaction(
-            referral, actor=actor, channel=CHANNEL_WEB, attachments=referral.attachments.count()
-        )
+    raise case_changed_meanwhile(
+        referral=referral,
+        actor=actor,
+        transition="submit",
+        source=ReferralStatus.DRAFT,
+        answers_version_shown=shown,
+        answers_version=referral.answers_version,
+    )
 
 
 def referral_create_submitted(

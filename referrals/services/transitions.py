@@ -6,12 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
-from django_fsm import can_proceed, has_transition_perm
+from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from audit import services as audit
 from audit.actions import AuditAction
 from referrals.choices import ClosingReason
-from referrals.exceptions import ReferralInvalid, TransitionNotPossible, TransitionRefused
+from referrals.exceptions import CaseChangedMeanwhile, ReferralInvalid, TransitionNotPossible, TransitionRefused
 from referrals.models import Referral
 from referrals.signals import referral_handed_to_channel
 
@@ -42,49 +42,102 @@ def _check_transition(method: Callable[[], None], *, actor: Any) -> None:
         raise TransitionNotPossible(name)
 
 
-def _run_transition(
-    method: Callable[[], None], *, actor: Any, reason_code: str = "", on_saved: Callable[[], None] | None = None
-) -> Referral:
-    """Run one declared transition as one audited transaction (STYLE.md section 3)."""
+def transition_update_fields(method: Callable[[], None], *also: str) -> list[str]:
+    """The columns a transition writes: the status, updated_at, what its body sets, and `also` (set by the service)."""
     referral: Referral = method.__self__
+    declared = next(t for t in referral.get_all_status_transitions() if t.name == method.__name__)
+    return ["status", "updated_at", *declared.custom.get("writes", ()), *also]
+
+
+def case_changed_meanwhile(
+    *, referral: Referral, actor: Any, transition: str, source: str, **details: int
+) -> CaseChangedMeanwhile:
+    """Record (committed on its own) that a change was refused because the stored case had moved on.
+
+    Call it after the failed transaction has rolled back; raise the error it returns.
+    """
+    current = Referral.objects.filter(pk=referral.pk).values_list("status", flat=True).first() or ""
+    audit.record_refusal(
+        actor=actor,
+        action=AuditAction.REFERRAL_TRANSITION_CONFLICTED,
+        target=referral,
+        details={"transition": transition, "source": source, "current_status": current, **details},
+    )
+    return CaseChangedMeanwhile(transition=transition, current_status=current)
+
+
+def _check_shown_status(method: Callable[[], None], *, actor: Any, shown_status: str) -> None:
+    """The page offered this transition at `shown_status`: if the case has moved on since, say so (audited)."""
+    referral: Referral = method.__self__
+    if shown_status and shown_status != referral.status:
+        raise case_changed_meanwhile(referral=referral, actor=actor, transition=method.__name__, source=shown_status)
+
+
+def _run_transition(
+    method: Callable[[], None],
+    *,
+    actor: Any,
+    shown_status: str = "",
+    reason_code: str = "",
+    also_writes: tuple[str, ...] = (),
+    on_saved: Callable[[], None] | None = None,
+) -> Referral:
+    """Run one declared transition as one audited transaction (STYLE.md section 3).
+
+    The UPDATE names only the columns the transition changes (no answer is re-encrypted), and
+    ConcurrentTransitionMixin makes it conditional on the status this copy was loaded with: if
+    another user moved the case first, nothing is saved and CaseChangedMeanwhile is raised. So it
+    is if the page that offered the transition showed another status (`shown_status`) than now.
+    """
+    referral: Referral = method.__self__
+    _check_shown_status(method, actor=actor, shown_status=shown_status)
     _check_transition(method, actor=actor)
     source = referral.status
-    with transaction.atomic():
-        method()
-        referral.save()
-        if on_saved is not None:
-            on_saved()
-        audit.record(
-            actor=actor,
-            action=AuditAction.REFERRAL_STATUS_CHANGED,
-            target=referral,
-            reason_code=reason_code,
-            details={"transition": method.__name__, "source": source, "target_status": referral.status},
-        )
+    update_fields = transition_update_fields(method, *also_writes)
+    try:
+        with transaction.atomic():
+            method()
+            referral.save(update_fields=update_fields)
+            if on_saved is not None:
+                on_saved()
+            audit.record(
+                actor=actor,
+                action=AuditAction.REFERRAL_STATUS_CHANGED,
+                target=referral,
+                reason_code=reason_code,
+                details={"transition": method.__name__, "source": source, "target_status": referral.status},
+            )
+    except ConcurrentTransition as exc:
+        # Rolled back; the refusal is recorded after it, in its own transaction.
+        raise case_changed_meanwhile(referral=referral, actor=actor, transition=method.__name__, source=source) from exc
     return referral
 
 
-def referral_start_screening(*, referral: Referral, actor: Any) -> Referral:
+def referral_start_screening(*, referral: Referral, actor: Any, shown_status: str = "") -> Referral:
     """Move a submitted referral into screening (triage or police Prevent officer of its authority)."""
-    return _run_transition(referral.start_screening, actor=actor)
+    return _run_transition(referral.start_screening, actor=actor, shown_status=shown_status)
 
 
-def referral_start_information_gathering(*, referral: Referral, actor: Any) -> Referral:
+def referral_start_information_gathering(*, referral: Referral, actor: Any, shown_status: str = "") -> Referral:
     """Screening found a concern worth a multi-agency look: start gathering information."""
-    return _run_transition(referral.start_information_gathering, actor=actor)
+    return _run_transition(referral.start_information_gathering, actor=actor, shown_status=shown_status)
 
 
-def referral_refer_to_channel(*, referral: Referral, actor: Any) -> Referral:
+def referral_refer_to_channel(*, referral: Referral, actor: Any, shown_status: str = "") -> Referral:
     """Hand the case to Channel; `channel` answers the signal sent inside this transaction."""
     return _run_transition(
         referral.refer_to_channel,
         actor=actor,
+        shown_status=shown_status,
         on_saved=lambda: referral_handed_to_channel.send(sender=Referral, referral_id=referral.pk, actor=actor),
     )
 
 
-def referral_close(*, referral: Referral, actor: Any, reason_code: str, summary: str) -> Referral:
+def referral_close(
+    *, referral: Referral, actor: Any, reason_code: str, summary: str, shown_status: str = ""
+) -> Referral:
     """Close at screening or after information gathering, with a reason code and a closing summary."""
+    _check_shown_status(referral.close, actor=actor, shown_status=shown_status)
     errors: dict[str, list[str]] = {}
     if reason_code not in ClosingReason.values:
         errors["reason_code"] = ["Select why the case is being closed"]
@@ -100,7 +153,9 @@ def referral_close(*, referral: Referral, actor: Any, reason_code: str, summary:
     referral.closing_reason = reason_code
     referral.closing_summary = summary
     try:
-        return _run_transition(referral.close, actor=actor, reason_code=reason_code)
-    except TransitionNotPossible:
+        return _run_transition(
+            referral.close, actor=actor, reason_code=reason_code, also_writes=("closing_reason", "closing_summary")
+        )
+    except (TransitionNotPossible, CaseChangedMeanwhile):
         referral.closing_reason, referral.closing_summary = "", ""
         raise

@@ -8,12 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.views import View
 
 from accounts.selectors import local_authority_list
 from referrals import services
-from referrals.exceptions import AttachmentRejected, ReferralInvalid
+from referrals.exceptions import AttachmentRejected, CaseChangedMeanwhile, ReferralInvalid
 from referrals.forms import DeclarationForm
 from referrals.journey import BY_SLUG, STEP_OF_ANSWER, Step, step_after, step_before, step_to_resume, steps_for
 from referrals.presenters import answer_rows
@@ -42,6 +42,14 @@ def _step_url(referral: Any, step: Step | None, *, back_to_check: bool = False) 
         return reverse("referrals:draft-check", args=[referral.pk])
     url = reverse("referrals:draft-step", args=[referral.pk, step.slug])
     return f"{url}?return=check" if back_to_check else url
+
+
+SENT_MEANWHILE = {
+    "heading": "This referral has already been sent",
+    "message": "It was sent from another tab or window, so the change you just made was not saved.",
+    "back_url": reverse_lazy("referrals:my-referrals"),
+    "back_label": "Go to your referrals",
+}
 
 
 class ReferralStepView(LoginRequiredMixin, View):
@@ -94,6 +102,8 @@ class ReferralStepView(LoginRequiredMixin, View):
         except AttachmentRejected as exc:
             form.add_error("file", str(exc))
             return self._render(form)
+        except CaseChangedMeanwhile:
+            return render(request, "errors/409.html", SENT_MEANWHILE, status=409)
         return self._next(request)
 
     def _save(self, form: Any) -> None:
@@ -147,22 +157,30 @@ class ReferralResumeView(LoginRequiredMixin, View):
 class ReferralAttachmentRemoveView(LoginRequiredMixin, View):
     def post(self, request: HttpRequest, draft_id: Any, attachment_id: Any) -> HttpResponse:
         referral = referral_draft_get(user=request.user, draft_id=draft_id)
-        services.referral_attachment_remove(referral=referral, actor=request.user, attachment_id=attachment_id)
+        try:
+            services.referral_attachment_remove(referral=referral, actor=request.user, attachment_id=attachment_id)
+        except CaseChangedMeanwhile:
+            return render(request, "errors/409.html", SENT_MEANWHILE, status=409)
         return redirect("referrals:draft-step", draft_id=referral.pk, step="attachments")
+
+
+ANSWERS_CHANGED = "Your answers were changed in another tab or window. Check them again before you send the referral."
 
 
 class ReferralCheckView(LoginRequiredMixin, View):
     """Check your answers, with change links; the declaration; submission."""
 
-    def _render(self, request: HttpRequest, referral: Any, form: Any, problems: list | None = None) -> HttpResponse:
+    def _render(
+        self, request: HttpRequest, referral: Any, form: Any, problems: list | None = None, status: int = 200
+    ) -> HttpResponse:
         answers = services.referral_answers(referral)
         sections = answer_rows(referral=referral, answers=answers, steps=steps_for(answers))
         context = {"referral": referral, "sections": sections, "form": form, "problems": problems or []}
-        return render(request, "referrals/check.html", context)
+        return render(request, "referrals/check.html", context, status=status)
 
     def get(self, request: HttpRequest, draft_id: Any) -> HttpResponse:
         referral = referral_draft_get(user=request.user, draft_id=draft_id)
-        return self._render(request, referral, DeclarationForm())
+        return self._render(request, referral, DeclarationForm(initial={"answers_version": referral.answers_version}))
 
     def post(self, request: HttpRequest, draft_id: Any) -> HttpResponse:
         referral = referral_own_get(user=request.user, referral_id=draft_id)
@@ -173,7 +191,9 @@ class ReferralCheckView(LoginRequiredMixin, View):
         if not form.is_valid():
             return self._render(request, referral, form)
         try:
-            referral = services.referral_submit(referral=referral, actor=request.user)
+            referral = services.referral_submit(
+                referral=referral, actor=request.user, answers_version=form.cleaned_data["answers_version"]
+            )
         except ReferralInvalid as exc:
             problems = [
                 {
@@ -183,4 +203,12 @@ class ReferralCheckView(LoginRequiredMixin, View):
                 for name, msgs in exc.errors.items()
             ]
             return self._render(request, referral, form, problems)
+        except CaseChangedMeanwhile:
+            # The page again with the answers as they are now, their version, and the declaration unticked.
+            referral = referral_own_get(user=request.user, referral_id=draft_id)
+            if not referral.is_draft:
+                return redirect("referrals:referral-confirmation", reference=referral.reference)
+            form = DeclarationForm(initial={"answers_version": referral.answers_version})
+            problems = [{"message": ANSWERS_CHANGED, "url": "#answers"}]
+            return self._render(request, referral, form, problems, status=409)
         return redirect("referrals:referral-confirmation", reference=referral.reference)

@@ -11,10 +11,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views import View
 
 from referrals import services
-from referrals.exceptions import ReferralInvalid, TransitionNotPossible, TransitionRefused
+from referrals.exceptions import CaseChangedMeanwhile, ReferralInvalid, TransitionNotPossible, TransitionRefused
 from referrals.forms import CloseForm
 from referrals.journey import steps_for
 from referrals.permissions import (
@@ -75,24 +76,34 @@ class ReferralTransitionView(LoginRequiredMixin, View):
             raise Http404
         if not can_close(referral, request.user):
             raise PermissionDenied
-        return self._close_page(request, referral, CloseForm())
+        return self._close_page(request, referral, CloseForm(initial={"shown_status": referral.status}))
 
     def post(self, request: HttpRequest, reference: str, transition: str) -> HttpResponse:
         referral = referral_get(user=request.user, reference=reference)
         try:
             if transition == "close":
-                if not can_close(referral, request.user):
-                    raise PermissionDenied
                 form = CloseForm(request.POST)
-                if not form.is_valid():
-                    return self._close_page(request, referral, form)
-                services.referral_close(referral=referral, actor=request.user, **form.cleaned_data)
+                shown_status = request.POST.get("shown_status", "")
+                if shown_status in {"", referral.status}:
+                    if not can_close(referral, request.user):
+                        raise PermissionDenied
+                    if not form.is_valid():
+                        return self._close_page(request, referral, form)
+                    services.referral_close(referral=referral, actor=request.user, **form.cleaned_data)
+                else:  # moved on since the close page opened: the service records it and says so, whoever may close now
+                    services.referral_close(
+                        referral=referral, actor=request.user, reason_code="", summary="", shown_status=shown_status
+                    )
             elif transition in TRANSITION_SERVICES:
-                TRANSITION_SERVICES[transition](referral=referral, actor=request.user)
+                shown_status = request.POST.get("shown_status", "")
+                TRANSITION_SERVICES[transition](referral=referral, actor=request.user, shown_status=shown_status)
             else:
                 raise Http404
         except TransitionRefused as exc:
             raise PermissionDenied from exc
+        except CaseChangedMeanwhile:
+            back_url = reverse("referrals:referral-detail", args=[reference])
+            return render(request, "errors/409.html", {"back_url": back_url}, status=409)
         except (TransitionNotPossible, ReferralInvalid):
             messages.error(request, "That action is not possible for this case now.")
             return redirect("referrals:referral-detail", reference=reference)

@@ -226,3 +226,62 @@ def test_journey_pages_work_without_javascript(live_server, demo_users, browser)
     _continue(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("What is their date of birth?")
     context.close()
+
+
+def test_answers_changed_in_another_tab_are_shown_again_before_sending(
+    live_server, demo_users, page: Page, axe_violations
+):
+    from django.urls import reverse
+
+    from accounts.models import User
+    from tests.referrals.factories import draft_referral
+
+    draft = draft_referral(user=User.objects.get(email="referrer@example.org"))
+    base = live_server.url
+    _sign_in(page, base, "referrer@example.org")
+    page.goto(base + reverse("referrals:draft-check", args=[draft.pk]))
+    _page(page, axe_violations, "Check your answers before sending your referral")
+
+    other_tab = page.context.new_page()
+    other_tab.goto(base + reverse("referrals:draft-step", args=[draft.pk, "name"]) + "?return=check")
+    other_tab.get_by_label("First name", exact=True).fill("Robin")
+    other_tab.get_by_role("button", name="Continue").click()
+    expect(other_tab.get_by_role("heading", level=1)).to_have_text("Check your answers before sending your referral")
+    other_tab.close()
+
+    page.get_by_label("I confirm that the information I have given is correct").check()
+    page.get_by_role("button", name="Accept and send").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Your answers were changed in another tab or window. Check them again before you send the referral."
+    )
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    expect(page.locator("#answers")).to_contain_text("Robin")
+    assert axe_violations(page) == []
+    assert Referral.objects.get(pk=draft.pk).status == "draft"
+
+    page.get_by_label("I confirm that the information I have given is correct").check()
+    page.get_by_role("button", name="Accept and send").click()
+    _page(page, axe_violations, "Referral sent")
+    assert Referral.objects.get(pk=draft.pk).given_name == "Robin"
+
+
+def test_a_case_changed_by_someone_else_meanwhile_gives_the_409_page(
+    live_server, demo_users, page: Page, axe_violations
+):
+    from accounts.models import User
+    from referrals import services
+    from tests.referrals.factories import adult_answers
+
+    referrer = User.objects.get(email="referrer@example.org")
+    referral, _ = services.referral_create_submitted(actor=referrer, answers=adult_answers())
+    _sign_in(page, live_server.url, "triage@example.org")
+    page.goto(f"{live_server.url}/referrals/{referral.reference}/")
+    _page(page, axe_violations, f"Case {referral.reference}")
+    # A colleague starts screening while this page is open.
+    colleague = User.objects.get(email="police@example.org")
+    services.referral_start_screening(referral=Referral.objects.get(pk=referral.pk), actor=colleague)
+
+    page.get_by_role("button", name="Start screening").click()
+    _page(page, axe_violations, "Someone else has just changed this case")
+    page.get_by_role("link", name="Go back to the case").click()
+    expect(page.get_by_test_id("status")).to_have_text("Screening")

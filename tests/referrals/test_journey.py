@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -45,6 +46,13 @@ PAGES = [
 ]
 
 
+def _shown_version(page: str) -> str:
+    """The answers version the check-your-answers page carries in its hidden field."""
+    found = re.search(r'name="answers_version" value="(\d+)"', page)
+    assert found, "the check page carries no answers version"
+    return found.group(1)
+
+
 def _start(client) -> Referral:
     response = client.post(reverse("referrals:start"))
     assert response.status_code == 302
@@ -80,7 +88,10 @@ def test_whole_journey_for_a_child_with_attachment_and_check_answers(client, ref
     assert check.count("Change<span") > 20
     response = client.post(reverse("referrals:draft-check", args=[referral.pk]), {})
     assert "Confirm that the information you have given is correct" in response.content.decode()
-    response = client.post(reverse("referrals:draft-check", args=[referral.pk]), {"declaration": "on"})
+    version = _shown_version(check)
+    response = client.post(
+        reverse("referrals:draft-check", args=[referral.pk]), {"declaration": "on", "answers_version": version}
+    )
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.SUBMITTED
     assert response.url == reverse("referrals:referral-confirmation", args=[referral.reference])
@@ -141,7 +152,10 @@ def test_save_and_come_back_later_then_resume(client, referrer):
 def test_incomplete_draft_lists_missing_answers_linking_to_their_pages(client, referrer):
     client.force_login(referrer)
     referral = _start(client)
-    response = client.post(reverse("referrals:draft-check", args=[referral.pk]), {"declaration": "on"})
+    version = _shown_version(client.get(reverse("referrals:draft-check", args=[referral.pk])).content.decode())
+    response = client.post(
+        reverse("referrals:draft-check", args=[referral.pk]), {"declaration": "on", "answers_version": version}
+    )
     body = response.content.decode()
     assert "Enter their first name" in body
     assert reverse("referrals:draft-step", args=[referral.pk, "name"]) + "?return=check" in body
@@ -216,8 +230,9 @@ def test_double_click_on_accept_and_send_gives_one_referral(client, referrer):
     referral = draft_referral(user=referrer)
     client.force_login(referrer)
     url = reverse("referrals:draft-check", args=[referral.pk])
-    first = client.post(url, {"declaration": "on"})
-    second = client.post(url, {"declaration": "on"})
+    version = _shown_version(client.get(url).content.decode())
+    first = client.post(url, {"declaration": "on", "answers_version": version})
+    second = client.post(url, {"declaration": "on", "answers_version": version})
     referral.refresh_from_db()
     assert first.url == second.url == reverse("referrals:referral-confirmation", args=[referral.reference])
     assert Referral.objects.exclude(status=ReferralStatus.DRAFT).count() == 1

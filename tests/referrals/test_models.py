@@ -61,12 +61,28 @@ def test_queryset_update_of_status_is_refused(referrer):
 
 @pytest.mark.django_db
 def test_concurrent_transition_on_a_stale_copy_is_refused(referrer, triage_officer, police_prevent_officer):
-    from django_fsm import ConcurrentTransition
-
     from referrals import services
+    from referrals.exceptions import CaseChangedMeanwhile
 
     referral = submitted_referral(user=referrer)
     stale = Referral.objects.get(pk=referral.pk)
     services.referral_start_screening(referral=referral, actor=triage_officer)
-    with pytest.raises(ConcurrentTransition):
+    with pytest.raises(CaseChangedMeanwhile):
         services.referral_start_screening(referral=stale, actor=police_prevent_officer)
+
+
+def test_each_transition_body_sets_only_the_fields_it_declares_in_writes():
+    """The services save custom["writes"] only (update_fields): a field set but not declared would be lost."""
+    attnames = {field.name: field.attname for field in Referral._meta.concrete_fields}
+    field_names = set(attnames)
+    checked = 0
+    for declared in Referral().get_all_status_transitions():
+        writes = set(declared.custom.get("writes", ()))
+        assert writes <= field_names, declared.name
+        referral = Referral(status=declared.source, closing_reason="NFA_SIGNPOSTED", closing_summary="Summary.")
+        before = {name: referral.__dict__.get(attnames[name]) for name in field_names}
+        getattr(referral, declared.name)()
+        after = {name: referral.__dict__.get(attnames[name]) for name in field_names}
+        assert {name for name in field_names if before[name] != after[name]} == {"status", *writes}, declared.name
+        checked += 1
+    assert checked == 6  # noqa: PLR2004 - submit, start screening, information gathering, channel, close (x2)

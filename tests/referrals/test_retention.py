@@ -15,7 +15,6 @@ from audit.models import AuditEvent
 from encryption.models import DataKey
 from encryption.storage import encrypted_file_path
 from referrals import services
-from referrals.exceptions import NotEditable
 from referrals.models import Referral, ReferralAttachment
 from referrals.tasks import referral_drafts_discard_abandoned
 
@@ -107,17 +106,6 @@ def test_removing_a_file_keeps_a_draft_alive_past_its_last_answer_save(referrer,
 
     assert referral_drafts_discard_abandoned.delay().get() == 0
     assert Referral.objects.filter(pk=draft.pk).exists()
-
-
-def test_a_file_for_a_draft_submitted_meanwhile_is_refused_and_not_kept(referrer, settings, tmp_path):
-    settings.ENCRYPTION_FILE_ROOT = tmp_path
-    draft = draft_referral(user=referrer)
-    stale = Referral.objects.get(pk=draft.pk)  # the upload page was opened before the referral was sent
-    services.referral_submit(referral=draft, actor=referrer)
-    with pytest.raises(NotEditable):
-        services.referral_attachment_add(referral=stale, actor=referrer, fileobj=_pdf(), filename="a.pdf", size=10)
-    assert not ReferralAttachment.objects.exists()
-    assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
 
 
 def test_a_sweep_that_stops_at_its_limit_says_how_many_are_left_without_personal_data(

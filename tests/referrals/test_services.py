@@ -1,16 +1,25 @@
 from __future__ import annotations
 
 import datetime
+import io
+import re
 
 import pytest
 from django.core import mail
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from referrals import services
 from referrals.choices import ReferralStatus
-from referrals.exceptions import NotEditable, ReferralInvalid, TransitionNotPossible, TransitionRefused
+from referrals.exceptions import (
+    CaseChangedMeanwhile,
+    NotEditable,
+    ReferralInvalid,
+    TransitionNotPossible,
+    TransitionRefused,
+)
 from referrals.models import Referral
 
 from .factories import adult_answers, child_answers, draft_referral, information_gathering_referral, submitted_referral
@@ -254,3 +263,220 @@ def test_api_create_with_idempotency_key_returns_one_referral(referrer):
     assert not created_again
     assert again.pk == first.pk
     assert Referral.objects.count() == 1
+
+
+# --- Two people (or two tabs) acting on one case at once -----------------------------------------
+
+REFERRAL_TABLE = Referral._meta.db_table
+
+
+def _referral_updates(queries) -> list[str]:
+    return [q["sql"] for q in queries if q["sql"].startswith(f'UPDATE "{REFERRAL_TABLE}"')]
+
+
+def _set_columns(sql: str) -> set[str]:
+    """The column names an UPDATE's SET clause writes."""
+    assignments = sql.split(" SET ", 1)[1].split(" WHERE ", 1)[0]
+    return set(re.findall(r'"(\w+)" = ', assignments))
+
+
+def _stored(referral: Referral, column: str) -> bytes:
+    """The column's stored bytes (ciphertext for an encrypted field), as the database holds them."""
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT "{column}" FROM "{REFERRAL_TABLE}" WHERE id = %s', [referral.pk.hex])  # noqa: S608
+        (value,) = cursor.fetchone()
+    return bytes(value)
+
+
+def test_transition_on_a_copy_loaded_before_another_users_is_refused_audited_and_saves_nothing(
+    referrer, triage_officer, police_prevent_officer, assert_audited
+):
+    submitted = submitted_referral(user=referrer)
+    # Both officers opened the case while it was submitted.
+    first, second = Referral.objects.get(pk=submitted.pk), Referral.objects.get(pk=submitted.pk)
+    services.referral_start_screening(referral=first, actor=triage_officer)
+    started_at = Referral.objects.get(pk=submitted.pk).screening_started_at
+
+    with pytest.raises(CaseChangedMeanwhile) as caught:
+        services.referral_start_screening(referral=second, actor=police_prevent_officer)
+
+    assert caught.value.current_status == ReferralStatus.SCREENING
+    assert Referral.objects.get(pk=submitted.pk).screening_started_at == started_at
+    event = assert_audited(
+        "REFERRAL_TRANSITION_CONFLICTED",
+        submitted,
+        outcome="refused",
+        transition="start_screening",
+        source="submitted",
+        current_status="screening",
+    )
+    assert event.actor_id == police_prevent_officer.pk
+    # Only the first officer's change happened.
+    assert AuditEvent.objects.filter(action="REFERRAL_STATUS_CHANGED", target_id=str(submitted.pk)).count() == 1
+
+
+def test_close_on_a_stale_copy_keeps_the_other_users_change_and_writes_no_summary(
+    referrer, triage_officer, prevent_lead, assert_audited
+):
+    screening = services.referral_start_screening(referral=submitted_referral(user=referrer), actor=triage_officer)
+    gatherer, closer = Referral.objects.get(pk=screening.pk), Referral.objects.get(pk=screening.pk)
+    services.referral_start_information_gathering(referral=gatherer, actor=triage_officer)
+
+    with pytest.raises(CaseChangedMeanwhile):
+        services.referral_close(referral=closer, actor=prevent_lead, reason_code="NFA_SIGNPOSTED", summary="Stale.")
+
+    stored = Referral.objects.get(pk=screening.pk)
+    assert stored.status == ReferralStatus.INFORMATION_GATHERING
+    assert (stored.closing_reason, stored.closing_summary, stored.closed_at) == ("", "", None)
+    assert_audited("REFERRAL_TRANSITION_CONFLICTED", screening, outcome="refused", transition="close")
+
+
+@pytest.mark.parametrize(
+    ("run", "columns"),
+    [
+        (
+            lambda r, officer: services.referral_start_screening(referral=r, actor=officer),
+            {"status", "updated_at", "screening_started_at"},
+        ),
+        (
+            lambda r, officer: services.referral_close(
+                referral=services.referral_start_screening(referral=r, actor=officer),
+                actor=officer,
+                reason_code="NFA_SIGNPOSTED",
+                summary="Signposted to a youth service.",
+            ),
+            {"status", "updated_at", "closed_at", "closing_reason", "closing_summary"},
+        ),
+    ],
+    ids=["start_screening", "close"],
+)
+def test_a_transition_updates_only_the_columns_it_changes(referrer, triage_officer, run, columns):
+    referral = submitted_referral(user=referrer)
+    given_name, concern = _stored(referral, "given_name"), _stored(referral, "concern_description")
+    with CaptureQueriesContext(connection) as queries:
+        run(referral, triage_officer)
+    updates = _referral_updates(queries.captured_queries)
+    assert _set_columns(updates[-1]) == columns
+    # ConcurrentTransitionMixin's guard is still there with update_fields: the status it was loaded with.
+    assert '"status" = ' in updates[-1].split(" WHERE ", 1)[1]
+    # Not re-encrypted: a new nonce would change the stored bytes even for the same plaintext.
+    assert _stored(referral, "given_name") == given_name
+    assert _stored(referral, "concern_description") == concern
+
+
+def test_submit_updates_only_what_submitting_sets_and_reencrypts_no_answer(referrer):
+    draft = draft_referral(user=referrer)
+    given_name = _stored(draft, "given_name")
+    with CaptureQueriesContext(connection) as queries:
+        services.referral_submit(referral=draft, actor=referrer)
+    claim, submit = _referral_updates(queries.captured_queries)
+    assert '"answers_version" = ' in claim.split(" WHERE ", 1)[1]
+    assert _set_columns(submit) == {
+        "status",
+        "updated_at",
+        "submitted_at",
+        "reference",
+        "possible_repeat_count",
+        "person_index",
+    }
+    assert _stored(draft, "given_name") == given_name
+
+
+def test_draft_save_writes_only_the_changed_answers_and_counts_a_version(referrer):
+    draft = draft_referral(user=referrer)
+    version, family_name = draft.answers_version, _stored(draft, "family_name")
+    with CaptureQueriesContext(connection) as queries:
+        services.referral_draft_save(
+            referral=draft, actor=referrer, answers={"given_name": "Sam", "family_name": "Example"}
+        )
+    (update,) = _referral_updates(queries.captured_queries)
+    assert _set_columns(update) == {"given_name", "answers_version", "updated_at"}
+    assert _stored(draft, "family_name") == family_name
+    assert draft.answers_version == Referral.objects.get(pk=draft.pk).answers_version == version + 1
+    services.referral_draft_save(referral=draft, actor=referrer, answers={"given_name": "Sam"})
+    assert Referral.objects.get(pk=draft.pk).answers_version == version + 1  # nothing changed: same version
+
+
+def test_submit_after_an_answer_saved_in_another_tab_is_refused_and_keeps_that_answer(referrer, assert_audited):
+    draft = draft_referral(user=referrer)
+    checked = Referral.objects.get(pk=draft.pk)  # the check-your-answers tab
+    shown = checked.answers_version
+    other_tab = Referral.objects.get(pk=draft.pk)
+    services.referral_draft_save(referral=other_tab, actor=referrer, answers={"given_name": "Sam"})
+
+    with pytest.raises(CaseChangedMeanwhile):
+        services.referral_submit(referral=checked, actor=referrer, answers_version=shown)
+
+    stored = Referral.objects.get(pk=draft.pk)
+    assert stored.status == ReferralStatus.DRAFT
+    assert stored.given_name == "Sam"
+    assert stored.reference is None
+    assert_audited(
+        "REFERRAL_TRANSITION_CONFLICTED",
+        draft,
+        outcome="refused",
+        transition="submit",
+        source="draft",
+        current_status="draft",
+        answers_version_shown=shown,
+        answers_version=shown + 1,
+    )
+
+
+def test_submit_of_an_older_version_than_the_one_loaded_is_refused(referrer, assert_audited):
+    draft = draft_referral(user=referrer)
+    shown = draft.answers_version
+    services.referral_draft_save(referral=draft, actor=referrer, answers={"given_name": "Sam"})
+    fresh = Referral.objects.get(pk=draft.pk)  # the page's POST loads the draft anew
+    with pytest.raises(CaseChangedMeanwhile):
+        services.referral_submit(referral=fresh, actor=referrer, answers_version=shown)
+    assert Referral.objects.get(pk=draft.pk).status == ReferralStatus.DRAFT
+    assert_audited("REFERRAL_TRANSITION_CONFLICTED", draft, outcome="refused", answers_version_shown=shown)
+    assert services.referral_submit(referral=fresh, actor=referrer, answers_version=fresh.answers_version).reference
+
+
+def test_draft_save_after_the_draft_was_sent_in_another_tab_is_refused_and_changes_nothing(referrer, assert_audited):
+    draft = draft_referral(user=referrer)
+    step_tab = Referral.objects.get(pk=draft.pk)
+    services.referral_submit(referral=Referral.objects.get(pk=draft.pk), actor=referrer)
+    with pytest.raises(CaseChangedMeanwhile):
+        services.referral_draft_save(referral=step_tab, actor=referrer, answers={"given_name": "Sam"})
+    assert Referral.objects.get(pk=draft.pk).given_name == "Alex"
+    assert_audited("REFERRAL_TRANSITION_CONFLICTED", draft, outcome="refused", transition="save_draft")
+
+
+def test_a_file_added_or_removed_after_the_check_page_was_shown_stops_the_send(referrer, settings, tmp_path):
+    settings.ENCRYPTION_FILE_ROOT = tmp_path
+    draft = draft_referral(user=referrer)
+    shown = draft.answers_version
+    pdf = b"%PDF-1.4 notes"
+    attachment = services.referral_attachment_add(
+        referral=Referral.objects.get(pk=draft.pk),
+        actor=referrer,
+        fileobj=io.BytesIO(pdf),
+        filename="a.pdf",
+        size=len(pdf),
+    )
+    with pytest.raises(CaseChangedMeanwhile):
+        services.referral_submit(referral=Referral.objects.get(pk=draft.pk), actor=referrer, answers_version=shown)
+    shown = Referral.objects.get(pk=draft.pk).answers_version
+    services.referral_attachment_remove(referral=draft, actor=referrer, attachment_id=attachment.pk)
+    with pytest.raises(CaseChangedMeanwhile):
+        services.referral_submit(referral=Referral.objects.get(pk=draft.pk), actor=referrer, answers_version=shown)
+    assert Referral.objects.get(pk=draft.pk).status == ReferralStatus.DRAFT
+
+
+def test_a_file_added_after_the_draft_was_sent_in_another_tab_is_refused_and_not_kept(
+    referrer, assert_audited, settings, tmp_path
+):
+    settings.ENCRYPTION_FILE_ROOT = tmp_path
+    draft = draft_referral(user=referrer)
+    upload_tab = Referral.objects.get(pk=draft.pk)
+    services.referral_submit(referral=draft, actor=referrer)
+    with pytest.raises(CaseChangedMeanwhile):
+        services.referral_attachment_add(
+            referral=upload_tab, actor=referrer, fileobj=io.BytesIO(b"%PDF-1.4 notes"), filename="a.pdf", size=14
+        )
+    assert not draft.attachments.exists()
+    assert not any(path.is_file() for path in tmp_path.rglob("*"))  # the encrypted file is deleted too
+    assert_audited("REFERRAL_TRANSITION_CONFLICTED", draft, outcome="refused", transition="save_draft")

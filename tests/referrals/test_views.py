@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -154,3 +156,111 @@ def test_queue_is_empty_for_roles_that_cannot_see_cases(client, auditor, referre
     body = client.get("/referrals/queue/").content.decode()
     assert own.reference not in body
     assert "There are no referrals you can see." in body
+
+
+def test_transition_after_another_officer_moved_the_case_shows_a_409_page_and_is_audited(
+    client, monkeypatch, referrer, triage_officer, police_prevent_officer
+):
+    from referrals import services
+    from referrals.selectors import referral_get
+    from referrals.views import staff
+
+    referral = submitted_referral(user=referrer)
+
+    def loaded_just_before_the_other_officer_acts(*, user, reference):
+        # The real selector's copy; then the other officer starts screening, so that copy is now stale.
+        copy = referral_get(user=user, reference=reference)
+        services.referral_start_screening(
+            referral=referral_get(user=triage_officer, reference=reference), actor=triage_officer
+        )
+        return copy
+
+    monkeypatch.setattr(staff, "referral_get", loaded_just_before_the_other_officer_acts)
+    client.force_login(police_prevent_officer)
+    response = client.post(reverse("referrals:referral-transition", args=[referral.reference, "start_screening"]))
+
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert "Someone else has just changed this case" in body
+    assert "Nothing you did was saved" in body
+    assert f'href="{reverse("referrals:referral-detail", args=[referral.reference])}"' in body
+    assert "Go back to the case" in body
+    event = AuditEvent.objects.get(action="REFERRAL_TRANSITION_CONFLICTED", target_id=str(referral.pk))
+    assert (event.outcome, event.actor_id) == ("refused", police_prevent_officer.pk)
+    assert event.details == {"transition": "start_screening", "source": "submitted", "current_status": "screening"}
+    assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.SCREENING
+
+
+def test_sending_after_an_answer_changed_in_another_tab_shows_the_current_answers_to_check_again(
+    client, referrer, assert_audited
+):
+    from .factories import draft_referral
+
+    draft = draft_referral(user=referrer)
+    client.force_login(referrer)
+    check_url = reverse("referrals:draft-check", args=[draft.pk])
+    shown = re.search(r'name="answers_version" value="(\d+)"', client.get(check_url).content.decode()).group(1)
+    # Another tab changes the first name.
+    name_url = reverse("referrals:draft-step", args=[draft.pk, "name"])
+    client.post(f"{name_url}?return=check", {"given_name": "Robin", "family_name": "Example", "other_names": ""})
+
+    response = client.post(check_url, {"declaration": "on", "answers_version": shown})
+
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert "There is a problem" in body
+    assert "Your answers were changed in another tab or window. Check them again before you send the referral." in body
+    assert "Robin" in body
+    assert Referral.objects.get(pk=draft.pk).status == ReferralStatus.DRAFT
+    assert_audited("REFERRAL_TRANSITION_CONFLICTED", draft, outcome="refused", transition="submit")
+    current = re.search(r'name="answers_version" value="(\d+)"', body).group(1)
+    assert int(current) == int(shown) + 1
+    response = client.post(check_url, {"declaration": "on", "answers_version": current})
+    assert response.status_code == 302
+    assert Referral.objects.get(pk=draft.pk).status == ReferralStatus.SUBMITTED
+
+
+def test_a_button_pressed_on_a_page_shown_before_another_officer_acted_gives_the_409_page(
+    client, referrer, triage_officer, police_prevent_officer
+):
+    from referrals import services
+
+    referral = submitted_referral(user=referrer)
+    client.force_login(police_prevent_officer)
+    page = client.get(reverse("referrals:referral-detail", args=[referral.reference])).content.decode()
+    assert 'name="shown_status" value="submitted"' in page
+    services.referral_start_screening(referral=Referral.objects.get(pk=referral.pk), actor=triage_officer)
+
+    response = client.post(
+        reverse("referrals:referral-transition", args=[referral.reference, "start_screening"]),
+        {"shown_status": "submitted"},
+    )
+
+    assert response.status_code == 409
+    assert "Someone else has just changed this case" in response.content.decode()
+    event = AuditEvent.objects.get(action="REFERRAL_TRANSITION_CONFLICTED", target_id=str(referral.pk))
+    assert (event.outcome, event.actor_id) == ("refused", police_prevent_officer.pk)
+
+
+def test_closing_from_a_close_page_opened_before_the_case_moved_on_gives_409_not_403(
+    client, referrer, triage_officer, police_prevent_officer
+):
+    from referrals import services
+
+    referral = services.referral_start_screening(referral=submitted_referral(user=referrer), actor=triage_officer)
+    client.force_login(police_prevent_officer)  # may close at screening, not after information gathering
+    url = reverse("referrals:referral-transition", args=[referral.reference, "close"])
+    close_page = client.get(url).content.decode()
+    assert re.search(r'<input type="hidden" name="shown_status" value="screening"', close_page)
+    services.referral_start_information_gathering(referral=Referral.objects.get(pk=referral.pk), actor=triage_officer)
+
+    response = client.post(
+        url, {"reason_code": "NFA_SIGNPOSTED", "summary": "Signposted.", "shown_status": "screening"}
+    )
+
+    assert response.status_code == 409
+    stored = Referral.objects.get(pk=referral.pk)
+    assert (stored.status, stored.closing_summary) == (ReferralStatus.INFORMATION_GATHERING, "")
+    assert AuditEvent.objects.filter(
+        action="REFERRAL_TRANSITION_CONFLICTED", outcome="refused", target_id=str(referral.pk)
+    ).exists()
