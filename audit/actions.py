@@ -216,9 +216,6 @@ ACTIONS: dict[str, ActionSpec] = {
         "An API token of user {target} was refused ({reason_code})",
         {"token_id": Kind.UUID},
     ),
-    "REFERRAL_UPDATED": ActionSpec(
-        "Referral updated", "{actor} changed referral {case_reference}", {"fields_changed": Kind.INT}
-    ),
     "REFERRAL_STATUS_CHANGED": ActionSpec(
         "Referral status changed",
         "{actor} moved case {case_reference} from {source} to {target_status}",
