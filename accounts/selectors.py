@@ -22,11 +22,6 @@ from accounts.permissions import can_manage_users
 from accounts.services.management import INVITATION_SALT
 
 
-def user_list_in_authority(*, local_authority: LocalAuthority) -> QuerySet[User]:
-    """Active users holding a role in the given local authority."""
-    return User.objects.filter(is_active=True, membership_record__local_authority=local_authority)
-
-
 def user_list_managed(*, actor: User) -> QuerySet[User]:
     """Every user (active or not) of the Prevent lead's own authority; nothing for anyone else."""
     if not can_manage_users(actor):

@@ -33,6 +33,9 @@ class ActionSpec:
     # Placeholders: {actor}, {target}, {case_reference}, {reason_code} and any details key.
     sentence: str
     details: dict[str, Kind] = field(default_factory=dict)
+    # Details keys renamed since events were written, old -> current: stored events are never
+    # rewritten (append-only, and the MAC covers their details as written), so readers map them.
+    renamed: dict[str, str] = field(default_factory=dict)
 
 
 _SEARCH_FILTERS = {
@@ -177,8 +180,9 @@ ACTIONS: dict[str, ActionSpec] = {
     "REFERRAL_CREATED": ActionSpec("Referral created", "{actor} started referral {case_reference}"),
     "REFERRAL_SUBMITTED": ActionSpec(
         "Referral submitted",
-        "{actor} submitted referral {case_reference} through {channel} ({possible_repeats} possible earlier referrals)",
-        {"channel": Kind.CODE, "possible_repeats": Kind.INT, "attachments": Kind.INT, "mash_notified": Kind.BOOL},
+        "{actor} submitted referral {case_reference} through {via} ({possible_repeats} possible earlier referrals)",
+        {"via": Kind.CODE, "possible_repeats": Kind.INT, "attachments": Kind.INT, "mash_notified": Kind.BOOL},
+        renamed={"channel": "via"},
     ),
     "REFERRAL_DRAFT_SAVED": ActionSpec(
         "Referral draft saved", "{actor} saved draft referral {target}", {"fields_changed": Kind.INT, "step": Kind.NAME}
@@ -211,9 +215,6 @@ ACTIONS: dict[str, ActionSpec] = {
         "API token refused",
         "An API token of user {target} was refused ({reason_code})",
         {"token_id": Kind.UUID},
-    ),
-    "REFERRAL_UPDATED": ActionSpec(
-        "Referral updated", "{actor} changed referral {case_reference}", {"fields_changed": Kind.INT}
     ),
     "REFERRAL_STATUS_CHANGED": ActionSpec(
         "Referral status changed",

@@ -52,7 +52,8 @@ def event_sentence(event: AuditEvent, labels: dict[int, str]) -> str:
         reason_code=event.reason_code or "(none)",
     )
     for key, value in (event.details or {}).items():
-        values[key] = {True: "yes", False: "no"}.get(value, value) if isinstance(value, bool) else value
+        shown = {True: "yes", False: "no"}.get(value, value) if isinstance(value, bool) else value
+        values[spec.renamed.get(key, key)] = shown  # an event written before a key's rename reads as now
     return spec.sentence.format_map(values)
 
 

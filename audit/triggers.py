@@ -112,21 +112,6 @@ def execute(statements: list[str], *, using: str = DEFAULT_DB_ALIAS) -> None:
             cursor.execute(statement)
 
 
-def present(*, using: str = DEFAULT_DB_ALIAS) -> bool:
-    """True when every append-only trigger exists (SQLite drops them when a migration rebuilds the table)."""
-    connection = connections[using]
-    with connection.cursor() as cursor:
-        if _vendor_check(connection) == "postgresql":
-            cursor.execute(
-                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname = ANY(%s)", [list(_PG_NAMES)]
-            )
-            expected = set(_PG_NAMES)
-        else:
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-            expected = set(_SQLITE_NAMES)
-        return expected <= {row[0] for row in cursor.fetchall()}
-
-
 def _pg_problems(cursor: object) -> list[str]:
     cursor.execute(
         "SELECT t.tgname, c.relname, p.proname, t.tgtype, t.tgenabled, p.prosrc FROM pg_trigger t"

@@ -61,12 +61,12 @@ def _admin(sql: str) -> None:
 
 
 def _fields(i: int) -> dict:
-    """The same event content on every path: a referral update with a reason code and details."""
+    """The same event content on every path: a draft save with a reason code and details."""
     return {
         "actor_id": 7,
         "actor_role": "triage_officer",
         "local_authority_id": 1,
-        "action": "REFERRAL_UPDATED",
+        "action": "REFERRAL_DRAFT_SAVED",
         "outcome": "done",
         "target_type": "",
         "target_id": "",
@@ -89,7 +89,7 @@ def _write_record(count: int) -> None:
     for i in range(count):
         audit.record(
             actor=Actor,
-            action=audit.AuditAction.REFERRAL_UPDATED,
+            action=audit.AuditAction.REFERRAL_DRAFT_SAVED,
             case_reference=REFERENCE,
             reason_code="BENCH",
             details={"fields_changed": i % 10},

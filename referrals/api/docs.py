@@ -7,7 +7,7 @@ from django.views.generic import TemplateView
 
 from referrals.validation import ANSWERS
 
-from .serializers import ReferralInputSerializer
+from .views import ReferralCreateApi
 
 
 class ApiDocsView(TemplateView):
@@ -15,7 +15,7 @@ class ApiDocsView(TemplateView):
 
     def get_context_data(self, **kwargs: object) -> dict:
         context = super().get_context_data(**kwargs)
-        fields = ReferralInputSerializer().fields
+        fields = ReferralCreateApi.InputSerializer().fields
         context["fields"] = [
             {
                 "name": name,

@@ -1,4 +1,8 @@
-"""API input and output shapes, declared from the same answer rules as the journey (referrals.validation)."""
+"""API field rules, declared from the same answer rules as the journey (referrals.validation).
+
+Each Api view in views.py nests its own InputSerializer / OutputSerializer (STYLE.md section 8)
+and builds them from these fields.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,6 @@ from typing import Any
 
 from rest_framework import serializers
 
-from accounts.models import LocalAuthority
 from referrals.forms import CHOICES, HINTS, QUESTION_LABELS
 from referrals.validation import ANSWERS, MAX_AGE, PARENT_REQUIRED, PHONE_RE
 
@@ -47,43 +50,9 @@ def _field(name: str) -> serializers.Field:  # noqa: PLR0911 - one return per ki
     return serializers.CharField(max_length=spec.max_length, trim_whitespace=True, **blank, **common)
 
 
-class ReferralInputSerializer(serializers.Serializer):
-    """A complete referral; the service checks completeness and the rules again, as for the journey."""
-
-    local_authority = serializers.SlugRelatedField(
-        slug_field="ons_code",
-        queryset=LocalAuthority.objects.all(),
-        required=False,
-        help_text="ONS code of the council area where the person lives (for example E09000007); "
-        "defaults to the submitting user's council.",
-    )
-    locals().update({name: _field(name) for name in ANSWERS})
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        unknown = set(self.initial_data) - set(self.fields) if isinstance(self.initial_data, dict) else set()
-        if unknown:
-            raise serializers.ValidationError(
-                {name: ["This is not a question on the referral form"] for name in unknown}
-            )
-        return attrs
-
-    def answers(self) -> dict[str, Any]:
-        data = dict(self.validated_data)
-        data.pop("local_authority", None)
-        if data.get("approximate_age") is not None:
-            data["approximate_age"] = str(data["approximate_age"])
-        if "indicators" in data:
-            data["indicators"] = sorted(data["indicators"])
-        return data
-
-
-class ReferralReceiptSerializer(serializers.Serializer):
-    reference = serializers.RegexField(r"^PRV-\d{4}-\d{6}$", help_text="The referral's reference.")
-    status = serializers.ChoiceField(
-        choices=[("received", "Received"), ("being_assessed", "Being assessed"), ("closed", "Closed")],
-        help_text="Coarse status: outcomes are not disclosed to referrers.",
-    )
-    submitted_at = serializers.DateTimeField()
+def answer_fields() -> dict[str, serializers.Field]:
+    """One fresh field per question of the referral form, in the form's order."""
+    return {name: _field(name) for name in ANSWERS}
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -27,8 +27,9 @@ from .notifications import referral_mash_notify_enqueue
 from .reference import reference_allocate_and_count_repeats
 from .transitions import case_changed_meanwhile, transition_update_fields
 
-CHANNEL_WEB = "WEB"
-CHANNEL_API = "API"
+# How a referral arrived, in its REFERRAL_SUBMITTED event: `via`, since "channel" names the Channel programme.
+VIA_WEB = "WEB"
+VIA_API = "API"
 
 
 def _authority_for(*, actor: Any, local_authority: LocalAuthority | None) -> LocalAuthority:
@@ -150,7 +151,7 @@ def _index(referral: Referral) -> None:
     )
 
 
-def _submit_in_transaction(referral: Referral, *, actor: Any, channel: str, attachments: int) -> Referral:
+def _submit_in_transaction(referral: Referral, *, actor: Any, via: str, attachments: int) -> Referral:
     """The submit transaction's body: few statements (reference upsert, repeat count, row, audit)."""
     _index(referral)
     # The row being submitted is either not inserted yet (API) or has no person index yet (draft): not counted.
@@ -170,7 +171,7 @@ def _submit_in_transaction(referral: Referral, *, actor: Any, channel: str, atta
         action=AuditAction.REFERRAL_SUBMITTED,
         target=referral,
         details={
-            "channel": channel,
+            "via": via,
             "possible_repeats": referral.possible_repeat_count,
             "attachments": attachments,
             "mash_notified": mash_notified,
@@ -210,7 +211,7 @@ def referral_submit(*, referral: Referral, actor: Any, answers_version: int | No
             ).update(answers_version=shown)
             if claimed:
                 return _submit_in_transaction(
-                    referral, actor=actor, channel=CHANNEL_WEB, attachments=referral.attachments.count()
+                    referral, actor=actor, via=VIA_WEB, attachments=referral.attachments.count()
                 )
         referral.refresh_from_db()
         if referral.status != ReferralStatus.DRAFT:
@@ -251,7 +252,7 @@ def referral_create_submitted(
             referral = _new_referral(actor=actor, local_authority=authority)
             referral.idempotency_key = idempotency_key
             _apply(referral, clean)
-            return _submit_in_transaction(referral, actor=actor, channel=CHANNEL_API, attachments=0), True
+            return _submit_in_transaction(referral, actor=actor, via=VIA_API, attachments=0), True
     except IntegrityError:
         # A concurrent retry with the same key won the race: answer with its referral.
         existing = Referral.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()

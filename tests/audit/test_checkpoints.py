@@ -32,7 +32,7 @@ def _record(actor, count: int) -> None:
     for number in range(count):
         audit.record(
             actor=actor,
-            action=audit.AuditAction.REFERRAL_UPDATED,
+            action=audit.AuditAction.REFERRAL_DRAFT_SAVED,
             case_reference=REFERENCE,
             details={"fields_changed": number},
         )

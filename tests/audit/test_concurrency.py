@@ -22,7 +22,7 @@ def _writer(number: int, actor) -> None:
         if i % 3 == 0:
             # Inside an application transaction: record joins it and commits with it.
             with transaction.atomic():
-                audit.record(actor=actor, action=audit.AuditAction.REFERRAL_UPDATED, details={"fields_changed": i})
+                audit.record(actor=actor, action=audit.AuditAction.REFERRAL_DRAFT_SAVED, details={"fields_changed": i})
         elif i % 3 == 1:
             audit.record(actor=actor, action=audit.AuditAction.REFERRAL_ASSIGNED, details={"assignee_id": number})
         else:
@@ -61,7 +61,7 @@ def _record_on_another_connection(actor) -> None:
 def test_a_write_committed_during_the_check_is_not_a_break(transactional_db, triage_officer, monkeypatch, moment):
     """The head and the events come from one snapshot: an event committed meanwhile is not seen at all."""
     for _ in range(5):
-        audit.record(actor=triage_officer, action=audit.AuditAction.REFERRAL_UPDATED, details={"fields_changed": 1})
+        audit.record(actor=triage_officer, action=audit.AuditAction.REFERRAL_DRAFT_SAVED, details={"fields_changed": 1})
     written = []
 
     def write_once() -> None:
@@ -101,13 +101,15 @@ WRITES_EACH = 40
 def test_the_nightly_check_raises_no_false_alarm_under_concurrent_writers(transactional_db, triage_officer, auditor):
     """Two writers append while the nightly check runs again and again: every check passes, nobody is e-mailed."""
     for _ in range(20):
-        audit.record(actor=triage_officer, action=audit.AuditAction.REFERRAL_UPDATED, details={"fields_changed": 1})
+        audit.record(actor=triage_officer, action=audit.AuditAction.REFERRAL_DRAFT_SAVED, details={"fields_changed": 1})
 
     def work(number: int) -> list[bool]:
         if number == 0:
             return [tasks.audit_chain_verify()["intact"] for _ in range(CHECKS)]
         for i in range(WRITES_EACH):
-            audit.record(actor=triage_officer, action=audit.AuditAction.REFERRAL_UPDATED, details={"fields_changed": i})
+            audit.record(
+                actor=triage_officer, action=audit.AuditAction.REFERRAL_DRAFT_SAVED, details={"fields_changed": i}
+            )
         return []
 
     results = run_concurrently(work, threads=3, timeout=120)

@@ -25,7 +25,7 @@ def five_events(triage_officer):
     for number in range(5):
         audit.record(
             actor=triage_officer,
-            action=audit.AuditAction.REFERRAL_UPDATED,
+            action=audit.AuditAction.REFERRAL_DRAFT_SAVED,
             case_reference=REFERENCE,
             details={"fields_changed": number},
         )

@@ -40,7 +40,7 @@ def test_create_returns_a_receipt_and_a_submitted_encrypted_referral(api, referr
     assert referral.created_by == referrer
     assert referral.given_name == "Alex"
     assert AuditEvent.objects.filter(
-        action="REFERRAL_SUBMITTED", case_reference=referral.reference, details__channel="API"
+        action="REFERRAL_SUBMITTED", case_reference=referral.reference, details__via="API"
     ).exists()
 
 

@@ -98,7 +98,7 @@ def test_submit_allocates_sequential_references_and_emails_mash_reference_and_li
     assert f"/referrals/{first.reference}/" in message.body
     assert canaries["first_name"] not in message.body + message.subject
     assert "Alex" not in mail.outbox[1].body
-    assert_audited("REFERRAL_SUBMITTED", first, channel="WEB", possible_repeats=0, mash_notified=True)
+    assert_audited("REFERRAL_SUBMITTED", first, via="WEB", possible_repeats=0, mash_notified=True)
 
 
 def test_a_failing_mail_server_never_undoes_a_submission(
