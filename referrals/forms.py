@@ -11,7 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from accounts.models import LocalAuthority, Sector
 
 from .choices import BreakGlassReason, ClosingReason, ConcernType, Gender, GrantReason, Indicator, YesNoUnknown
-from .validation import ANSWERS, PARENT_REQUIRED, answers_validate
+from .validation import ANSWERS, DATE_OF_BIRTH_OR_AGE_REQUIRED, PARENT_REQUIRED, answers_validate
 
 YES_NO_CHOICES = [("yes", "Yes"), ("no", "No")]
 CHOICES: dict[str, list[tuple[str, str]]] = {
@@ -139,7 +139,7 @@ class DateOfBirthForm(answers_form("date_of_birth", "approximate_age")):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if not self.errors and not cleaned.get("date_of_birth") and not cleaned.get("approximate_age"):
-            self.add_error("date_of_birth", "Enter their date of birth, or their approximate age if you do not know it")
+            self.add_error("date_of_birth", DATE_OF_BIRTH_OR_AGE_REQUIRED)
         return cleaned
 
 
