@@ -110,6 +110,9 @@ def answer_field(name: str, *, required: bool = False) -> forms.Field:
         )
     errors["max_length"] = f"{spec.label} must be {spec.max_length} characters or fewer"
     widget = forms.Textarea(attrs={"rows": 5}) if name in LONG_TEXT else forms.TextInput
+    if spec.kind == "age":
+        # A number of up to three digits: a narrow box, the numeric keypad on phones (GOV.UK number inputs).
+        widget = forms.TextInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"})
     return forms.CharField(max_length=spec.max_length or None, widget=widget, error_messages=errors, **common)
 
 
