@@ -31,6 +31,15 @@ class NotEditable(ValueError):
     """The referral is no longer a draft of this user."""
 
 
+class ReferralClosed(NotEditable):
+    """The referral is closed: nothing more is added to it (the refusal is already audited)."""
+
+    message = "You cannot add information to this referral because it is closed."
+
+    def __init__(self) -> None:
+        super().__init__(self.message)
+
+
 class ReferralInvalid(ValueError):
     """Answers missing or malformed; `errors` maps field names to GOV.UK-voice messages."""
 

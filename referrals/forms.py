@@ -11,7 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from accounts.models import LocalAuthority, Sector
 
 from .choices import BreakGlassReason, ClosingReason, ConcernType, Gender, GrantReason, Indicator, YesNoUnknown
-from .validation import ANSWERS, PARENT_REQUIRED, answers_validate
+from .validation import ANSWERS, DATE_OF_BIRTH_OR_AGE_REQUIRED, PARENT_REQUIRED, answers_validate
 
 YES_NO_CHOICES = [("yes", "Yes"), ("no", "No")]
 CHOICES: dict[str, list[tuple[str, str]]] = {
@@ -110,6 +110,9 @@ def answer_field(name: str, *, required: bool = False) -> forms.Field:
         )
     errors["max_length"] = f"{spec.label} must be {spec.max_length} characters or fewer"
     widget = forms.Textarea(attrs={"rows": 5}) if name in LONG_TEXT else forms.TextInput
+    if spec.kind == "age":
+        # A number of up to three digits: a narrow box, the numeric keypad on phones (GOV.UK number inputs).
+        widget = forms.TextInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"})
     return forms.CharField(max_length=spec.max_length or None, widget=widget, error_messages=errors, **common)
 
 
@@ -139,7 +142,7 @@ class DateOfBirthForm(answers_form("date_of_birth", "approximate_age")):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if not self.errors and not cleaned.get("date_of_birth") and not cleaned.get("approximate_age"):
-            self.add_error("date_of_birth", "Enter their date of birth, or their approximate age if you do not know it")
+            self.add_error("date_of_birth", DATE_OF_BIRTH_OR_AGE_REQUIRED)
         return cleaned
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from accounts.models import Role
 
-from .choices import ReferralStatus
+from .choices import CoarseStatus, ReferralStatus
 
 if TYPE_CHECKING:
     from .models import Referral
@@ -89,8 +89,10 @@ def can_submit(referral: Referral, user: Any) -> bool:
 
 
 def can_add_information(referral: Referral, user: Any) -> bool:
+    """The referrer, to their own referral once sent and until it is closed (a closed case takes nothing more)."""
     return (
         referral.status != ReferralStatus.DRAFT
+        and referral.coarse_status != CoarseStatus.CLOSED
         and getattr(user, "is_authenticated", False)
         and user.is_active
         and referral.created_by_id == user.pk

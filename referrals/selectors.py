@@ -101,6 +101,36 @@ def referral_list_for_referrer(*, user: Any) -> QuerySet[Referral]:
     return Referral.objects.filter(created_by=user).only(*_QUEUE_FIELDS).order_by("-created_at")
 
 
+def referral_drafts_for_author(*, user: Any) -> QuerySet[Referral]:
+    """The user's own unsent drafts, newest saved first, with their data key to show the first name given.
+
+    Only the author's drafts: the author reads their own unsent work, as on the journey's pages (not
+    audited as a case read, like those pages). No other field is decrypted for the list.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return Referral.objects.none()
+    return (
+        Referral.objects.filter(created_by=user, status=ReferralStatus.DRAFT)
+        .select_related("data_key")
+        .only(
+            "id", "status", "created_at", "updated_at", "created_by_id", "local_authority_id", "given_name", "data_key"
+        )
+        .order_by("-updated_at")
+    )
+
+
+def referrer_details_from_account(*, user: Any) -> dict[str, str]:
+    """The "Your details" answers the account already knows: name, e-mail, organisation and its sector."""
+    membership = getattr(user, "membership", None)
+    organisation = membership.organisation if membership is not None and membership.organisation_id else None
+    return {
+        "referrer_name": getattr(user, "display_name", "") or "",
+        "referrer_email": getattr(user, "email", "") or "",
+        "referrer_organisation": organisation.name if organisation else "",
+        "referrer_sector": organisation.sector if organisation else "",
+    }
+
+
 def referral_draft_get(*, user: Any, draft_id: uuid.UUID) -> Referral:
     """The user's own draft (decryptable by its author only); 404 for anyone else or once submitted."""
     if not getattr(user, "is_authenticated", False):

@@ -24,6 +24,9 @@ PHONE_RE = re.compile(r"^[0-9+()\-\s]{7,30}$")
 ADULT_AGE = 18
 MAX_AGE = 120
 YES_NO = ["yes", "no"]
+# The one wording of the date of birth rules, for the journey's page and the API alike.
+DATE_OF_BIRTH_OR_AGE_REQUIRED = "Enter their date of birth, or their approximate age if you do not know it"
+DATE_OF_BIRTH_OR_AGE_NOT_BOTH = "Enter their date of birth or their approximate age, not both"
 
 
 @dataclass(frozen=True)
@@ -189,6 +192,9 @@ def answers_validate(answers: dict[str, Any]) -> tuple[dict[str, Any], dict[str,
             errors[name] = [message]
         else:
             clean[name] = checked
+    if clean.get("date_of_birth") and clean.get("approximate_age") and "date_of_birth" not in errors:
+        # Two answers that can disagree: the age would be guessed from one and the record hold the other.
+        errors["date_of_birth"] = [DATE_OF_BIRTH_OR_AGE_NOT_BOTH]
     return clean, errors
 
 
@@ -199,7 +205,9 @@ def answers_complete(answers: dict[str, Any]) -> dict[str, list[str]]:
         if spec.required and not answers.get(name):
             errors[name] = [spec.required]
     if not answers.get("date_of_birth") and not answers.get("approximate_age"):
-        errors["date_of_birth"] = ["Enter their date of birth, or their approximate age if you do not know it"]
+        errors["date_of_birth"] = [DATE_OF_BIRTH_OR_AGE_REQUIRED]
+    elif answers.get("date_of_birth") and answers.get("approximate_age"):
+        errors["date_of_birth"] = [DATE_OF_BIRTH_OR_AGE_NOT_BOTH]
     if is_under_18(answers):
         for name, message in PARENT_REQUIRED.items():
             if not answers.get(name):

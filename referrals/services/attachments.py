@@ -11,7 +11,8 @@ from django.db import transaction
 from audit import services as audit
 from audit.actions import AuditAction
 from encryption.storage import encrypted_file_delete, encrypted_file_save
-from referrals.exceptions import AttachmentRejected, NotEditable, ReferralInvalid
+from referrals.choices import CoarseStatus
+from referrals.exceptions import AttachmentRejected, NotEditable, ReferralClosed, ReferralInvalid
 from referrals.models import Referral, ReferralAttachment, ReferralInformation
 from referrals.permissions import can_add_information, can_edit_draft
 
@@ -111,8 +112,14 @@ def referral_attachment_remove(*, referral: Referral, actor: Any, attachment_id:
 
 
 def referral_information_add(*, referral: Referral, actor: Any, text: str) -> ReferralInformation:
-    """Append further information from the referrer to a submitted referral (never edits what was sent)."""
+    """Append further information from the referrer to a submitted referral (never edits what was sent).
+
+    Refused, and the refusal audited, for anyone but the referrer and once the referral is closed.
+    """
     if not can_add_information(referral, actor):
+        audit.record_refusal(actor=actor, action=AuditAction.REFERRAL_INFORMATION_ADDED, target=referral)
+        if referral.created_by_id == actor.pk and referral.coarse_status == CoarseStatus.CLOSED:
+            raise ReferralClosed
         raise NotEditable("Only the referrer can add information to a submitted referral.")
     text = (text or "").strip()
     if not text:

@@ -17,7 +17,7 @@ from referrals.exceptions import AttachmentRejected, CaseChangedMeanwhile, Refer
 from referrals.forms import DeclarationForm
 from referrals.journey import BY_SLUG, STEP_OF_ANSWER, Step, step_after, step_before, step_to_resume, steps_for
 from referrals.presenters import answer_rows
-from referrals.selectors import referral_draft_get, referral_own_get
+from referrals.selectors import referral_draft_get, referral_own_get, referrer_details_from_account
 
 
 class ReferralStartView(LoginRequiredMixin, View):
@@ -71,7 +71,13 @@ class ReferralStepView(LoginRequiredMixin, View):
             return self.step.form_class(data, initial={"local_authority": self.referral.local_authority_id})
         if self.step.slug == "attachments":
             return self.step.form_class(data, files)
-        return self.step.form_class(data, initial={n: self.answers.get(n) for n in self.step.answer_names})
+        initial = {n: self.answers.get(n) for n in self.step.answer_names}
+        if self.step.slug == "your-details":
+            # Filled from the account where nothing is saved yet; the user's Continue saves what they keep.
+            for name, value in referrer_details_from_account(user=self.request.user).items():
+                if not initial.get(name):
+                    initial[name] = value
+        return self.step.form_class(data, initial=initial)
 
     def _render(self, form: Any, status: int = 200) -> HttpResponse:
         back = step_before(self.step.slug, self.answers)

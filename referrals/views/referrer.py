@@ -11,17 +11,17 @@ from django.shortcuts import redirect, render
 from django.views import View
 
 from referrals import services
-from referrals.exceptions import ReferralInvalid
+from referrals.choices import CoarseStatus
+from referrals.exceptions import ReferralClosed, ReferralInvalid
 from referrals.forms import FurtherInformationForm
-from referrals.selectors import referral_list_for_referrer, referral_receipt_get
+from referrals.selectors import referral_drafts_for_author, referral_list_for_referrer, referral_receipt_get
 
 
 class MyReferralsView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        referrals = list(referral_list_for_referrer(user=request.user))
         context = {
-            "drafts": [r for r in referrals if r.is_draft],
-            "submitted": [r for r in referrals if not r.is_draft],
+            "drafts": list(referral_drafts_for_author(user=request.user)),
+            "submitted": [r for r in referral_list_for_referrer(user=request.user) if not r.is_draft],
         }
         return render(request, "referrals/my_referrals.html", context)
 
@@ -33,21 +33,34 @@ class ReferralConfirmationView(LoginRequiredMixin, View):
 
 
 class ReferralInformationAddView(LoginRequiredMixin, View):
+    """The referrer adds further information to their own referral; a closed referral says so and takes none."""
+
     def _render(self, request: HttpRequest, referral: Any, form: Any) -> HttpResponse:
         return render(request, "referrals/add_information.html", {"referral": referral, "form": form})
 
+    def _closed(self, request: HttpRequest, referral: Any) -> HttpResponse:
+        # 403: the referrer may see the receipt but not take this action (ACCESS.md); audited as a refusal.
+        context = {"referral": referral, "closed_message": ReferralClosed.message}
+        return render(request, "referrals/add_information.html", context, status=403)
+
     def get(self, request: HttpRequest, reference: str) -> HttpResponse:
-        return self._render(
-            request, referral_receipt_get(user=request.user, reference=reference), FurtherInformationForm()
-        )
+        referral = referral_receipt_get(user=request.user, reference=reference)
+        if referral.coarse_status == CoarseStatus.CLOSED:
+            return self._closed(request, referral)
+        return self._render(request, referral, FurtherInformationForm())
 
     def post(self, request: HttpRequest, reference: str) -> HttpResponse:
         referral = referral_receipt_get(user=request.user, reference=reference)
         form = FurtherInformationForm(request.POST)
-        if not form.is_valid():
+        # A closed referral is refused by the service (and audited there) whatever the text says.
+        if not form.is_valid() and referral.coarse_status != CoarseStatus.CLOSED:
             return self._render(request, referral, form)
         try:
-            services.referral_information_add(referral=referral, actor=request.user, text=form.cleaned_data["text"])
+            services.referral_information_add(
+                referral=referral, actor=request.user, text=form.cleaned_data.get("text", "")
+            )
+        except ReferralClosed:
+            return self._closed(request, referral)
         except ReferralInvalid as exc:
             form.add_error("text", exc.errors.get("text", ["Enter the further information"])[0])
             return self._render(request, referral, form)

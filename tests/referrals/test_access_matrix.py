@@ -113,6 +113,11 @@ def receipt(ok: int = 200) -> Rule:
     return signed_in(lambda who: ok if who.author and who.submitted else 404)
 
 
+def receipt_until_closed() -> Rule:
+    """Adding information: the author's own receipt; once the case is closed, refused (403) with a page saying so."""
+    return signed_in(lambda who: (403 if who.stage == S.CLOSED else 200) if who.author and who.submitted else 404)
+
+
 def draft_page(ok: int = 200) -> Rule:
     """The journey's pages of one draft: its author only, while it is a draft."""
     return signed_in(lambda who: ok if who.author and not who.submitted else 404)
@@ -262,8 +267,8 @@ RULES: dict[tuple[str, str, str], Rule] = {
     ),
     ("referrals:draft-attachment-remove", "POST", ""): draft_page(302),
     ("referrals:referral-confirmation", "GET", ""): receipt(),
-    ("referrals:referral-add-information", "GET", ""): receipt(),
-    ("referrals:referral-add-information", "POST", ""): receipt(),
+    ("referrals:referral-add-information", "GET", ""): receipt_until_closed(),
+    ("referrals:referral-add-information", "POST", ""): receipt_until_closed(),
     ("api:referral-create", "POST", ""): lambda who: 400 if who.signed_in else 401,
     ("api:referral-status", "GET", ""): lambda who: (
         (200 if who.author and who.submitted else 404) if who.signed_in else 401
