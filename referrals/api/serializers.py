@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import ProhibitSurrogateCharactersValidator
 
@@ -32,7 +33,9 @@ from referrals.validation import (
 
 PATTERNS = {"postcode": r"^[A-Za-z]{1,2}[0-9][0-9A-Za-z]?\s?[0-9][A-Za-z]{2}$", "phone": PHONE_RE.pattern}
 # Text the server accepts: no NUL character and, for a required answer, at least one that is not a space.
-TEXT_PATTERN = r"^[^\x00]*$"
+# An optional answer's schema is "this, or the empty string": the pattern needs a character so the two
+# alternatives never overlap (one of them, exactly, as oneOf says).
+TEXT_PATTERN = r"^[^\x00]+$"
 REQUIRED_TEXT_PATTERN = r"^[^\x00]*[^\x00\s][^\x00]*$"
 CONDITIONAL = {
     "date_of_birth": "Required unless approximate_age is given.",
@@ -55,11 +58,32 @@ def _help(name: str) -> str:
     return " ".join(part for part in parts if part)
 
 
-def _text_validators(field: serializers.CharField, message: str) -> None:
-    """REST framework's own NUL and surrogate checks speak in its words: give them the answer's message."""
-    for validator in field.validators:
-        if isinstance(validator, ProhibitNullCharactersValidator | ProhibitSurrogateCharactersValidator):
-            validator.message = message
+class GovukTextMixin:
+    """REST framework's own NUL and surrogate checks speak in its words: the answer's message instead.
+
+    A NUL is refused by the field's pattern (TEXT_PATTERN, or the postcode's, phone's or email's own),
+    so REST framework's NUL check goes: one message per problem, not two. Done in __init__ because
+    a serializer's fields are copies made by calling __init__ again with the declared arguments.
+    """
+
+    def __init__(self, *args: Any, text_message: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+        for validator in self.validators:
+            if isinstance(validator, ProhibitSurrogateCharactersValidator):
+                validator.message = text_message
+
+
+class TextField(GovukTextMixin, serializers.CharField):
+    pass
+
+
+class PatternField(GovukTextMixin, serializers.RegexField):
+    pass
+
+
+class EmailAddressField(GovukTextMixin, serializers.EmailField):
+    pass
 
 
 def _field(name: str) -> serializers.Field:  # noqa: PLR0911 - one return per kind
@@ -75,26 +99,24 @@ def _field(name: str) -> serializers.Field:  # noqa: PLR0911 - one return per ki
     if spec.kind == "choices":
         return serializers.MultipleChoiceField(choices=CHOICES[name], allow_empty=True, **common)
     text: dict[str, Any] = {"max_length": spec.max_length, "allow_blank": not spec.required}
+    text["text_message"] = not_text_message(spec)
     if spec.required:
         text["min_length"] = 1  # the schema says what the server checks: a blank answer is no answer
     if spec.kind == "email":
-        field: serializers.CharField = serializers.EmailField(**text, **common)
-    elif spec.kind in PATTERNS:
-        field = serializers.RegexField(PATTERNS[spec.kind], **text, **common)
-    else:
-        pattern = REQUIRED_TEXT_PATTERN if spec.required else TEXT_PATTERN
-        validator = RegexValidator(pattern, message=not_text_message(spec))
-        field = serializers.CharField(trim_whitespace=True, validators=[validator], **text, **common)
-    _text_validators(field, not_text_message(spec))
-    return field
+        return EmailAddressField(**text, **common)
+    if spec.kind in PATTERNS:
+        return PatternField(PATTERNS[spec.kind], **text, **common)
+    pattern = REQUIRED_TEXT_PATTERN if spec.required else TEXT_PATTERN
+    validator = RegexValidator(pattern, message=not_text_message(spec))
+    return TextField(trim_whitespace=True, validators=[validator], **text, **common)
 
 
+@extend_schema_field({"type": "string", "pattern": ONS_CODE_RE.pattern})
 class OnsCodeField(serializers.SlugRelatedField):
-    """A council by its ONS code (a letter and eight digits); the schema carries the pattern."""
+    """A council by its ONS code (a letter and eight digits); the schema carries the pattern, never null."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(slug_field="ons_code", queryset=LocalAuthority.objects.all(), **kwargs)
-        self.validators.append(RegexValidator(ONS_CODE_RE, message=COUNCIL_MESSAGES["invalid"]))
 
     def to_internal_value(self, data: Any) -> LocalAuthority:
         if not isinstance(data, str) or not ONS_CODE_RE.fullmatch(data):
