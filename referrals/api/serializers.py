@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
-from drf_spectacular.extensions import OpenApiSerializerExtension
-from drf_spectacular.utils import extend_schema_field
+from django.db import DatabaseError
+from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
 from rest_framework import serializers
 from rest_framework.fields import ProhibitSurrogateCharactersValidator
 
@@ -68,10 +68,17 @@ class GovukTextMixin:
 
     def __init__(self, *args: Any, text_message: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.text_message = text_message
         self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
         for validator in self.validators:
             if isinstance(validator, ProhibitSurrogateCharactersValidator):
                 validator.message = text_message
+
+    def to_internal_value(self, data: Any) -> str:
+        """Text only: REST framework would turn a number into text, where the schema says a string."""
+        if not isinstance(data, str):
+            raise serializers.ValidationError(self.text_message, code="invalid")
+        return super().to_internal_value(data)
 
 
 class TextField(GovukTextMixin, serializers.CharField):
@@ -97,7 +104,7 @@ def _field(name: str) -> serializers.Field:  # noqa: PLR0911 - one return per ki
     if spec.kind == "choice":
         return serializers.ChoiceField(choices=CHOICES[name], **common)
     if spec.kind == "choices":
-        return serializers.MultipleChoiceField(choices=CHOICES[name], allow_empty=True, **common)
+        return ChoicesField(choices=CHOICES[name], allow_empty=True, **common)
     text: dict[str, Any] = {"max_length": spec.max_length, "allow_blank": not spec.required}
     text["text_message"] = not_text_message(spec)
     if spec.required:
@@ -111,12 +118,37 @@ def _field(name: str) -> serializers.Field:  # noqa: PLR0911 - one return per ki
     return TextField(trim_whitespace=True, validators=[validator], **text, **common)
 
 
-@extend_schema_field({"type": "string", "pattern": ONS_CODE_RE.pattern})
+class ChoicesField(serializers.MultipleChoiceField):
+    """A JSON list of options: REST framework would take an object (its keys) too, where the schema says a list."""
+
+    def to_internal_value(self, data: Any) -> set[Any]:
+        if not isinstance(data, list):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
 class OnsCodeField(serializers.SlugRelatedField):
     """A council by its ONS code (a letter and eight digits); the schema carries the pattern, never null."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(slug_field="ons_code", queryset=LocalAuthority.objects.all(), **kwargs)
+
+
+class OnsCodeFieldExtension(OpenApiSerializerFieldExtension):
+    """The pattern, and the codes of the councils this service serves: a code outside them is refused, so the
+    schema lists them (reference data, public; a client generated from the schema sends only these)."""
+
+    target_class = OnsCodeField
+
+    def map_serializer_field(self, auto_schema: Any, direction: str) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": "string", "pattern": ONS_CODE_RE.pattern}
+        try:
+            codes = sorted(LocalAuthority.objects.values_list("ons_code", flat=True))
+        except DatabaseError:  # the schema made with no database (manage.py spectacular): the pattern alone
+            codes = []
+        if codes:
+            schema["enum"] = codes
+        return schema
 
     def to_internal_value(self, data: Any) -> LocalAuthority:
         if not isinstance(data, str) or not ONS_CODE_RE.fullmatch(data):
@@ -179,6 +211,11 @@ class ClosedObjectExtension(OpenApiSerializerExtension):
     def map_serializer(self, auto_schema: Any, direction: str) -> dict[str, Any]:
         schema = auto_schema._map_basic_serializer(self.target, direction)  # noqa: SLF001 - the documented way
         schema["additionalProperties"] = False
+        # A date of birth or, when it is not known, an approximate age: one of them, not null.
+        schema["anyOf"] = [
+            {"required": [name], "properties": {name: {"type": kind}}}
+            for name, kind in (("date_of_birth", "string"), ("approximate_age", "integer"))
+        ]
         return schema
 
 

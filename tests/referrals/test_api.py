@@ -390,3 +390,14 @@ def test_docs_page_shows_types_a_person_reads(client):
         assert internal not in body.lower(), internal
     assert ".." not in body.replace("...", "")
     assert "?." not in body
+
+
+def test_numbers_and_objects_are_not_taken_for_text_or_lists(api):
+    """Found by Schemathesis: REST framework turned 0 into "0" and {} into [], where the schema says text and a list."""
+    payload = {**_json(adult_answers()), "other_agencies": 0, "given_name": 7, "indicators": {}}
+    errors = api.post(URL, payload, format="json").json()
+    assert errors == {
+        "other_agencies": ["Enter other agencies involved as text"],
+        "given_name": ["Enter first name as text"],
+        "indicators": ["Select one of the options for what you have noticed"],
+    }

@@ -78,10 +78,14 @@ def test_text_fields_refuse_nul_in_the_schema_as_the_server_does(schema):
         assert not re.search(prop["pattern"].replace("\\u0000", "\\x00"), "a\x00b"), name
 
 
-def test_local_authority_is_an_ons_code_never_null(schema):
-    prop = schema["components"]["schemas"]["ReferralInput"]["properties"]["local_authority"]
+def test_local_authority_is_an_ons_code_never_null(client, local_authority, other_local_authority):
+    """The pattern, and the councils served: an unknown code is refused, so the schema offers only real ones."""
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    components = schema["components"]["schemas"]
+    prop = _resolve(components["ReferralInput"]["properties"]["local_authority"], components)
     assert prop["type"] == "string"
     assert prop["pattern"] == ONS_CODE_RE.pattern
+    assert set(prop["enum"]) == {local_authority.ons_code, other_local_authority.ons_code}
     assert not prop.get("nullable")
     assert re.fullmatch(prop["pattern"], "E09000007")
     assert not re.fullmatch(prop["pattern"], "E0900000")
