@@ -18,6 +18,7 @@ from rest_framework.fields import ProhibitSurrogateCharactersValidator
 from accounts.models import LocalAuthority
 from referrals.forms import CHOICES, HINTS, QUESTION_LABELS
 from referrals.validation import (
+    ADULT_AGE,
     ANSWERS,
     COUNCIL_MESSAGES,
     MAX_AGE,
@@ -211,11 +212,17 @@ class ClosedObjectExtension(OpenApiSerializerExtension):
     def map_serializer(self, auto_schema: Any, direction: str) -> dict[str, Any]:
         schema = auto_schema._map_basic_serializer(self.target, direction)  # noqa: SLF001 - the documented way
         schema["additionalProperties"] = False
-        # A date of birth or, when it is not known, an approximate age: one of them, not null.
-        schema["anyOf"] = [
-            {"required": [name], "properties": {name: {"type": kind}}}
-            for name, kind in (("date_of_birth", "string"), ("approximate_age", "integer"))
-        ]
+        # The referral's rules that a schema can state (those on a date of birth, "in the past" and "under 18",
+        # depend on today and are in the fields' descriptions): a date of birth or an approximate age, not null;
+        # an approximate age under 18 with no date of birth needs the parent or carer's answers.
+        dob = {"required": ["date_of_birth"], "properties": {"date_of_birth": {"type": "string"}}}
+        age = {"required": ["approximate_age"], "properties": {"approximate_age": {"type": "integer"}}}
+        child = {"properties": {"approximate_age": {"type": "integer", "maximum": ADULT_AGE - 1}}}
+        parent = {
+            "required": sorted(PARENT_REQUIRED),
+            "properties": {name: {"type": "string", "pattern": REQUIRED_TEXT_PATTERN} for name in PARENT_REQUIRED},
+        }
+        schema["allOf"] = [{"anyOf": [dob, age]}, {"anyOf": [dob, {"not": {**age, **child}}, parent]}]
         return schema
 
 
