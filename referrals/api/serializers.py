@@ -43,6 +43,8 @@ CONDITIONAL = {
     "approximate_age": "Required when date_of_birth is not known.",
     **{name: "Required when the person is under 18." for name in PARENT_REQUIRED},
 }
+# Where the page's hint speaks of its own widgets (three boxes for a date), the API says its own format.
+API_HINTS = {"date_of_birth": f"For example, 2010-03-27: in the past, and no more than {MAX_AGE} years ago"}
 INVALID_BODY = "Send the referral as a JSON object of field names and answers"
 
 
@@ -54,7 +56,7 @@ def sentence(text: str) -> str:
 
 def _help(name: str) -> str:
     spec = ANSWERS[name]
-    parts = [sentence(QUESTION_LABELS.get(name, spec.label)), sentence(HINTS.get(name, ""))]
+    parts = [sentence(QUESTION_LABELS.get(name, spec.label)), sentence(API_HINTS.get(name, HINTS.get(name, "")))]
     parts.append(CONDITIONAL.get(name, ""))
     return " ".join(part for part in parts if part)
 

@@ -388,6 +388,8 @@ def test_docs_page_shows_types_a_person_reads(client):
     assert "/api/v1/referrals/{reference}/attachments/" in body
     for internal in ("regex", "slugrelated", "multiplechoice", ">char<", ">integer<", ">email<"):
         assert internal not in body.lower(), internal
+    assert "For example, 2010-03-27" in body
+    assert "27 3 2010" not in body  # the page's three boxes are not the API's format
     assert ".." not in body.replace("...", "")
     assert "?." not in body
 
