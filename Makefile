@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements/*.txt | sha1sum | cut -c1-1
 DJANGO := $(BIN)/python manage.py
 
 .PHONY: run test setup venv keys migrate seed lint system-packages frontend lock \
-        bench-encryption bench-audit bench-submit clean help
+        bench-encryption bench-audit bench-submit fuzz clean help
 
 help:
 	@echo "make run    set up everything and serve http://localhost:8000 (SQLite, tasks inline)"
@@ -75,6 +75,16 @@ bench-audit: setup
 
 bench-submit: setup
 	$(BIN)/python benchmarks/submit.py
+
+# Schemathesis against a server already running (make run, with API_RATE_* raised for the run), in a
+# virtualenv of its own so its dependencies never meet the application's: FUZZ_TOKEN from create_api_token.
+FUZZ_URL ?= http://127.0.0.1:8000
+FUZZ_EXAMPLES ?= 200
+fuzz:
+	@test -n "$(FUZZ_TOKEN)" || { echo "Set FUZZ_TOKEN: python manage.py create_api_token referrer@example.org"; exit 2; }
+	@test -x .venv-fuzz/bin/st || { $(PYTHON) -m venv .venv-fuzz && .venv-fuzz/bin/pip install --quiet -r requirements/fuzz.txt; }
+	.venv-fuzz/bin/st run $(FUZZ_URL)/api/schema/ --url $(FUZZ_URL) -H "Authorization: Token $(FUZZ_TOKEN)" \
+		--max-examples $(FUZZ_EXAMPLES) --checks all --seed 12
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache

@@ -11,7 +11,14 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from accounts.models import LocalAuthority, Sector
 
 from .choices import BreakGlassReason, ClosingReason, ConcernType, Gender, GrantReason, Indicator, YesNoUnknown
-from .validation import ANSWERS, DATE_OF_BIRTH_OR_AGE_REQUIRED, PARENT_REQUIRED, answers_validate
+from .validation import (
+    ANSWERS,
+    ATTACHMENT_UNREADABLE,
+    COUNCIL_MESSAGES,
+    DATE_OF_BIRTH_OR_AGE_REQUIRED,
+    answers_validate,
+    field_messages,
+)
 
 YES_NO_CHOICES = [("yes", "Yes"), ("no", "No")]
 CHOICES: dict[str, list[tuple[str, str]]] = {
@@ -95,9 +102,8 @@ def answer_field(name: str, *, required: bool = False) -> forms.Field:
     """A form field shaped by the answer's rule; GOV.UK messages for required, too long and bad choices."""
     spec = ANSWERS[name]
     label = QUESTION_LABELS.get(name, spec.label)
-    message = spec.required or PARENT_REQUIRED.get(name, f"Enter {spec.label.lower()}")
     common: dict[str, Any] = {"label": label, "required": required, "help_text": HINTS.get(name, "")}
-    errors = {"required": message, "invalid_choice": f"Select one of the options for {spec.label.lower()}"}
+    errors = field_messages(name)
     if spec.kind == "date":
         return GovukDateField(noun=spec.label, error_messages=errors, **common)
     if spec.kind == "choice":
@@ -108,7 +114,6 @@ def answer_field(name: str, *, required: bool = False) -> forms.Field:
         return forms.MultipleChoiceField(
             choices=CHOICES[name], widget=forms.CheckboxSelectMultiple, error_messages=errors, **common
         )
-    errors["max_length"] = f"{spec.label} must be {spec.max_length} characters or fewer"
     widget = forms.Textarea(attrs={"rows": 5}) if name in LONG_TEXT else forms.TextInput
     if spec.kind == "age":
         # A number of up to three digits: a narrow box, the numeric keypad on phones (GOV.UK number inputs).
@@ -152,10 +157,7 @@ class CouncilForm(forms.Form):
         label="Council area",
         empty_label="Select a council",
         help_text="The council area where the person lives. If you are not sure, choose your own council.",
-        error_messages={
-            "required": "Select the council area where the person lives",
-            "invalid_choice": "Select the council area where the person lives",
-        },
+        error_messages=COUNCIL_MESSAGES,
     )
 
 
@@ -164,7 +166,7 @@ class AttachmentForm(forms.Form):
         label="Upload a file",
         required=False,
         help_text="PDF, Word document, JPG, PNG or GIF, smaller than 10MB. Optional.",
-        error_messages={"invalid": "The selected file could not be uploaded – try again"},
+        error_messages={"invalid": ATTACHMENT_UNREADABLE},
     )
 
 

@@ -83,6 +83,16 @@ def can_edit_draft(referral: Referral, user: Any) -> bool:
     )
 
 
+def can_add_attachment(referral: Referral, user: Any) -> bool:
+    """The author adds files to their draft, or to their submitted referral until screening starts (the API)."""
+    return (
+        referral.status in (ReferralStatus.DRAFT, ReferralStatus.SUBMITTED)
+        and getattr(user, "is_authenticated", False)
+        and user.is_active
+        and referral.created_by_id == user.pk
+    )
+
+
 def can_submit(referral: Referral, user: Any) -> bool:
     """Whoever wrote the draft submits it (any role may refer, as a referrer)."""
     return can_edit_draft(referral, user)

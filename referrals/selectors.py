@@ -158,6 +158,15 @@ def referral_receipt_get(*, user: Any, reference: str) -> Referral:
     )
 
 
+def referral_sent_get(*, user: Any, reference: str) -> Referral:
+    """The user's own submitted referral, whole (its key too), for the author's additions; 404 for any other."""
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    return get_object_or_404(
+        Referral.objects.exclude(status=ReferralStatus.DRAFT), created_by=user, reference=reference
+    )
+
+
 @dataclass(frozen=True)
 class PossibleRepeats:
     """Other referrals with the same blind person index, split by what the viewer may read.

@@ -2,6 +2,9 @@
 
 `answers_validate` checks shape and limits of the answers given; `answers_complete` adds what a
 submission needs. Messages are in GOV.UK voice and name no value (they may reach logs as counts).
+This module is the one source of those words: the journey's form fields and the API's serializer
+fields take theirs from `field_messages` and `COUNCIL_MESSAGES`, so a person reads the same sentence
+whichever way they sent the referral.
 """
 
 from __future__ import annotations
@@ -101,6 +104,79 @@ PARENT_REQUIRED = {
 }
 
 
+COUNCIL_REQUIRED = "Select the council area where the person lives"
+ONS_CODE_RE = re.compile(r"^[ENSW][0-9]{8}$")
+# Error codes of Django form fields and of REST framework serializer fields, all in one sentence: never a
+# framework's default such as "This field is required." or "Object with ons_code=... does not exist.".
+COUNCIL_MESSAGES = {
+    key: COUNCIL_REQUIRED for key in ("required", "null", "blank", "invalid", "invalid_choice", "does_not_exist")
+}
+NOT_A_QUESTION = "This is not a question on the referral form"
+
+
+def required_message(name: str) -> str:
+    spec = ANSWERS[name]
+    return spec.required or PARENT_REQUIRED.get(name) or f"Enter {spec.label.lower()}"
+
+
+def too_long_message(spec: Answer) -> str:
+    return f"{spec.label} must be {spec.max_length} characters or fewer"
+
+
+def choice_message(spec: Answer) -> str:
+    return f"Select one of the options for {spec.label.lower()}"
+
+
+def not_text_message(spec: Answer) -> str:
+    return f"Enter {spec.label.lower()} as text"
+
+
+DATE_INVALID = "Date of birth must be a real date"
+AGE_INVALID = f"Approximate age must be a whole number between 0 and {MAX_AGE}"
+POSTCODE_INVALID = "Enter a real postcode"
+PHONE_INVALID = "Enter a phone number, like 01632 960 001 or 07700 900 982"
+EMAIL_INVALID = "Enter an email address in the correct format, like name@example.com"
+_INVALID = {
+    "date": DATE_INVALID,
+    "age": AGE_INVALID,
+    "postcode": POSTCODE_INVALID,
+    "phone": PHONE_INVALID,
+    "email": EMAIL_INVALID,
+}
+
+
+def field_messages(name: str) -> dict[str, str]:
+    """Every error code a form field or an API field of this answer can raise, mapped to its GOV.UK sentence."""
+    spec = ANSWERS[name]
+    required = required_message(name)
+    invalid = _INVALID.get(spec.kind) or (choice_message(spec) if "choice" in spec.kind else not_text_message(spec))
+    messages = {"required": required, "blank": required, "null": required, "invalid": invalid}
+    messages |= {"invalid_choice": choice_message(spec), "not_a_list": choice_message(spec)}
+    messages |= {"empty": required, "datetime": invalid, "date": invalid, "make_aware": invalid}
+    messages |= {"min_value": invalid, "max_value": invalid, "max_string_length": invalid}
+    if spec.max_length:
+        messages["max_length"] = too_long_message(spec)
+    return messages
+
+
+# Files: the journey's upload page and the API's multipart upload (referrals.services.attachments checks them).
+ATTACHMENT_TYPES = "The selected file must be a PDF, Word document, JPG, PNG or GIF"
+ATTACHMENT_EMPTY = "The selected file is empty"
+ATTACHMENT_UNREADABLE = "The selected file could not be uploaded – try again"
+ATTACHMENT_MESSAGES = {
+    "required": "Select a file",
+    "null": "Select a file",
+    "invalid": ATTACHMENT_UNREADABLE,
+    "no_name": ATTACHMENT_UNREADABLE,
+    "empty": ATTACHMENT_EMPTY,
+    "max_length": ATTACHMENT_UNREADABLE,
+}
+
+
+def attachment_too_big_message(limit: int) -> str:
+    return f"The selected file must be smaller than {limit // (1024 * 1024)}MB"
+
+
 def age_on(*, date_of_birth: datetime.date | None, approximate_age: str, today: datetime.date) -> int | None:
     if date_of_birth:
         years = today.year - date_of_birth.year
@@ -125,9 +201,9 @@ def _check_date(value: Any) -> tuple[datetime.date | None, str]:
         try:
             value = datetime.date.fromisoformat(value)
         except ValueError:
-            return None, "Date of birth must be a real date"
+            return None, DATE_INVALID
     if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
-        return None, "Date of birth must be a real date"
+        return None, DATE_INVALID
     today = timezone.localdate()
     if value >= today:
         return None, "Date of birth must be in the past"
@@ -139,20 +215,20 @@ def _check_date(value: Any) -> tuple[datetime.date | None, str]:
 def _check_text(spec: Answer, value: str) -> str:  # noqa: PLR0911 - one return per rule
     """Return an error message for a non-empty stripped text answer, or ""."""
     if spec.max_length and len(value) > spec.max_length:
-        return f"{spec.label} must be {spec.max_length} characters or fewer"
+        return too_long_message(spec)
     if spec.kind == "choice" and value not in spec.choices:
-        return f"Select one of the options for {spec.label.lower()}"
+        return choice_message(spec)
     if spec.kind == "age" and (not value.isdigit() or int(value) > MAX_AGE):
-        return f"Approximate age must be a whole number between 0 and {MAX_AGE}"
+        return AGE_INVALID
     if spec.kind == "postcode" and not POSTCODE_RE.match(value):
-        return "Enter a real postcode"
+        return POSTCODE_INVALID
     if spec.kind == "phone" and not PHONE_RE.match(value):
-        return "Enter a phone number, like 01632 960 001 or 07700 900 982"
+        return PHONE_INVALID
     if spec.kind == "email":
         try:
             validate_email(value)
         except ValidationError:
-            return "Enter an email address in the correct format, like name@example.com"
+            return EMAIL_INVALID
     return ""
 
 
@@ -162,10 +238,10 @@ def _check(spec: Answer, value: Any) -> tuple[Any, str]:  # noqa: PLR0911 - one 
         return _check_date(value)
     if spec.kind == "choices":
         if not isinstance(value, list | tuple) or any(not isinstance(v, str) or v not in spec.choices for v in value):
-            return None, f"Select one of the options for {spec.label.lower()}"
+            return None, choice_message(spec)
         return sorted(set(value)), ""
     if not isinstance(value, str) or "\x00" in value:
-        return None, f"Enter {spec.label.lower()} as text"
+        return None, not_text_message(spec)
     value = value.strip()
     if not value:
         return "", ""
@@ -182,7 +258,7 @@ def answers_validate(answers: dict[str, Any]) -> tuple[dict[str, Any], dict[str,
     for name, value in answers.items():
         spec = ANSWERS.get(name)
         if spec is None:
-            errors[name] = ["This is not a question on the referral form"]
+            errors[name] = [NOT_A_QUESTION]
             continue
         if value is None:
             clean[name] = None if spec.kind in {"date", "choices"} else ""

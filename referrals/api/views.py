@@ -1,72 +1,72 @@
-"""The referral intake API: the same services and selectors as the journey; serializers only shape data.
-
-Each view nests its InputSerializer / OutputSerializer (STYLE.md section 8); the schema keeps
-stable component names through `extend_schema_serializer(component_name=...)`.
-"""
+"""The referral intake API: the same services and selectors as the journey; serializers only shape data."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+)
 from rest_framework import serializers, status
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import LocalAuthority
 from referrals import services
-from referrals.exceptions import ReferralInvalid
-from referrals.selectors import referral_receipt_get
+from referrals.exceptions import AttachmentRejected, NotEditable, ReferralInvalid
+from referrals.selectors import referral_receipt_get, referral_sent_get
+from referrals.validation import ATTACHMENT_MESSAGES
 
-from .serializers import ErrorSerializer, answer_fields
+from .serializers import FIELD_ERRORS_SCHEMA, ErrorSerializer, ReferralInputSerializer, ReferralReceiptSerializer
 
 IDEMPOTENCY_KEY_MAX = 100
+IDEMPOTENCY_KEY_INVALID = "Idempotency key must be 100 printable characters or fewer"
+# Every operation: REST framework answers these before the view runs, so the schema says so for each.
+COMMON_RESPONSES = {
+    401: OpenApiResponse(
+        ErrorSerializer, description="No token, or a token that is unknown, expired or revoked (`detail` says which)"
+    ),
+    429: OpenApiResponse(ErrorSerializer, description="Too many requests: try again later"),
+}
+FIELD_ERRORS = OpenApiResponse(FIELD_ERRORS_SCHEMA, description="Every field's messages at once: field name to a list")
+REFERENCE = OpenApiParameter(
+    "reference",
+    str,
+    OpenApiParameter.PATH,
+    pattern=r"^PRV-[0-9]{4}-[0-9]{6}$",
+    description="The referral's reference, for example PRV-2026-000123.",
+)
+NOT_YOURS = OpenApiResponse(ErrorSerializer, description="No referral of yours has this reference")
+
+
+@extend_schema_field(OpenApiTypes.BINARY)
+class UploadField(serializers.FileField):
+    """A file sent as a multipart part: the schema says binary (REST framework's default says a URL)."""
+
+
+def _receipt(referral: object) -> dict:
+    return ReferralCreateApi.OutputSerializer(
+        {"reference": referral.reference, "status": referral.coarse_status, "submitted_at": referral.submitted_at}
+    ).data
 
 
 class ReferralCreateApi(APIView):
-    throttle_scope = "referral_create"
-
+    # STYLE.md section 8: the view owns its input and output pair; the field rules and the schema's
+    # statement of the referral's rules live in serializers.py, shared with the docs page.
     @extend_schema_serializer(component_name="ReferralInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(ReferralInputSerializer):
         """A complete referral; the service checks completeness and the rules again, as for the journey."""
 
-        local_authority = serializers.SlugRelatedField(
-            slug_field="ons_code",
-            queryset=LocalAuthority.objects.all(),
-            required=False,
-            help_text="ONS code of the council area where the person lives (for example E09000007); "
-            "defaults to the submitting user's council.",
-        )
-        locals().update(answer_fields())
-
-        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-            unknown = set(self.initial_data) - set(self.fields) if isinstance(self.initial_data, dict) else set()
-            if unknown:
-                raise serializers.ValidationError(
-                    {name: ["This is not a question on the referral form"] for name in unknown}
-                )
-            return attrs
-
-        def answers(self) -> dict[str, Any]:
-            data = dict(self.validated_data)
-            data.pop("local_authority", None)
-            if data.get("approximate_age") is not None:
-                data["approximate_age"] = str(data["approximate_age"])
-            if "indicators" in data:
-                data["indicators"] = sorted(data["indicators"])
-            return data
-
     @extend_schema_serializer(component_name="ReferralReceipt")
-    class OutputSerializer(serializers.Serializer):
-        # What a referrer may know of a referral they made; the status view answers with it too.
+    class OutputSerializer(ReferralReceiptSerializer):
+        """What a referrer may know of a referral they made; the status view answers with it too."""
 
-        reference = serializers.RegexField(r"^PRV-\d{4}-\d{6}$", help_text="The referral's reference.")
-        status = serializers.ChoiceField(
-            choices=[("received", "Received"), ("being_assessed", "Being assessed"), ("closed", "Closed")],
-            help_text="Coarse status: outcomes are not disclosed to referrers.",
-        )
-        submitted_at = serializers.DateTimeField()
+    throttle_scope = "referral_create"
+    parser_classes = [JSONParser]
 
     @extend_schema(
         operation_id="referral_create",
@@ -83,16 +83,18 @@ class ReferralCreateApi(APIView):
         responses={
             201: OutputSerializer,
             200: OpenApiResponse(OutputSerializer, description="Replay of an idempotency key"),
-            400: OpenApiResponse(ErrorSerializer, description="Field name to a list of messages"),
+            400: FIELD_ERRORS,
+            **COMMON_RESPONSES,
         },
     )
     def post(self, request: Request) -> Response:
         key = request.headers.get("Idempotency-Key", "").strip()
+        key_errors = {}
         if len(key) > IDEMPOTENCY_KEY_MAX or not key.isprintable():
-            return Response({"Idempotency-Key": ["Must be 100 printable characters or fewer"]}, status=400)
+            key_errors = {"Idempotency-Key": [IDEMPOTENCY_KEY_INVALID]}
         serializer = self.InputSerializer(data=request.data)
-        if not serializer.is_valid():
-            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
+        if not serializer.is_valid() or key_errors:
+            return Response({**serializer.errors, **key_errors}, status=status.HTTP_400_BAD_REQUEST)
         try:
             referral, created = services.referral_create_submitted(
                 actor=request.user,
@@ -105,20 +107,68 @@ class ReferralCreateApi(APIView):
         return Response(_receipt(referral), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
-def _receipt(referral: object) -> dict:
-    return ReferralCreateApi.OutputSerializer(
-        {"reference": referral.reference, "status": referral.coarse_status, "submitted_at": referral.submitted_at}
-    ).data
-
-
 class ReferralStatusApi(APIView):
-    # The same receipt as on creation: one shape, one schema component.
-    OutputSerializer = ReferralCreateApi.OutputSerializer
+    OutputSerializer = ReferralCreateApi.OutputSerializer  # the same receipt as the answer to a submission
 
     @extend_schema(
         operation_id="referral_status",
         summary="The coarse status of a referral you made",
-        responses={200: OutputSerializer, 404: OpenApiResponse(ErrorSerializer, description="Not found")},
+        parameters=[REFERENCE],
+        responses={200: OutputSerializer, 404: NOT_YOURS, **COMMON_RESPONSES},
     )
     def get(self, request: Request, reference: str) -> Response:
         return Response(_receipt(referral_receipt_get(user=request.user, reference=reference)))
+
+
+class ReferralAttachmentAddApi(APIView):
+    """Only the token's user who sent the referral adds files, until screening starts; same rules as the pages."""
+
+    # The multipart body goes through the pages' upload handlers (settings.FILE_UPLOAD_HANDLERS): held in
+    # memory and never spooled to disk in plaintext, then encrypted by the journey's own service.
+    parser_classes = [MultiPartParser]
+
+    @extend_schema_serializer(component_name="ReferralAttachmentInput")
+    class InputSerializer(serializers.Serializer):
+        file = UploadField(
+            help_text="PDF, Word document, JPG, PNG or GIF, smaller than the size limit; judged by its content.",
+            error_messages=ATTACHMENT_MESSAGES,
+        )
+
+    @extend_schema_serializer(component_name="ReferralAttachment")
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.UUIDField(help_text="The attachment's identifier.")
+        content_type = serializers.CharField(help_text="The file's type, judged by its content.")
+        size = serializers.IntegerField(help_text="The file's size in bytes.")
+
+    @extend_schema(
+        operation_id="referral_attachment_add",
+        summary="Add a file to a referral you made, until screening starts",
+        parameters=[REFERENCE],
+        request={"multipart/form-data": InputSerializer},
+        responses={
+            201: OutputSerializer,
+            400: FIELD_ERRORS,
+            404: NOT_YOURS,
+            409: OpenApiResponse(ErrorSerializer, description="Screening has started: no more files can be added"),
+            **COMMON_RESPONSES,
+        },
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        referral = referral_sent_get(user=request.user, reference=reference)
+        try:
+            services.referral_attachment_allowed(referral=referral, actor=request.user)
+        except NotEditable as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        try:
+            attachment = services.referral_attachment_add(
+                referral=referral, actor=request.user, fileobj=upload, filename=upload.name or "", size=upload.size
+            )
+        except AttachmentRejected as exc:
+            return Response({"file": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
+        except NotEditable as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        output = {"id": attachment.pk, "content_type": attachment.content_type, "size": attachment.size}
+        return Response(self.OutputSerializer(output).data, status=status.HTTP_201_CREATED)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .attachments import (
     attachment_content_type,
     referral_attachment_add,
+    referral_attachment_allowed,
     referral_attachment_remove,
     referral_information_add,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "reference_allocate",
     "referral_answers",
     "referral_attachment_add",
+    "referral_attachment_allowed",
     "referral_attachment_remove",
     "referral_close",
     "referral_create_submitted",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, BinaryIO
 
 from django.conf import settings
@@ -11,10 +13,11 @@ from django.db import transaction
 from audit import services as audit
 from audit.actions import AuditAction
 from encryption.storage import encrypted_file_delete, encrypted_file_save
-from referrals.choices import CoarseStatus
+from referrals.choices import CoarseStatus, ReferralStatus
 from referrals.exceptions import AttachmentRejected, NotEditable, ReferralClosed, ReferralInvalid
 from referrals.models import Referral, ReferralAttachment, ReferralInformation
-from referrals.permissions import can_add_information, can_edit_draft
+from referrals.permissions import can_add_attachment, can_add_information, can_edit_draft
+from referrals.validation import ATTACHMENT_EMPTY, ATTACHMENT_TYPES, attachment_too_big_message
 
 from .intake import draft_files_change
 
@@ -28,6 +31,7 @@ _SIGNATURES = [
 ]
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MAX_ATTACHMENTS = 10
+ATTACHMENTS_CLOSED = "Files can be added to a referral only until screening starts"
 
 
 def attachment_content_type(fileobj: BinaryIO) -> str | None:
@@ -52,21 +56,48 @@ def attachment_content_type(fileobj: BinaryIO) -> str | None:
 def _check_upload(fileobj: BinaryIO, size: int) -> str:
     limit = settings.REFERRAL_ATTACHMENT_MAX_BYTES
     if size <= 0:
-        raise AttachmentRejected("The selected file is empty")
+        raise AttachmentRejected(ATTACHMENT_EMPTY)
     if size > limit:
-        raise AttachmentRejected(f"The selected file must be smaller than {limit // (1024 * 1024)}MB")
+        raise AttachmentRejected(attachment_too_big_message(limit))
     content_type = attachment_content_type(fileobj)
     if content_type is None:
-        raise AttachmentRejected("The selected file must be a PDF, Word document, JPG, PNG or GIF")
+        raise AttachmentRejected(ATTACHMENT_TYPES)
     return content_type
+
+
+@contextmanager
+def _submitted_files_change(referral: Referral) -> Iterator[None]:
+    """The transaction that adds a file to a sent referral: it is still waiting for screening, and stays so
+    until commit (the row is locked)."""
+    with transaction.atomic():
+        if not Referral.objects.select_for_update().filter(pk=referral.pk, status=ReferralStatus.SUBMITTED).exists():
+            raise NotEditable(ATTACHMENTS_CLOSED)
+        yield
+
+
+def _refuse(referral: Referral, actor: Any, size: int) -> NotEditable:
+    audit.record_refusal(
+        actor=actor, action=AuditAction.REFERRAL_ATTACHMENT_ADDED, target=referral, details={"size": size}
+    )
+    return NotEditable(ATTACHMENTS_CLOSED)
+
+
+def referral_attachment_allowed(*, referral: Referral, actor: Any) -> None:
+    """Raise NotEditable (the refusal audited) unless the actor may add a file to this referral now."""
+    if not can_add_attachment(referral, actor):
+        raise _refuse(referral, actor, 0)
 
 
 def referral_attachment_add(
     *, referral: Referral, actor: Any, fileobj: BinaryIO, filename: str, size: int
 ) -> ReferralAttachment:
-    """Encrypt an upload to the draft's files and record it (activity on the draft); nothing is kept on failure."""
-    if not can_edit_draft(referral, actor):
-        raise NotEditable("Files can be added only to your own draft.")
+    """Encrypt an upload to the author's referral and record it; nothing is kept on failure.
+
+    A draft's files (the journey), or a submitted referral's until screening starts (the API); a
+    refusal of the author is audited (anyone else never reaches here: the selector answers 404).
+    """
+    if not can_add_attachment(referral, actor):
+        raise _refuse(referral, actor, size)
     if referral.attachments.count() >= MAX_ATTACHMENTS:
         raise AttachmentRejected(f"You can attach up to {MAX_ATTACHMENTS} files")
     content_type = _check_upload(fileobj, size)
@@ -74,7 +105,12 @@ def referral_attachment_add(
         data_key=referral.data_key, fileobj=fileobj, filename=filename[-255:] or "file", content_type=content_type
     )
     try:
-        with draft_files_change(referral=referral, actor=actor):
+        files_change = (
+            draft_files_change(referral=referral, actor=actor)
+            if referral.status == ReferralStatus.DRAFT
+            else _submitted_files_change(referral)
+        )
+        with files_change:
             attachment = ReferralAttachment(
                 referral=referral,
                 added_by=actor,
@@ -90,6 +126,9 @@ def referral_attachment_add(
                 target=referral,
                 details={"attachment_id": attachment.pk, "size": size},
             )
+    except NotEditable:
+        encrypted_file_delete(ref=ref)
+        raise _refuse(referral, actor, size) from None
     except BaseException:
         encrypted_file_delete(ref=ref)
         raise

@@ -242,7 +242,8 @@ def referral_create_submitted(
         if existing is not None:
             return existing, False
     clean, errors = answers_validate(answers)
-    errors = errors or answers_complete(clean)
+    # Every error at once: a malformed answer's own message wins over "missing" for the same field.
+    errors = answers_complete(clean) | errors
     authority = _authority_for(actor=actor, local_authority=local_authority)
     if errors:
         raise ReferralInvalid(errors)

@@ -21,7 +21,11 @@ def _api_views() -> list[type[APIView]]:
 
 
 def test_the_api_views_are_found():
-    assert {view.__name__ for view in _api_views()} == {"ReferralCreateApi", "ReferralStatusApi"}
+    assert {view.__name__ for view in _api_views()} == {
+        "ReferralCreateApi",
+        "ReferralStatusApi",
+        "ReferralAttachmentAddApi",
+    }
 
 
 @pytest.mark.parametrize("view", _api_views(), ids=lambda view: view.__name__)
@@ -32,6 +36,7 @@ def test_each_api_view_nests_its_serializers(view):
         assert issubclass(vars(view)["InputSerializer"], serializers.Serializer)
 
 
+@pytest.mark.django_db  # the schema lists the councils served (reference data)
 def test_the_schema_keeps_its_component_names(client):
     components = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()["components"]["schemas"]
     assert {"ReferralInput", "ReferralReceipt"} <= set(components)

@@ -273,6 +273,11 @@ RULES: dict[tuple[str, str, str], Rule] = {
     ("api:referral-status", "GET", ""): lambda who: (
         (200 if who.author and who.submitted else 404) if who.signed_in else 401
     ),
+    # The author adds files until screening starts (the matrix sends no file: the field's message, 400);
+    # afterwards 409, audited by the service; anyone else's referral is a 404.
+    ("api:referral-attachment-add", "POST", ""): lambda who: (
+        ((400 if who.stage == S.SUBMITTED else 409) if who.author else 404) if who.signed_in else 401
+    ),
     # --- the staff case pages
     ("referrals:referral-queue", "GET", ""): signed_in(lambda who: 200),
     ("referrals:break-glass-start", "GET", ""): role_page(Role.PREVENT_LEAD),

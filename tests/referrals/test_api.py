@@ -106,13 +106,13 @@ def test_create_is_rate_limited(api, settings):
     }
     from rest_framework.throttling import ScopedRateThrottle
 
+    # The class keeps the rates it read at import: put back those, not the overridden settings still in force.
+    original = ScopedRateThrottle.THROTTLE_RATES
     ScopedRateThrottle.THROTTLE_RATES = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
     try:
         codes = [api.post(URL, {}, format="json").status_code for _ in range(3)]
     finally:
-        from rest_framework.settings import api_settings
-
-        ScopedRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+        ScopedRateThrottle.THROTTLE_RATES = original
         cache.clear()
     assert codes == [400, 400, 429]
 
@@ -192,3 +192,214 @@ def test_a_valid_referral_can_be_built_from_the_schema_alone(client, api):
             payload[name] = _value_from_schema(body["properties"][name], components)
     response = api.post(URL, payload, format="json")
     assert response.status_code == 201, response.json()
+
+
+# --- point 12: the API speaks GOV.UK, in the form's words, all at once
+
+DRF_DEFAULT_WORDS = ("This field", "Object with", "does not exist", "Ensure this", "valid", "Not a", "may not")
+
+
+def _messages(errors: dict) -> list[str]:
+    return [message for messages in errors.values() for message in messages]
+
+
+def test_missing_blank_and_malformed_answers_get_the_forms_words(api):
+    from referrals.forms import answers_form
+    from referrals.validation import field_messages
+
+    payload = _json(adult_answers(postcode="nope", gender="dragon", referrer_email="x", referrer_phone="abc"))
+    del payload["given_name"]
+    payload["family_name"] = "   "
+    payload["concern_when"] = "a\x00b"
+    payload["date_of_birth"] = "2001-02-30"
+    payload["referrer_organisation"] = "x" * 201
+    payload["indicators"] = "not a list"
+    response = api.post(URL, payload, format="json")
+    assert response.status_code == 400
+    errors = response.json()
+    assert errors == {
+        "given_name": ["Enter their first name"],
+        "family_name": ["Enter their last name"],
+        "concern_when": ["Enter when it happened as text"],
+        "date_of_birth": ["Date of birth must be a real date"],
+        "postcode": ["Enter a real postcode"],
+        "gender": ["Select one of the options for gender"],
+        "referrer_email": ["Enter an email address in the correct format, like name@example.com"],
+        "referrer_phone": ["Enter a phone number, like 01632 960 001 or 07700 900 982"],
+        "referrer_organisation": ["Your organisation must be 200 characters or fewer"],
+        "indicators": ["Select one of the options for what you have noticed"],
+    }
+    # One source: the journey's form fields say the very same sentences.
+    form = answers_form("given_name", "family_name", "gender", required=("given_name", "family_name", "gender"))(
+        data={"family_name": "", "gender": "dragon"}
+    )
+    assert not form.is_valid()
+    for name in ("given_name", "family_name", "gender"):
+        assert (
+            form.errors[name]
+            == errors[name]
+            == [field_messages(name).get("required" if name != "gender" else "invalid_choice")]
+        )
+    assert not [m for m in _messages(errors) if any(words in m for words in DRF_DEFAULT_WORDS)]
+
+
+def test_null_answers_and_wrong_types_get_gov_uk_words_too(api):
+    payload = _json(adult_answers())
+    payload |= {
+        "given_name": None,
+        "gender": None,
+        "approximate_age": "old",
+        "other_names": 12,
+        "local_authority": None,
+    }
+    errors = api.post(URL, payload, format="json").json()
+    assert errors["given_name"] == ["Enter their first name"]
+    assert errors["gender"] == ["Select their gender"]
+    assert errors["approximate_age"] == ["Approximate age must be a whole number between 0 and 120"]
+    assert errors["local_authority"] == ["Select the council area where the person lives"]
+    assert not [m for m in _messages(errors) if any(words in m for words in DRF_DEFAULT_WORDS)]
+    whole = api.post(URL, [1, 2], format="json")
+    assert whole.status_code == 400
+    assert _messages(whole.json()) == ["Send the referral as a JSON object of field names and answers"]
+
+
+def test_an_unknown_ons_code_is_refused_in_the_council_pages_words(api, local_authority):
+    from referrals.forms import CouncilForm
+
+    for code in ("E99999999", "not-a-code", 7):
+        response = api.post(URL, {**_json(adult_answers()), "local_authority": code}, format="json")
+        assert response.status_code == 400
+        assert response.json() == {"local_authority": ["Select the council area where the person lives"]}
+    form = CouncilForm(data={"local_authority": "0"})
+    assert not form.is_valid()
+    assert form.errors["local_authority"] == response.json()["local_authority"]
+    ok = api.post(URL, {**_json(adult_answers()), "local_authority": local_authority.ons_code}, format="json")
+    assert ok.status_code == 201, ok.json()
+
+
+def test_all_errors_of_a_request_come_back_together(api):
+    """Field errors, unknown names, the idempotency key and the referral's rules (a child's parent) in one 400."""
+    payload = _json({k: v for k, v in child_answers(postcode="nope").items() if not k.startswith("parent")})
+    payload["ssn"] = "1"
+    response = api.post(URL, payload, format="json", HTTP_IDEMPOTENCY_KEY="k" * 101)
+    assert response.status_code == 400
+    assert set(response.json()) == {
+        "postcode",
+        "ssn",
+        "Idempotency-Key",
+        "parent_name",
+        "parent_relationship",
+        "parent_contact",
+    }
+    assert response.json()["ssn"] == ["This is not a question on the referral form"]
+    both_missing = _json(adult_answers(postcode="nope"))
+    both_missing["date_of_birth"] = None
+    errors = api.post(URL, both_missing, format="json").json()
+    assert set(errors) == {"postcode", "date_of_birth"}
+    assert errors["date_of_birth"] == ["Enter their date of birth, or their approximate age if you do not know it"]
+    assert Referral.objects.count() == 0
+
+
+# --- point 12: files through the API
+
+PDF = b"%PDF-1.4 an api attachment"
+
+
+def _upload(client, reference: str, content: bytes | None = PDF, name: str = "notes.pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = {} if content is None else {"file": SimpleUploadedFile(name, content)}
+    return client.post(f"/api/v1/referrals/{reference}/attachments/", data, format="multipart")
+
+
+def test_the_author_adds_a_file_to_a_referral_sent_by_the_api(api, referrer, assert_audited):
+    reference = api.post(URL, _json(adult_answers()), format="json").json()["reference"]
+    response = _upload(api, reference)
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert set(body) == {"id", "content_type", "size"}
+    assert body["content_type"] == "application/pdf"
+    assert body["size"] == len(PDF)
+    referral = Referral.objects.get(reference=reference)
+    attachment = referral.attachments.get()
+    assert str(attachment.pk) == body["id"]
+    assert attachment.added_by == referrer
+    assert_audited("REFERRAL_ATTACHMENT_ADDED", referral, size=len(PDF), attachment_id=body["id"])
+
+
+def test_another_users_token_gets_404_audited(api, referrer, triage_officer, make_user, local_authority):
+    from accounts.models import Role
+
+    reference = api.post(URL, _json(adult_answers()), format="json").json()["reference"]
+    for user in (triage_officer, make_user(local_authority, Role.REFERRER, prefix="second-")):
+        other = APIClient()
+        other.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=user)[1]}")
+        assert _upload(other, reference).status_code == 404
+        assert AuditEvent.objects.filter(
+            action="ACCESS_REFUSED", actor_id=user.pk, case_reference=reference, outcome="refused"
+        ).exists()
+    assert _upload(APIClient(), reference).status_code == 401
+    assert not Referral.objects.get(reference=reference).attachments.exists()
+
+
+def test_files_are_refused_once_screening_has_started(api, triage_officer, assert_audited):
+    reference = api.post(URL, _json(adult_answers()), format="json").json()["reference"]
+    referral = services.referral_start_screening(
+        referral=Referral.objects.get(reference=reference), actor=triage_officer
+    )
+    response = _upload(api, reference)
+    assert response.status_code == 409
+    assert response.json() == {"detail": "Files can be added to a referral only until screening starts"}
+    assert not referral.attachments.exists()
+    assert_audited("REFERRAL_ATTACHMENT_ADDED", referral, outcome="refused")
+
+
+def test_api_files_obey_the_pages_size_and_type_rules_in_their_words(api, settings):
+    from referrals.forms import AttachmentForm
+    from referrals.validation import ATTACHMENT_MESSAGES
+
+    reference = api.post(URL, _json(adult_answers()), format="json").json()["reference"]
+    assert _upload(api, reference, b"MZ\x90\x00 not a document", "notes.pdf").json() == {
+        "file": ["The selected file must be a PDF, Word document, JPG, PNG or GIF"]
+    }
+    assert _upload(api, reference, None).json() == {"file": [ATTACHMENT_MESSAGES["required"]]}
+    assert _upload(api, reference, b"").json() == {"file": ["The selected file is empty"]}
+    settings.REFERRAL_ATTACHMENT_MAX_BYTES = 2 * 1024 * 1024
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
+    too_big = _upload(api, reference, PDF + b"0" * (2 * 1024 * 1024))
+    assert too_big.status_code == 400
+    assert too_big.json() == {"file": ["The selected file must be smaller than 2MB"]}
+    # Beyond the memory allowance the upload handler keeps no bytes (nothing spooled to disk): refused by size too.
+    beyond = _upload(api, reference, PDF + b"0" * (4 * 1024 * 1024))
+    assert beyond.json() == {"file": ["The selected file must be smaller than 2MB"]}
+    assert not Referral.objects.get(reference=reference).attachments.exists()
+    assert AttachmentForm.base_fields["file"].error_messages["invalid"] == ATTACHMENT_MESSAGES["invalid"]
+
+
+def test_docs_page_shows_types_a_person_reads(client):
+    body = client.get(reverse("api:docs")).content.decode()
+    assert "text, up to 100 characters" in body
+    assert "date, YYYY-MM-DD" in body
+    assert "whole number, 0 to 120" in body
+    assert "UK postcode, up to 10 characters" in body
+    assert "email address, up to 254 characters" in body
+    assert "ONS code, a letter then 8 digits" in body
+    assert "one of: <code>female</code> (Female), <code>male</code> (Male)" in body
+    assert "/api/v1/referrals/{reference}/attachments/" in body
+    for internal in ("regex", "slugrelated", "multiplechoice", ">char<", ">integer<", ">email<"):
+        assert internal not in body.lower(), internal
+    assert "For example, 2010-03-27" in body
+    assert "27 3 2010" not in body  # the page's three boxes are not the API's format
+    assert ".." not in body.replace("...", "")
+    assert "?." not in body
+
+
+def test_numbers_and_objects_are_not_taken_for_text_or_lists(api):
+    """Found by Schemathesis: REST framework turned 0 into "0" and {} into [], where the schema says text and a list."""
+    payload = {**_json(adult_answers()), "other_agencies": 0, "given_name": 7, "indicators": {}}
+    errors = api.post(URL, payload, format="json").json()
+    assert errors == {
+        "other_agencies": ["Enter other agencies involved as text"],
+        "given_name": ["Enter first name as text"],
+        "indicators": ["Select one of the options for what you have noticed"],
+    }

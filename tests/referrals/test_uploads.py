@@ -23,6 +23,7 @@ from encryption.storage import encrypted_file_open, encrypted_file_path
 from encryption.uploads import MemoryOnlyUploadHandler, OversizedUpload
 from referrals.models import Referral
 
+from .factories import submitted_referral
 from .upload_probe import files_containing
 
 pytestmark = pytest.mark.django_db
@@ -94,14 +95,29 @@ def test_an_attachment_over_the_limit_is_refused_with_a_page_and_never_written(c
 
 
 def test_a_file_sent_to_the_api_is_never_spooled_to_disk(client, referrer, disk):
+    """The API's upload of a file to a referral (multipart) goes through the same memory-only handler."""
+    canary = disk.UPLOAD_PROBE_CANARY
+    _, token = accounts_services.api_token_create(user=referrer)
+    reference = submitted_referral(user=referrer).reference
+    upload = SimpleUploadedFile("report.pdf", _pdf_with_canary(9 * MB, canary))
+
+    url = reverse("api:referral-attachment-add", kwargs={"reference": reference})
+    response = client.post(url, {"file": upload}, HTTP_AUTHORIZATION=f"Token {token}")
+
+    assert response.status_code == 201, response.content
+    assert disk.UPLOAD_PROBE_FINDINGS == [[]]
+    assert files_containing(disk.UPLOAD_PROBE_ROOT, canary) == []
+
+
+def test_a_file_sent_to_the_api_create_is_refused_unread(client, referrer, disk):
+    """The create takes JSON only: a multipart body is refused (415) before it is parsed."""
     canary = disk.UPLOAD_PROBE_CANARY
     _, token = accounts_services.api_token_create(user=referrer)
     upload = SimpleUploadedFile("report.pdf", _pdf_with_canary(9 * MB, canary))
 
     response = client.post(reverse("api:referral-create"), {"file": upload}, HTTP_AUTHORIZATION=f"Token {token}")
 
-    assert response.status_code == 400
-    assert disk.UPLOAD_PROBE_FINDINGS == [[]]
+    assert response.status_code == 415
     assert files_containing(disk.UPLOAD_PROBE_ROOT, canary) == []
 
 
