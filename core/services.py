@@ -30,7 +30,6 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from core.db import insert_along
 from core.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -57,20 +56,12 @@ def _tasks_run_inline() -> bool:
     return bool(current_app.conf.task_always_eager)
 
 
-def outbox_enqueue(*, topic: str, object_id: object, along_with: models.Model | None = None) -> OutboxMessage:
-    """Record work about one object in the caller's transaction; it is dispatched once that commits.
-
-    `along_with`: a new row about to be inserted (the object itself): the message is written by its
-    INSERT (core.db.insert_along), one statement fewer; it must then be saved in this transaction.
-    """
+def outbox_enqueue(*, topic: str, object_id: object) -> OutboxMessage:
+    """Record work about one object in the caller's transaction; it is dispatched once that commits."""
     _handler_path(topic)  # an unknown topic fails here, in the caller's transaction, not at dispatch
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("outbox_enqueue() must run inside the transaction of the change that causes it.")
-    message = OutboxMessage(topic=topic, object_id=str(object_id), next_attempt_at=timezone.now())
-    if along_with is not None and along_with._state.adding:
-        insert_along(along_with, message)
-    else:
-        message.save(force_insert=True)
+    message = OutboxMessage.objects.create(topic=topic, object_id=str(object_id), next_attempt_at=timezone.now())
     if _tasks_run_inline():
         # robust: a failing handler must not turn a committed change into an error page; it is retried.
         transaction.on_commit(partial(outbox_dispatch, message_id=message.pk), robust=True)

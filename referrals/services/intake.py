@@ -10,9 +10,8 @@ from django_fsm import has_transition_perm
 from accounts.models import LocalAuthority
 from audit import services as audit
 from audit.actions import AuditAction
-from core.db import insert_along, pipelined
 from encryption.blind_index import person_index
-from encryption.services import case_key_new
+from encryption.services import case_key_create
 from referrals.choices import ReferralStatus
 from referrals.exceptions import NotEditable, ReferralInvalid, TransitionRefused
 from referrals.models import Referral
@@ -39,10 +38,8 @@ def _authority_for(*, actor: Any, local_authority: LocalAuthority | None) -> Loc
 def _new_referral(*, actor: Any, local_authority: LocalAuthority) -> Referral:
     membership = actor.membership
     sector = membership.organisation.sector if membership and membership.organisation_id else ""
-    data_key = case_key_new()
-    referral = Referral(local_authority=local_authority, created_by=actor, data_key=data_key, referrer_sector=sector)
-    insert_along(referral, data_key)  # written by the referral's own INSERT: one statement, not two
-    return referral
+    data_key = case_key_create()  # saved in the caller's transaction: it rolls back with the referral
+    return Referral(local_authority=local_authority, created_by=actor, data_key=data_key, referrer_sector=sector)
 
 
 def referral_draft_create(*, actor: Any, local_authority: LocalAuthority | None = None) -> Referral:
@@ -111,8 +108,8 @@ def _submit_in_transaction(referral: Referral, *, actor: Any, channel: str, atta
         person_index=referral.person_index
     )
     referral.submit()
-    mash_notified = referral_mash_notify_enqueue(referral)  # before the save: a new row carries the message
-    referral.save(force_insert=referral._state.adding)
+    mash_notified = referral_mash_notify_enqueue(referral)
+    referral.save()  # an INSERT for a new row (its UUID key has a default), else an UPDATE
     audit.record(
         actor=actor,
         action=AuditAction.REFERRAL_SUBMITTED,
@@ -177,8 +174,7 @@ def referral_create_submitted(
     if errors:
         raise ReferralInvalid(errors)
     try:
-        # Inserts only (the draft path updates a row, so it cannot be pipelined): a few round trips, not nine.
-        with transaction.atomic(), pipelined():
+        with transaction.atomic():
             referral = _new_referral(actor=actor, local_authority=authority)
             referral.idempotency_key = idempotency_key
             _apply(referral, clean)
