@@ -18,13 +18,9 @@ class BaseModel(models.Model):
 
 
 class OutboxMessage(BaseModel):
-    """Work that must not be lost (a notification, later a transfer or a purge), written in the same
-    transaction as the change that causes it and dispatched after commit (DESIGN.md, Background work).
+    """Work that must not be lost, written in the transaction of the change that causes it (core.services).
 
-    It holds a topic and the id of the object the work is about, never personal data: the handler
-    loads what it needs when it runs. A periodic sweep re-dispatches what is left undispatched, so a
-    broker or mail outage delays the work and loses none. A relay claims a message for
-    OUTBOX_LEASE_SECONDS before running its handler; a crashed relay's claim runs out.
+    A topic and the id of the object the work is about, never personal data: the handler loads what it needs.
     """
 
     topic = models.CharField(max_length=64)
