@@ -50,7 +50,7 @@ class _HeadHeld:
 def _holds_head(connection: BaseDatabaseWrapper) -> bool:
     """Whether this transaction holds the chain head (a record() in it took the head).
 
-    The one private Django name in this project: `connection.run_on_commit`, the pending on-commit
+    The one private Django name this writer reads: `connection.run_on_commit`, the pending on-commit
     hooks, since Django has no public way to ask whether a hook is pending. Without it, a
     record_refusal() after record() in one transaction would wait SIDE_LOCK_TIMEOUT for a lock its
     own caller holds, then fail, instead of naming the mistake at once. If Django renames or
