@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from functools import lru_cache
 
 from django.db import connections, transaction
@@ -11,25 +11,32 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 from audit import chain
 from audit.models import HEAD_ID, AuditEvent, ChainHead
-from core.db import prepared_cursor
 
 # On PostgreSQL a side connection waits at most this long for the chain head, then fails loudly.
 SIDE_LOCK_TIMEOUT = "10s"
 INSERT_FIELDS = ("sequence", "previous_mac", "mac", *chain.BODY_FIELDS)
 _DETAILS = chain.BODY_FIELDS.index("details")
 _DETAILS_FIELD = AuditEvent._meta.get_field("details")
+_ATTNAMES = [field.attname for field in AuditEvent._meta.concrete_fields]
 
 
 class AuditUsageError(RuntimeError):
     """The audit API was called in a way that would lose or deadlock an event."""
 
 
-def outer_atomic(connection: BaseDatabaseWrapper) -> object | None:
-    """The outermost atomic block the application opened (pytest's per-test wrappers do not count)."""
-    for block in connection.atomic_blocks:
-        if not getattr(block, "_from_testcase", False):
-            return block
-    return None
+def _own_transaction(using: str) -> ExitStack | None:
+    """A durable transaction of our own, already open; None inside a transaction the application opened.
+
+    Public behaviour only: `atomic(durable=True)` raises RuntimeError when nested in another atomic
+    block, except in the transaction Django's TestCase (and so pytest-django's `db`) wraps each test
+    in, which counts as no transaction, exactly as it must here.
+    """
+    stack = ExitStack()
+    try:
+        stack.enter_context(transaction.atomic(using=using, durable=True))
+    except RuntimeError:
+        return None
+    return stack
 
 
 class _HeadHeld:
@@ -41,7 +48,15 @@ class _HeadHeld:
 
 
 def _holds_head(connection: BaseDatabaseWrapper) -> bool:
-    return any(isinstance(hook[1], _HeadHeld) for hook in connection.run_on_commit)
+    """Whether this transaction holds the chain head (a record() in it took the head).
+
+    The one private Django name this writer reads: `connection.run_on_commit`, the pending on-commit
+    hooks, since Django has no public way to ask whether a hook is pending. Without it, a
+    record_refusal() after record() in one transaction would wait SIDE_LOCK_TIMEOUT for a lock its
+    own caller holds, then fail, instead of naming the mistake at once. If Django renames or
+    reshapes it, test_the_writer_still_finds_its_pending_hook (tests/audit/test_services.py) fails.
+    """
+    return any(hook[1].__class__ is _HeadHeld for hook in connection.run_on_commit)
 
 
 @lru_cache(maxsize=8)
@@ -83,7 +98,8 @@ def append(event: AuditEvent, body: bytes, *, using: str) -> AuditEvent:
 
     Everything that does not depend on the head is ready before the lock: the canonical body and
     the converted column values. Under the lock: read the head, one HMAC, insert, move the head.
-    Plain SQL rather than the ORM, so no query is compiled while other writers wait.
+    Hand-written SQL rather than the ORM, so no query is compiled while other writers wait.
+    Returns the stored event, as a query would load it.
     """
     key = chain.hmac_key()
     connection = connections[using]
@@ -91,7 +107,7 @@ def append(event: AuditEvent, body: bytes, *, using: str) -> AuditEvent:
         connection.vendor, connection.ops.quote_name, connection.features.has_select_for_update
     )
     values = _db_values(event, connection)
-    with transaction.atomic(using=using, savepoint=False), prepared_cursor(using) as cursor:
+    with transaction.atomic(using=using, savepoint=False), connection.cursor() as cursor:
         cursor.execute(take)
         sequence, previous = cursor.fetchone()
         if not _holds_head(connection):
@@ -104,8 +120,7 @@ def append(event: AuditEvent, body: bytes, *, using: str) -> AuditEvent:
             cursor.execute(insert, [sequence, previous, mac, *values])
             cursor.execute(move, [sequence, mac])
     event.sequence, event.previous_mac, event.mac = sequence, previous, mac
-    event._state.adding, event._state.db = False, using  # noqa: SLF001 - the row now exists
-    return event
+    return AuditEvent.from_db(using, _ATTNAMES, [getattr(event, name) for name in _ATTNAMES])
 
 
 @contextmanager
@@ -126,12 +141,12 @@ def _side_connection(using: str) -> Iterator[str]:
 
 def append_committed(event: AuditEvent, body: bytes, *, using: str) -> AuditEvent:
     """Append the event and commit it now, whatever transaction the caller is in."""
-    connection = connections[using]
-    if outer_atomic(connection) is None:
+    own = _own_transaction(using)
+    if own is not None:
         # Not inside the application's transaction: our own durable transaction commits on exit.
-        with transaction.atomic(using=using, durable=True):
+        with own:
             return append(event, body, using=using)
-    if _holds_head(connection):
+    if _holds_head(connections[using]):
         # The side connection would wait for a lock this very transaction holds.
         raise AuditUsageError(
             "record_refusal() after record() in one transaction: record the refusal before the transaction opens."

@@ -1,7 +1,7 @@
 """Submit benchmark (`make bench-submit`): prints figures, asserts nothing.
 
-On a throwaway PostgreSQL database (prevent_bench_submit on 127.0.0.1:5432, created and
-dropped here), in the same run and interleaved:
+On a throwaway PostgreSQL database (prevent_bench_submit on 127.0.0.1:5432, or BENCH_DB_NAME,
+created and dropped here), in the same run and interleaved:
   - service: `referrals.services.referral_create_submitted` with a complete referral (validation,
     a data key of its own, every personal field encrypted, the blind person index, the reference allocated,
     the repeat check, the audit event, the MASH e-mail's outbox row; after commit its dispatch task
@@ -10,10 +10,9 @@ dropped here), in the same run and interleaved:
   - plain: a Django ModelForm of the same fields on an unencrypted, unaudited table, `is_valid()`
     then `save()` (one INSERT, autocommitted).
 Prints the median and best time per submission on each side, their ratio, and the SQL statements
-of one submission on each side, as the server receives them (BEGIN, COMMIT and SAVEPOINT included).
-The service runs its transaction in psycopg's pipeline mode, its statements prepared (core.db): the
-data key, the outbox message and the referral are one INSERT, and the audit event and the chain
-head's move another, so six statements cost four round trips.
+of one submission on each side (BEGIN, COMMIT and SAVEPOINT included), as Django's query log
+records them. Both sides use Django's public API only: the service's rows are the ORM's own
+INSERTs, plus the hand-written reference upsert and audit chain statements.
 BENCH_DB_QUERY (for example "?server_side_binding=true") adds options to both sides' connection.
 """
 
@@ -32,7 +31,7 @@ sys.path.insert(0, str(REPO))
 HOST = os.environ.get("BENCH_PGHOST", "127.0.0.1")
 PORT = int(os.environ.get("BENCH_PGPORT", "5432"))
 USER = os.environ.get("BENCH_PGUSER", "postgres")
-DB_NAME = "prevent_bench_submit"
+DB_NAME = os.environ.get("BENCH_DB_NAME", "prevent_bench_submit")
 BROKER_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 QUEUE = "bench-submit"
 DATABASE_URL = f"postgres://{USER}@{HOST}:{PORT}/{DB_NAME}"
@@ -138,30 +137,13 @@ def _runners() -> tuple:
 
 
 def _statements(run: object) -> list[str]:
-    """Every statement the server receives for one run, on the timed path itself: what any psycopg
-    cursor executes (Django's, the audit writer's, the prepared inserts') and the BEGIN and COMMIT
-    psycopg sends. Django's query log is not used: logging queries switches to the ORM's own path."""
-    import psycopg
-    from psycopg._connection_base import BaseConnection
+    """Every statement of one run, from Django's query log (which includes BEGIN and COMMIT)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
-    sent: list[str] = []
-    execute, command = psycopg.Cursor.execute, BaseConnection._exec_command
-
-    def logged_execute(cursor: object, query: object, *args: object, **kwargs: object) -> object:
-        result = execute(cursor, query, *args, **kwargs)  # a BEGIN it sends first is logged first
-        sent.append((query if isinstance(query, str) else bytes(query).decode())[:100])
-        return result
-
-    def logged_command(connection: object, sql: object, *args: object, **kwargs: object) -> object:
-        sent.append((sql if isinstance(sql, str) else bytes(sql).decode())[:100])
-        return command(connection, sql, *args, **kwargs)
-
-    psycopg.Cursor.execute, BaseConnection._exec_command = logged_execute, logged_command
-    try:
+    with CaptureQueriesContext(connection) as captured:
         run()
-    finally:
-        psycopg.Cursor.execute, BaseConnection._exec_command = execute, command
-    return sent
+    return [query["sql"][:100] for query in captured.captured_queries]
 
 
 def _time(service: object, plain: object) -> dict[str, list[float]]:

@@ -4,8 +4,14 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from config import views
+
 urlpatterns = [
-    path("", include("core.urls")),
+    # The site's own pages (no namespace: templates and checks use these names as they are).
+    path("", views.HomeView.as_view(), name="home"),
+    path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),
+    path("privacy/", views.PrivacyView.as_view(), name="privacy"),
+    path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     # django-otp-webauthn's ceremony endpoints (namespace otp_webauthn), audited through accounts' services.
     path("accounts/webauthn/", include("accounts.webauthn_urls")),
@@ -17,7 +23,7 @@ urlpatterns = [
     path("api/", include("referrals.api.urls")),
 ]
 
-handler400 = "core.views.error_400"
-handler403 = "core.views.error_403"
-handler404 = "core.views.error_404"
-handler500 = "core.views.error_500"
+handler400 = "config.views.error_400"
+handler403 = "config.views.error_403"
+handler404 = "config.views.error_404"
+handler500 = "config.views.error_500"

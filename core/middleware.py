@@ -1,4 +1,4 @@
-"""Request id for log lines and audit events; no caching of any page that may hold case data."""
+"""Request id for log lines and audit events."""
 
 from __future__ import annotations
 
@@ -33,18 +33,4 @@ class RequestIdMiddleware:
         finally:
             request_id_var.reset(token)
         response["X-Request-ID"] = request_id
-        return response
-
-
-class NoStoreMiddleware:
-    """Browsers and proxies must not keep copies of pages (case content is personal data)."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        if not request.path.startswith("/static/"):
-            response["Cache-Control"] = "no-store"
-        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
         return response

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.db import models
-
-from core.db import prepared_insert
 
 
 class BaseModel(models.Model):
@@ -19,27 +16,11 @@ class BaseModel(models.Model):
     class Meta:
         abstract = True
 
-    def _do_insert(self, manager: Any, using: str, fields: list, returning_fields: list, raw: bool) -> Any:
-        """Django's hook for the INSERT of a save(): one prepared statement on PostgreSQL, with any rows
-        given to core.db.insert_along; otherwise those rows are saved first and the ORM inserts this one."""
-        companions = self._state.__dict__.pop("insert_along", [])
-        table = manager.model._meta.db_table
-        if not raw and not returning_fields:
-            if prepared_insert(self, table=table, fields=fields, using=using, companions=companions):
-                return []
-        for companion in companions:
-            companion.save(force_insert=True, using=using)
-        return super()._do_insert(manager, using, fields, returning_fields, raw)
-
 
 class OutboxMessage(BaseModel):
-    """Work that must not be lost (a notification, later a transfer or a purge), written in the same
-    transaction as the change that causes it and dispatched after commit (DESIGN.md, Background work).
+    """Work that must not be lost, written in the transaction of the change that causes it (core.services).
 
-    It holds a topic and the id of the object the work is about, never personal data: the handler
-    loads what it needs when it runs. A periodic sweep re-dispatches what is left undispatched, so a
-    broker or mail outage delays the work and loses none. A relay claims a message for
-    OUTBOX_LEASE_SECONDS before running its handler; a crashed relay's claim runs out.
+    A topic and the id of the object the work is about, never personal data: the handler loads what it needs.
     """
 
     topic = models.CharField(max_length=64)

@@ -1,20 +1,11 @@
 """The outbox: work that must not be lost, recorded with the change that causes it, dispatched after commit.
 
-A service calls `outbox_enqueue(topic=..., object_id=...)` inside its transaction. The row commits
-or rolls back with the change. `outbox_sweep`, which beat runs every OUTBOX_POLL_SECONDS, dispatches
-what is due: a broker outage or a failing handler (the mail server down) delays the work, with
-back-off, and loses none. Where tasks run inline (`make run`, tests: no broker and no beat) the
-message is dispatched right after the commit instead.
-
-Why a polling relay rather than a task queued after each commit: queuing costs a broker round trip
-and about a millisecond of CPU on the request that caused the work, and a broker that is down would
-fail or slow that request; the relay costs the request nothing and the work waits seconds at most.
-
-Handlers are named in settings.OUTBOX_HANDLERS (topic -> dotted path of a function taking the
-object's primary key as text), so this module imports no app above it. A handler raises to say "not done, try
-again later"; it may run more than once (at-least-once), so it must be safe to repeat. It runs with no
-transaction open (the relay holds a lease, OUTBOX_LEASE_SECONDS, not a row lock): what it writes, it
-writes in transactions of its own.
+A service calls `outbox_enqueue(topic=..., object_id=...)` inside its transaction; the relay
+(`outbox_sweep`, on beat) dispatches what is due, with back-off, so an outage delays work and loses
+none. Handlers are named in settings.OUTBOX_HANDLERS (topic -> dotted path of a function taking the
+object's primary key as text), so this module imports no app above it. A handler raises to say "not
+done, try again later"; it runs at least once, with no transaction open (the relay holds a lease, not a
+row lock), so it must be safe to repeat. Why a polling relay, and the lease: docs/architecture.md.
 """
 
 from __future__ import annotations
@@ -30,7 +21,6 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from core.db import insert_along
 from core.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -57,20 +47,12 @@ def _tasks_run_inline() -> bool:
     return bool(current_app.conf.task_always_eager)
 
 
-def outbox_enqueue(*, topic: str, object_id: object, along_with: models.Model | None = None) -> OutboxMessage:
-    """Record work about one object in the caller's transaction; it is dispatched once that commits.
-
-    `along_with`: a new row about to be inserted (the object itself): the message is written by its
-    INSERT (core.db.insert_along), one statement fewer; it must then be saved in this transaction.
-    """
+def outbox_enqueue(*, topic: str, object_id: object) -> OutboxMessage:
+    """Record work about one object in the caller's transaction; it is dispatched once that commits."""
     _handler_path(topic)  # an unknown topic fails here, in the caller's transaction, not at dispatch
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("outbox_enqueue() must run inside the transaction of the change that causes it.")
-    message = OutboxMessage(topic=topic, object_id=str(object_id), next_attempt_at=timezone.now())
-    if along_with is not None and along_with._state.adding:
-        insert_along(along_with, message)
-    else:
-        message.save(force_insert=True)
+    message = OutboxMessage.objects.create(topic=topic, object_id=str(object_id), next_attempt_at=timezone.now())
     if _tasks_run_inline():
         # robust: a failing handler must not turn a committed change into an error page; it is retried.
         transaction.on_commit(partial(outbox_dispatch, message_id=message.pk), robust=True)

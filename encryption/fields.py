@@ -176,7 +176,7 @@ class EncryptedFieldMixin:
         return self.model._meta.pk.attname
 
     @cached_property
-    def _key_path(self) -> tuple[tuple[str, ...], str, str]:
+    def _key_path(self) -> tuple[tuple[str, ...], str, models.ForeignKey]:
         path = getattr(self.model, "encryption_key_field", None)
         if not path:
             raise ImproperlyConfigured(f'{self.model._meta.label} needs `encryption_key_field = "<fk to DataKey>"`.')
@@ -192,12 +192,12 @@ class EncryptedFieldMixin:
             ) from exc
         if getattr(last, "related_model", None) is not DataKey:
             raise ImproperlyConfigured(f"{self.model._meta.label}.encryption_key_field must end at a key to DataKey.")
-        return tuple(parts[:-1]), last.attname, last.name
+        return tuple(parts[:-1]), last.attname, last
 
     def _row(self, instance: models.Model) -> tuple[CaseKey, bytes]:
         """Return the row's case key and the start of its associated data (table, column, row)."""
         # Hot path (every read and write): instance dicts and the scope cache, the database only on a miss.
-        hops, attname, name = self._key_path
+        hops, attname, key_field = self._key_path
         holder = self._walk(instance, hops) if hops else instance
         data_key_id = holder.__dict__.get(attname) or getattr(holder, attname)
         if data_key_id.__class__ is not uuid.UUID:
@@ -213,7 +213,10 @@ class EncryptedFieldMixin:
             row = self._aad_prefix + pk.int.to_bytes(16, "big")
         cache = scope_current()
         key = None if cache is None else cache.get(data_key_id.int)
-        return key or case_key(data_key_id, data_key=holder._state.fields_cache.get(name)), row
+        if key is None:
+            # The holder's DataKey if it is loaded already (select_related, or just created): no second read.
+            key = case_key(data_key_id, data_key=key_field.get_cached_value(holder, default=None))
+        return key, row
 
     def _walk(self, instance: models.Model, hops: tuple[str, ...]) -> models.Model:
         holder = instance

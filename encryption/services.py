@@ -16,8 +16,7 @@ from .models import DataKey
 
 
 def case_key_new() -> DataKey:
-    """A case's new data key, wrapped under the active KEK, not yet saved: give it to the case row's
-    INSERT (core.db.insert_along) or save it. Only the wrapped form is ever stored."""
+    """A case's new data key, wrapped under the active KEK, not yet saved. Only the wrapped form is ever stored."""
     data_key = DataKey()
     key = data_key_generate()
     data_key.kek_id, data_key.wrapped_key = keyring_get().wrap(data_key_id=data_key.pk, key=key)

@@ -99,7 +99,7 @@ MIDDLEWARE = [
     "audit.middleware.AccessRefusedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "core.middleware.NoStoreMiddleware",
+    "config.middleware.NoStoreMiddleware",
     # django-axes last: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -117,12 +117,6 @@ if env.str("DATABASE_MIGRATE_URL", default="").strip():
 # Each service owns its transaction; ATOMIC_REQUESTS would roll back refusal events (STYLE.md 6).
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Server-side prepared statements for the hot paths that ask for them (core.db.prepared_insert, the
-    # audit chain); the ORM's own queries are never prepared. Set it empty behind a transaction-pooling
-    # PgBouncer older than 1.21, which cannot carry prepared statements.
-    _threshold = env("DJANGO_DB_PREPARE_THRESHOLD", default="5")
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = int(_threshold) if _threshold else None
 
 # ------------------------------------------------------------------------------
 # Authentication, second factor, lockout and sessions: config/settings/sign_in.py
@@ -142,7 +136,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.service",
+                "config.context_processors.service",
             ],
         },
     },

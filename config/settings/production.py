@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
-from core.keys import assert_production_key_settings, load_key
+from config.production_keys import assert_production_key_settings
+from core.keys import load_key
 from encryption.signing import ed25519_public_key
 
 from .base import *  # noqa: F403

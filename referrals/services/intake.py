@@ -14,9 +14,8 @@ from django_fsm import ConcurrentTransition, has_transition_perm
 from accounts.models import LocalAuthority
 from audit import services as audit
 from audit.actions import AuditAction
-from core.db import insert_along, pipelined
 from encryption.blind_index import person_index
-from encryption.services import case_key_new
+from encryption.services import case_key_create
 from referrals.choices import ReferralStatus
 from referrals.exceptions import NotEditable, ReferralInvalid, TransitionRefused
 from referrals.models import Referral
@@ -45,10 +44,8 @@ def _authority_for(*, actor: Any, local_authority: LocalAuthority | None) -> Loc
 def _new_referral(*, actor: Any, local_authority: LocalAuthority) -> Referral:
     membership = actor.membership
     sector = membership.organisation.sector if membership and membership.organisation_id else ""
-    data_key = case_key_new()
-    referral = Referral(local_authority=local_authority, created_by=actor, data_key=data_key, referrer_sector=sector)
-    insert_along(referral, data_key)  # written by the referral's own INSERT: one statement, not two
-    return referral
+    data_key = case_key_create()  # saved in the caller's transaction: it rolls back with the referral
+    return Referral(local_authority=local_authority, created_by=actor, data_key=data_key, referrer_sector=sector)
 
 
 def referral_draft_create(*, actor: Any, local_authority: LocalAuthority | None = None) -> Referral:
@@ -151,7 +148,7 @@ def _index(referral: Referral) -> None:
     )
 
 
-def _submit_in_transaction(referral: Referral, *, actor: Any, via: str, attachments: int) -> Referral:
+def _submit_in_transaction(referral: Referral, *, actor: Any, via: str, attachments: int, new: bool) -> Referral:
     """The submit transaction's body: few statements (reference upsert, repeat count, row, audit)."""
     _index(referral)
     # The row being submitted is either not inserted yet (API) or has no person index yet (draft): not counted.
@@ -159,8 +156,8 @@ def _submit_in_transaction(referral: Referral, *, actor: Any, via: str, attachme
         person_index=referral.person_index
     )
     referral.submit()
-    mash_notified = referral_mash_notify_enqueue(referral)  # before the save: a new row carries the message
-    if referral._state.adding:
+    mash_notified = referral_mash_notify_enqueue(referral)
+    if new:
         referral.save(force_insert=True)
     else:
         # The draft's answers are already stored: write only what submitting sets, re-encrypting nothing.
@@ -211,7 +208,7 @@ def referral_submit(*, referral: Referral, actor: Any, answers_version: int | No
             ).update(answers_version=shown)
             if claimed:
                 return _submit_in_transaction(
-                    referral, actor=actor, via=VIA_WEB, attachments=referral.attachments.count()
+                    referral, actor=actor, via=VIA_WEB, attachments=referral.attachments.count(), new=False
                 )
         referral.refresh_from_db()
         if referral.status != ReferralStatus.DRAFT:
@@ -248,12 +245,11 @@ def referral_create_submitted(
     if errors:
         raise ReferralInvalid(errors)
     try:
-        # Inserts only (the draft path updates a row, so it cannot be pipelined): a few round trips, not nine.
-        with transaction.atomic(), pipelined():
+        with transaction.atomic():
             referral = _new_referral(actor=actor, local_authority=authority)
             referral.idempotency_key = idempotency_key
             _apply(referral, clean)
-            return _submit_in_transaction(referral, actor=actor, via=VIA_API, attachments=0), True
+            return _submit_in_transaction(referral, actor=actor, via=VIA_API, attachments=0, new=True), True
     except IntegrityError:
         # A concurrent retry with the same key won the race: answer with its referral.
         existing = Referral.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()

@@ -17,13 +17,10 @@ MASH_NOTIFY = "referrals.mash_notify"
 
 
 def referral_mash_notify_enqueue(referral: Referral) -> bool:
-    """In the submit transaction: record that the MASH inbox must hear of the referral; False if it has none.
-
-    A referral not inserted yet (the API's one-step create) writes the message with its own INSERT.
-    """
+    """In the submit transaction: record that the MASH inbox must hear of the referral; False if it has none."""
     if not referral.local_authority.mash_email:
         return False
-    outbox_enqueue(topic=MASH_NOTIFY, object_id=referral.pk, along_with=referral)
+    outbox_enqueue(topic=MASH_NOTIFY, object_id=referral.pk)
     return True
 
 

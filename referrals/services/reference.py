@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db import connection, transaction
 from django.utils import timezone
 
-from core.db import prepared_cursor
 from referrals.models import ReferenceCounter, Referral
 
 _UPSERT = (
@@ -28,7 +27,7 @@ def reference_allocate_and_count_repeats(*, person_index: str) -> tuple[str, int
         raise RuntimeError("reference_allocate_and_count_repeats() must run inside the submit transaction.")
     year = timezone.localdate().year
     sql = _UPSERT_AND_COUNT.format(table=ReferenceCounter._meta.db_table, referrals=Referral._meta.db_table)
-    with prepared_cursor() as cursor:  # parsed and planned once per connection
+    with connection.cursor() as cursor:
         cursor.execute(sql, [year, person_index])
         number, repeats = cursor.fetchone()
     return _format(year, number), repeats

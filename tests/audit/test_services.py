@@ -194,3 +194,33 @@ def test_audit_statements_are_visible_to_query_counting(triage_officer, django_a
         audit.record(actor=triage_officer, action=audit.AuditAction.USER_SIGNED_IN)
     take = "SELECT sequence, mac" if connection.features.has_select_for_update else "UPDATE"
     assert captured.captured_queries[0]["sql"].startswith(take)
+
+
+def test_the_writer_still_finds_its_pending_hook(triage_officer):
+    """audit.writer._holds_head reads Django's pending on-commit hooks (`connection.run_on_commit`), the one
+    private Django name the project keeps: this fails if a Django upgrade renames or reshapes it."""
+    from django.db import connection
+
+    from audit.writer import _holds_head
+
+    with transaction.atomic():
+        assert not _holds_head(connection)
+        audit.record(actor=triage_officer, action=audit.AuditAction.REFERRAL_SUBMITTED)
+        assert _holds_head(connection)
+        hook = connection.run_on_commit[-1]
+        assert callable(hook[1])  # Django's (savepoint ids, function, robust) entries
+        with transaction.atomic():
+            assert _holds_head(connection)  # a savepoint opened later does not hide it
+
+
+def test_a_refusal_commits_on_its_own_only_outside_an_application_transaction(db):
+    """Public behaviour the writer relies on: a durable block is refused inside an application's
+    transaction but not inside the one pytest-django wraps each test in."""
+    from audit.writer import _own_transaction
+
+    own = _own_transaction("default")
+    assert own is not None
+    with own:
+        assert transaction.get_connection().in_atomic_block
+    with transaction.atomic():
+        assert _own_transaction("default") is None

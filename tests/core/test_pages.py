@@ -58,7 +58,7 @@ def test_404_page_is_govuk_styled(client):
 
 @pytest.mark.django_db
 def test_403_page_is_govuk_styled(rf, triage_officer):
-    from core.views import error_403
+    from config.views import error_403
 
     request = rf.get("/")
     request.user = triage_officer
@@ -68,7 +68,7 @@ def test_403_page_is_govuk_styled(rf, triage_officer):
 
 
 def test_500_page_renders_without_request_or_database():
-    from core.views import error_500
+    from config.views import error_500
 
     response = error_500(None)
     body = response.content.decode()

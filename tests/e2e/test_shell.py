@@ -93,7 +93,7 @@ def test_sign_in_works_without_javascript(live_server, demo_users, browser):
 
 
 def test_403_and_500_pages_pass_axe(live_server, page: Page, axe_violations, rf):
-    from core.views import error_403, error_500
+    from config.views import error_403, error_500
 
     for html in (error_500(None).content.decode(), _render_403(rf, error_403)):
         page.goto(live_server.url + "/accessibility/")  # same origin, so the stylesheet loads

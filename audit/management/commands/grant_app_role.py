@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
 
-from core.database_roles import AppRoleError, app_role_grant
+from audit.database_roles import AppRoleError, app_role_grant
 
 
 class Command(BaseCommand):

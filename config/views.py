@@ -1,4 +1,4 @@
-"""Site-wide pages: home, accessibility statement, privacy notice, health check, error pages."""
+"""The site's own pages, no app's: home, accessibility statement, privacy notice, health check, error pages."""
 
 from __future__ import annotations
 
