@@ -57,6 +57,9 @@ def test_header_keeps_one_height_whoever_is_signed_in_and_on_every_page(live_ser
             for url in urls:
                 page.goto(live_server.url + url)
                 heights[(email, url)] = _header_height(page)
+                link = page.get_by_test_id("signed-in-as").bounding_box()
+                assert link["x"] + link["width"] <= width, (width, email, url)  # cut short, not off the screen
+                assert page.evaluate("document.querySelector('header').scrollWidth") <= width, (width, email, url)
             assert axe_violations(page) == []
             page.context.close()
         assert len(set(heights.values())) == 1, (width, heights)
