@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 
@@ -52,6 +53,16 @@ def role_label(code: str) -> str:
     return str(labels.get(code, code.replace("_", " ").capitalize()))
 
 
+def target_type_label(model_label: str) -> str:
+    """A stored model label as people say it ("referrals.referral" -> "referral"); unknown ones as stored."""
+    if not model_label:
+        return ""
+    try:
+        return str(apps.get_model(model_label)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return model_label
+
+
 def actor_label(event: AuditEvent, labels: dict[int, str]) -> str:
     if event.actor_id is None:
         return "Someone not signed in" if event.action in _VISITOR_ACTIONS else "The system"
@@ -64,7 +75,7 @@ def event_sentence(event: AuditEvent, labels: dict[int, str]) -> str:
     spec = ACTIONS.get(event.action)
     if spec is None:
         return f"{event.action} (an action this version does not know)"
-    target = f"{event.target_type} {event.target_id}".strip() or "(no target)"
+    target = f"{target_type_label(event.target_type)} {event.target_id}".strip() or "(no target)"
     values: dict[str, Any] = _Values(
         actor=actor_label(event, labels),
         target=target,

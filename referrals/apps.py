@@ -14,3 +14,5 @@ class ReferralsConfig(AppConfig):
         register_code_labels("reason_code", labels=[pair for reason in reasons for pair in reason.choices])
         grant_ends = [("revoked", "revoked"), ("expiry", "expired"), ("holder_changed", "ended: the holder changed")]
         register_code_labels("via", labels=grant_ends)
+        # How a referral arrived (the details key of REFERRAL_SUBMITTED).
+        register_code_labels("channel", "via", labels=[("WEB", "the web form"), ("API", "the API")])
