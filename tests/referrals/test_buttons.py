@@ -51,3 +51,14 @@ def test_upload_page_has_continue_as_the_first_and_primary_button_of_its_group(c
     assert main.index('name="upload"') < main.index('class="govuk-button-group"')  # with the file question
     assert upload
     assert "govuk-button--secondary" in upload.group(1)
+
+
+def test_close_page_groups_its_warning_button_with_a_way_back(client, referrer, triage_officer):
+    referral = screening_referral(user=referrer, screener=triage_officer)
+    client.force_login(triage_officer)
+    body = client.get(reverse("referrals:referral-transition", args=[referral.reference, "close"])).content.decode()
+    main = body[body.index("<main") :]
+    group = main[main.index('class="govuk-button-group">') :]
+    group = group[: group.index("</div>")]
+    assert "govuk-button--warning" in group
+    assert group.index("Close case") < group.index(">Cancel</a>")
