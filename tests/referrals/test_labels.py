@@ -107,3 +107,20 @@ def test_transition_banner_says_what_happened_in_words(client, submitted, triage
     body = client.post(url, follow=True).content.decode()
     assert f"Screening started for case {submitted.reference}" in body
     assert "is now:" not in body
+
+
+def test_audit_sentences_name_targets_and_codes_as_people_say_them(triage_officer):
+    from audit import services as audit
+    from audit.formatters import event_sentence
+    from audit.models import AuditEvent
+
+    audit.record(
+        actor=triage_officer,
+        action=audit.AuditAction.REFERRAL_DRAFT_SAVED,
+        target_type="referrals.referral",
+        target_id="b163e083",
+        details={"fields_changed": 1, "step": "name"},
+    )
+    event = AuditEvent.objects.filter(action="REFERRAL_DRAFT_SAVED").latest("sequence")
+    sentence = event_sentence(event, {triage_officer.pk: "Tri Age"})
+    assert sentence == "Tri Age, Triage officer (MASH) saved draft referral b163e083"
