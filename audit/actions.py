@@ -175,9 +175,9 @@ ACTIONS: dict[str, ActionSpec] = {
         {"key_id": Kind.KEY_ID, "rewrapped": Kind.INT},
     ),
     "KEY_RETIRED": ActionSpec("Key retired", "Key {key_id} was retired", {"key_id": Kind.KEY_ID}),
-    "CASE_KEY_SHREDDED": ActionSpec("Case key shredded", "The case data key {target} was destroyed"),
+    "CASE_KEY_SHREDDED": ActionSpec("Case key shredded", "The case {target} was destroyed"),
     # Referral lifecycle (used as the referrals issues land)
-    "REFERRAL_CREATED": ActionSpec("Referral created", "{actor} started referral {case_reference}"),
+    "REFERRAL_CREATED": ActionSpec("Referral created", "{actor} started a referral"),
     "REFERRAL_SUBMITTED": ActionSpec(
         "Referral submitted",
         "{actor} submitted referral {case_reference} through {via} ({possible_repeats} possible earlier referrals)",
@@ -185,11 +185,11 @@ ACTIONS: dict[str, ActionSpec] = {
         renamed={"channel": "via"},
     ),
     "REFERRAL_DRAFT_SAVED": ActionSpec(
-        "Referral draft saved", "{actor} saved draft referral {target}", {"fields_changed": Kind.INT, "step": Kind.NAME}
+        "Referral draft saved", "{actor} saved draft {target}", {"fields_changed": Kind.INT, "step": Kind.NAME}
     ),
     "REFERRAL_DRAFT_DISCARDED": ActionSpec(
         "Unfinished referral deleted",
-        "{actor} deleted draft referral {target}, unsaved for {age_days} days, with {attachments} files",
+        "{actor} deleted draft {target}, unsaved for {age_days} days, with {attachments} files",
         {"age_days": Kind.INT, "attachments": Kind.INT},
     ),
     "REFERRAL_INFORMATION_ADDED": ActionSpec(
@@ -199,21 +199,21 @@ ACTIONS: dict[str, ActionSpec] = {
     ),
     "REFERRAL_ATTACHMENT_ADDED": ActionSpec(
         "Attachment added",
-        "{actor} attached a file to referral {target}",
+        "{actor} attached a file to {target}",
         {"attachment_id": Kind.UUID, "size": Kind.INT},
     ),
     "REFERRAL_MASH_NOTIFIED": ActionSpec(
         "MASH notified", "The MASH inbox was told of referral {case_reference}", {"sent": Kind.BOOL}
     ),
     "API_TOKEN_CREATED": ActionSpec(
-        "API token created", "An API token was created for user {target}", {"token_id": Kind.UUID}
+        "API token created", "An API token was created for {target}", {"token_id": Kind.UUID}
     ),
     "API_TOKEN_REVOKED": ActionSpec(
-        "API tokens revoked", "{count} API tokens of user {target} were revoked", {"count": Kind.INT}
+        "API tokens revoked", "{count} API tokens of {target} were revoked", {"count": Kind.INT}
     ),
     "API_TOKEN_REFUSED": ActionSpec(
         "API token refused",
-        "An API token of user {target} was refused ({reason_code})",
+        "An API token of {target} was refused ({reason_code})",
         {"token_id": Kind.UUID},
     ),
     "REFERRAL_STATUS_CHANGED": ActionSpec(

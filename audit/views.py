@@ -16,13 +16,15 @@ from django.views import View
 
 from audit import chain, selectors
 from audit.details import REFERENCE_RE
-from audit.formatters import csv_cell, event_rows
+from audit.formatters import csv_cell, event_rows, role_label
 from audit.forms import AuditSearchForm
 
 PAGE_SIZE = 50
 MAX_PAGE = 1_000_000
 # The CSV carries every chained field, so an exported row can be checked against the chain.
 CSV_COLUMNS = ["sequence", *chain.BODY_FIELDS, "mac"]
+# And, after them, what people read: the action, role and outcome by their labels and the event's sentence.
+CSV_LABEL_COLUMNS = ["action_label", "actor_role_label", "outcome_label", "what_happened"]
 
 
 class AuditorRequiredMixin(LoginRequiredMixin):
@@ -66,10 +68,13 @@ class AuditSearchExportView(AuditorRequiredMixin, View):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="audit-events.csv"'
         writer = csv.writer(response)
-        writer.writerow(CSV_COLUMNS)
-        for event in events:
+        writer.writerow(CSV_COLUMNS + CSV_LABEL_COLUMNS)
+        for row in event_rows(events):
+            event = row["event"]
             values = [getattr(event, column) for column in CSV_COLUMNS]
             values[CSV_COLUMNS.index("details")] = json.dumps(event.details, sort_keys=True)
+            values += [row["label"], role_label(event.actor_role) if event.actor_role else "", row["outcome_label"]]
+            values.append(row["sentence"])
             writer.writerow([csv_cell(value) for value in values])
         return response
 

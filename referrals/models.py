@@ -14,7 +14,7 @@ from encryption.fields import EncryptedCharField, EncryptedDateField, EncryptedJ
 from encryption.models import DataKey
 
 from . import permissions
-from .choices import COARSE_STATUS, ClosingReason, CoarseStatus, ReferralStatus
+from .choices import COARSE_STATUS, BreakGlassReason, ClosingReason, CoarseStatus, GrantReason, ReferralStatus
 from .exceptions import StatusUpdateRefused
 
 
@@ -246,6 +246,12 @@ class ReferralUserObjectPermission(UserObjectPermissionBase):
 
     def __str__(self) -> str:
         return f"Grant {self.pk}"
+
+    @property
+    def reason_label(self) -> str:
+        """Why access was given, as people read it (a break-glass reason or a grant reason)."""
+        reasons = BreakGlassReason if self.break_glass else GrantReason
+        return str(dict(reasons.choices).get(self.reason_code, self.reason_code))
 
 
 class ReferralGroupObjectPermission(GroupObjectPermissionBase):

@@ -134,8 +134,10 @@ def transitions_available(referral: Referral, user: Any) -> list[Any]:
     Like `get_available_user_status_transitions` but ignoring conditions that the action's own page
     fulfils (closing asks for its reason and summary first).
     """
-    return [
+    available = [
         transition
         for transition in referral.get_all_status_transitions()
         if transition.source in (referral.status, "*") and transition.has_perm(referral, user)
     ]
+    # GOV.UK button order: the actions that move the case on first, closing (the warning button) always last.
+    return sorted(available, key=lambda transition: bool(transition.custom.get("needs_reason")))

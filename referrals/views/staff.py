@@ -35,6 +35,14 @@ from referrals.selectors import (
     referral_possible_repeats,
 )
 
+# What the banner says once a transition is done: words, never the status code.
+TRANSITION_DONE = {
+    "start_screening": "Screening started for case {reference}",
+    "start_information_gathering": "Information gathering started for case {reference}",
+    "refer_to_channel": "Case {reference} referred to the Channel panel",
+    "close": "Case {reference} closed",
+}
+
 TRANSITION_SERVICES = {
     "start_screening": services.referral_start_screening,
     "start_information_gathering": services.referral_start_information_gathering,
@@ -107,7 +115,7 @@ class ReferralTransitionView(LoginRequiredMixin, View):
         except (TransitionNotPossible, ReferralInvalid):
             messages.error(request, "That action is not possible for this case now.")
             return redirect("referrals:referral-detail", reference=reference)
-        messages.success(request, f"Case {referral.reference} is now: {referral.get_status_display().lower()}.")
+        messages.success(request, TRANSITION_DONE[transition].format(reference=referral.reference))
         return redirect("referrals:referral-detail", reference=reference)
 
 

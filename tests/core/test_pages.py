@@ -24,7 +24,44 @@ def test_home_page_names_role_and_authority_of_signed_in_user(client, prevent_le
     client.force_login(prevent_lead)
     body = client.get("/").content.decode()
     assert "Your role is Prevent lead in Testshire County Council." in body
-    assert f"Signed in as {prevent_lead.email}" in body
+    assert f"Your account: </span>{prevent_lead.email}</a>" in _header(body)
+
+
+def _header(body: str) -> str:
+    return body[body.index("<header") : body.index("</header>")]
+
+
+@pytest.mark.django_db
+def test_header_names_the_user_by_display_name_once_fully_signed_in(client, triage_officer):
+    triage_officer.display_name = "Alexandra Montgomery-Fitzwilliam"
+    triage_officer.save()
+    client.force_login(triage_officer)
+    header = _header(client.get("/").content.decode())
+    assert 'aria-label="Account"' in header
+    assert "Alexandra Montgomery-Fitzwilliam" in header
+    assert triage_officer.email not in header
+    assert "Signed in as" not in header
+
+
+@pytest.mark.django_db
+def test_header_does_not_name_the_user_before_the_second_factor(client, triage_officer):
+    triage_officer.display_name = "Alexandra Montgomery-Fitzwilliam"
+    triage_officer.save()
+    client.verify_second_factor = False
+    client.force_login(triage_officer)
+    response = client.get(reverse("accounts:mfa-setup"))
+    assert response.status_code == 200
+    header = _header(response.content.decode())
+    assert "Sign out" in header
+    for shown_only_after_verification in (
+        "Alexandra",
+        triage_officer.email,
+        "Triage officer",
+        "Testshire",
+        "Your account",
+        "Signed in as",
+    ):
+        assert shown_only_after_verification not in header
 
 
 @pytest.mark.django_db

@@ -1,0 +1,152 @@
+"""What people see (issue 12, points 8 to 10): a header of one height that names the user only once fully signed
+in, labels instead of codes, and GOV.UK button order; each page checked with axe."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import current_totp, sign_in
+from tests.visible_text import assert_no_codes
+
+pytestmark = pytest.mark.browser
+
+DEMO_PASSWORD = "browser-test-demo-password"
+LONG_NAME = "Alexandra Montgomery-Fitzwilliam-Harrington of the Multi-Agency Safeguarding Hub"
+WIDTHS = (1280, 375)
+
+
+@pytest.fixture
+def demo_users(transactional_db, settings, tmp_path):
+    from accounts.models import User
+
+    settings.DEMO_PASSWORD = DEMO_PASSWORD
+    settings.ENCRYPTION_FILE_ROOT = tmp_path / "encrypted"
+    call_command("seed_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123
+    User.objects.filter(email="triage@example.org").update(display_name=LONG_NAME)
+
+
+@pytest.fixture
+def case(demo_users):
+    from accounts.models import User
+    from referrals import services
+    from tests.referrals.factories import adult_answers
+
+    referrer = User.objects.get(email="referrer@example.org")
+    referral, _ = services.referral_create_submitted(actor=referrer, answers=adult_answers(given_name="Labelcase"))
+    return referral
+
+
+def _header_height(page: Page) -> float:
+    return page.locator("header.govuk-template__header").bounding_box()["height"]
+
+
+def _signed_in_page(browser, live_server, email: str, width: int) -> Page:
+    page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
+    sign_in(page, live_server, email, DEMO_PASSWORD)
+    return page
+
+
+def test_header_keeps_one_height_whoever_is_signed_in_and_on_every_page(live_server, case, browser, axe_violations):
+    urls = ["/", "/referrals/queue/", f"/referrals/{case.reference}/", "/accounts/your-account/"]
+    for width in WIDTHS:
+        heights = {}
+        for email in ("triage@example.org", "police@example.org"):  # same role links, long and short name
+            page = _signed_in_page(browser, live_server, email, width)
+            for url in urls:
+                page.goto(live_server.url + url)
+                heights[(email, url)] = _header_height(page)
+                link = page.get_by_test_id("signed-in-as").bounding_box()
+                assert link["x"] + link["width"] <= width, (width, email, url)  # cut short, not off the screen
+                assert page.evaluate("document.querySelector('header').scrollWidth") <= width, (width, email, url)
+            assert axe_violations(page) == []
+            page.context.close()
+        assert len(set(heights.values())) == 1, (width, heights)
+    # The long name is on one line, cut short, and named in full for screen readers.
+    page = _signed_in_page(browser, live_server, "triage@example.org", 1280)
+    account = page.get_by_role("link", name=f"Your account: {LONG_NAME}")
+    expect(account).to_be_visible()
+    box = account.bounding_box()
+    assert box["height"] < 40
+    nav = page.get_by_test_id("service-navigation").bounding_box()
+    assert box["x"] + box["width"] > nav["x"] + nav["width"] / 2  # on the right
+    page.context.close()
+
+
+def test_the_security_code_page_does_not_name_the_user(live_server, demo_users, page: Page, axe_violations):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + "/accounts/sign-in/")
+    signed_out_height = _header_height(page)
+    page.get_by_label("Email address").fill("triage@example.org")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Enter your security code")
+    header = page.locator("header.govuk-template__header")
+    for not_yet in ("Signed in as", "triage@example.org", "Alexandra", "Triage officer", "Northmoor", "Your account"):
+        expect(header).not_to_contain_text(not_yet)
+    expect(header.get_by_role("button", name="Sign out")).to_be_visible()
+    assert _header_height(page) == signed_out_height
+    assert axe_violations(page) == []
+    page.get_by_label("Security code").fill(current_totp("triage@example.org"))
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_test_id("signed-in-as")).to_contain_text(LONG_NAME)
+    assert _header_height(page) == signed_out_height
+
+
+def test_case_and_audit_pages_show_labels_and_buttons_in_gov_uk_order(live_server, case, browser, axe_violations):
+    case_url = f"{live_server.url}/referrals/{case.reference}/"
+    page = _signed_in_page(browser, live_server, "triage@example.org", 1280)
+    page.goto(case_url)
+    page.get_by_role("button", name="Start screening").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(f"Screening started for case {case.reference}")
+    expect(page.get_by_test_id("status")).to_have_text("Screening")
+
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        buttons = page.get_by_test_id("case-actions").locator(".govuk-button")
+        expect(buttons).to_have_text(["Start information gathering", "Close case"])
+        expect(buttons.nth(0)).not_to_have_class("govuk-button govuk-button--secondary")
+        expect(buttons.nth(1)).to_have_class("govuk-button govuk-button--warning")
+        primary, warning = buttons.nth(0).bounding_box(), buttons.nth(1).bounding_box()
+        assert warning["y"] >= primary["y"]  # never higher than the primary action
+        assert (warning["y"], warning["x"]) > (primary["y"], primary["x"])  # after it, in reading order
+    assert_no_codes(page.content())
+    assert axe_violations(page) == []
+
+    page.get_by_role("button", name="Start information gathering").click()
+    page.get_by_role("button", name="Refer to Channel").click()
+    expect(page.get_by_test_id("status")).to_have_text("With Channel")
+    expect(page.get_by_test_id("chronology")).to_contain_text("from Information gathering to With Channel")
+    assert_no_codes(page.content())
+    page.context.close()
+
+    auditor = _signed_in_page(browser, live_server, "auditor@example.org", 1280)
+    auditor.goto(f"{live_server.url}/audit/?case_reference={case.reference}")
+    table = auditor.locator("table.govuk-table")
+    expect(table).to_contain_text("from Information gathering to With Channel")
+    expect(table).to_contain_text("Triage officer (MASH)")
+    assert_no_codes(auditor.content())
+    assert axe_violations(auditor) == []
+    auditor.goto(f"{live_server.url}/audit/cases/{case.reference}/access/")
+    assert_no_codes(auditor.content())
+    assert axe_violations(auditor) == []
+    auditor.context.close()
+
+
+def test_the_upload_page_has_continue_as_its_primary_button(live_server, demo_users, browser, axe_violations):
+    from accounts.models import User
+    from referrals.models import Referral
+    from tests.referrals.factories import draft_referral
+
+    draft = draft_referral(user=User.objects.get(email="referrer@example.org"))
+    assert Referral.objects.filter(pk=draft.pk).exists()
+    page = _signed_in_page(browser, live_server, "referrer@example.org", 375)
+    page.goto(f"{live_server.url}/referrals/draft/{draft.pk}/attachments/")
+    group = page.locator("main .govuk-button-group .govuk-button")
+    expect(group.first).to_have_text("Continue")
+    expect(group.first).to_have_class("govuk-button")
+    upload = page.get_by_role("button", name="Upload file")
+    expect(upload).to_have_class("govuk-button govuk-button--secondary")
+    assert axe_violations(page) == []
+    page.context.close()
