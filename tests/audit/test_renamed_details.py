@@ -79,7 +79,7 @@ def test_a_chain_with_events_from_before_and_after_the_rename_verifies(triage_of
     assert old_event.details == LEGACY_DETAILS  # stored as written, never rewritten
     assert new_event.details["via"] == "WEB"
     assert "channel" not in new_event.details
-    assert f"submitted referral {REFERENCE} through API (0 possible" in event_sentence(old_event, {})
+    assert f"submitted referral {REFERENCE} through the API (0 possible" in event_sentence(old_event, {})
     assert f"submitted referral {REFERENCE} through WEB (1 possible" in event_sentence(new_event, {})
 
 
