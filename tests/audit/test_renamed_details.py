@@ -80,7 +80,7 @@ def test_a_chain_with_events_from_before_and_after_the_rename_verifies(triage_of
     assert new_event.details["via"] == "WEB"
     assert "channel" not in new_event.details
     assert f"submitted referral {REFERENCE} through the API (0 possible" in event_sentence(old_event, {})
-    assert f"submitted referral {REFERENCE} through WEB (1 possible" in event_sentence(new_event, {})
+    assert f"submitted referral {REFERENCE} through the web form (1 possible" in event_sentence(new_event, {})
 
 
 def test_renamed_details_keys_point_at_declared_keys():
