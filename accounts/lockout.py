@@ -3,6 +3,7 @@ three lockout limits (account at an address, account after wrong security codes,
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from axes.handlers.database import AxesDatabaseHandler
@@ -26,6 +27,29 @@ def client_str(username: str, ip_address: str, user_agent: str, path_info: Any, 
     """What axes writes in its log lines: the path only (DESIGN.md principle 1: no personal data in logs)."""
     path = path_info[0] if isinstance(path_info, (tuple, list)) else path_info
     return f"{{path_info: {path!r}}}"
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The client's address for the lockout counts (AXES_CLIENT_IP_CALLABLE).
+
+    Without AXES_IPWARE_PROXY_COUNT: the connection's address; X-Forwarded-For is the client's own text.
+    With N proxies, each appending the address it saw: the N-th entry from the right of X-Forwarded-For,
+    the one the outermost trusted proxy wrote. axes reads that setting only through django-ipware, which is
+    not installed, so without this everyone behind the proxy shared one address: 50 failures by anyone
+    locked every account. Security first: a header too short or not an address falls back to the connection's.
+    """
+    remote = request.META.get("REMOTE_ADDR")
+    count = getattr(settings, "AXES_IPWARE_PROXY_COUNT", None)
+    if not count:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if len(forwarded) < count:
+        return remote
+    try:
+        return str(ipaddress.ip_address(forwarded[-count]))
+    except ValueError:
+        return remote
 
 
 # The account-wide record of wrong security codes: an axes row of its own, so that everything that clears an

@@ -65,6 +65,8 @@ AXES_CLIENT_STR_CALLABLE = "accounts.lockout.client_str"
 # Successful sign-ins are audit events already; axes' own access log would duplicate addresses.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=None)
+# Read by our callable, not by django-ipware (not installed): the proxies' X-Forwarded-For entries.
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
 
 # ------------------------------------------------------------------------------
 # Sessions and cookies

@@ -249,3 +249,56 @@ def test_the_operator_lifts_an_address_block_with_its_own_audited_command(settin
 def test_unlock_address_refuses_something_that_is_not_an_address():
     with pytest.raises(CommandError, match=r"^Enter an IP address, like 192\.0\.2\.10\.$"):
         call_command("unlock_address", "not-an-address")
+
+
+def test_behind_the_proxy_each_client_is_counted_at_its_own_address(client, settings, triage_officer, referrer):
+    # Production: AXES_PROXY_COUNT=1, every request arrives from the proxy's address. django-ipware is not
+    # installed, so axes ignored the setting: one person's failures counted against everyone's address.
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.9.9.9"}
+    for _ in range(5):
+        client.post(
+            SIGN_IN,
+            {"username": triage_officer.email, "password": "wrong-password-xyz"},
+            HTTP_X_FORWARDED_FOR="203.0.113.5",
+            **proxy,
+        )
+    assert AccessAttempt.objects.get().ip_address == "203.0.113.5"
+    # Another person behind the same proxy signs in to that account from their own address.
+    other = client.post(
+        SIGN_IN,
+        {"username": triage_officer.email, "password": TEST_PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+        **proxy,
+    )
+    assert other.status_code == 302
+
+
+def test_behind_the_proxy_a_client_cannot_choose_its_address(client, settings, triage_officer):
+    # The proxy appends the address it saw: only the last entry is trusted, anything before it is the client's text.
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    for number in range(5):
+        client.post(
+            SIGN_IN,
+            {"username": triage_officer.email, "password": "wrong-password-xyz"},
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{number}, 203.0.113.5",
+            REMOTE_ADDR="10.9.9.9",
+        )
+    response = client.post(
+        SIGN_IN,
+        {"username": triage_officer.email, "password": TEST_PASSWORD},
+        HTTP_X_FORWARDED_FOR="192.0.2.77, 203.0.113.5",
+        REMOTE_ADDR="10.9.9.9",
+    )
+    assert response.status_code == 429
+
+
+def test_without_a_proxy_count_the_forwarded_header_is_ignored(client, triage_officer):
+    for number in range(5):
+        client.post(
+            SIGN_IN,
+            {"username": triage_officer.email, "password": "wrong-password-xyz"},
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{number}",
+            REMOTE_ADDR="10.0.0.1",
+        )
+    assert _sign_in(client, triage_officer.email, "10.0.0.1").status_code == 429
