@@ -6,6 +6,8 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
+from axes.backends import AxesStandaloneBackend
+from axes.exceptions import AxesBackendPermissionDenied
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username, get_cool_off, get_failure_limit
 from axes.models import AccessAttempt
@@ -13,6 +15,10 @@ from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
 from django.http import HttpRequest
 from django.utils import timezone
+
+# Set on a request whose sign-in axes refused before the password was checked (the account or address is
+# locked already): accounts.receivers and audit.receivers then count it instead of chaining two events.
+REFUSED_WHILE_LOCKED = "sign_in_refused_while_locked"
 
 
 def username_from_request(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
@@ -83,6 +89,19 @@ def address_failures(ip_address: str | None) -> int:
 
 def address_is_locked(ip_address: str | None) -> bool:
     return address_failures(ip_address) >= settings.AXES_IP_FAILURE_LIMIT
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """axes' backend, marking the sign-ins it refuses unread because a lock is already in place."""
+
+    def authenticate(
+        self, request: HttpRequest, username: str | None = None, password: str | None = None, **kwargs: Any
+    ):
+        try:
+            return super().authenticate(request, username=username, password=password, **kwargs)
+        except AxesBackendPermissionDenied:
+            setattr(request, REFUSED_WHILE_LOCKED, True)
+            raise
 
 
 class AccountAddressHandler(AxesDatabaseHandler):

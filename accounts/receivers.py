@@ -8,6 +8,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
+from accounts.lockout import REFUSED_WHILE_LOCKED
 from accounts.middleware import session_stamp
 from accounts.services import lockout_record
 
@@ -22,4 +23,7 @@ def stamp_session(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 def record_lockout(
     sender: Any, request: Any, username: str | None = None, ip_address: str | None = None, **kwargs: Any
 ) -> None:
-    lockout_record(username=username, ip_address=ip_address)
+    # axes sends this again for every attempt refused while locked, which anyone can post without end.
+    lockout_record(
+        username=username, ip_address=ip_address, already_locked=getattr(request, REFUSED_WHILE_LOCKED, False)
+    )

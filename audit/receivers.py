@@ -36,7 +36,13 @@ def _account_for(credentials: dict[str, Any]) -> Any:
 
 @receiver(user_login_failed, dispatch_uid="audit_user_sign_in_failed")
 def user_sign_in_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
-    """Records whether the account exists (by id), never the typed address or password."""
+    """Records whether the account exists (by id), never the typed address or password.
+
+    Not for a sign-in refused unread because a lock is in place (accounts.lockout.REFUSED_WHILE_LOCKED):
+    accounts.services.lockout_record counts those per minute, or anyone could add an event per request without end.
+    """
+    if getattr(request, "sign_in_refused_while_locked", False):
+        return
     account = _account_for(credentials)
     audit.record_refusal(
         actor=None,

@@ -7,6 +7,7 @@ from typing import NamedTuple
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -32,9 +33,33 @@ def _lockout_cause(username: str | None, ip_address: str | None) -> str:
     return "address" if address_is_locked(ip_address) else "password"
 
 
-def lockout_record(*, username: str | None, ip_address: str | None = None) -> None:
-    """Audit a lockout against the account if it exists; the typed address itself is never stored."""
+# One ACCOUNT_LOCKED_OUT per account this long while its sign-ins keep being refused; the rest are counted.
+LOCKOUT_EVENT_INTERVAL_SECONDS = 3600
+
+
+def _lockout_event_due(account: User | None) -> bool:
+    if account is None:
+        return False
+    try:
+        return bool(cache.add(f"accounts:lockout-recorded:{account.pk}", True, timeout=LOCKOUT_EVENT_INTERVAL_SECONDS))
+    except Exception:  # noqa: BLE001 - whatever the cache backend raises when it is down: record, never lose
+        return True
+
+
+def lockout_record(*, username: str | None, ip_address: str | None = None, already_locked: bool = False) -> None:
+    """Audit a lockout against the account if it exists; the typed address itself is never stored.
+
+    `already_locked`: a sign-in refused unread because a lock is in place (accounts.lockout.LockoutBackend).
+    Anyone can post those without end, so they are counted per minute like other refusals of visitors not
+    signed in, except the first for an existing account in LOCKOUT_EVENT_INTERVAL_SECONDS (locked by its
+    address, its holder learns of it here). A 429 page counts as "forbidden".
+    """
     account = User.objects.filter(email__iexact=username).first() if username else None
+    if account is not None and not already_locked:
+        _lockout_event_due(account)  # the lock's first event: later refusals are counted
+    elif already_locked and not _lockout_event_due(account):
+        audit.record_anonymous_refusal(status=403)
+        return
     audit.record_refusal(
         actor=None,
         action=AuditAction.ACCOUNT_LOCKED_OUT,

@@ -302,3 +302,30 @@ def test_without_a_proxy_count_the_forwarded_header_is_ignored(client, triage_of
             REMOTE_ADDR="10.0.0.1",
         )
     assert _sign_in(client, triage_officer.email, "10.0.0.1").status_code == 429
+
+
+def test_a_locked_sign_in_adds_a_count_not_two_chained_events_per_request(client, triage_officer, assert_audited):
+    # Anyone can post the sign-in form: once locked, each further attempt wrote a USER_SIGN_IN_FAILED and
+    # another ACCOUNT_LOCKED_OUT event, committed on the chain head, without end. Now the lockout is one
+    # event when it begins, and refusals while locked are counted per minute like other anonymous refusals.
+    from audit.models import AuditEvent
+
+    _fail(client, triage_officer.email, 5)
+    assert_audited("ACCOUNT_LOCKED_OUT", triage_officer, outcome="refused", account_exists=True, cause="password")
+    before = AuditEvent.objects.count()
+    for _ in range(20):
+        assert _fail(client, triage_officer.email, 1).status_code == 429
+    assert _sign_in(client, triage_officer.email).status_code == 429
+    assert AuditEvent.objects.count() - before <= 1  # at most the count of a closed minute
+
+
+def test_after_the_address_is_locked_unknown_accounts_add_no_event_each(client, settings):
+    from audit.models import AuditEvent
+
+    settings.AXES_IP_FAILURE_LIMIT = 10
+    for number in range(10):
+        _fail(client, f"nobody{number}@example.org", 1, address="10.0.0.9")
+    before = AuditEvent.objects.count()
+    for number in range(30):
+        assert _fail(client, f"later{number}@example.org", 1, address="10.0.0.9").status_code == 429
+    assert AuditEvent.objects.count() - before <= 1
