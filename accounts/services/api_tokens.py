@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,6 +16,8 @@ from audit.actions import AuditAction
 
 # Recording every request's use would turn each API read into a write; a minute is precise enough.
 LAST_USE_RESOLUTION = timedelta(minutes=1)
+# One API_TOKEN_REFUSED event per token and reason this long; the caller's repeats are counted per minute.
+REFUSAL_EVENT_INTERVAL_SECONDS = 3600
 
 
 def api_token_create(*, user: User, actor: User | None = None) -> tuple[ApiToken, str]:
@@ -49,7 +52,21 @@ def api_token_use_record(*, token: ApiToken, now: datetime) -> None:
 
 
 def api_token_refusal_record(*, token: ApiToken, refusal: ApiTokenRefusal) -> None:
-    """A known token was presented and refused (expired, revoked, deactivated account): audited at once."""
+    """A known token was presented and refused (expired, revoked, deactivated account): audited at once.
+
+    Once per token and reason an hour: whoever presents it (an integration left polling with an expired
+    token, or anyone holding a leaked one) could otherwise add a committed chained event per request without
+    end. Later refusals count in the minute's ANONYMOUS_REFUSALS_COUNTED (as "forbidden").
+    """
+    try:
+        due = cache.add(
+            f"accounts:api-token-refused:{token.pk}:{refusal.value}", True, timeout=REFUSAL_EVENT_INTERVAL_SECONDS
+        )
+    except Exception:  # noqa: BLE001 - whatever the cache backend raises when it is down: record, never lose
+        due = True
+    if not due:
+        audit.record_anonymous_refusal(status=403)
+        return
     audit.record_refusal(
         actor=None,
         action=AuditAction.API_TOKEN_REFUSED,

@@ -203,3 +203,16 @@ def test_the_migration_drops_the_table_of_plaintext_tokens():
         for statement in migration.DROP_PLAINTEXT_TOKENS:
             cursor.execute(statement)
         assert "authtoken_token" not in connection.introspection.table_names(cursor)
+
+
+def test_a_caller_repeating_a_refused_token_adds_one_event_then_a_count(referrer, assert_audited):
+    # An integration left polling with an expired or revoked token (or whoever holds a leaked one) wrote one
+    # committed chained event per request, without end. The first refusal of a token is an event; later
+    # ones within the hour are counted per minute, as refusals of visitors not signed in are.
+    _, text = api_token_create(user=referrer)
+    call_command("create_api_token", referrer.email, "--revoke")
+    before = AuditEvent.objects.count()
+    for _ in range(30):
+        assert _call(text).status_code == 401
+    assert_audited("API_TOKEN_REFUSED", referrer, outcome="refused")
+    assert AuditEvent.objects.count() - before <= 2  # the first refusal, and at most one minute's count
