@@ -293,3 +293,18 @@ def test_checkpoint_write_never_replaces_an_existing_file(tmp_path):
     assert json.loads(path.read_text())["mac"] == "a" * 64
     assert [p.name for p in tmp_path.iterdir()] == ["checkpoint-000000000007.json"]  # no temporary file left
     assert path.stat().st_mode & 0o222 == 0
+
+
+@pytest.mark.usefixtures("five_events")
+@pytest.mark.parametrize("kind", ["missing", "empty"])
+def test_verify_audit_refuses_a_checkpoint_folder_that_holds_no_checkpoint(tmp_path, kind):
+    # A mistyped path to the write-once copy, or a copy that never arrived, checked nothing and said "intact".
+    _checkpoint_now()
+    _cut_tail_and_move_head_back()
+    copy = tmp_path / "from-write-once-storage"
+    if kind == "empty":
+        copy.mkdir()
+    code, text = _run("verify_audit", "--checkpoints", str(copy))
+    assert code == 1
+    assert "\n" not in text.strip()
+    assert "no checkpoint" in text

@@ -28,6 +28,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
+        folder = options["checkpoints"]
+        if folder is not None and not any(folder.glob("checkpoint-*.json")):
+            # A folder named on purpose that holds none (a mistyped path, a copy that never arrived) would check
+            # nothing and still say "intact".
+            raise CommandError(f"The folder {folder} holds no checkpoint file: nothing to check against.", returncode=1)
         try:
             report = chain_check(using=options["database"], checkpoint_dir=options["checkpoints"])
         except ImproperlyConfigured as error:
