@@ -165,3 +165,16 @@ def test_section_pages_keep_the_actions_in_govuk_order(client, referrer, triage_
         group = re.search(r'data-testid="case-actions">(.*?)</div>', body, re.S).group(1)
         labels = re.findall(r'class="govuk-button[^"]*"[^>]*>([^<]+)<', group)
         assert labels == ["Start information gathering", "Close case"]
+
+
+def test_every_url_of_the_case_itself_is_a_reserved_section_slug():
+    from referrals import urls
+
+    own = {
+        str(pattern.pattern).split("/")[1]
+        for pattern in urls.urlpatterns
+        if str(pattern.pattern).startswith("<str:reference>/") and str(pattern.pattern).count("/") >= 2
+    }
+    own.discard("<slug:section>")
+    assert own
+    assert own <= sections.RESERVED_SLUGS
