@@ -30,6 +30,9 @@ ASSETS_URL="/static/govuk/assets/"
 # Images copied from govuk-frontend's dist/govuk/assets/images/.
 # None: every image GOV.UK Frontend ships carries the crown or the crest.
 IMAGES=()
+# Images copied from MOJ Frontend's moj/assets/images/ (the timeline's document icon; no crown).
+MOJ_DIST="$FRONTEND_DIR/node_modules/@ministryofjustice/frontend/moj"
+MOJ_IMAGES=(icon-document.svg)
 
 cd "$FRONTEND_DIR"
 
@@ -64,6 +67,7 @@ const result = sass.compile(input, {
   sourceMap: false,
   quietDeps: true, // govuk-frontend's own Sass still uses @import etc.
   importers: [new sass.NodePackageImporter(process.cwd())],
+  loadPaths: [process.cwd()], // MOJ Frontend loads GOV.UK Frontend's base as "node_modules/govuk-frontend/..."
   functions: {
     "app-image-url($filename)": ([filename]) => {
       const name = filename.assertString("filename").text;
@@ -81,6 +85,9 @@ JS
 )"
 ASSETS_URL="$ASSETS_URL" SHIPPED_IMAGES="${IMAGES[*]}" \
   node --input-type=module -e "$compile_css_js" "$FRONTEND_DIR/scss/application.scss" "$OUT_DIR/application.css"
+
+mkdir -p "$OUT_DIR/assets/images"
+for image in "${MOJ_IMAGES[@]}"; do cp "$MOJ_DIST/assets/images/$image" "$OUT_DIR/assets/images/$image"; done
 
 # --- JavaScript ---------------------------------------------------------------
 cp "$GOVUK_DIST/govuk-frontend.min.js" "$OUT_DIR/govuk-frontend.min.js"

@@ -16,3 +16,7 @@ class ReferralsConfig(AppConfig):
         register_code_labels("via", labels=grant_ends)
         # How a referral arrived (the details key of REFERRAL_SUBMITTED).
         register_code_labels("channel", "via", labels=[("WEB", "the web form"), ("API", "the API")])
+        # The case page's own sections, through the registry other apps (MASH, Channel, closure) fill too.
+        from referrals.case_sections import register_own_sections
+
+        register_own_sections()

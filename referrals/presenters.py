@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from .forms import CHOICES, QUESTION_LABELS
 from .journey import Step
-from .validation import ANSWERS
+from .validation import ANSWERS, age_on, is_under_18
 
 
 def answer_display(name: str, value: Any) -> str:
@@ -42,3 +42,37 @@ def answer_rows(*, referral: Any, answers: dict[str, Any], steps: list[Step], ch
                 row["change_url"] = url
         sections.append({"title": step.title, "rows": rows})
     return sections
+
+
+# Age bands shown on the case summary: enough to triage, never the date of birth itself.
+AGE_BANDS = ((18, "Under 18"), (25, "18 to 24"), (35, "25 to 34"), (45, "35 to 44"), (55, "45 to 54"), (65, "55 to 64"))
+
+
+def age_band(answers: dict[str, Any], *, today: datetime.date) -> str:
+    age = age_on(
+        date_of_birth=answers.get("date_of_birth"), approximate_age=answers.get("approximate_age") or "", today=today
+    )
+    if age is None:
+        return "Not known"
+    return next((label for limit, label in AGE_BANDS if age < limit), "65 or over")
+
+
+def case_summary(*, referral: Any, answers: dict[str, Any], repeats: Any, today: datetime.date) -> dict[str, Any]:
+    """The summary card of the case page: who, where, what, and the flags a caseworker scans for."""
+    flags = []
+    if repeats is not None and (repeats.visible or repeats.elsewhere_count):
+        flags.append("Possible repeat referral")
+    if is_under_18(answers):
+        flags.append("Under 18")
+    if answers.get("immediate_risk") == "yes":
+        flags.append("Immediate risk")
+    attachments = referral.attachments.count()
+    if attachments:
+        flags.append(f"{attachments} document{'s' if attachments != 1 else ''}")
+    rows = [
+        {"key": "First name", "value": answers.get("given_name") or "Not given"},
+        {"key": "Age", "value": age_band(answers, today=today)},
+        {"key": "Council area", "value": referral.local_authority.name},
+        {"key": "Type of concern", "value": answer_display("concern_type", answers.get("concern_type"))},
+    ]
+    return {"rows": rows, "flags": flags}

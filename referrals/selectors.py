@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -14,7 +15,6 @@ from django.utils import timezone
 from accounts.models import LocalAuthority, Role, User
 from audit import services as audit
 from audit.actions import ACTIONS, AuditAction
-from audit.formatters import event_rows
 from audit.models import AuditEvent
 from audit.selectors import AccessReport, access_report_build
 from encryption.storage import encrypted_file_open
@@ -29,6 +29,7 @@ from .permissions import (
     can_break_glass,
     can_see_repeat_councils,
 )
+from .sections import DEFAULT_SECTION, history_phrase, section_get
 
 _QUEUE_FIELDS = ("id", "reference", "status", "submitted_at", "created_at", "local_authority_id", "created_by_id")
 
@@ -87,10 +88,17 @@ def referral_get(*, user: Any, reference: str) -> Referral:
     return get_object_or_404(referral_list_visible(user=user).select_related("data_key"), reference=reference)
 
 
-def referral_get_for_reading(*, user: Any, reference: str) -> Referral:
-    """The referral for showing its decrypted content; the read is recorded before anything is shown."""
+def referral_get_for_reading(*, user: Any, reference: str, section: str = DEFAULT_SECTION) -> Referral:
+    """The referral for showing a section of its case page (decrypted content): 404 if the case is not visible
+    or has no such section, 403 if this user does not see that section (referrals/sections.py); otherwise the
+    read is recorded, with the section, before anything is shown."""
     referral = referral_get(user=user, reference=reference)
-    audit.record_read(actor=user, target=referral, details={"section": "referral"})
+    found = section_get(section)
+    if found is None:
+        raise Http404
+    if not found.visible(referral, user):
+        raise PermissionDenied
+    audit.record_read(actor=user, target=referral, details={"section": section})
     return referral
 
 
@@ -209,22 +217,66 @@ def referral_possible_repeats(*, user: Any, referral: Referral) -> PossibleRepea
     return PossibleRepeats(visible=visible, elsewhere_count=count, elsewhere_councils=councils)
 
 
-# Reads and notices shown, not things done to the case.
-_NOT_IN_CHRONOLOGY = (AuditAction.CASE_CONTENT_READ, AuditAction.REPEAT_REFERRAL_ELSEWHERE_SHOWN)
+# Reads and notices shown, not things done to the case: the auditor's pages have them, the history does not.
+_NOT_IN_HISTORY = (
+    AuditAction.CASE_CONTENT_READ,
+    AuditAction.REPEAT_REFERRAL_ELSEWHERE_SHOWN,
+    AuditAction.CASE_ACCESS_REPORT_VIEWED,
+    AuditAction.ATTACHMENT_DOWNLOADED,
+)
+# Writing the draft: one history entry however often it was saved.
+_DRAFTING = (AuditAction.REFERRAL_CREATED, AuditAction.REFERRAL_DRAFT_SAVED, AuditAction.REFERRAL_ATTACHMENT_ADDED)
 
 
-def referral_chronology(*, referral: Referral) -> list[dict[str, Any]]:
-    """The case's audit events (changes and refusals, not reads), oldest first, as display rows."""
-    events = (
+def _people(user_ids: set[int]) -> dict[int, str]:
+    """How colleagues know each user: their display name, else their e-mail address (never an id)."""
+    rows = User.objects.filter(pk__in=user_ids).values_list("pk", "display_name", "email")
+    return {pk: display_name or email for pk, display_name, email in rows}
+
+
+def referral_timeline(*, referral: Referral) -> list[dict[str, Any]]:
+    """What happened to the case, newest first, in a caseworker's words: one entry per thing done (not per
+    audit row), each {"title", "actor", "description", "occurred_at"}. Reads, notices and refusals are left
+    to the auditor's pages; writing the draft is one entry. Other apps phrase their own actions through
+    referrals.sections.register_history_phrase; an action nobody phrased reads by its audit label."""
+    events = list(
         AuditEvent.objects.filter(Q(target_id=str(referral.pk)) | Q(case_reference=referral.reference or "-"))
-        .exclude(action__in=_NOT_IN_CHRONOLOGY)
+        .exclude(action__in=_NOT_IN_HISTORY)
+        .exclude(outcome="refused")
         .order_by("sequence")
     )
-    rows = event_rows(list(events))
-    for row in rows:
-        spec = ACTIONS.get(row["event"].action)
-        row["label"] = spec.label if spec else row["event"].action
-    return rows
+    mentioned = {event.actor_id for event in events if event.actor_id is not None}
+    for event in events:
+        mentioned |= {v for k, v in (event.details or {}).items() if k.endswith("_id") and isinstance(v, int)}
+    names = _people(mentioned)
+    submitted = next((e.sequence for e in events if e.action == AuditAction.REFERRAL_SUBMITTED), None)
+    entries: list[dict[str, Any]] = []
+    drafting = [e for e in events if e.action in _DRAFTING and (submitted is None or e.sequence < submitted)]
+    if any(e.action == AuditAction.REFERRAL_DRAFT_SAVED for e in drafting):
+        last = drafting[-1].occurred_at
+        entries.append(
+            _entry(drafting[0], names, "Referral drafted", f"Last saved {timezone.localtime(last):%-d %B %Y %H:%M}.")
+        )
+    for event in events:
+        if event in drafting:
+            continue
+        phrase = history_phrase(event.action)
+        if phrase is None:
+            spec = ACTIONS.get(event.action)
+            worded: tuple[str, str] | None = (spec.label if spec else "Something changed", "")
+        else:
+            worded = phrase(event, names)
+        if worded is not None:
+            entries.append(_entry(event, names, *worded))
+    return entries[::-1]
+
+
+def _entry(event: AuditEvent, names: dict[int, str], title: str, description: str) -> dict[str, Any]:
+    if event.actor_id is None:
+        actor = "the service"
+    else:
+        actor = names.get(event.actor_id, "a former user")
+    return {"title": title, "actor": actor, "description": description, "occurred_at": event.occurred_at}
 
 
 def referral_access_report(*, user: Any, referral: Referral) -> AccessReport:

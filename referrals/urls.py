@@ -40,4 +40,6 @@ urlpatterns = [
     ),
     path("<str:reference>/access-report/", views.ReferralAccessReportView.as_view(), name="referral-access-report"),
     path("<str:reference>/break-glass/", views.ReferralBreakGlassView.as_view(), name="referral-break-glass"),
+    # Last: a section of the case page (Documents, History, and those other apps register; referrals/sections.py).
+    path("<str:reference>/<slug:section>/", views.ReferralDetailView.as_view(), name="referral-section"),
 ]

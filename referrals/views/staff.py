@@ -1,4 +1,5 @@
-"""The staff case page: summary, attachments, chronology, and the transitions this user may take."""
+"""The staff case page: summary, sections (answers, documents, history, and those other apps register), and
+the transitions this user may take."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 
 from referrals import services
@@ -25,10 +27,10 @@ from referrals.permissions import (
     can_view_access_report,
     transitions_available,
 )
-from referrals.presenters import answer_rows
+from referrals.presenters import answer_rows, case_summary
+from referrals.sections import DEFAULT_SECTION, section_get, sections_for, summary_items_for
 from referrals.selectors import (
     referral_attachment_open,
-    referral_chronology,
     referral_get,
     referral_get_for_reading,
     referral_list_for_queue,
@@ -51,24 +53,50 @@ TRANSITION_SERVICES = {
 
 
 class ReferralDetailView(LoginRequiredMixin, View):
-    def get(self, request: HttpRequest, reference: str) -> HttpResponse:
-        referral = referral_get_for_reading(user=request.user, reference=reference)
+    """The case page: the summary card, the actions this user may take, the sub-navigation, and one section
+    (the Referral answers by default). Sections come from the registry (referrals/sections.py)."""
+
+    def get(self, request: HttpRequest, reference: str, section: str = "") -> HttpResponse:
+        if section == DEFAULT_SECTION:  # one URL per section: the Referral section is the case's own URL
+            raise Http404
+        section = section or DEFAULT_SECTION
+        referral = referral_get_for_reading(user=request.user, reference=reference, section=section)
+        current = section_get(section)
         answers = services.referral_answers(referral)
-        # A grantee (panel member, break-glass lead) reads the case only: no chronology, no repeats.
+        # A grantee (panel member, break-glass lead) reads the case only: no history, no repeats, no actions.
         # Repeats show only the references this viewer may read; the rest is a notice (audited).
         granted_only = not can_read(referral, request.user)
+        repeats = None if granted_only else referral_possible_repeats(user=request.user, referral=referral)
+        summary = case_summary(referral=referral, answers=answers, repeats=repeats, today=timezone.localdate())
+        summary["rows"] += summary_items_for(referral, request.user)
+        navigation = [
+            {
+                "title": entry.title,
+                "url": reverse("referrals:referral-detail", args=[reference])
+                if entry.slug == DEFAULT_SECTION
+                else reverse("referrals:referral-section", args=[reference, entry.slug]),
+                "current": entry.slug == current.slug,
+            }
+            for entry in sections_for(referral, request.user)
+        ]
         context = {
             "referral": referral,
-            "sections": answer_rows(referral=referral, answers=answers, steps=steps_for(answers), change=False),
-            "attachments": list(referral.attachments.all()),
-            "information": list(referral.further_information.all()),
-            "repeats": None if granted_only else referral_possible_repeats(user=request.user, referral=referral),
-            "chronology": [] if granted_only else referral_chronology(referral=referral),
+            "summary": summary,
+            "navigation": navigation,
+            "section": current,
+            "section_template": current.template,
+            "repeats": repeats,
             "transitions": transitions_available(referral, request.user),
             "granted_only": granted_only,
             "can_manage_grants": can_manage_grants(referral, request.user),
             "can_view_access_report": can_view_access_report(referral, request.user),
         }
+        if current.slug == DEFAULT_SECTION:
+            context |= {
+                "sections": answer_rows(referral=referral, answers=answers, steps=steps_for(answers), change=False),
+                "information": list(referral.further_information.all()),
+            }
+        context |= current.context(referral, request.user)
         return render(request, "referrals/detail.html", context)
 
 

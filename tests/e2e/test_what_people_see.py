@@ -117,7 +117,8 @@ def test_case_and_audit_pages_show_labels_and_buttons_in_gov_uk_order(live_serve
     page.get_by_role("button", name="Start information gathering").click()
     page.get_by_role("button", name="Refer to Channel").click()
     expect(page.get_by_test_id("status")).to_have_text("With Channel")
-    expect(page.get_by_test_id("chronology")).to_contain_text("from Information gathering to With Channel")
+    page.get_by_role("navigation", name="Case sections").get_by_role("link", name="History").click()
+    expect(page.get_by_test_id("history")).to_contain_text("from Information gathering to With Channel")
     assert_no_codes(page.content())
     page.context.close()
 

@@ -283,6 +283,9 @@ RULES: dict[tuple[str, str, str], Rule] = {
     ("referrals:break-glass-start", "GET", ""): role_page(Role.PREVENT_LEAD),
     ("referrals:break-glass-start", "POST", ""): role_page(Role.PREVENT_LEAD),
     ("referrals:referral-detail", "GET", ""): case_page(lambda who: True),
+    # The case page's sections (referrals/sections.py): read as the case is; the history only by its readers.
+    ("referrals:referral-section", "GET", "documents"): case_page(lambda who: True),
+    ("referrals:referral-section", "GET", "history"): case_page(lambda who: who.reader),
     ("referrals:referral-attachment", "GET", ""): case_page(lambda who: True),
     ("referrals:referral-transition", "GET", "close"): case_page(_close_allowed),
     # POSTing close without a reason: the form's errors (200) for those who may close.
@@ -484,7 +487,7 @@ def _case(stage: str, world):
 def _kwargs(url_name: str, *, variant: str, situation: str, user, case, world) -> dict:
     """A value for every argument of the URL, for this situation."""
     names = URLS[url_name]
-    fillers: dict = {"transition": variant, "step": "council"}
+    fillers: dict = {"transition": variant, "section": variant, "step": "council"}
     if case is not None:
         referral = case["referral"]
         fillers |= {
@@ -595,7 +598,7 @@ def test_access_matrix(client, request, world, *, url_name, method, variant, sta
         if case is not None and "reference" in URLS[url_name]:
             refusals = refusals.filter(case_reference=case["referral"].reference)
         assert refusals.exists(), "refusal not audited"
-    if expected == 200 and url_name == "referrals:referral-detail":
+    if expected == 200 and url_name in ("referrals:referral-detail", "referrals:referral-section"):
         assert AuditEvent.objects.filter(action="CASE_CONTENT_READ", actor_id=user.pk).exists()
 
 

@@ -48,13 +48,15 @@ def test_staff_pages_show_labels_never_codes(client, lived_case, triage_officer,
     reference = lived_case.reference
     for url in (
         reverse("referrals:referral-detail", args=[reference]),
+        reverse("referrals:referral-section", args=[reference, "documents"]),
+        reverse("referrals:referral-section", args=[reference, "history"]),
         reverse("referrals:referral-grants", args=[reference]),
         reverse("referrals:referral-queue"),
     ):
         response = client.get(url)
         assert response.status_code == 200, url
         assert_no_codes(response.content.decode())
-    chronology = client.get(reverse("referrals:referral-detail", args=[reference])).content.decode()
+    chronology = client.get(reverse("referrals:referral-section", args=[reference, "history"])).content.decode()
     assert "from Information gathering to With Channel" in chronology
     client.force_login(prevent_lead)
     for url in (reverse("accounts:user-list"), reverse("referrals:referral-access-report", args=[reference])):

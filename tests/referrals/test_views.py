@@ -30,7 +30,8 @@ def test_case_page_buttons_are_exactly_the_available_transitions(client, referre
     body = client.get(reverse("referrals:referral-detail", args=[referral.reference])).content.decode()
     assert "Start information gathering" in body
     assert "Close case" in body
-    assert "Referral status changed" in body
+    history = client.get(reverse("referrals:referral-section", args=[referral.reference, "history"])).content.decode()
+    assert "Screening started" in history
 
 
 def test_close_from_the_case_page_requires_reason_and_summary(client, referrer, triage_officer):

@@ -1,0 +1,133 @@
+"""The case page's registry: the sections, summary items and history phrases other apps add to it.
+
+The case page lives in `referrals` and is extended, not imported into (DESIGN.md): an app that adds a
+section (MASH screening, information requests, the Channel panel, closure) registers it here from its
+`AppConfig.ready()`, so `referrals` never imports those apps. `referrals` registers its own sections
+(Referral, Documents, History) through the same calls (referrals/case_sections.py).
+
+Each section has its own URL, /referrals/<reference>/<slug>/ (the Referral section is the case's own
+URL), served by `referrals` after the case visibility check, the section's `visible` check and the
+read record (selectors.referral_section_get_for_reading); the section renders its template with
+`context(referral, user)`. Forms inside a section post to their own app's URLs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+
+Check = Callable[[Any, Any], bool]
+ContextBuilder = Callable[[Any, Any], dict[str, Any]]
+
+# Path segments of the case's own URLs (referrals/urls.py): a section may not take one as its slug.
+RESERVED_SLUGS = frozenset(
+    {"confirmation", "add-information", "attachments", "actions", "access", "access-report", "break-glass"}
+)
+DEFAULT_SECTION = "referral"
+
+
+def _always(referral: Any, user: Any) -> bool:
+    return True
+
+
+def _nothing(referral: Any, user: Any) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class CaseSection:
+    """One tab of the case page's sub-navigation and the page it opens.
+
+    `visible(referral, user)` says whether this user sees the section of a case they may already see
+    (a hidden section is neither linked nor served: 403); `context(referral, user)` gives the template's
+    variables (the referral, the user and the page's summary are there already).
+    """
+
+    slug: str
+    title: str
+    order: int
+    template: str
+    context: ContextBuilder = _nothing
+    visible: Check = _always
+
+
+@dataclass(frozen=True)
+class SummaryItem:
+    """One row of the case summary card (e.g. the assignee and due date that MASH adds).
+
+    `value(referral, user)` returns the words to show, or None to leave the row out.
+    """
+
+    key: str
+    label: str
+    order: int
+    value: Callable[[Any, Any], str | None]
+
+
+# A history phrase turns one audit event into a caseworker's words: (title, description) or None to leave
+# the event out of the history. `names` maps user ids to how people know them (display names).
+HistoryPhrase = Callable[[Any, dict[int, str]], "tuple[str, str] | None"]
+
+_SECTIONS: dict[str, CaseSection] = {}
+_SUMMARY_ITEMS: dict[str, SummaryItem] = {}
+_HISTORY_PHRASES: dict[str, HistoryPhrase] = {}
+
+
+def register(section: CaseSection) -> CaseSection:
+    """Add a section to the case page (call from AppConfig.ready()); a slug is taken once only."""
+    if section.slug in RESERVED_SLUGS:
+        raise ImproperlyConfigured(f"Case section slug {section.slug!r} is a URL of the case page itself")
+    existing = _SECTIONS.get(section.slug)
+    if existing is not None and existing != section:
+        raise ImproperlyConfigured(f"Case section {section.slug!r} is registered twice")
+    _SECTIONS[section.slug] = section
+    return section
+
+
+def unregister(slug: str) -> None:
+    """Remove a section (tests that register a section of their own clean up with this)."""
+    _SECTIONS.pop(slug, None)
+
+
+def section_get(slug: str) -> CaseSection | None:
+    return _SECTIONS.get(slug)
+
+
+def sections_for(referral: Any, user: Any) -> list[CaseSection]:
+    """The sections this user sees on this case, in their order."""
+    return [section for section in sorted(_SECTIONS.values(), key=_order) if section.visible(referral, user)]
+
+
+def register_summary_item(item: SummaryItem) -> SummaryItem:
+    _SUMMARY_ITEMS[item.key] = item
+    return item
+
+
+def unregister_summary_item(key: str) -> None:
+    _SUMMARY_ITEMS.pop(key, None)
+
+
+def summary_items_for(referral: Any, user: Any) -> list[dict[str, str]]:
+    """The registered summary card rows with a value for this case and user, in their order."""
+    rows = []
+    for item in sorted(_SUMMARY_ITEMS.values(), key=_order):
+        value = item.value(referral, user)
+        if value is not None:
+            rows.append({"key": item.label, "value": value})
+    return rows
+
+
+def register_history_phrase(action: str, phrase: HistoryPhrase) -> None:
+    """How an app's audit action reads in the case history (actions without one read by their audit label)."""
+    _HISTORY_PHRASES[action] = phrase
+
+
+def history_phrase(action: str) -> HistoryPhrase | None:
+    return _HISTORY_PHRASES.get(action)
+
+
+def _order(entry: CaseSection | SummaryItem) -> tuple[int, str]:
+    return (entry.order, getattr(entry, "slug", getattr(entry, "key", "")))
