@@ -75,8 +75,7 @@ class QueueView(LoginRequiredMixin, View):
 class QueueAssignView(QueueView):
     """Assign or reassign the ticked cases (one or several); the queue again, with errors, if refused."""
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        return redirect("referrals:referral-queue")
+    http_method_names = ["post"]
 
     def post(self, request: HttpRequest) -> HttpResponse:
         if not request.user.has_role(*ASSIGNER_ROLES):
