@@ -32,6 +32,7 @@ migrate: keys
 seed: migrate
 	$(DJANGO) seed_demo
 	$(DJANGO) seed_demo_referrals
+	$(DJANGO) seed_demo_mash
 
 setup: seed
 
