@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.services import demo_data_seed
-from mash.models import Assessment
 
 pytestmark = pytest.mark.django_db
 
