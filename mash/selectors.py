@@ -77,8 +77,11 @@ def queue_list(*, user: Any, tab: str = "all", sort: str = "newest") -> QuerySet
         return Referral.objects.none()
     # The council's own cases only: a grant (break-glass, a panel member's) opens a case, not the queue.
     own = referral_list_visible(user=user).filter(local_authority_id=user.local_authority_id)
+    # Every submitted case has its assessment (opened on submit; mash's migration 0002 opened those of
+    # earlier cases): an inner join, so that sorting by due date can walk the due date's index.
     return (
-        own.filter(_tab_filter(tab if tab in TAB_SLUGS else "all", user=user))
+        own.filter(assessment__isnull=False)
+        .filter(_tab_filter(tab if tab in TAB_SLUGS else "all", user=user))
         .select_related("assessment__assigned_to")
         .only(*_FIELDS)
         .annotate(has_attachments=Exists(ReferralAttachment.objects.filter(referral=OuterRef("pk"))))

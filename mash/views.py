@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +22,43 @@ from .permissions import ASSIGNER_ROLES
 from .selectors import BEFORE_SCREENING_DECISION, SORTS, TAB_SLUGS, TABS, queue_list, queue_referrals_for_assignment
 
 PAGE_SIZES = (25, 50, 100)
+MAX_PAGE = 10_000  # a bound on the OFFSET a hand-made URL can ask the database for
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """A page of the queue without a count: the rows, and whether there is a page before and after.
+
+    Counting every case of a council on each view costs more than the page itself (a COUNT over the
+    whole council's cases); the queue offers Previous and Next, so one extra row tells if a next page exists.
+    """
+
+    object_list: list
+    number: int
+    has_next: bool
+
+    @classmethod
+    def of(cls, rows: QuerySet, *, number: str | None, size: int) -> QueuePage:
+        page = int(number) if number and number.isdigit() and 0 < int(number) <= MAX_PAGE else 1
+        start = (page - 1) * size
+        found = list(rows[start : start + size + 1])
+        return cls(object_list=found[:size], number=page, has_next=len(found) > size)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
 
 
 def _choice(value: str | None, allowed: Any, default: str) -> str:
@@ -50,7 +88,7 @@ class QueueView(LoginRequiredMixin, View):
     def render_queue(self, request: HttpRequest, params: QueryDict, form: AssignForm | None = None) -> HttpResponse:
         state = self._state(params)
         rows = queue_list(user=request.user, tab=state["tab"], sort=state["sort"])
-        page = Paginator(rows, state["per_page"]).get_page(params.get("page"))
+        page = QueuePage.of(rows, number=params.get("page"), size=state["per_page"])
         may_assign = request.user.has_role(*ASSIGNER_ROLES)
         if may_assign and form is None:
             form = AssignForm(user=request.user, references=[])

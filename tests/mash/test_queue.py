@@ -128,3 +128,15 @@ def test_the_number_of_queries_grows_with_neither_the_table_nor_the_page(
     assert {tab: _queries(client, tab=tab, per_page=25) for tab in selectors.TAB_SLUGS} == small
     assert {tab: _queries(client, tab=tab, per_page=50) for tab in selectors.TAB_SLUGS} == small
     assert _queries(client, sort="due", per_page=50) == _queries(client, sort="oldest", per_page=25) == small["all"]
+
+
+def test_a_page_out_of_range_or_not_a_number(client, referrer, triage_officer):
+    only = submitted_referral(user=referrer)
+    client.force_login(triage_officer)
+    assert _references(client, page="x") == [only.reference]
+    assert _references(client, page="-1") == [only.reference]
+    assert _references(client, page="2") == []
+    assert (
+        "There are no referrals you can see."
+        in client.get(reverse("referrals:referral-queue"), {"page": 9}).content.decode()
+    )
