@@ -43,15 +43,13 @@ def assessment_open(*, referral: Referral) -> Assessment:
     and the two flags the queue shows without decrypting (see Assessment)."""
     submitted_on = timezone.localdate(referral.submitted_at or timezone.now())
     due = working_days_after(submitted_on, settings.SCREENING_DUE_WORKING_DAYS, referral.local_authority.nation)
-    assessment, _ = Assessment.objects.update_or_create(
+    # One INSERT in the submit transaction (a case is submitted once: there is no row to update).
+    return Assessment.objects.create(
         referral=referral,
-        defaults={
-            "screening_due_on": due,
-            "under_18": _under_18(referral, submitted_on),
-            "immediate_risk": referral.immediate_risk == "yes",
-        },
+        screening_due_on=due,
+        under_18=_under_18(referral, submitted_on),
+        immediate_risk=referral.immediate_risk == "yes",
     )
-    return assessment
 
 
 def _assignee_error(*, referral: Referral, assignee: Any) -> str:
