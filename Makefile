@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements/*.txt | sha1sum | cut -c1-1
 DJANGO := $(BIN)/python manage.py
 
 .PHONY: run test setup venv keys migrate seed lint system-packages frontend lock \
-        bench-encryption bench-audit bench-submit fuzz clean help
+        bench-encryption bench-audit bench-submit bench-queue fuzz clean help
 
 help:
 	@echo "make run    set up everything and serve http://localhost:8000 (SQLite, tasks inline)"
@@ -32,6 +32,7 @@ migrate: keys
 seed: migrate
 	$(DJANGO) seed_demo
 	$(DJANGO) seed_demo_referrals
+	$(DJANGO) seed_demo_mash
 
 setup: seed
 
@@ -75,6 +76,9 @@ bench-audit: setup
 
 bench-submit: setup
 	$(BIN)/python benchmarks/submit.py
+
+bench-queue: setup
+	$(BIN)/python benchmarks/queue.py
 
 # Schemathesis against a server already running (make run, with API_RATE_* raised for the run), in a
 # virtualenv of its own so its dependencies never meet the application's: FUZZ_TOKEN from create_api_token.

@@ -5,6 +5,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from config import views
+from mash.urls import referral_urlpatterns as mash_referral_urlpatterns
+from referrals.urls import urlpatterns as referral_urlpatterns
 
 urlpatterns = [
     # The site's own pages (no namespace: templates and checks use these names as they are).
@@ -19,7 +21,9 @@ urlpatterns = [
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:sign-in", query_string=True)),
     path("admin/", admin.site.urls),
     path("audit/", include("audit.urls")),
-    path("referrals/", include("referrals.urls")),
+    # The MASH queue keeps its address and name in the referrals namespace; mash's patterns come first
+    # (before referrals' "<reference>/"), composed here so that referrals never imports mash.
+    path("referrals/", include((mash_referral_urlpatterns + referral_urlpatterns, "referrals"))),
     path("api/", include("referrals.api.urls")),
 ]
 

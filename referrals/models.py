@@ -121,6 +121,8 @@ class Referral(ConcurrentTransitionMixin, BaseModel):
                 name="referral_closed_has_reason",
             ),
         ]
+        # The council's case list, newest first (the MASH queue): a page is read from the index, not a sort.
+        indexes = [models.Index(fields=["local_authority", "-submitted_at", "-id"], name="referral_authority_newest")]
 
     def __str__(self) -> str:
         return self.reference or f"Draft {self.pk}"

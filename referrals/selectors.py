@@ -78,11 +78,6 @@ def referral_is_visible(*, user: Any, reference: str) -> bool:
     return referral_list_visible(user=user).filter(reference=reference).exists()
 
 
-def referral_list_for_queue(*, user: Any) -> QuerySet[Referral]:
-    """Reference, status and dates only: nothing is decrypted for a list."""
-    return referral_list_visible(user=user).only(*_QUEUE_FIELDS).order_by("-submitted_at")
-
-
 def referral_get(*, user: Any, reference: str) -> Referral:
     """The referral if the user may see it; 404 otherwise (missing and forbidden look the same)."""
     return get_object_or_404(referral_list_visible(user=user).select_related("data_key"), reference=reference)

@@ -6,3 +6,7 @@ from django.dispatch import Signal
 
 # Sent inside the refer_to_channel transaction with referral_id and actor.
 referral_handed_to_channel = Signal()
+
+# Sent inside the submit transaction with referral (the instance just submitted, its answers in memory)
+# and actor; mash opens its assessment of the case from it.
+referral_submitted = Signal()

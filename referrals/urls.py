@@ -9,7 +9,6 @@ app_name = "referrals"
 urlpatterns = [
     path("", views.MyReferralsView.as_view(), name="my-referrals"),
     path("start/", views.ReferralStartView.as_view(), name="start"),
-    path("queue/", views.ReferralQueueView.as_view(), name="referral-queue"),
     path("break-glass/", views.BreakGlassStartView.as_view(), name="break-glass-start"),
     path("draft/<uuid:draft_id>/", views.ReferralResumeView.as_view(), name="draft-resume"),
     path("draft/<uuid:draft_id>/check/", views.ReferralCheckView.as_view(), name="draft-check"),

@@ -71,6 +71,7 @@ LOCAL_APPS = [
     "audit",
     "accounts",
     "referrals",
+    "mash",
     "channel",
     "closure",
     "benchmarking",
@@ -264,6 +265,8 @@ CASE_GRANT_MAX_DAYS = env.int("CASE_GRANT_MAX_DAYS", default=30)
 # An unfinished referral (a draft) not saved for this many days is deleted and its key shredded (retention).
 DRAFT_RETENTION_DAYS = env.int("DRAFT_RETENTION_DAYS", default=30)
 BREAK_GLASS_GRANT_HOURS = env.int("BREAK_GLASS_GRANT_HOURS", default=4)
+# MASH (mash.calendar): the screening decision is due this many working days after submission.
+SCREENING_DUE_WORKING_DAYS = env.int("SCREENING_DUE_WORKING_DAYS", default=5)
 
 # ------------------------------------------------------------------------------
 # E-mail: console in development; production reads DJANGO_EMAIL_URL.

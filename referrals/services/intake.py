@@ -20,6 +20,7 @@ from referrals.choices import ReferralStatus
 from referrals.exceptions import NotEditable, ReferralInvalid, TransitionRefused
 from referrals.models import Referral
 from referrals.permissions import can_edit_draft
+from referrals.signals import referral_submitted
 from referrals.validation import ANSWERS, answers_complete, answers_validate
 
 from .notifications import referral_mash_notify_enqueue
@@ -163,6 +164,7 @@ def _submit_in_transaction(referral: Referral, *, actor: Any, via: str, attachme
         # The draft's answers are already stored: write only what submitting sets, re-encrypting nothing.
         also = ("reference", "possible_repeat_count", "person_index")
         referral.save(update_fields=transition_update_fields(referral.submit, *also))
+    referral_submitted.send(sender=Referral, referral=referral, actor=actor)  # mash opens its assessment
     audit.record(
         actor=actor,
         action=AuditAction.REFERRAL_SUBMITTED,

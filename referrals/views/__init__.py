@@ -17,7 +17,7 @@ from .journey import (
     ReferralStepView,
 )
 from .referrer import MyReferralsView, ReferralConfirmationView, ReferralInformationAddView
-from .staff import ReferralAttachmentDownloadView, ReferralDetailView, ReferralQueueView, ReferralTransitionView
+from .staff import ReferralAttachmentDownloadView, ReferralDetailView, ReferralTransitionView
 
 __all__ = [
     "BreakGlassStartView",
@@ -32,7 +32,6 @@ __all__ = [
     "ReferralConfirmationView",
     "ReferralDetailView",
     "ReferralInformationAddView",
-    "ReferralQueueView",
     "ReferralResumeView",
     "ReferralStartView",
     "ReferralStepView",

@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,7 +32,6 @@ from referrals.selectors import (
     referral_attachment_open,
     referral_get,
     referral_get_for_reading,
-    referral_list_for_queue,
     referral_possible_repeats,
 )
 
@@ -156,13 +154,3 @@ class ReferralAttachmentDownloadView(LoginRequiredMixin, View):
         response["Content-Disposition"] = f'attachment; filename="attachment-{attachment.pk}"'
         response["X-Content-Type-Options"] = "nosniff"
         return response
-
-
-class ReferralQueueView(LoginRequiredMixin, View):
-    """The case list of the user's own authority: reference, status and dates only, nothing decrypted."""
-
-    page_size = 50
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        page = Paginator(referral_list_for_queue(user=request.user), self.page_size).get_page(request.GET.get("page"))
-        return render(request, "referrals/queue.html", {"page": page})

@@ -10,7 +10,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 
 # Lower rank = lower layer. An app may import its own rank's peers only where listed in PEERS.
-RANK = {"core": 0, "encryption": 1, "audit": 1, "accounts": 2, "referrals": 3, "channel": 4, "closure": 5}
+RANK = {"core": 0, "encryption": 1, "audit": 1, "accounts": 2, "referrals": 3, "mash": 4, "channel": 4, "closure": 5}
 # audit records key events, so it may listen to encryption; encryption never imports audit.
 PEERS = {("audit", "encryption")}
 # benchmarking reads every other app; nothing imports it.
@@ -85,6 +85,10 @@ def test_the_layering_check_catches_referrals_importing_channel():
         ("audit", "encryption", True),
         ("channel", "referrals", True),
         ("referrals", "channel", False),
+        ("mash", "referrals", True),
+        ("referrals", "mash", False),
+        ("mash", "channel", False),
+        ("channel", "mash", False),
         ("closure", "benchmarking", False),
         ("benchmarking", "closure", True),
         ("core", "accounts", False),

@@ -280,6 +280,9 @@ RULES: dict[tuple[str, str, str], Rule] = {
     ),
     # --- the staff case pages
     ("referrals:referral-queue", "GET", ""): signed_in(lambda who: 200),
+    # Assign (one case or several) from the queue: triage or police Prevent officer (own LA). An empty form
+    # comes back with its errors (200); the cases offered are the officer's own council's only.
+    ("referrals:referral-queue-assign", "POST", ""): role_page(*SCREENERS),
     ("referrals:break-glass-start", "GET", ""): role_page(Role.PREVENT_LEAD),
     ("referrals:break-glass-start", "POST", ""): role_page(Role.PREVENT_LEAD),
     ("referrals:referral-detail", "GET", ""): case_page(lambda who: True),

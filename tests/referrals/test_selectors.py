@@ -64,12 +64,6 @@ def test_referrer_sees_own_receipts_only(referrer, make_user, local_authority):
         selectors.referral_draft_get(user=someone, draft_id=draft_referral(user=referrer).pk)
 
 
-def test_queue_decrypts_nothing(referrer, triage_officer, django_assert_max_num_queries):
-    submitted_referral(user=referrer)
-    rows = list(selectors.referral_list_for_queue(user=triage_officer))
-    assert "given_name" not in rows[0].__dict__
-
-
 def test_the_timeline_lists_what_was_done_newest_first(referrer, triage_officer):
     referral = submitted_referral(user=referrer)
     services.referral_start_screening(referral=referral, actor=triage_officer)

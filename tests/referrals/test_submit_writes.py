@@ -79,10 +79,12 @@ def test_a_submission_is_one_insert_per_row_and_no_more(referrer, mash_inbox):
         "audit_auditevent",
         "core_outboxmessage",
         "encryption_datakey",
+        "mash_assessment",
         "referrals_referencecounter",
         "referrals_referral",
     ]
     assert not [sql for sql in statements if sql.startswith("UPDATE") and "referrals_referral" in sql]
     # A savepoint and its release, the data key, the reference (with the repeat count on PostgreSQL),
-    # the outbox row, the referral, and the audit event (taking the head; inserting and moving it).
-    assert len(statements) == (8 if connection.vendor == "postgresql" else 10)
+    # the outbox row, the referral, the MASH assessment (mash's receiver of referral_submitted), and the
+    # audit event (taking the head; inserting and moving it).
+    assert len(statements) == (9 if connection.vendor == "postgresql" else 11)

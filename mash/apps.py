@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class MashConfig(AppConfig):
+    name = "mash"
+    verbose_name = "MASH"
+
+    def ready(self) -> None:
+        from mash import receivers  # noqa: F401  (an assessment for every submitted referral)

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from .selectors import queue_assignees
+
+
+class AssigneeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.display_name or obj.email
+
+
+class AssignForm(forms.Form):
+    """Assign the ticked cases of the queue (one or several) to a triage or police Prevent officer."""
+
+    references = forms.MultipleChoiceField(
+        label="Cases", error_messages={"required": "Select one or more cases to assign"}
+    )
+    assignee = AssigneeChoiceField(
+        label="Assign the selected cases to",
+        queryset=None,
+        empty_label="Choose a person",
+        error_messages={
+            "required": "Select who to assign the cases to",
+            "invalid_choice": "Select who to assign the cases to",
+        },
+    )
+
+    def __init__(self, *args: Any, user: Any, references: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = queue_assignees(user=user)
+        # The cases on the page: a reference not offered is refused as an invalid choice.
+        self.fields["references"].choices = [(reference, reference) for reference in references]
+        self.fields["references"].error_messages["invalid_choice"] = "Select cases from the list"

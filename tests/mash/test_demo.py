@@ -1,0 +1,42 @@
+"""seed_demo_mash: the queue of the first demo council shows new, assigned, overdue and in-screening cases."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from accounts.models import User
+from accounts.services import demo_data_seed
+
+pytestmark = pytest.mark.django_db
+
+
+def _seed() -> str:
+    out = io.StringIO()
+    call_command("seed_demo_mash", stdout=out)
+    return out.getvalue()
+
+
+def test_seed_demo_mash_needs_the_demo_users():
+    with pytest.raises(CommandError, match="Run seed_demo first"):
+        _seed()
+
+
+def test_the_demo_queue_shows_each_kind_of_case_once(client):
+    demo_data_seed(password="a-long-demo-password", totp_secret="DEMOPREVENTCHANNELTOTPKEY234567A")
+    call_command("seed_demo_referrals", stdout=io.StringIO())
+    output = _seed()
+    for shows in ("new", "assigned", "overdue", "screening"):
+        assert f"  {shows}" in output
+    client.force_login(User.objects.get(email="triage@example.org"))
+    queue = reverse("referrals:referral-queue")
+    assert len(client.get(queue, {"tab": "overdue"}).context["page"].object_list) == 1
+    assert len(client.get(queue, {"tab": "screening"}).context["page"].object_list) == 1
+    assert len(client.get(queue, {"tab": "mine"}).context["page"].object_list) == 2
+    body = client.get(queue).content.decode()
+    assert "Under 18" in body
+    assert "Immediate risk" in body
+    assert "already exist" in _seed()
