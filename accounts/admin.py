@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,6 +23,11 @@ from django_otp_webauthn.models import WebAuthnCredential
 from accounts.exceptions import InvitationRefused, UserChangeRefused
 from accounts.models import LocalAuthority, Organisation, Role, User
 from accounts.services import admin_change_record, user_deactivate, user_role_change
+
+# Safety over convenience: roles are memberships, never Django groups, and a group could carry global
+# permissions (which django-fsm's permission check falls back to). So groups are not offered at all.
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
 
 
 @admin.register(LocalAuthority)

@@ -346,3 +346,13 @@ def test_a_superuser_cannot_change_their_own_standing_in_the_admin(client, super
     superuser.refresh_from_db()
     assert superuser.is_active
     assert superuser.is_superuser
+
+
+def test_groups_are_not_in_the_admin_so_no_global_permission_can_be_given(client, superuser):
+    """Roles are memberships; a group could carry global permissions that django-fsm's check would honour."""
+    from django.contrib import admin
+    from django.contrib.auth.models import Group
+
+    assert not admin.site.is_registered(Group)
+    client.force_login(superuser)
+    assert client.get("/admin/auth/group/").status_code == 404

@@ -526,7 +526,6 @@ def _kwargs(url_name: str, *, variant: str, situation: str, user, case, world) -
 def _admin_record(label: str, world):
     """One row of a model registered in the admin, for its change, history and delete pages."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-    from django.contrib.auth.models import Group
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -535,7 +534,6 @@ def _admin_record(label: str, world):
     holder = world["make_user"](world["own"], Role.PARTNER_CONTRIBUTOR, prefix="record-")
     attempt = {"username": holder.email, "ip_address": "192.0.2.1", "user_agent": "matrix"}
     makers = {
-        "auth_group": lambda: Group.objects.create(name="Matrix group"),
         "otp_totp_totpdevice": lambda: TOTPDevice.objects.create(user=holder, name="Matrix app", confirmed=True),
         "otp_static_staticdevice": lambda: StaticDevice.objects.create(user=holder, name="Matrix codes"),
         "django_otp_webauthn_webauthncredential": lambda: WebAuthnCredential.objects.create(
