@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+sys.path[0] = str(REPO)  # in place of benchmarks/, whose queue.py would shadow the standard library
 
 HOST = os.environ.get("BENCH_PGHOST", "127.0.0.1")
 PORT = int(os.environ.get("BENCH_PGPORT", "5432"))
