@@ -124,7 +124,7 @@ def _per_actor(events: QuerySet[AuditEvent]) -> list[dict[str, Any]]:
         spec = ACTIONS.get(row["action"])
         row["kind"] = spec.label if spec else row["action"]
         row["actor"] = labels.get(row["actor_id"], f"Deleted user {row['actor_id']}") if row["actor_id"] else ""
-        row["role"] = role_label(row["actor_role"])
+        row["role_label"] = role_label(row["actor_role"])
     return rows
 
 
