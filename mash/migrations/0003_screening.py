@@ -29,11 +29,6 @@ def seed_reasons(apps, schema_editor):
         )
 
 
-def unseed_reasons(apps, schema_editor):
-    ScreeningReason = apps.get_model("mash", "ScreeningReason")
-    ScreeningReason.objects.filter(code__in=[row[0] for row in SCREENING_REASONS]).delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("mash", "0002_open_assessments_of_earlier_cases"),
@@ -189,5 +184,7 @@ class Migration(migrations.Migration):
                 "abstract": False,
             },
         ),
-        migrations.RunPython(seed_reasons, unseed_reasons),
+        # Backwards: nothing to undo, the table is dropped (deleting its rows first, in the same transaction,
+        # would leave PostgreSQL deferred foreign-key triggers pending on the table being dropped).
+        migrations.RunPython(seed_reasons, migrations.RunPython.noop),
     ]

@@ -131,10 +131,6 @@ def gateway_check_record(
     return _in_transaction(GATEWAY, referral, actor, write)
 
 
-def screening_reasons_active() -> list[ScreeningReason]:
-    return list(ScreeningReason.objects.filter(active=True))
-
-
 def screening_outcome_record(
     *, referral: Referral, actor: Any, reason_code: str, rationale: str, shown_status: str = ""
 ) -> ScreeningOutcome:
