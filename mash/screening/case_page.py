@@ -24,7 +24,7 @@ SLUG = "screening"
 
 def _form(form_class: type, referral: Any, url_name: str, title: str, button: str) -> dict[str, Any]:
     return {
-        "form": form_class(initial={"shown_status": referral.status}),
+        "form": form_class(initial=form_class.initial_for(referral) | {"shown_status": referral.status}),
         "action": reverse(f"referrals:{url_name}", args=[referral.reference]),
         "title": title,
         "button": button,
@@ -35,16 +35,21 @@ def _context(referral: Any, user: Any) -> dict[str, Any]:
     """What screening recorded (decrypted: the section's read is recorded by the case page), and the forms
     this user may fill in now."""
     forms = []
-    if can_record_gateway_check(referral, user):
-        forms.append(
-            _form(GatewayCheckForm, referral, "screening-gateway-check", "Police gateway check", "Save gateway check")
-        )
     if can_record_screening_outcome(referral, user):
         forms.append(
-            _form(ScreeningOutcomeForm, referral, "screening-outcome", "Screening outcome", "Save screening outcome")
+            _form(
+                ScreeningOutcomeForm,
+                referral,
+                "screening-outcome",
+                "Record the screening outcome",
+                "Save screening outcome",
+            )
         )
+    if can_record_gateway_check(referral, user):
+        title = "Change the gateway check" if has_gateway_check(referral) else "Record the police gateway check"
+        forms.append(_form(GatewayCheckForm, referral, "screening-gateway-check", title, "Save gateway check"))
     if can_record_decision(referral, user):
-        forms.append(_form(DecisionForm, referral, "screening-decision", "Decision", "Save decision"))
+        forms.append(_form(DecisionForm, referral, "screening-decision", "Record the decision", "Save decision"))
     return {
         "gateway_check": GatewayCheck.objects.select_related("recorded_by").filter(referral=referral).first(),
         "screening_outcome": ScreeningOutcome.objects.select_related("recorded_by", "reason")

@@ -8,7 +8,7 @@ from django import forms
 
 from referrals.choices import ClosingReason
 
-from ..models import DecisionRoute, ScreeningReason
+from ..models import DecisionRoute, GatewayCheck, ScreeningReason
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
 TEXT_MAX = 5000
@@ -29,6 +29,10 @@ def _text_field(label: str, missing: str, hint: str = "") -> forms.CharField:
 
 class _ScreeningForm(forms.Form):
     """Field ids carry the form's prefix of ids, so the section can show two of them on one page."""
+
+    @staticmethod
+    def initial_for(referral: Any) -> dict[str, Any]:
+        return {}
 
     ids = "screening-%s"
     # The stage the page showed: if someone moves the case on meanwhile, the service says so (a 409 page).
@@ -55,6 +59,14 @@ class GatewayCheckForm(_ScreeningForm):
 
     def service_arguments(self) -> dict[str, Any]:
         return {"counter_terrorism": self.cleaned_data["counter_terrorism"] == "yes", "note": self.cleaned_data["note"]}
+
+    @staticmethod
+    def initial_for(referral: Any) -> dict[str, Any]:
+        """Re-recording starts from the check as recorded (the case's officers may read its note)."""
+        check = GatewayCheck.objects.filter(referral=referral).first()
+        if check is None:
+            return {}
+        return {"counter_terrorism": "yes" if check.counter_terrorism else "no", "note": check.note}
 
 
 class ScreeningOutcomeForm(_ScreeningForm):

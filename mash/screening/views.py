@@ -76,7 +76,8 @@ class _ScreeningRecordView(LoginRequiredMixin, View):
         referral, stop = self._checked(request, reference)
         if stop is not None:
             return stop
-        return self._page(request, referral, self.form_class(initial={"shown_status": referral.status}))
+        initial = self.form_class.initial_for(referral) | {"shown_status": referral.status}
+        return self._page(request, referral, self.form_class(initial=initial))
 
     def post(self, request: HttpRequest, reference: str) -> HttpResponse:
         referral, stop = self._checked(request, reference)

@@ -317,3 +317,41 @@ def test_no_note_rationale_or_summary_reaches_the_audit_trail_or_the_logs(
     for canary in (NOTE, RATIONALE, SUMMARY, "5b1e", "88c2", "3d7f"):
         assert canary not in trail
         assert canary not in logs
+
+
+def test_the_superuser_maintains_the_reasons_in_the_admin_audited_and_the_code_stays(client, superuser, assert_audited):
+    from django.urls import reverse
+
+    reason = ScreeningReason.objects.get(code="SIGNPOSTED_OTHER")
+    client.force_login(superuser)
+    url = reverse("admin:mash_screeningreason_change", args=[reason.pk])
+    response = client.post(
+        url,
+        {
+            "code": "RENAMED",
+            "label": "Signposted to another local service",
+            "route": "close",
+            "closing_reason": "NFA_SIGNPOSTED",
+            "order": 60,
+        },
+    )
+    assert response.status_code == 302
+    reason.refresh_from_db()
+    assert (reason.code, reason.label, reason.active) == (
+        "SIGNPOSTED_OTHER",
+        "Signposted to another local service",
+        False,
+    )
+    assert_audited("ADMIN_CHANGED", reason, change="changed")
+    add = client.post(
+        reverse("admin:mash_screeningreason_add"),
+        {
+            "code": "BROKEN",
+            "label": "Closes without a closing reason",
+            "route": "close",
+            "closing_reason": "",
+            "order": 1,
+        },
+    )
+    assert add.status_code == 200  # refused by the model's constraint, with the admin's error
+    assert not ScreeningReason.objects.filter(code="BROKEN").exists()

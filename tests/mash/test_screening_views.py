@@ -59,6 +59,9 @@ def test_police_officer_records_the_gateway_check_from_the_case_page(client, scr
     assert_no_codes(section)
     body = client.get(_url("referral-detail", screening)).content.decode()
     assert _actions(body) == ["Record screening outcome", "Change gateway check"]
+    again = client.get(_url("screening-gateway-check", screening)).content.decode()
+    assert "Checked: no investigation.</textarea>" in again  # re-recording starts from the check as recorded
+    assert re.search(r'value="no"[^>]*checked', again)
 
 
 def test_triage_officer_records_the_outcome_and_the_case_closes(
