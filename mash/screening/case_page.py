@@ -65,6 +65,14 @@ def _url(url_name: str) -> Any:
     return lambda referral, user: reverse(f"referrals:{url_name}", args=[referral.reference])
 
 
+# Built once, so registering again (a second ready()) registers equal actions, not a clash.
+_OUTCOME_URL, _GATEWAY_URL, _DECISION_URL = (
+    _url("screening-outcome"),
+    _url("screening-gateway-check"),
+    _url("screening-decision"),
+)
+
+
 def _may_change_gateway_check(referral: Any, user: Any) -> bool:
     return can_record_gateway_check(referral, user) and has_gateway_check(referral)
 
@@ -102,7 +110,7 @@ def register() -> None:
             "mash-screening-outcome",
             "Record screening outcome",
             10,
-            _url("screening-outcome"),
+            _OUTCOME_URL,
             can_record_screening_outcome,
             "primary",
         )
@@ -112,7 +120,7 @@ def register() -> None:
             "mash-gateway-check",
             "Record gateway check",
             20,
-            _url("screening-gateway-check"),
+            _GATEWAY_URL,
             _may_record_first_gateway_check,
             "primary",
         )
@@ -122,15 +130,13 @@ def register() -> None:
             "mash-gateway-check-change",
             "Change gateway check",
             30,
-            _url("screening-gateway-check"),
+            _GATEWAY_URL,
             _may_change_gateway_check,
             "secondary",
         )
     )
     sections.register_action(
-        sections.CaseAction(
-            "mash-decision", "Record decision", 40, _url("screening-decision"), can_record_decision, "primary"
-        )
+        sections.CaseAction("mash-decision", "Record decision", 40, _DECISION_URL, can_record_decision, "primary")
     )
     sections.register_history_phrase("GATEWAY_CHECK_RECORDED", _gateway_recorded)
     sections.register_history_phrase("SCREENING_OUTCOME_RECORDED", _outcome_recorded)
