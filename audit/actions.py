@@ -237,6 +237,23 @@ ACTIONS: dict[str, ActionSpec] = {
     "REFERRAL_ASSIGNED": ActionSpec(
         "Referral assigned", "{actor} assigned case {case_reference}", {"assignee_id": Kind.INT}
     ),
+    # MASH screening (mash/services/screening.py): answers and reasons as codes; notes and rationales never.
+    "GATEWAY_CHECK_RECORDED": ActionSpec(
+        "Gateway check recorded",
+        "{actor} recorded the police gateway check of case {case_reference}"
+        " (counter-terrorism investigation: {counter_terrorism})",
+        {"counter_terrorism": Kind.BOOL, "rerecorded": Kind.BOOL},
+    ),
+    "SCREENING_OUTCOME_RECORDED": ActionSpec(
+        "Screening outcome recorded",
+        "{actor} recorded the screening outcome of case {case_reference} ({reason_code})",
+        {"route": Kind.NAME},
+    ),
+    "MASH_DECISION_RECORDED": ActionSpec(
+        "Decision after information gathering recorded",
+        "{actor} recorded the decision on case {case_reference}: {route} ({reason_code})",
+        {"route": Kind.NAME},
+    ),
     "CASE_ACCESS_GRANTED": ActionSpec(
         "Case access granted",
         "{actor} granted user {grantee_id} access to case {case_reference}",

@@ -7,3 +7,6 @@ class MashConfig(AppConfig):
 
     def ready(self) -> None:
         from mash import receivers  # noqa: F401  (an assessment for every submitted referral)
+        from mash.screening import case_page as screening_case_page
+
+        screening_case_page.register()  # the Screening section, its actions and history phrases

@@ -1,4 +1,5 @@
-"""Demo MASH cases (development only): a new case, an assigned one, an overdue one, one in screening."""
+"""Demo MASH cases (development only): a new case, an assigned one, an overdue one, one in screening; and the
+screening cases: a gateway check recorded, closed at screening, referred to Channel after information gathering."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from referrals.models import Referral
 from referrals.services.demo import DEMO_PERSON
 
 from .models import Assessment
+from .screening import services as screening
 from .services import referral_assign
 
 # Made-up people (no real person): each name is one demo case of the first demo council.
@@ -71,5 +73,78 @@ def mash_demo_seed() -> list[tuple[str, str]]:
                 Assessment.objects.filter(referral=referral).update(
                     screening_due_on=timezone.localdate() - datetime.timedelta(days=10)
                 )
+        rows.append((referral.reference, shows))
+    return rows
+
+
+# Screening (issue 13, points 3 and 5): made-up people again. Quinn is referred twice: the first case was closed
+# at screening, the second is in screening with the police gateway check recorded and lists the first as a
+# possible repeat referral. Harper went through information gathering and was referred to the Channel panel.
+DEMO_SCREENING_CASES = (
+    ("Quinn", "closed at screening (signposted to children's social care)", datetime.date(2010, 6, 12)),
+    ("Quinn", "in screening, gateway check recorded, a possible repeat", datetime.date(2010, 6, 12)),
+    ("Harper", "referred to the Channel panel after information gathering", datetime.date(1994, 9, 2)),
+)
+DEMO_SCREENING_FAMILY_NAME = "Screening-Demo"
+
+
+def _submit_demo(referrer: User, given_name: str, date_of_birth: datetime.date) -> Referral:
+    answers = DEMO_PERSON | {
+        "given_name": given_name,
+        "family_name": DEMO_SCREENING_FAMILY_NAME,
+        "date_of_birth": date_of_birth,
+        "immediate_risk": "no",
+    }
+    if date_of_birth.year > CHILDREN_BORN_AFTER:
+        answers |= DEMO_PARENT
+    draft = referral_services.referral_draft_create(actor=referrer)
+    referral_services.referral_draft_save(referral=draft, actor=referrer, answers=answers)
+    return referral_services.referral_submit(referral=draft, actor=referrer)
+
+
+def _screen_demo(referral: Referral, shows: str, triage: User, police: User) -> None:
+    referral_assign(referral=referral, actor=triage, assignee=police)
+    referral = referral_services.referral_start_screening(referral=referral, actor=triage)
+    screening.gateway_check_record(
+        referral=referral,
+        actor=police,
+        counter_terrorism=False,
+        note="Demo: checks with Counter Terrorism Policing found no investigation.",
+    )
+    if shows.startswith("in screening"):
+        return
+    if shows.startswith("closed"):
+        screening.screening_outcome_record(
+            referral=referral,
+            actor=triage,
+            reason_code="SIGNPOSTED_CHILDRENS_SOCIAL_CARE",
+            rationale="Demo: a safeguarding need, not a radicalisation concern; children's social care leads.",
+        )
+        return
+    screening.screening_outcome_record(
+        referral=referral,
+        actor=triage,
+        reason_code="PROCEED",
+        rationale="Demo: the concern needs what partners know before a decision.",
+    )
+    screening.decision_record(
+        referral=Referral.objects.get(pk=referral.pk),
+        actor=triage,
+        route="channel",
+        summary="Demo: partners' answers show a vulnerability the Channel panel should assess.",
+    )
+
+
+def screening_demo_seed() -> list[tuple[str, str]]:
+    """Submit and screen the screening demo cases once (found by Harper's person index); (reference, shows) rows."""
+    _, _, last_birth = DEMO_SCREENING_CASES[-1]
+    index = person_index(given_name="Harper", family_name=DEMO_SCREENING_FAMILY_NAME, date_of_birth=last_birth)
+    if Referral.objects.filter(person_index=index).exists():
+        return []
+    referrer, triage, police = _users()
+    rows = []
+    for given_name, shows, date_of_birth in DEMO_SCREENING_CASES:
+        referral = _submit_demo(referrer, given_name, date_of_birth)
+        _screen_demo(referral, shows, triage, police)
         rows.append((referral.reference, shows))
     return rows

@@ -5,6 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from core.models import BaseModel
+from encryption.fields import EncryptedTextField
+from referrals.choices import ClosingReason
+
 
 class Assessment(models.Model):
     """Who works the case and when its screening decision is due; the queue's flags.
@@ -29,3 +33,107 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"Assessment of case {self.referral_id}"
+
+
+class ScreeningRoute(models.TextChoices):
+    CLOSE = "close", "Close the case"
+    PROCEED = "proceed", "Proceed to information gathering"
+
+
+class ScreeningReason(models.Model):
+    """Reference data: the reasons a screening outcome may give (maintained by the superuser in the admin).
+
+    Each says where the case goes: closed with one of the referral's closing reasons, or on to information
+    gathering. The code is for statistics and audit; people read the label.
+    """
+
+    code = models.CharField(max_length=40, unique=True, help_text="Upper-case code, e.g. SIGNPOSTED_HEALTH")
+    label = models.CharField(max_length=120, help_text="As people read it, e.g. Signposted to health")
+    route = models.CharField(max_length=10, choices=ScreeningRoute.choices)
+    closing_reason = models.CharField(
+        max_length=40,
+        blank=True,
+        choices=ClosingReason.choices,
+        help_text="For a reason that closes the case: the referral's closing reason it records",
+    )
+    order = models.PositiveSmallIntegerField(default=100)
+    active = models.BooleanField(default=True, help_text="Offered on the screening outcome form")
+
+    class Meta:
+        ordering = ["order", "label"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(route=ScreeningRoute.CLOSE) & ~models.Q(closing_reason=""))
+                | (models.Q(route=ScreeningRoute.PROCEED) & models.Q(closing_reason="")),
+                name="screening_reason_close_has_closing_reason",
+                violation_error_message="A reason that closes the case needs a closing reason; one that proceeds, none",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[A-Z][A-Z0-9_]*$"),
+                name="screening_reason_code_upper_case",
+                violation_error_message="The code is upper-case letters, digits and underscores",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class GatewayCheck(BaseModel):
+    """The police gateway check of a case: one per case, re-recorded (replaced) while screening goes on.
+
+    Re-recording is allowed until the screening outcome is recorded: the police officer's answer can change
+    as checks come back, and the outcome must rest on the current answer. Each recording is its own audit
+    event (the history shows the change); once the outcome is recorded the check is final.
+    """
+
+    encryption_key_field = "referral.data_key"
+
+    referral = models.OneToOneField("referrals.Referral", on_delete=models.CASCADE, related_name="gateway_check")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    counter_terrorism = models.BooleanField(
+        help_text="Is this a matter for a police-led counter-terrorism investigation?"
+    )
+    note = EncryptedTextField(max_length=5000)
+
+    def __str__(self) -> str:
+        return f"Gateway check of case {self.referral_id}"
+
+
+class ScreeningOutcome(BaseModel):
+    """The screening outcome of a case (once: recording it moves the case on), with its encrypted rationale."""
+
+    encryption_key_field = "referral.data_key"
+
+    referral = models.OneToOneField("referrals.Referral", on_delete=models.CASCADE, related_name="screening_outcome")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.ForeignKey(ScreeningReason, on_delete=models.PROTECT, related_name="+")
+    rationale = EncryptedTextField(max_length=5000)
+
+    def __str__(self) -> str:
+        return f"Screening outcome of case {self.referral_id}"
+
+
+class DecisionRoute(models.TextChoices):
+    CLOSE = "close", "Close the case"
+    CHANNEL = "channel", "Refer to the Channel panel"
+
+
+class Decision(BaseModel):
+    """The decision after information gathering (once: it moves the case on).
+
+    Closing keeps its reason and summary on the referral (referral_close); referring keeps the summary for
+    the panel here, encrypted with the case's key.
+    """
+
+    encryption_key_field = "referral.data_key"
+
+    referral = models.OneToOneField("referrals.Referral", on_delete=models.CASCADE, related_name="mash_decision")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    route = models.CharField(max_length=10, choices=DecisionRoute.choices)
+    # Required when referring (the service checks it: a database constraint cannot, as the column holds
+    # ciphertext even for an empty text).
+    panel_summary = EncryptedTextField(max_length=5000, blank=True, default="")
+
+    def __str__(self) -> str:
+        return f"Decision on case {self.referral_id}"

@@ -1,14 +1,31 @@
 """mash's pages. The queue keeps its place and name in the `referrals` namespace
 (`referrals:referral-queue`, /referrals/queue/): config/urls.py puts these patterns before referrals' own,
-so `referrals` never imports `mash` and every link to the queue stays as it was."""
+so `referrals` never imports `mash` and every link to the queue stays as it was. The screening records post
+to /referrals/<reference>/screening/... (the Screening section of the case page shows them)."""
 
 from __future__ import annotations
 
 from django.urls import path
 
 from . import views
+from .screening import views as screening_views
 
 referral_urlpatterns = [
     path("queue/", views.QueueView.as_view(), name="referral-queue"),
     path("queue/assign/", views.QueueAssignView.as_view(), name="referral-queue-assign"),
+    path(
+        "<str:reference>/screening/gateway-check/",
+        screening_views.GatewayCheckRecordView.as_view(),
+        name="screening-gateway-check",
+    ),
+    path(
+        "<str:reference>/screening/outcome/",
+        screening_views.ScreeningOutcomeRecordView.as_view(),
+        name="screening-outcome",
+    ),
+    path(
+        "<str:reference>/screening/decision/",
+        screening_views.DecisionRecordView.as_view(),
+        name="screening-decision",
+    ),
 ]

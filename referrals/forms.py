@@ -10,7 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 
 from accounts.models import LocalAuthority, Sector
 
-from .choices import BreakGlassReason, ClosingReason, ConcernType, Gender, GrantReason, Indicator, YesNoUnknown
+from .choices import BreakGlassReason, ConcernType, Gender, GrantReason, Indicator, YesNoUnknown
 from .validation import (
     ANSWERS,
     ATTACHMENT_UNREADABLE,
@@ -195,26 +195,6 @@ class FurtherInformationForm(forms.Form):
             "max_length": "Further information must be 5000 characters or fewer",
         },
     )
-
-
-class CloseForm(forms.Form):
-    reason_code = forms.ChoiceField(
-        label="Why is the case being closed?",
-        choices=ClosingReason.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select why the case is being closed"},
-    )
-    summary = forms.CharField(
-        label="Closing summary",
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={
-            "required": "Enter a closing summary",
-            "max_length": "The closing summary must be 5000 characters or fewer",
-        },
-    )
-    # The status the close page was opened at: if someone moves the case meanwhile, say so.
-    shown_status = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class GranteeChoiceField(forms.ModelChoiceField):

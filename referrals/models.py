@@ -141,6 +141,9 @@ class Referral(ConcurrentTransitionMixin, BaseModel):
 
     # custom["writes"] names every field a transition's body sets: the services save those, the status
     # and updated_at only (update_fields), so a transition never re-encrypts nor rewrites the answers.
+    # custom["recorded_in"] names the case section whose record drives the transition (the screening outcome,
+    # the decision): the case page offers no bare button for it and the bare route sends people there, so
+    # a case never moves on without its record. referrals knows the section's slug only, never its app.
     @transition(
         field=status,
         source=ReferralStatus.DRAFT,
@@ -166,7 +169,11 @@ class Referral(ConcurrentTransitionMixin, BaseModel):
         source=ReferralStatus.SCREENING,
         target=ReferralStatus.INFORMATION_GATHERING,
         permission=permissions.can_start_information_gathering,
-        custom={"label": "Start information gathering", "writes": ("information_gathering_started_at",)},
+        custom={
+            "label": "Start information gathering",
+            "writes": ("information_gathering_started_at",),
+            "recorded_in": "screening",
+        },
     )
     def start_information_gathering(self) -> None:
         self.information_gathering_started_at = timezone.now()
@@ -176,7 +183,7 @@ class Referral(ConcurrentTransitionMixin, BaseModel):
         source=ReferralStatus.INFORMATION_GATHERING,
         target=ReferralStatus.WITH_CHANNEL,
         permission=permissions.can_refer_to_channel,
-        custom={"label": "Refer to Channel", "writes": ("referred_to_channel_at",)},
+        custom={"label": "Refer to Channel", "writes": ("referred_to_channel_at",), "recorded_in": "screening"},
     )
     def refer_to_channel(self) -> None:
         self.referred_to_channel_at = timezone.now()
@@ -187,7 +194,7 @@ class Referral(ConcurrentTransitionMixin, BaseModel):
         target=ReferralStatus.CLOSED,
         conditions=[has_closing_summary],
         permission=permissions.can_close,
-        custom={"label": "Close case", "needs_reason": True, "writes": ("closed_at",)},
+        custom={"label": "Close case", "needs_reason": True, "writes": ("closed_at",), "recorded_in": "screening"},
     )
     def close(self) -> None:
         self.closed_at = timezone.now()

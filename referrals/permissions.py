@@ -132,12 +132,15 @@ def transitions_available(referral: Referral, user: Any) -> list[Any]:
     """The transitions this user may take from the current state, for the case page's buttons.
 
     Like `get_available_user_status_transitions` but ignoring conditions that the action's own page
-    fulfils (closing asks for its reason and summary first).
+    fulfils (closing asks for its reason and summary first), and leaving out the transitions declared as
+    `recorded_in` a case section (that section's record drives them; referrals/models.py).
     """
     available = [
         transition
         for transition in referral.get_all_status_transitions()
-        if transition.source in (referral.status, "*") and transition.has_perm(referral, user)
+        if transition.source in (referral.status, "*")
+        and transition.has_perm(referral, user)
+        and not transition.custom.get("recorded_in")  # taken through its section's record, never bare
     ]
     # GOV.UK button order: the actions that move the case on first, closing (the warning button) always last.
     return sorted(available, key=lambda transition: bool(transition.custom.get("needs_reason")))

@@ -67,6 +67,26 @@ class SummaryItem:
     value: Callable[[Any, Any], str | None]
 
 
+ACTION_STYLES = ("primary", "secondary", "warning")
+
+
+@dataclass(frozen=True)
+class CaseAction:
+    """One of "What you can do next" on the case page, added by the app that owns the action.
+
+    `available(referral, user)` says whether this user may take it now; `url(referral, user)` is where the
+    button goes (the app's own page or form). `style` is the GOV.UK button: primary, secondary or warning
+    (warning buttons come last, whatever their order).
+    """
+
+    key: str
+    label: str
+    order: int
+    url: Callable[[Any, Any], str]
+    available: Check = _always
+    style: str = "secondary"
+
+
 # A history phrase turns one audit event into a caseworker's words: (title, description) or None to leave
 # the event out of the history. `names` maps user ids to how people know them (display names).
 HistoryPhrase = Callable[[Any, dict[int, str]], "tuple[str, str] | None"]
@@ -74,6 +94,7 @@ HistoryPhrase = Callable[[Any, dict[int, str]], "tuple[str, str] | None"]
 _SECTIONS: dict[str, CaseSection] = {}
 _SUMMARY_ITEMS: dict[str, SummaryItem] = {}
 _HISTORY_PHRASES: dict[str, HistoryPhrase] = {}
+_ACTIONS: dict[str, CaseAction] = {}
 
 
 def register(section: CaseSection) -> CaseSection:
@@ -118,6 +139,31 @@ def summary_items_for(referral: Any, user: Any) -> list[dict[str, str]]:
         if value is not None:
             rows.append({"key": item.label, "value": value})
     return rows
+
+
+def register_action(action: CaseAction) -> CaseAction:
+    """Add an action to the case page's "What you can do next" (call from AppConfig.ready())."""
+    if action.style not in ACTION_STYLES:
+        raise ImproperlyConfigured(f"Case action {action.key!r}: style must be one of {ACTION_STYLES}")
+    existing = _ACTIONS.get(action.key)
+    if existing is not None and existing != action:
+        raise ImproperlyConfigured(f"Case action {action.key!r} is registered twice")
+    _ACTIONS[action.key] = action
+    return action
+
+
+def unregister_action(key: str) -> None:
+    _ACTIONS.pop(key, None)
+
+
+def actions_for(referral: Any, user: Any) -> list[dict[str, str]]:
+    """The registered actions this user may take on this case now: {"key", "label", "url", "style"}, warning last."""
+    ordered = sorted(_ACTIONS.values(), key=lambda action: (action.style == "warning", action.order, action.key))
+    return [
+        {"key": action.key, "label": action.label, "url": action.url(referral, user), "style": action.style}
+        for action in ordered
+        if action.available(referral, user)
+    ]
 
 
 def register_history_phrase(action: str, phrase: HistoryPhrase) -> None:

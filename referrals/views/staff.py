@@ -17,17 +17,15 @@ from django.views import View
 
 from referrals import services
 from referrals.exceptions import CaseChangedMeanwhile, ReferralInvalid, TransitionNotPossible, TransitionRefused
-from referrals.forms import CloseForm
 from referrals.journey import steps_for
 from referrals.permissions import (
-    can_close,
     can_manage_grants,
     can_read,
     can_view_access_report,
     transitions_available,
 )
 from referrals.presenters import answer_rows, case_summary
-from referrals.sections import DEFAULT_SECTION, section_get, sections_for, summary_items_for
+from referrals.sections import DEFAULT_SECTION, actions_for, section_get, sections_for, summary_items_for
 from referrals.selectors import (
     referral_attachment_open,
     referral_get,
@@ -35,19 +33,11 @@ from referrals.selectors import (
     referral_possible_repeats,
 )
 
-# What the banner says once a transition is done: words, never the status code.
-TRANSITION_DONE = {
-    "start_screening": "Screening started for case {reference}",
-    "start_information_gathering": "Information gathering started for case {reference}",
-    "refer_to_channel": "Case {reference} referred to the Channel panel",
-    "close": "Case {reference} closed",
-}
+# The transitions taken bare (a button, no record): the others are `recorded_in` a case section.
+# What the banner says once one is done: words, never the status code.
+TRANSITION_DONE = {"start_screening": "Screening started for case {reference}"}
 
-TRANSITION_SERVICES = {
-    "start_screening": services.referral_start_screening,
-    "start_information_gathering": services.referral_start_information_gathering,
-    "refer_to_channel": services.referral_refer_to_channel,
-}
+TRANSITION_SERVICES = {"start_screening": services.referral_start_screening}
 
 
 class ReferralDetailView(LoginRequiredMixin, View):
@@ -85,6 +75,7 @@ class ReferralDetailView(LoginRequiredMixin, View):
             "section_template": current.template,
             "repeats": repeats,
             "transitions": transitions_available(referral, request.user),
+            "case_actions": [] if granted_only else actions_for(referral, request.user),
             "granted_only": granted_only,
             "can_manage_grants": can_manage_grants(referral, request.user),
             "can_view_access_report": can_view_access_report(referral, request.user),
@@ -98,37 +89,38 @@ class ReferralDetailView(LoginRequiredMixin, View):
         return render(request, "referrals/detail.html", context)
 
 
-class ReferralTransitionView(LoginRequiredMixin, View):
-    """POST one transition; closing first asks for a reason and a summary."""
+def _recorded_in(referral: Any, transition: str) -> str:
+    """The case section whose record drives this transition (custom["recorded_in"]), or ""."""
+    declared = next((t for t in referral.get_all_status_transitions() if t.name == transition), None)
+    return declared.custom.get("recorded_in", "") if declared is not None else ""
 
-    def _close_page(self, request: HttpRequest, referral: Any, form: Any) -> HttpResponse:
-        return render(request, "referrals/close.html", {"referral": referral, "form": form})
+
+class ReferralTransitionView(LoginRequiredMixin, View):
+    """POST one bare transition (starting screening).
+
+    A transition declared `recorded_in` a section is never taken bare: the route sends the user to that
+    section, where the record (the screening outcome, the decision) drives it. Nothing changes here.
+    """
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated and request.method in ("GET", "POST"):
+            self.referral = referral = referral_get(user=request.user, reference=kwargs["reference"])
+            section = _recorded_in(referral, kwargs["transition"])
+            if section:
+                target = section_get(section)
+                if target is None or not target.visible(referral, request.user):
+                    raise PermissionDenied  # a grantee reads the case, they do not move it on (audited)
+                messages.info(request, "This is recorded here: the case moves on when the record is made.")
+                return redirect("referrals:referral-section", reference=referral.reference, section=section)
+        return super().dispatch(request, *args, **kwargs)
 
     def get(self, request: HttpRequest, reference: str, transition: str) -> HttpResponse:
-        referral = referral_get(user=request.user, reference=reference)
-        if transition != "close":
-            raise Http404
-        if not can_close(referral, request.user):
-            raise PermissionDenied
-        return self._close_page(request, referral, CloseForm(initial={"shown_status": referral.status}))
+        raise Http404  # no transition left has a page of its own here (dispatch sends recorded ones on)
 
     def post(self, request: HttpRequest, reference: str, transition: str) -> HttpResponse:
-        referral = referral_get(user=request.user, reference=reference)
+        referral = self.referral  # fetched through the selector by dispatch
         try:
-            if transition == "close":
-                form = CloseForm(request.POST)
-                shown_status = request.POST.get("shown_status", "")
-                if shown_status in {"", referral.status}:
-                    if not can_close(referral, request.user):
-                        raise PermissionDenied
-                    if not form.is_valid():
-                        return self._close_page(request, referral, form)
-                    services.referral_close(referral=referral, actor=request.user, **form.cleaned_data)
-                else:  # moved on since the close page opened: the service records it and says so, whoever may close now
-                    services.referral_close(
-                        referral=referral, actor=request.user, reason_code="", summary="", shown_status=shown_status
-                    )
-            elif transition in TRANSITION_SERVICES:
+            if transition in TRANSITION_SERVICES:
                 shown_status = request.POST.get("shown_status", "")
                 TRANSITION_SERVICES[transition](referral=referral, actor=request.user, shown_status=shown_status)
             else:

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
+from tests.mash.reasons import screening_reasons_seed
 
 pytestmark = pytest.mark.browser
 
@@ -23,6 +24,7 @@ def demo_cases(transactional_db, settings, tmp_path):
     settings.ENCRYPTION_FILE_ROOT = tmp_path / "encrypted"
     call_command("seed_demo", verbosity=0, stdout=io.StringIO())
     call_command("seed_demo_referrals", stdout=io.StringIO())
+    screening_reasons_seed()  # reference data a transactional test before this one may have emptied
     call_command("seed_demo_mash", stdout=io.StringIO())
 
 

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import current_totp, sign_in
+from tests.mash.reasons import screening_reasons_seed
 from tests.visible_text import assert_no_codes
 
 pytestmark = pytest.mark.browser
@@ -33,6 +34,7 @@ def case(demo_users):
     from referrals import services
     from tests.referrals.factories import adult_answers
 
+    screening_reasons_seed()  # reference data a transactional test before this one may have emptied
     referrer = User.objects.get(email="referrer@example.org")
     referral, _ = services.referral_create_submitted(actor=referrer, answers=adult_answers(given_name="Labelcase"))
     return referral
@@ -102,20 +104,37 @@ def test_case_and_audit_pages_show_labels_and_buttons_in_gov_uk_order(live_serve
     expect(page.locator(".govuk-notification-banner")).to_contain_text(f"Screening started for case {case.reference}")
     expect(page.get_by_test_id("status")).to_have_text("Screening")
 
+    from accounts.models import User
+    from mash.screening import services as screening
+    from referrals.models import Referral
+
+    screening.gateway_check_record(
+        referral=Referral.objects.get(pk=case.pk),
+        actor=User.objects.get(email="police@example.org"),
+        counter_terrorism=False,
+        note="No investigation.",
+    )
+    page.reload()
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
-        buttons = page.get_by_test_id("case-actions").locator(".govuk-button")
-        expect(buttons).to_have_text(["Start information gathering", "Close case"])
-        expect(buttons.nth(0)).not_to_have_class("govuk-button govuk-button--secondary")
-        expect(buttons.nth(1)).to_have_class("govuk-button govuk-button--warning")
-        primary, warning = buttons.nth(0).bounding_box(), buttons.nth(1).bounding_box()
-        assert warning["y"] >= primary["y"]  # never higher than the primary action
-        assert (warning["y"], warning["x"]) > (primary["y"], primary["x"])  # after it, in reading order
+        buttons = page.get_by_test_id("case-record-actions").locator(".govuk-button")
+        expect(buttons).to_have_text(["Record screening outcome"])
+        expect(buttons.nth(0)).to_have_class("govuk-button")  # the primary action
     assert_no_codes(page.content())
     assert axe_violations(page) == []
 
-    page.get_by_role("button", name="Start information gathering").click()
-    page.get_by_role("button", name="Refer to Channel").click()
+    buttons.nth(0).click()
+    page.get_by_role("radio", name="Proceed to information gathering").check()
+    page.get_by_label("Rationale").fill("Partners may know more.")
+    page.get_by_role("button", name="Save screening outcome").click()
+    expect(page.get_by_test_id("status")).to_have_text("Information gathering")
+    page.get_by_test_id("case-record-actions").get_by_text("Record decision").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Record the decision after information gathering")
+    assert_no_codes(page.content())
+    assert axe_violations(page) == []
+    page.get_by_role("radio", name="Refer to the Channel panel").check()
+    page.get_by_label("Summary").fill("What the panel needs to know.")
+    page.get_by_role("button", name="Save decision").click()
     expect(page.get_by_test_id("status")).to_have_text("With Channel")
     page.get_by_role("navigation", name="Case sections").get_by_role("link", name="History").click()
     expect(page.get_by_test_id("history")).to_contain_text("from Information gathering to With Channel")

@@ -34,9 +34,34 @@ def test_the_demo_queue_shows_each_kind_of_case_once(client):
     client.force_login(User.objects.get(email="triage@example.org"))
     queue = reverse("referrals:referral-queue")
     assert len(client.get(queue, {"tab": "overdue"}).context["page"].object_list) == 1
-    assert len(client.get(queue, {"tab": "screening"}).context["page"].object_list) == 1
+    # In screening: the assigned demo case and the screening demo's case with its gateway check.
+    assert len(client.get(queue, {"tab": "screening"}).context["page"].object_list) == 2
     assert len(client.get(queue, {"tab": "mine"}).context["page"].object_list) == 2
     body = client.get(queue).content.decode()
     assert "Under 18" in body
     assert "Immediate risk" in body
+    assert "already exist" in _seed()
+
+
+def test_the_demo_shows_screening_in_each_of_its_states(client):
+    from mash.models import Decision, GatewayCheck, ScreeningOutcome
+    from referrals.choices import ReferralStatus
+    from referrals.models import Referral
+
+    demo_data_seed(password="a-long-demo-password", totp_secret="DEMOPREVENTCHANNELTOTPKEY234567A")
+    output = _seed()
+    assert "gateway check recorded" in output
+    assert "closed at screening" in output
+    assert "referred to the Channel panel" in output
+    checked = GatewayCheck.objects.get(referral__status=ReferralStatus.SCREENING)
+    closed = ScreeningOutcome.objects.get(referral__status=ReferralStatus.CLOSED)
+    assert closed.reason.code == "SIGNPOSTED_CHILDRENS_SOCIAL_CARE"
+    assert Decision.objects.get().referral.status == ReferralStatus.WITH_CHANNEL
+    client.force_login(User.objects.get(email="triage@example.org"))
+    section = client.get(reverse("referrals:referral-section", args=[checked.referral.reference, "screening"]))
+    body = section.content.decode()
+    assert section.status_code == 200
+    assert "Record screening outcome" in body
+    earlier = Referral.objects.get(pk=closed.referral_id)
+    assert f'href="{reverse("referrals:referral-detail", args=[earlier.reference])}"' in body  # a possible repeat
     assert "already exist" in _seed()

@@ -23,9 +23,22 @@ def test_earlier_cases_get_their_assessment(referrer, local_authority):
     Assessment.objects.all().delete()
     executor = MigrationExecutor(connection)
     executor.migrate([("mash", "0002_open_assessments_of_earlier_cases")])
+    # Back to the newest migrations, so the tests after this one find every table.
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
     from mash.models import Assessment as Current
 
     assessment = Current.objects.get(referral_id=referral.pk)
     submitted_on = timezone.localtime(referral.submitted_at).date()
     assert assessment.screening_due_on == working_days_after(submitted_on, 5, local_authority.nation)
     assert assessment.assigned_to is None
+
+
+def test_the_screening_reasons_come_back_after_a_round_trip():
+    from mash.models import ScreeningReason
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("mash", "0002_open_assessments_of_earlier_cases")])
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert ScreeningReason.objects.filter(active=True).count() == 8

@@ -28,6 +28,7 @@ from django_otp_webauthn.models import WebAuthnCredential
 from accounts.models import Role
 from accounts.services import api_token_create, invitation_token, user_invite
 from audit.models import AuditEvent
+from mash.models import GatewayCheck, ScreeningReason
 from referrals import services
 from referrals.choices import ClosingReason, ReferralStatus
 
@@ -136,12 +137,6 @@ def public(ok: int = 200) -> Rule:
     return lambda who: ok
 
 
-def _close_allowed(who: Who) -> bool:
-    if who.stage == S.SCREENING:
-        return who.holds(*READERS)
-    return who.holds(*MANAGERS)
-
-
 def _break_glass(who: Who) -> int:
     if not who.signed_in:
         return LOGIN
@@ -198,6 +193,22 @@ def _transition(sources: tuple[str, ...], allowed: Callable[[Who], bool]) -> Rul
         if who.stage not in sources:
             return 302
         return 302 if allowed(who) else 403
+
+    return rule
+
+
+def _screening_record(roles: set[str], stage: str) -> Rule:
+    """A screening record's page (mash/screening/views.py): 403 for a role that may not record it (audited by
+    the service); at another stage, 302 to the Screening section with a message; else the form (200)."""
+
+    def rule(who: Who) -> int:
+        if not who.signed_in:
+            return LOGIN
+        if not who.visible:
+            return 404
+        if not who.holds(*roles):
+            return 403
+        return 200 if who.stage == stage else 302
 
     return rule
 
@@ -290,18 +301,24 @@ RULES: dict[tuple[str, str, str], Rule] = {
     ("referrals:referral-section", "GET", "documents"): case_page(lambda who: True),
     ("referrals:referral-section", "GET", "history"): case_page(lambda who: who.reader),
     ("referrals:referral-attachment", "GET", ""): case_page(lambda who: True),
-    ("referrals:referral-transition", "GET", "close"): case_page(_close_allowed),
-    # POSTing close without a reason: the form's errors (200) for those who may close.
-    ("referrals:referral-transition", "POST", "close"): case_page(_close_allowed),
+    # Transitions recorded in the Screening section (custom "recorded_in") are never taken bare: the route
+    # sends the case's readers to that section (302, nothing changes); a grantee, who may not see it, is refused.
+    ("referrals:referral-transition", "GET", "close"): case_page(lambda who: who.reader, ok=302),
+    ("referrals:referral-transition", "POST", "close"): case_page(lambda who: who.reader, ok=302),
     ("referrals:referral-transition", "POST", "start_screening"): _transition(
         (S.SUBMITTED,), lambda who: who.holds(*SCREENERS)
     ),
-    ("referrals:referral-transition", "POST", "start_information_gathering"): _transition(
-        (S.SCREENING,), lambda who: who.holds(*SCREENERS)
-    ),
-    ("referrals:referral-transition", "POST", "refer_to_channel"): _transition(
-        (S.INFORMATION_GATHERING,), lambda who: who.holds(*MANAGERS)
-    ),
+    ("referrals:referral-transition", "POST", "start_information_gathering"): case_page(lambda who: who.reader, ok=302),
+    ("referrals:referral-transition", "POST", "refer_to_channel"): case_page(lambda who: who.reader, ok=302),
+    # --- screening (mash/screening): the section for the case's readers; each record for its roles, at its
+    # stage (elsewhere: 302 to the section with a message). GET is the question page, an empty POST its errors.
+    ("referrals:referral-section", "GET", "screening"): case_page(lambda who: who.reader),
+    ("referrals:screening-gateway-check", "GET", ""): _screening_record({Role.POLICE_PREVENT_OFFICER}, S.SCREENING),
+    ("referrals:screening-gateway-check", "POST", ""): _screening_record({Role.POLICE_PREVENT_OFFICER}, S.SCREENING),
+    ("referrals:screening-outcome", "GET", ""): _screening_record(SCREENERS, S.SCREENING),
+    ("referrals:screening-outcome", "POST", ""): _screening_record(SCREENERS, S.SCREENING),
+    ("referrals:screening-decision", "GET", ""): _screening_record(MANAGERS, S.INFORMATION_GATHERING),
+    ("referrals:screening-decision", "POST", ""): _screening_record(MANAGERS, S.INFORMATION_GATHERING),
     ("referrals:referral-grants", "GET", ""): case_page(lambda who: who.holds(*MANAGERS)),
     ("referrals:referral-grants", "POST", ""): case_page(lambda who: who.holds(*MANAGERS)),
     ("referrals:referral-grant-revoke", "POST", ""): case_page(lambda who: who.holds(*MANAGERS), ok=302),
@@ -457,6 +474,8 @@ def _case_at(stage: str, referrer, screener):
             break
         referral = step(referral)
     assert referral.status == stage
+    if stage == S.SCREENING:  # the police gateway check comes first, so the screening outcome can be recorded
+        GatewayCheck.objects.create(referral=referral, recorded_by=screener, counter_terrorism=False, note="Matrix.")
     return referral
 
 
@@ -547,6 +566,7 @@ def _admin_record(label: str, world):
             name="Matrix school", sector="education", local_authority=world["own"]
         ),
         "accounts_user": lambda: holder,
+        "mash_screeningreason": lambda: ScreeningReason.objects.get(code="SIGNPOSTED_OTHER"),
     }
     assert label in makers, f"admin: the model {label} is new; add a row maker to _admin_record"
     return makers[label]()

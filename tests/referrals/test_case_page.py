@@ -42,7 +42,13 @@ def test_a_section_registered_by_another_app_is_linked_and_served(client, fake_s
     client.force_login(triage_officer)
     page = client.get(reverse("referrals:referral-detail", args=[referral.reference])).content.decode()
     navigation = re.search(r'<nav class="moj-sub-navigation.*?</nav>', page, re.S).group(0)
-    assert re.findall(r">([^<>]+)</a>", navigation) == ["Referral", "Screening notes", "Documents", "History"]
+    assert re.findall(r">([^<>]+)</a>", navigation) == [
+        "Referral",
+        "Screening",
+        "Screening notes",
+        "Documents",
+        "History",
+    ]
     assert f'href="{_section(referral.reference, "screening-notes")}"' in navigation
     assert "Screening due" in page
     assert "Overdue" in page
@@ -153,7 +159,6 @@ def test_a_grantee_has_no_history_section(client, with_channel, triage_officer, 
 
 def test_section_pages_keep_the_actions_in_govuk_order(client, referrer, triage_officer):
     referral = submitted_referral(user=referrer)
-    services.referral_start_screening(referral=referral, actor=triage_officer)
     client.force_login(triage_officer)
     for url in (
         reverse("referrals:referral-detail", args=[referral.reference]),
@@ -161,10 +166,10 @@ def test_section_pages_keep_the_actions_in_govuk_order(client, referrer, triage_
     ):
         body = client.get(url).content.decode()
         assert_no_codes(body)
-        assert 'name="shown_status" value="screening"' in body
+        assert 'name="shown_status" value="submitted"' in body
         group = re.search(r'data-testid="case-actions">(.*?)</div>', body, re.S).group(1)
         labels = re.findall(r'class="govuk-button[^"]*"[^>]*>([^<]+)<', group)
-        assert labels == ["Start information gathering", "Close case"]
+        assert labels == ["Start screening"]
 
 
 def test_every_url_of_the_case_itself_is_a_reserved_section_slug():

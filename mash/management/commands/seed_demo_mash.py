@@ -1,11 +1,12 @@
-"""Load demo MASH cases so the queue shows new, assigned, overdue and in-screening work (development only)."""
+"""Load demo MASH cases so the queue shows new, assigned, overdue and in-screening work, and the case page shows
+screening in each of its states: gateway check recorded, closed at screening, referred to Channel (development only)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from mash.demo import mash_demo_seed
+from mash.demo import mash_demo_seed, screening_demo_seed
 from referrals.exceptions import ReferralInvalid
 
 
@@ -17,7 +18,7 @@ class Command(BaseCommand):
         if settings.ENVIRONMENT == "production":
             raise CommandError("seed_demo_mash refuses to run under production settings.")
         try:
-            rows = mash_demo_seed()
+            rows = mash_demo_seed() + screening_demo_seed()
         except ReferralInvalid as exc:
             raise CommandError("Run seed_demo first: the demo users do not exist.") from exc
         if not rows:
