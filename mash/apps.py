@@ -7,3 +7,6 @@ class MashConfig(AppConfig):
 
     def ready(self) -> None:
         from mash import receivers  # noqa: F401  (an assessment for every submitted referral)
+        from mash.information_requests import case_section
+
+        case_section.register()  # the case page's "Information requests" section and history phrases

@@ -7,8 +7,10 @@ from __future__ import annotations
 from django.urls import path
 
 from . import views
+from .information_requests.urls import case_urlpatterns as information_request_urlpatterns
 
 referral_urlpatterns = [
     path("queue/", views.QueueView.as_view(), name="referral-queue"),
     path("queue/assign/", views.QueueAssignView.as_view(), name="referral-queue-assign"),
+    *information_request_urlpatterns,
 ]
