@@ -288,7 +288,7 @@ ACTIONS: dict[str, ActionSpec] = {
     "INFORMATION_REQUEST_CHASED": ActionSpec(
         "Information request chased",
         "A reminder of an information request on case {case_reference} was sent ({when})",
-        {"request_id": Kind.UUID, "organisation_id": Kind.INT, "when": Kind.NAME},
+        {"request_id": Kind.UUID, "organisation_id": Kind.INT, "when": Kind.NAME, "status": Kind.NAME},
     ),
     "INFORMATION_REQUEST_WITHDRAWN": ActionSpec(
         "Information request withdrawn",
