@@ -40,3 +40,28 @@ def test_the_demo_queue_shows_each_kind_of_case_once(client):
     assert "Under 18" in body
     assert "Immediate risk" in body
     assert "already exist" in _seed()
+
+
+def test_the_demo_shows_open_overdue_and_answered_requests_and_the_partner_can_answer(client):
+    from mash.models import InformationRequest
+
+    demo_data_seed(password="a-long-demo-password", totp_secret="DEMOPREVENTCHANNELTOTPKEY234567A")
+    output = _seed()
+    for shows in ("request open", "request overdue", "request answered"):
+        assert shows in output
+    assert "request open" not in _seed()  # idempotent
+    requests = InformationRequest.objects.order_by("created_at")
+    assert sorted(requests.values_list("status", flat=True)) == ["answered", "open", "open"]
+    partner = User.objects.get(email="partner@example.org")
+    client.force_login(partner)
+    listed = client.get(reverse("requests:request-list")).context["requests"]
+    assert len(listed) == 2
+    overdue = [r for r in listed if r.due_on < r.created_at.date()]
+    assert len(overdue) == 1
+    open_request = listed[0]
+    response = client.post(reverse("requests:request-detail", args=[open_request.pk]), {"answer": "Not known."})
+    assert response.status_code == 302
+    client.force_login(User.objects.get(email="triage@example.org"))
+    answered = InformationRequest.objects.filter(status="answered").select_related("referral").first()
+    page = client.get(reverse("referrals:referral-section", args=[answered.referral.reference, "information-requests"]))
+    assert "Community Health Trust" in page.content.decode()
