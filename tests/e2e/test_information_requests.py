@@ -39,7 +39,7 @@ def test_a_triage_officer_asks_and_the_partner_answers(live_server, demo_cases, 
 
     sign_in(page, live_server, "triage@example.org", DEMO_PASSWORD)
     page.goto(f"{live_server.url}/referrals/{case.reference}/information-requests/")
-    expect(page.get_by_role("heading", name="Information requests", level=2)).to_be_visible()
+    expect(page.get_by_role("heading", name="Ask a partner agency")).to_be_visible()
     assert axe_violations(page) == []
     form = page.get_by_test_id("information-request-form")
     form.get_by_label("Which organisation are you asking?").select_option(label="Community Health Trust")
