@@ -286,6 +286,47 @@ ACTIONS: dict[str, ActionSpec] = {
     "CASE_PURGED": ActionSpec(
         "Case purged", "Case {case_reference} was purged ({rows} rows)", {"rows": Kind.INT, "certificate_id": Kind.UUID}
     ),
+    # Information requests to partner agencies (mash): ids only, never the question, answer or a name.
+    "INFORMATION_REQUEST_CREATED": ActionSpec(
+        "Information requested",
+        "{actor} asked organisation {organisation_id} for information on case {case_reference}",
+        {"request_id": Kind.UUID, "organisation_id": Kind.INT, "addressee_id": Kind.INT},
+    ),
+    "INFORMATION_REQUEST_ANSWERED": ActionSpec(
+        "Information request answered",
+        "{actor} answered an information request on case {case_reference}",
+        {"request_id": Kind.UUID, "organisation_id": Kind.INT, "attachments": Kind.INT, "status": Kind.NAME},
+    ),
+    "INFORMATION_REQUEST_DECLINED": ActionSpec(
+        "Information request declined",
+        "{actor} declined an information request on case {case_reference}",
+        {"request_id": Kind.UUID, "organisation_id": Kind.INT, "status": Kind.NAME},
+    ),
+    "INFORMATION_REQUEST_CHASED": ActionSpec(
+        "Information request chased",
+        "A reminder of an information request on case {case_reference} was sent ({when})",
+        {"request_id": Kind.UUID, "organisation_id": Kind.INT, "when": Kind.NAME, "status": Kind.NAME},
+    ),
+    "INFORMATION_REQUEST_WITHDRAWN": ActionSpec(
+        "Information request withdrawn",
+        "{actor} withdrew an information request on case {case_reference}",
+        {"request_id": Kind.UUID, "organisation_id": Kind.INT, "status": Kind.NAME},
+    ),
+    "INFORMATION_REQUEST_EXPIRED": ActionSpec(
+        "Information request expired",
+        "An information request on case {case_reference} expired unanswered",
+        {"request_id": Kind.UUID, "organisation_id": Kind.INT},
+    ),
+    "INFORMATION_REQUEST_NOTIFIED": ActionSpec(
+        "Information request e-mailed",
+        "The addressee of an information request on case {case_reference} was e-mailed (reminder: {reminder})",
+        {"request_id": Kind.UUID, "reminder": Kind.BOOL},
+    ),
+    "INFORMATION_REQUEST_ACCESS_ENDED": ActionSpec(
+        "Information request access ended",
+        "User {addressee_id}'s access to an information request on case {case_reference} ended ({via})",
+        {"request_id": Kind.UUID, "addressee_id": Kind.INT, "grant_id": Kind.INT, "via": Kind.NAME},
+    ),
 }
 
 AuditAction = models.TextChoices("AuditAction", [(name, (name, spec.label)) for name, spec in ACTIONS.items()])

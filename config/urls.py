@@ -25,6 +25,8 @@ urlpatterns = [
     # (before referrals' "<reference>/"), composed here so that referrals never imports mash.
     path("referrals/", include((mash_referral_urlpatterns + referral_urlpatterns, "referrals"))),
     path("api/", include("referrals.api.urls")),
+    # A partner contributor's information requests (mash): the request only, never the case.
+    path("requests/", include("mash.information_requests.urls")),
 ]
 
 handler400 = "config.views.error_400"

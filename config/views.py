@@ -3,20 +3,34 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
+
+from mash.information_requests.permissions import ADDRESSEE_ROLES
+from mash.information_requests.selectors import information_request_list_for_addressee
 
 logger = logging.getLogger(__name__)
 
 
 class HomeView(TemplateView):
     template_name = "pages/home.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        if user.is_authenticated and user.has_role(*ADDRESSEE_ROLES):
+            # A partner contributor's work is the information requests addressed to them (never a case).
+            context["requests"] = information_request_list_for_addressee(user=user)
+            context["today"] = timezone.localdate()
+        return context
 
 
 class AccessibilityView(TemplateView):

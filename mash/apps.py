@@ -7,6 +7,8 @@ class MashConfig(AppConfig):
 
     def ready(self) -> None:
         from mash import receivers  # noqa: F401  (an assessment for every submitted referral)
+        from mash.information_requests import case_section
         from mash.screening import case_page as screening_case_page
 
         screening_case_page.register()  # the Screening section, its actions and history phrases
+        case_section.register()  # the case page's "Information requests" section and history phrases

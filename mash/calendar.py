@@ -40,3 +40,11 @@ def working_days_after(start: datetime.date, days: int, nation: str) -> datetime
         while not is_working_day(day, nation):
             day += datetime.timedelta(days=1)
     return day
+
+
+def working_day_before(day: datetime.date, nation: str) -> datetime.date:
+    """The last working day before `day`."""
+    day -= datetime.timedelta(days=1)
+    while not is_working_day(day, nation):
+        day -= datetime.timedelta(days=1)
+    return day

@@ -1,5 +1,6 @@
-"""Demo MASH cases (development only): a new case, an assigned one, an overdue one, one in screening; and the
-screening cases: a gateway check recorded, closed at screening, referred to Channel after information gathering."""
+"""Demo MASH cases (development only): a new case, an assigned one, an overdue one, one in screening; the
+screening cases: a gateway check recorded, closed at screening, referred to Channel after information gathering;
+and cases in information gathering with an open, an overdue and an answered request."""
 
 from __future__ import annotations
 
@@ -16,7 +17,10 @@ from referrals.exceptions import ReferralInvalid
 from referrals.models import Referral
 from referrals.services.demo import DEMO_PERSON
 
-from .models import Assessment
+from .calendar import working_days_after
+from .information_requests import services as request_services
+from .information_requests.grants import grant_expiry
+from .models import Assessment, InformationRequest, InformationRequestUserObjectPermission
 from .screening import services as screening
 from .services import referral_assign
 
@@ -88,10 +92,12 @@ DEMO_SCREENING_CASES = (
 DEMO_SCREENING_FAMILY_NAME = "Screening-Demo"
 
 
-def _submit_demo(referrer: User, given_name: str, date_of_birth: datetime.date) -> Referral:
+def _submit_demo(
+    referrer: User, given_name: str, date_of_birth: datetime.date, family_name: str = DEMO_SCREENING_FAMILY_NAME
+) -> Referral:
     answers = DEMO_PERSON | {
         "given_name": given_name,
-        "family_name": DEMO_SCREENING_FAMILY_NAME,
+        "family_name": family_name,
         "date_of_birth": date_of_birth,
         "immediate_risk": "no",
     }
@@ -146,5 +152,84 @@ def screening_demo_seed() -> list[tuple[str, str]]:
     for given_name, shows, date_of_birth in DEMO_SCREENING_CASES:
         referral = _submit_demo(referrer, given_name, date_of_birth)
         _screen_demo(referral, shows, triage, police)
+        rows.append((referral.reference, shows))
+    return rows
+
+
+# --- Information requests (issue 13, point 8): cases in information gathering with an open, an overdue and an
+# answered request, to the demo partner contributor (partner@example.org, Community Health Trust), who can
+# sign in and answer the open ones.
+REQUEST_CASES = (
+    ("Ellis", "information gathering, request open", datetime.date(1994, 5, 12)),
+    ("Sasha", "information gathering, request overdue", datetime.date(2010, 8, 2)),
+    ("Rowan", "information gathering, request answered", datetime.date(1979, 1, 23)),
+)
+DEMO_QUESTION = (
+    "Is this person known to your service? If so, please tell us about any contact in the last 12 months "
+    "and any concerns your staff have recorded."
+)
+DEMO_ANSWER = "Known to our community mental health team since 2024; last seen in October. No concerns recorded."
+
+
+def _partner() -> User:
+    email = demo_email(Role.PARTNER_CONTRIBUTOR, DEMO_AUTHORITIES[0].email_prefix)
+    partner = User.objects.filter(email=email, is_active=True).select_related("membership_record").first()
+    if partner is None or partner.membership is None or partner.membership.organisation_id is None:
+        raise ReferralInvalid({"partner": ["Run seed_demo first: the demo partner contributor does not exist"]})
+    return partner
+
+
+def _gathering_case(
+    given_name: str, date_of_birth: datetime.date, referrer: User, triage: User, police: User
+) -> Referral:
+    """Submitted, screened (gateway check, outcome: proceed) and so in information gathering, as the MASH would."""
+    referral = _submit_demo(referrer, given_name, date_of_birth, DEMO_FAMILY_NAME)
+    referral_assign(referral=referral, actor=triage, assignee=triage)
+    referral = referral_services.referral_start_screening(referral=referral, actor=triage)
+    screening.gateway_check_record(
+        referral=referral, actor=police, counter_terrorism=False, note="Demo: no police-led investigation."
+    )
+    screening.screening_outcome_record(
+        referral=referral,
+        actor=triage,
+        reason_code="PROCEED",
+        rationale="Demo: partners may know more; ask them before deciding.",
+    )
+    return Referral.objects.get(pk=referral.pk)
+
+
+def information_requests_demo_seed() -> list[tuple[str, str]]:
+    """Three cases in information gathering, each with one request in a different state (idempotent)."""
+    first_name, _, birth = REQUEST_CASES[0]
+    index = person_index(given_name=first_name, family_name=DEMO_FAMILY_NAME, date_of_birth=birth)
+    if Referral.objects.filter(person_index=index).exists():
+        return []
+    referrer, triage, police = _users()
+    partner = _partner()
+    rows = []
+    for given_name, shows, date_of_birth in REQUEST_CASES:
+        referral = _gathering_case(given_name, date_of_birth, referrer, triage, police)
+        due_on = working_days_after(timezone.localdate(), 5, referral.local_authority.nation)
+        information_request = request_services.information_request_create(
+            referral=referral,
+            actor=triage,
+            organisation=partner.membership.organisation,
+            addressee=partner,
+            question=DEMO_QUESTION,
+            due_on=due_on,
+        )
+        if shows.endswith("overdue"):
+            # Demo only: the due date moved back, as if the request had been waiting since last week; the
+            # partner's access follows it (it still has a few days to run).
+            overdue_on = timezone.localdate() - datetime.timedelta(days=2)
+            with transaction.atomic():
+                InformationRequest.objects.filter(pk=information_request.pk).update(due_on=overdue_on)
+                InformationRequestUserObjectPermission.objects.filter(content_object=information_request).update(
+                    expires_at=grant_expiry(overdue_on)
+                )
+        if shows.endswith("answered"):
+            request_services.information_request_answer(
+                information_request=information_request, actor=partner, answer=DEMO_ANSWER
+            )
         rows.append((referral.reference, shows))
     return rows

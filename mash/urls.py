@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.urls import path
 
 from . import views
+from .information_requests.urls import case_urlpatterns as information_request_urlpatterns
 from .screening import views as screening_views
 
 referral_urlpatterns = [
@@ -28,4 +29,5 @@ referral_urlpatterns = [
         screening_views.DecisionRecordView.as_view(),
         name="screening-decision",
     ),
+    *information_request_urlpatterns,
 ]

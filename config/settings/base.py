@@ -248,11 +248,20 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Every OUTBOX_POLL_SECONDS (10 seconds): dispatch outbox messages that are due (core.services).
     "outbox-sweep": {"task": "core.outbox_sweep", "schedule": float(OUTBOX_POLL_SECONDS)},
+    # Every day at 07:00: remind partners of requests due the next working day or overdue (once each; mash).
+    "information-requests-chase-due": {
+        "task": "mash.information_requests_chase_due",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Every quarter of an hour: end per-request grants past their expiry; their open requests expire.
+    "information-requests-expire": {"task": "mash.information_requests_expire", "schedule": crontab(minute="*/15")},
 }
 # The outbox (core.services): work that must not be lost, by topic -> handler taking the object's id.
 OUTBOX_HANDLERS = {
     "accounts.invitation_send": "accounts.services.management.invitation_email_send",
     "referrals.mash_notify": "referrals.services.notifications.referral_mash_notify",
+    "mash.information_request_notify": "mash.information_requests.notifications.information_request_notify",
+    "mash.information_request_remind": "mash.information_requests.notifications.information_request_remind",
 }
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
 OUTBOX_MAX_BACKOFF_MINUTES = env.int("OUTBOX_MAX_BACKOFF_MINUTES", default=60)
@@ -267,6 +276,8 @@ DRAFT_RETENTION_DAYS = env.int("DRAFT_RETENTION_DAYS", default=30)
 BREAK_GLASS_GRANT_HOURS = env.int("BREAK_GLASS_GRANT_HOURS", default=4)
 # MASH (mash.calendar): the screening decision is due this many working days after submission.
 SCREENING_DUE_WORKING_DAYS = env.int("SCREENING_DUE_WORKING_DAYS", default=5)
+# A partner's access to an information request ends this many days after its due date (ACCESS.md "per-request").
+INFORMATION_REQUEST_GRANT_TAIL_DAYS = env.int("INFORMATION_REQUEST_GRANT_TAIL_DAYS", default=5)
 
 # ------------------------------------------------------------------------------
 # E-mail: console in development; production reads DJANGO_EMAIL_URL.

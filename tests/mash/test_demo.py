@@ -36,7 +36,8 @@ def test_the_demo_queue_shows_each_kind_of_case_once(client):
     assert len(client.get(queue, {"tab": "overdue"}).context["page"].object_list) == 1
     # In screening: the assigned demo case and the screening demo's case with its gateway check.
     assert len(client.get(queue, {"tab": "screening"}).context["page"].object_list) == 2
-    assert len(client.get(queue, {"tab": "mine"}).context["page"].object_list) == 2
+    # Mine: those two, and the three information-gathering cases of the requests demo (their triage officer).
+    assert len(client.get(queue, {"tab": "mine"}).context["page"].object_list) == 5
     body = client.get(queue).content.decode()
     assert "Under 18" in body
     assert "Immediate risk" in body
@@ -65,3 +66,28 @@ def test_the_demo_shows_screening_in_each_of_its_states(client):
     earlier = Referral.objects.get(pk=closed.referral_id)
     assert f'href="{reverse("referrals:referral-detail", args=[earlier.reference])}"' in body  # a possible repeat
     assert "already exist" in _seed()
+
+
+def test_the_demo_shows_open_overdue_and_answered_requests_and_the_partner_can_answer(client):
+    from mash.models import InformationRequest
+
+    demo_data_seed(password="a-long-demo-password", totp_secret="DEMOPREVENTCHANNELTOTPKEY234567A")
+    output = _seed()
+    for shows in ("request open", "request overdue", "request answered"):
+        assert shows in output
+    assert "request open" not in _seed()  # idempotent
+    requests = InformationRequest.objects.order_by("created_at")
+    assert sorted(requests.values_list("status", flat=True)) == ["answered", "open", "open"]
+    partner = User.objects.get(email="partner@example.org")
+    client.force_login(partner)
+    listed = client.get(reverse("requests:request-list")).context["requests"]
+    assert len(listed) == 2
+    overdue = [r for r in listed if r.due_on < r.created_at.date()]
+    assert len(overdue) == 1
+    open_request = listed[0]
+    response = client.post(reverse("requests:request-detail", args=[open_request.pk]), {"answer": "Not known."})
+    assert response.status_code == 302
+    client.force_login(User.objects.get(email="triage@example.org"))
+    answered = InformationRequest.objects.filter(status="answered").select_related("referral").first()
+    page = client.get(reverse("referrals:referral-section", args=[answered.referral.reference, "information-requests"]))
+    assert "Community Health Trust" in page.content.decode()

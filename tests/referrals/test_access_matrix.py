@@ -31,6 +31,7 @@ from audit.models import AuditEvent
 from mash.models import GatewayCheck, ScreeningReason
 from referrals import services
 from referrals.choices import ClosingReason, ReferralStatus
+from tests.mash.factories import organisation_in, request_row
 
 from .factories import draft_referral, grant_row
 
@@ -45,6 +46,10 @@ DRAFT_SITUATIONS = ("own_authority", "other_authority")
 # authority (for a passkey: their own passkey), or on one of another authority.
 TARGET_SITUATIONS = ("target_in_own_authority", "target_in_other_authority")
 ADMIN_MODEL_PAGES = ("changelist", "add", "change", "history", "delete")
+# A request URL (a partner's information request: a `request_id` and no case reference) is a kind of its own:
+# the user is its addressee while their grant lasts, its addressee after the grant ended (the request expired
+# unswept), or not its addressee (it is addressed to another partner contributor of the same council).
+REQUEST_SITUATIONS = ("addressee", "grant_ended", "not_addressee")
 
 READERS = {Role.TRIAGE_OFFICER, Role.POLICE_PREVENT_OFFICER, Role.PREVENT_LEAD}
 MANAGERS = {Role.TRIAGE_OFFICER, Role.PREVENT_LEAD}
@@ -135,6 +140,22 @@ def any_user(ok: int = 200) -> Rule:
 
 def public(ok: int = 200) -> Rule:
     return lambda who: ok
+
+
+def request_page(ok: int = 200) -> Rule:
+    """ACCESS.md "per-request": only the partner contributor it is addressed to, while their grant lasts; once it
+    ended, their own request says so (403, audited); to everyone else it does not exist (404)."""
+
+    def rule(who: Who) -> int:
+        if who.role != Role.PARTNER_CONTRIBUTOR or who.situation == "not_addressee":
+            return 404
+        return ok if who.situation == "addressee" else 403
+
+    return signed_in(rule)
+
+
+def _request_creator(who: Who) -> bool:
+    return who.holds(Role.TRIAGE_OFFICER) and who.stage == S.INFORMATION_GATHERING
 
 
 def _break_glass(who: Who) -> int:
@@ -328,6 +349,22 @@ RULES: dict[tuple[str, str, str], Rule] = {
         lambda who: who.reader and who.role == Role.PREVENT_LEAD
     ),
     ("referrals:referral-break-glass", "GET", ""): _break_glass,
+    # --- information requests (mash): the case's readers see them; the triage officer asks (in information
+    # gathering; an empty form comes back with its errors), chases and withdraws; the partner never sees the case.
+    ("referrals:referral-section", "GET", "information-requests"): case_page(lambda who: who.reader),
+    ("referrals:information-request-create", "GET", ""): case_page(_request_creator),
+    ("referrals:information-request-create", "POST", ""): case_page(_request_creator),
+    ("referrals:information-request-chase", "POST", ""): case_page(lambda who: who.holds(Role.TRIAGE_OFFICER), ok=302),
+    ("referrals:information-request-withdraw", "POST", ""): case_page(
+        lambda who: who.holds(Role.TRIAGE_OFFICER), ok=302
+    ),
+    ("referrals:information-request-file", "GET", ""): case_page(lambda who: who.reader),
+    ("requests:request-list", "GET", ""): role_page(Role.PARTNER_CONTRIBUTOR),
+    # POSTing an empty answer or reason: the form's errors (200); after the grant ended, refused (403).
+    ("requests:request-detail", "GET", ""): request_page(),
+    ("requests:request-detail", "POST", ""): request_page(),
+    ("requests:request-decline", "GET", ""): request_page(),
+    ("requests:request-decline", "POST", ""): request_page(),
     ("referrals:referral-break-glass", "POST", ""): lambda who: 200 if _break_glass(who) == 200 else _break_glass(who),
 }
 
@@ -406,7 +443,11 @@ def url_conf() -> dict[str, set[str]]:
 URLS = url_conf()
 CASE_ARGUMENTS = {"reference", "draft_id"}
 TARGET_ARGUMENTS = {"pk", "user_id"}
-RECORD_ARGUMENTS = CASE_ARGUMENTS | TARGET_ARGUMENTS
+RECORD_ARGUMENTS = CASE_ARGUMENTS | TARGET_ARGUMENTS | {"request_id"}
+
+
+def is_request_url(url_name: str) -> bool:
+    return "request_id" in URLS[url_name] and "reference" not in URLS[url_name]
 
 
 def situations(url_name: str, role: str) -> tuple[str, ...]:
@@ -416,6 +457,8 @@ def situations(url_name: str, role: str) -> tuple[str, ...]:
         return TARGET_SITUATIONS
     if role in (SUPERUSER, ANONYMOUS):
         return ("-",)
+    if is_request_url(url_name):
+        return REQUEST_SITUATIONS
     if "reference" in arguments:
         return CASE_SITUATIONS
     return DRAFT_SITUATIONS if "draft_id" in arguments else ("-",)
@@ -423,6 +466,8 @@ def situations(url_name: str, role: str) -> tuple[str, ...]:
 
 def stages(url_name: str) -> list[str]:
     arguments = URLS[url_name]
+    if is_request_url(url_name):
+        return [S.INFORMATION_GATHERING]  # a request is made while its case is in information gathering
     if "reference" in arguments:
         return [stage for stage in STAGES if stage != S.DRAFT]  # a draft has no reference yet
     return STAGES if "draft_id" in arguments else [""]
@@ -495,7 +540,7 @@ def _user(role: str, situation: str, world, case, request):
     return world["make_user"](authority, role, prefix="other-" if situation == "other_authority" else "")
 
 
-def _case(stage: str, world):
+def _case(stage: str, world, *, with_request: bool = False):
     referrer = world["make_user"](world["own"], Role.REFERRER)
     screener = world["make_user"](world["own"], Role.TRIAGE_OFFICER, prefix="screener-")
     referral = _case_at(stage, referrer, screener)
@@ -503,7 +548,21 @@ def _case(stage: str, world):
     grant = None
     if stage != S.DRAFT:
         grant = grant_row(referral, witness, granted_by=screener, expires_in=datetime.timedelta(days=1))
-    return {"referral": referral, "referrer": referrer, "grant": grant}
+    case = {"referral": referral, "referrer": referrer, "grant": grant, "screener": screener}
+    if with_request:  # an open request (with an answer's file) to another partner contributor of the council
+        partner = world["make_user"](world["own"], Role.PARTNER_CONTRIBUTOR, prefix="addressee-")
+        case["request"] = _request(case, world, addressee=partner, grant_for=datetime.timedelta(days=1))
+    return case
+
+
+def _request(case, world, *, addressee, grant_for):
+    return request_row(
+        referral=case["referral"],
+        created_by=case["screener"],
+        addressee=addressee,
+        organisation=organisation_in(world["own"]),
+        grant_for=grant_for,
+    )
 
 
 def _kwargs(url_name: str, *, variant: str, situation: str, user, case, world) -> dict:
@@ -518,6 +577,8 @@ def _kwargs(url_name: str, *, variant: str, situation: str, user, case, world) -
             "attachment_id": referral.attachments.get().pk,
             "grant_id": case["grant"].pk if case["grant"] else 0,
         }
+        if "request" in case:
+            fillers |= {"request_id": case["request"].pk, "file_id": case["request"].attachments.get().pk}
     if names & TARGET_ARGUMENTS:
         mine = situation == "target_in_own_authority"
         target = world["make_user"](
@@ -596,8 +657,13 @@ def _api_headers(user) -> dict:
 def test_access_matrix(client, request, world, *, url_name, method, variant, stage, role, situation):
     rule = RULES.get((url_name, method, variant))
     assert rule is not None, f"{url_name} is a URL of the service: declare who may use it in RULES (ACCESS.md)"
-    case = _case(stage, world) if stage else None
+    case = _case(stage, world, with_request="request_id" in URLS[url_name]) if stage else None
     user = _user(role, situation, world, case, request)
+    if is_request_url(url_name) and situation in ("addressee", "grant_ended"):
+        # The request is addressed to the user under test, whatever their role: only a partner's grant opens it.
+        ended = situation == "grant_ended"
+        grant_for = datetime.timedelta(days=-1 if ended else 1)
+        case["request"] = _request(case, world, addressee=user, grant_for=grant_for)
     if case is not None and user is not None and situation in ("with_grant", "with_expired_grant"):
         expires_in = datetime.timedelta(days=1 if situation == "with_grant" else -1)
         grant_row(case["referral"], user, granted_by=case["referrer"], expires_in=expires_in)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from mash.demo import mash_demo_seed, screening_demo_seed
+from mash.demo import information_requests_demo_seed, mash_demo_seed, screening_demo_seed
 from referrals.exceptions import ReferralInvalid
 
 
@@ -19,6 +19,8 @@ class Command(BaseCommand):
             raise CommandError("seed_demo_mash refuses to run under production settings.")
         try:
             rows = mash_demo_seed() + screening_demo_seed()
+            # Information gathering with an open, an overdue and an answered request (their own check: additive).
+            rows += information_requests_demo_seed()
         except ReferralInvalid as exc:
             raise CommandError("Run seed_demo first: the demo users do not exist.") from exc
         if not rows:
