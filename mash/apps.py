@@ -6,4 +6,6 @@ class MashConfig(AppConfig):
     verbose_name = "MASH"
 
     def ready(self) -> None:
-        from mash import receivers  # noqa: F401  (an assessment for every submitted referral)
+        from mash import case_page, receivers  # noqa: F401  (an assessment for every submitted referral)
+
+        case_page.register()  # the case summary card's assignee and screening due date

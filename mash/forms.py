@@ -34,3 +34,23 @@ class AssignForm(forms.Form):
         # The cases on the page: a reference not offered is refused as an invalid choice.
         self.fields["references"].choices = [(reference, reference) for reference in references]
         self.fields["references"].error_messages["invalid_choice"] = "Select cases from the list"
+
+
+class ReferralAssignForm(forms.Form):
+    """Assign or reassign one case, from its case page: one question, the council's officers as radios."""
+
+    assignee = AssigneeChoiceField(
+        label="Who should work on this case?",
+        queryset=None,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        help_text="Triage officers and police Prevent officers of this council.",
+        error_messages={
+            "required": "Select who to assign the case to",
+            "invalid_choice": "Select who to assign the case to",
+        },
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = queue_assignees(user=user)

@@ -11,4 +11,6 @@ from . import views
 referral_urlpatterns = [
     path("queue/", views.QueueView.as_view(), name="referral-queue"),
     path("queue/assign/", views.QueueAssignView.as_view(), name="referral-queue-assign"),
+    # Before referrals' "<reference>/<section>/": "assign" is a reserved section slug (referrals/sections.py).
+    path("<str:reference>/assign/", views.ReferralAssignView.as_view(), name="referral-assign"),
 ]
