@@ -25,6 +25,7 @@ from .selectors import (
     STAGES,
     QueueFilters,
     queue_list,
+    queue_mark_attachments,
     queue_referrals_for_assignment,
     referral_assignee_id,
 )
@@ -138,6 +139,7 @@ class QueueView(LoginRequiredMixin, View):
         state = self._state(params)
         rows = queue_list(user=request.user, filters=state["filters"], sort=state["sort"])
         page = QueuePage.of(rows, number=params.get("page"), size=state["per_page"])
+        queue_mark_attachments(page.object_list)
         may_assign = request.user.has_role(*ASSIGNER_ROLES)
         if may_assign and form is None:
             form = AssignForm(user=request.user, references=[])
