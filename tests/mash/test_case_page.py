@@ -93,7 +93,10 @@ def test_the_case_header_is_an_identity_bar_with_the_key_facts(client, referrer,
     # The case's secondary pages sit in an MOJ button menu (a menu with JavaScript, two buttons without).
     menu = re.search(r'<div class="moj-button-menu".*?</div>', body, re.S).group(0)
     assert 'data-button-text="Case access"' in menu
-    assert re.findall(r">([^<>]+)</a>", menu) == ["Manage access to this case", "Who has read this case (access report)"]
+    assert re.findall(r">([^<>]+)</a>", menu) == [
+        "Manage access to this case",
+        "Who has read this case (access report)",
+    ]
     # A Prevent lead may not assign (ACCESS.md: triage and police Prevent officers): no Change link.
     assert _assign(referral) not in body
     client.force_login(triage_officer)
@@ -153,7 +156,7 @@ def test_assigning_from_the_case_page(client, referrer, triage_officer, police_p
     assert page.status_code == 200
     body = page.content.decode()
     assert "Who should work on this case?" in body
-    assert re.search(r'type="radio" value="%d"' % police_prevent_officer.pk, body)
+    assert re.search(rf'type="radio" value="{police_prevent_officer.pk}"', body)
     response = client.post(_assign(referral), {"assignee": police_prevent_officer.pk})
     assert response.status_code == 302
     assert response["Location"] == _detail(referral)
@@ -164,7 +167,7 @@ def test_assigning_from_the_case_page(client, referrer, triage_officer, police_p
     assert "Assigned to Robin Officer Change" in _card(after)
     # Reassigning: the page opens with the current assignee chosen.
     again = client.get(_assign(referral)).content.decode()
-    assert re.search(r'value="%d" checked' % police_prevent_officer.pk, again)
+    assert re.search(rf'value="{police_prevent_officer.pk}" checked', again)
 
 
 def test_assigning_by_a_role_that_may_not_is_refused_and_audited(client, referrer, prevent_lead, triage_officer):
