@@ -92,7 +92,7 @@ def test_the_queue_on_a_desktop_and_a_phone(live_server, demo_cases, page: Page,
     _shot(page, "queue-phone")
 
 
-def test_the_queue_works_without_javascript(live_server, demo_cases, browser, axe_violations):
+def test_the_queue_works_without_javascript(live_server, demo_cases, browser):
     from mash.models import Assessment
 
     context = browser.new_context(java_script_enabled=False, viewport=PHONE)
@@ -119,8 +119,8 @@ def test_the_queue_works_without_javascript(live_server, demo_cases, browser, ax
     expect(page.locator(".govuk-notification-banner")).to_contain_text("assigned to Demo police prevent officer")
     expect(page.get_by_test_id("selected-filters")).to_contain_text("New")  # back to the same view
     assert not Assessment.objects.filter(referral__reference__in=unassigned, assigned_to__isnull=True).exists()
-    _fits(page, PHONE["width"])
-    assert axe_violations(page) == []
+    # axe and the width check run scripts in the page, which this context forbids: the same pages are checked
+    # with JavaScript above.
     _shot(page, "queue-phone-no-javascript")
     context.close()
 
