@@ -29,9 +29,9 @@ def demo_cases(transactional_db, settings, tmp_path):
     call_command("seed_demo_mash", stdout=io.StringIO())
 
 
-def _shot(page: Page, name: str) -> None:
+def _shot(page: Page, name: str, *, full_page: bool = True) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
 
 def _fits(page: Page, width: int) -> None:
@@ -149,7 +149,7 @@ def test_the_case_page_header_summary_and_assigning(live_server, demo_cases, bro
     expect(summary).to_contain_text("Age")
     assert axe_violations(page) == []
     _fits(page, DESKTOP["width"])
-    _shot(page, "case-desktop")
+    _shot(page, "case-desktop", full_page=False)
 
     summary.get_by_role("link", name="Change who the case is assigned to").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Assign the case")
@@ -164,7 +164,7 @@ def test_the_case_page_header_summary_and_assigning(live_server, demo_cases, bro
     page.set_viewport_size(PHONE)
     _fits(page, PHONE["width"])
     assert axe_violations(page) == []
-    _shot(page, "case-phone")
+    _shot(page, "case-phone", full_page=False)
     context.close()
 
     # A Prevent lead: the case's secondary pages in the header's button menu; no Change link (may not assign).
@@ -176,12 +176,12 @@ def test_the_case_page_header_summary_and_assigning(live_server, demo_cases, bro
     lead.get_by_role("button", name="Case access").click()
     expect(lead.get_by_role("link", name="Manage access to this case")).to_be_visible()
     assert axe_violations(lead) == []
-    _shot(lead, "case-desktop-lead-menu")
+    _shot(lead, "case-desktop-lead-menu", full_page=False)
     lead.get_by_role("link", name="Who has read this case (access report)").click()
     expect(lead).to_have_url(f"{live_server.url}/referrals/{overdue.reference}/access-report/")
     lead.set_viewport_size(PHONE)
     lead.goto(f"{live_server.url}/referrals/{overdue.reference}/")
     _fits(lead, PHONE["width"])
     assert axe_violations(lead) == []
-    _shot(lead, "case-phone-lead")
+    _shot(lead, "case-phone-lead", full_page=False)
     context.close()
