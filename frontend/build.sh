@@ -7,6 +7,7 @@
 # second run gives byte-identical files):
 #   application.css          frontend/scss/application.scss, Dart Sass, compressed, no source map
 #   govuk-frontend.min.js    GOV.UK Frontend ES module bundle (load with <script type="module">)
+#   moj-frontend.min.js      MOJ Frontend ES module bundle (the caseworking components' behaviour)
 #
 # The service's own favicon lives in static/images/ (GOV.UK's favicons and
 # home-screen icons are the crown, which is for gov.uk services only).
@@ -30,9 +31,11 @@ ASSETS_URL="/static/govuk/assets/"
 # Images copied from govuk-frontend's dist/govuk/assets/images/.
 # None: every image GOV.UK Frontend ships carries the crown or the crest.
 IMAGES=()
-# Images copied from MOJ Frontend's moj/assets/images/ (the timeline's document icon; no crown).
+# Images copied from MOJ Frontend's moj/assets/images/ (no crown): the timeline's document icon, and the
+# filter's icons (open/close a group, close the filter on a phone, remove a selected filter's tag).
 MOJ_DIST="$FRONTEND_DIR/node_modules/@ministryofjustice/frontend/moj"
-MOJ_IMAGES=(icon-document.svg)
+MOJ_IMAGES=(icon-document.svg icon-toggle-plus-minus.svg icon-close-cross-black.svg icon-tag-remove-cross.svg
+  icon-tag-remove-cross-white.svg)
 
 cd "$FRONTEND_DIR"
 
@@ -91,6 +94,9 @@ for image in "${MOJ_IMAGES[@]}"; do cp "$MOJ_DIST/assets/images/$image" "$OUT_DI
 
 # --- JavaScript ---------------------------------------------------------------
 cp "$GOVUK_DIST/govuk-frontend.min.js" "$OUT_DIR/govuk-frontend.min.js"
+# MOJ Frontend's ES module bundle (self-contained): button menu, multi-select, the filter's toggle.
+# Its source map comment is dropped: the map is not shipped, and collectstatic's manifest fails on a missing one.
+sed -e 's|//# sourceMappingURL=.*$||' "$MOJ_DIST/moj-frontend.min.js" > "$OUT_DIR/moj-frontend.min.js"
 
 # --- Checks -------------------------------------------------------------------
 css="$OUT_DIR/application.css"

@@ -11,7 +11,10 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from core.models import BaseModel
 from encryption.fields import EncryptedCharField, EncryptedTextField
-from referrals.choices import ClosingReason
+from referrals.choices import ClosingReason, ReferralStatus
+
+# Still waiting for the screening decision: the stages whose screening due date can pass.
+BEFORE_SCREENING_DECISION = (ReferralStatus.SUBMITTED, ReferralStatus.SCREENING)
 
 
 class Assessment(models.Model):
@@ -37,6 +40,11 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"Assessment of case {self.referral_id}"
+
+    def is_screening_overdue(self, *, status: str, today: datetime.date) -> bool:
+        """The screening decision is late: still awaited and its due date has passed (the queue's Overdue
+        filter, mash.selectors, asks the same of the database)."""
+        return status in BEFORE_SCREENING_DECISION and self.screening_due_on < today
 
 
 class ScreeningRoute(models.TextChoices):

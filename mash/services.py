@@ -13,17 +13,14 @@ from django.utils import timezone
 from accounts.models import User
 from audit import services as audit
 from audit.actions import AuditAction
-from referrals.choices import ReferralStatus
 from referrals.models import Referral
 
 from .calendar import working_days_after
 from .exceptions import AssignmentRefused
 from .models import Assessment
-from .permissions import ASSIGNEE_ROLES, can_assign
+from .permissions import ASSIGNABLE_STAGES, ASSIGNEE_ROLES, can_assign
 
 UNDER_18 = 18
-# A case can be (re)assigned while the MASH works it; once with Channel or closed it is no longer MASH work.
-ASSIGNABLE_STAGES = (ReferralStatus.SUBMITTED, ReferralStatus.SCREENING, ReferralStatus.INFORMATION_GATHERING)
 
 
 def _age_on(date_of_birth: datetime.date, day: datetime.date) -> int:

@@ -14,6 +14,8 @@ from .screening import views as screening_views
 referral_urlpatterns = [
     path("queue/", views.QueueView.as_view(), name="referral-queue"),
     path("queue/assign/", views.QueueAssignView.as_view(), name="referral-queue-assign"),
+    # Before referrals' "<reference>/<section>/": "assign" is a reserved section slug (referrals/sections.py).
+    path("<str:reference>/assign/", views.ReferralAssignView.as_view(), name="referral-assign"),
     path(
         "<str:reference>/screening/gateway-check/",
         screening_views.GatewayCheckRecordView.as_view(),

@@ -1,4 +1,4 @@
-"""The MASH queue: thin views over mash.selectors and mash.services."""
+"""The MASH queue and assigning a case: thin views over mash.selectors and mash.services."""
 
 from __future__ import annotations
 
@@ -12,14 +12,23 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views import View
+
+from referrals.selectors import referral_get
 
 from . import services
 from .exceptions import AssignmentRefused
-from .forms import AssignForm
-from .permissions import ASSIGNER_ROLES
-from .selectors import BEFORE_SCREENING_DECISION, SORTS, TAB_SLUGS, TABS, queue_list, queue_referrals_for_assignment
+from .forms import AssignForm, ReferralAssignForm
+from .permissions import ASSIGNER_ROLES, can_assign_now
+from .selectors import (
+    SORTS,
+    STAGES,
+    QueueFilters,
+    queue_list,
+    queue_mark_attachments,
+    queue_referrals_for_assignment,
+    referral_assignee_id,
+)
 
 PAGE_SIZES = (25, 50, 100)
 MAX_PAGE = 10_000  # a bound on the OFFSET a hand-made URL can ask the database for
@@ -65,13 +74,54 @@ def _choice(value: str | None, allowed: Any, default: str) -> str:
     return value if value in allowed else default
 
 
+QUEUE_PARAMS = ("stage", "overdue", "mine", "sort", "per_page", "page")
+
+
 def _kept(params: QueryDict) -> QueryDict:
-    """The queue's own parameters only (tab, sort, page size, page), to come back to the same view."""
+    """The queue's own parameters only (filters, sort, page size, page), to come back to the same view."""
     kept = QueryDict(mutable=True)
-    for key in ("tab", "sort", "per_page", "page"):
+    filters = QueueFilters.of(params)
+    if filters.stage != "all":
+        kept["stage"] = filters.stage
+    for name in ("overdue", "mine"):
+        if getattr(filters, name):
+            kept[name] = "1"
+    for key in ("sort", "per_page", "page"):
         if params.get(key):
             kept[key] = params[key]
     return kept
+
+
+def _url(kept: QueryDict, **changes: str | None) -> str:
+    """The queue's address with some parameters changed (None removes one); a new view starts at page 1."""
+    query = kept.copy()
+    query.pop("page", None)
+    for key, value in changes.items():
+        query.pop(key, None)
+        if value is not None:
+            query[key] = value
+    return f"?{query.urlencode()}" if query else "?"
+
+
+def _sort_header(kept: QueryDict, sort: str, *, ascending: str, descending: str, first: str) -> dict[str, str]:
+    """A sortable column (MOJ sortable table, sorted on the server): its aria-sort and the link that sorts by it,
+    or the other way round if it is the sort already."""
+    state = {ascending: "ascending", descending: "descending"}.get(sort, "none")
+    following = {"ascending": descending, "descending": ascending}.get(state, first)
+    return {"aria_sort": state, "url": _url(kept, sort=following)}
+
+
+def _selected_filters(filters: QueueFilters, kept: QueryDict) -> list[dict[str, str]]:
+    """The MOJ filter's "Selected filters": each with a link that removes it."""
+    selected = []
+    if filters.stage != "all":
+        label = next(stage.label for stage in STAGES if stage.slug == filters.stage)
+        selected.append({"label": label, "url": _url(kept, stage=None)})
+    if filters.overdue:
+        selected.append({"label": "Overdue", "url": _url(kept, overdue=None)})
+    if filters.mine:
+        selected.append({"label": "Assigned to me", "url": _url(kept, mine=None)})
+    return selected
 
 
 class QueueView(LoginRequiredMixin, View):
@@ -80,28 +130,35 @@ class QueueView(LoginRequiredMixin, View):
     def _state(self, params: QueryDict) -> dict[str, Any]:
         per_page = params.get("per_page", "")
         return {
-            "tab": _choice(params.get("tab"), TAB_SLUGS, "all"),
+            "filters": QueueFilters.of(params),
             "sort": _choice(params.get("sort"), SORTS, "newest"),
             "per_page": int(per_page) if per_page.isdigit() and int(per_page) in PAGE_SIZES else PAGE_SIZES[0],
         }
 
     def render_queue(self, request: HttpRequest, params: QueryDict, form: AssignForm | None = None) -> HttpResponse:
         state = self._state(params)
-        rows = queue_list(user=request.user, tab=state["tab"], sort=state["sort"])
+        rows = queue_list(user=request.user, filters=state["filters"], sort=state["sort"])
         page = QueuePage.of(rows, number=params.get("page"), size=state["per_page"])
+        queue_mark_attachments(page.object_list)
         may_assign = request.user.has_role(*ASSIGNER_ROLES)
         if may_assign and form is None:
             form = AssignForm(user=request.user, references=[])
+        kept = _kept(params)
+        kept.pop("page", None)
         context = {
             "page": page,
-            "tabs": TABS,
+            "stages": STAGES,
             "sorts": [(slug, label) for slug, (label, _) in SORTS.items()],
             "page_sizes": PAGE_SIZES,
             "form": form,
             "may_assign": may_assign,
             "return_query": _kept(params).urlencode(),
-            "today": timezone.localdate(),
-            "before_decision": BEFORE_SCREENING_DECISION,
+            "page_query": kept.urlencode(),
+            "selected_filters": _selected_filters(state["filters"], kept),
+            "received_header": _sort_header(
+                kept, state["sort"], ascending="oldest", descending="newest", first="newest"
+            ),
+            "due_header": _sort_header(kept, state["sort"], ascending="due", descending="due-latest", first="due"),
             **state,
         }
         return render(request, "mash/queue.html", context)
@@ -137,3 +194,38 @@ class QueueAssignView(QueueView):
                 url = reverse("referrals:referral-queue")
                 return redirect(f"{url}?{kept.urlencode()}" if kept else url)
         return self.render_queue(request, QueryDict(request.POST.get("return_query", "")), form)
+
+
+class ReferralAssignView(LoginRequiredMixin, View):
+    """Assign or reassign one case from its case page (the summary card's "Change" link)."""
+
+    def _referral(self, request: HttpRequest, reference: str) -> Any:
+        referral = referral_get(user=request.user, reference=reference)  # a case they may not see: 404
+        if not can_assign_now(referral, request.user):
+            raise PermissionDenied  # audited by audit.middleware
+        return referral
+
+    def _page(self, request: HttpRequest, referral: Any, form: ReferralAssignForm) -> HttpResponse:
+        return render(request, "mash/assign.html", {"referral": referral, "form": form})
+
+    def get(self, request: HttpRequest, reference: str) -> HttpResponse:
+        referral = self._referral(request, reference)
+        current = referral_assignee_id(referral=referral)
+        form = ReferralAssignForm(user=request.user, initial={"assignee": current} if current else None)
+        return self._page(request, referral, form)
+
+    def post(self, request: HttpRequest, reference: str) -> HttpResponse:
+        referral = self._referral(request, reference)
+        form = ReferralAssignForm(request.POST, user=request.user)
+        if not form.is_valid():
+            return self._page(request, referral, form)
+        assignee = form.cleaned_data["assignee"]
+        try:
+            services.referral_assign(referral=referral, actor=request.user, assignee=assignee)
+        except AssignmentRefused as refused:
+            if refused.permission:
+                raise PermissionDenied from refused
+            form.add_error("assignee", str(refused))
+            return self._page(request, referral, form)
+        messages.success(request, f"Case {referral.reference} assigned to {assignee.display_name or assignee.email}")
+        return redirect("referrals:referral-detail", reference=referral.reference)

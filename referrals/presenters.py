@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from .forms import CHOICES, QUESTION_LABELS
 from .journey import Step
-from .validation import ANSWERS, age_on, is_under_18
+from .validation import ANSWERS, age_on
 
 
 def answer_display(name: str, value: Any) -> str:
@@ -57,22 +57,38 @@ def age_band(answers: dict[str, Any], *, today: datetime.date) -> str:
     return next((label for limit, label in AGE_BANDS if age < limit), "65 or over")
 
 
+# The flags a caseworker scans for, as MOJ badges: the colour says how urgent, the words say what (colour is
+# never the only signal). The queue (mash/queue.html) uses the same words and colours.
+FLAG_BADGES = {
+    "immediate_risk": "moj-badge--red",
+    "under_18": "moj-badge--purple",
+    "repeat": "moj-badge--bright-purple",
+    "attachments": "moj-badge--grey",
+}
+
+
 def case_summary(*, referral: Any, answers: dict[str, Any], repeats: Any, today: datetime.date) -> dict[str, Any]:
-    """The summary card of the case page: who, where, what, and the flags a caseworker scans for."""
+    """The summary card of the case page: who, where, what, and the flags a caseworker scans for.
+
+    The age band is worked out now, from the date of birth (or the approximate age), never stored."""
     flags = []
-    if repeats is not None and (repeats.visible or repeats.elsewhere_count):
-        flags.append("Possible repeat referral")
-    if is_under_18(answers):
-        flags.append("Under 18")
     if answers.get("immediate_risk") == "yes":
-        flags.append("Immediate risk")
+        flags.append(("Immediate risk", FLAG_BADGES["immediate_risk"]))
+    age = age_on(
+        date_of_birth=answers.get("date_of_birth"), approximate_age=answers.get("approximate_age") or "", today=today
+    )
+    if age is not None and age < AGE_BANDS[0][0]:
+        flags.append(("Under 18", FLAG_BADGES["under_18"]))
+    if repeats is not None and (repeats.visible or repeats.elsewhere_count):
+        flags.append(("Possible repeat referral", FLAG_BADGES["repeat"]))
     attachments = referral.attachments.count()
     if attachments:
-        flags.append(f"{attachments} document{'s' if attachments != 1 else ''}")
-    rows = [
+        flags.append((f"{attachments} document{'s' if attachments != 1 else ''}", FLAG_BADGES["attachments"]))
+    person = [
         {"key": "First name", "value": answers.get("given_name") or "Not given"},
         {"key": "Age", "value": age_band(answers, today=today)},
         {"key": "Council area", "value": referral.local_authority.name},
         {"key": "Type of concern", "value": answer_display("concern_type", answers.get("concern_type"))},
     ]
-    return {"rows": rows, "flags": flags}
+    header = dict(zip(("first_name", "age", "council", "concern"), (row["value"] for row in person), strict=True))
+    return {"rows": person, "person": header, "flags": flags}

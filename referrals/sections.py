@@ -24,7 +24,8 @@ ContextBuilder = Callable[[Any, Any], dict[str, Any]]
 
 # Path segments of the case's own URLs (referrals/urls.py): a section may not take one as its slug.
 RESERVED_SLUGS = frozenset(
-    {"confirmation", "add-information", "attachments", "actions", "access", "access-report", "break-glass"}
+    # "assign" is mash's page (mash/urls.py), composed into the same namespace before these sections.
+    {"confirmation", "add-information", "attachments", "actions", "access", "access-report", "break-glass", "assign"}
 )
 DEFAULT_SECTION = "referral"
 
@@ -58,13 +59,16 @@ class CaseSection:
 class SummaryItem:
     """One row of the case summary card (e.g. the assignee and due date that MASH adds).
 
-    `value(referral, user)` returns the words to show, or None to leave the row out.
+    `value(referral, user)` returns the words to show, or None to leave the row out (a SafeString from
+    format_html may carry a badge). `action(referral, user)`, if given, returns the row's link as
+    (text, what it changes for screen readers, url), or None where this user may not change it.
     """
 
     key: str
     label: str
     order: int
     value: Callable[[Any, Any], str | None]
+    action: Callable[[Any, Any], tuple[str, str, str] | None] | None = None
 
 
 ACTION_STYLES = ("primary", "secondary", "warning")
@@ -131,13 +135,18 @@ def unregister_summary_item(key: str) -> None:
     _SUMMARY_ITEMS.pop(key, None)
 
 
-def summary_items_for(referral: Any, user: Any) -> list[dict[str, str]]:
+def summary_items_for(referral: Any, user: Any) -> list[dict[str, Any]]:
     """The registered summary card rows with a value for this case and user, in their order."""
     rows = []
     for item in sorted(_SUMMARY_ITEMS.values(), key=_order):
         value = item.value(referral, user)
-        if value is not None:
-            rows.append({"key": item.label, "value": value})
+        if value is None:
+            continue
+        row: dict[str, Any] = {"key": item.label, "value": value}
+        action = item.action(referral, user) if item.action else None
+        if action:
+            row["action"] = dict(zip(("text", "hidden", "url"), action, strict=True))
+        rows.append(row)
     return rows
 
 

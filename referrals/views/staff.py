@@ -56,7 +56,7 @@ class ReferralDetailView(LoginRequiredMixin, View):
         granted_only = not can_read(referral, request.user)
         repeats = None if granted_only else referral_possible_repeats(user=request.user, referral=referral)
         summary = case_summary(referral=referral, answers=answers, repeats=repeats, today=timezone.localdate())
-        summary["rows"] += summary_items_for(referral, request.user)
+        summary["work"] = summary_items_for(referral, request.user)  # rows other apps register (mash: assignee, due)
         navigation = [
             {
                 "title": entry.title,

@@ -129,6 +129,7 @@ def test_the_prevent_lead_and_the_auditor_read_the_access_report(live_server, ch
 
     lead = _new_page(browser, live_server, "lead@example.org")
     lead.goto(f"{live_server.url}/referrals/{case.reference}/")
+    lead.get_by_role("button", name="Case access").click()  # the case header's MOJ button menu
     lead.get_by_role("link", name="Who has read this case (access report)").click()
     expect(lead.get_by_role("heading", level=1)).to_have_text(f"Case {case.reference}")
     expect(lead.get_by_test_id("access-reads")).to_contain_text("triage@example.org")

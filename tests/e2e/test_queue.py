@@ -1,4 +1,4 @@
-"""The MASH queue in Chromium: tabs, flags, and assigning several cases at once (axe clean)."""
+"""The MASH queue in Chromium: filter, flags, and assigning several cases at once (axe clean)."""
 
 from __future__ import annotations
 
@@ -41,8 +41,9 @@ def test_a_triage_officer_assigns_new_cases_from_the_queue(live_server, demo_cas
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "mash-queue.png"), full_page=True)
 
-    page.get_by_role("link", name="New").click()
-    expect(page.get_by_role("link", name="New")).to_have_attribute("aria-current", "page")
+    page.get_by_label("New", exact=True).check()
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.get_by_test_id("selected-filters")).to_contain_text("New")
     page.get_by_role("button", name="Assign selected cases").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Select one or more cases to assign")
     assert axe_violations(page) == []
@@ -50,7 +51,7 @@ def test_a_triage_officer_assigns_new_cases_from_the_queue(live_server, demo_cas
     own = Assessment.objects.filter(referral__local_authority__name="Northmoor City Council")
     unassigned = list(own.filter(assigned_to__isnull=True).values_list("referral__reference", flat=True))
     assert len(unassigned) > 1
-    page.goto(f"{live_server.url}/referrals/queue/?tab=new")
+    page.goto(f"{live_server.url}/referrals/queue/?stage=new")
     for reference in unassigned:
         page.get_by_label(f"Select case {reference}").check()
     page.get_by_label("Assign the selected cases to").select_option(label="Demo police prevent officer")

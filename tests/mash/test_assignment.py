@@ -102,11 +102,11 @@ def test_assigning_from_the_queue(client, referrer, triage_officer, police_preve
         {
             "references": [first.reference, second.reference],
             "assignee": police_prevent_officer.pk,
-            "return_query": "tab=new&evil=1",
+            "return_query": "stage=new&mine=1&evil=1",
         },
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("referrals:referral-queue") + "?tab=new"
+    assert response["Location"] == reverse("referrals:referral-queue") + "?stage=new&mine=1"
     assert Assessment.objects.filter(assigned_to=police_prevent_officer).count() == 2
     body = client.get(response["Location"]).content.decode()
     assert "2 cases assigned to" in body

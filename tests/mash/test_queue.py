@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -21,6 +22,7 @@ from tests.referrals.factories import (
     screening_referral,
     submitted_referral,
 )
+from tests.visible_text import visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +142,90 @@ def test_a_page_out_of_range_or_not_a_number(client, referrer, triage_officer):
         "There are no referrals you can see."
         in client.get(reverse("referrals:referral-queue"), {"page": 9}).content.decode()
     )
+
+
+def test_the_filter_combines_a_stage_with_overdue_and_mine(client, referrer, triage_officer, police_prevent_officer):
+    late_screening = screening_referral(user=referrer, screener=triage_officer, given_name="Bea")
+    late_new = submitted_referral(user=referrer, given_name="Cy")
+    mine_new = submitted_referral(user=referrer, given_name="Di")
+    Assessment.objects.filter(referral__in=[late_screening, late_new]).update(
+        screening_due_on=datetime.date(2020, 1, 6)
+    )
+    for referral in (late_screening, mine_new):
+        services.referral_assign(referral=referral, actor=triage_officer, assignee=police_prevent_officer)
+    client.force_login(police_prevent_officer)
+    assert set(_references(client, overdue="1")) == {late_screening.reference, late_new.reference}
+    assert _references(client, stage="screening", overdue="1") == [late_screening.reference]
+    assert _references(client, stage="new", overdue="1") == [late_new.reference]
+    assert set(_references(client, mine="1")) == {late_screening.reference, mine_new.reference}
+    assert _references(client, mine="1", overdue="1") == [late_screening.reference]
+    assert _references(client, stage="new", mine="1") == [mine_new.reference]
+    assert _references(client, stage="no-such-stage", overdue="yes") == _references(client)  # unknown: ignored
+
+
+def test_the_filter_is_a_form_that_works_without_javascript(client, referrer, triage_officer):
+    submitted_referral(user=referrer)
+    client.force_login(triage_officer)
+    body = client.get(reverse("referrals:referral-queue"), {"stage": "new", "overdue": "1", "sort": "due"}).content
+    body = body.decode()
+    panel = re.search(r'<div class="moj-filter-layout__filter">.*?</form>', body, re.S).group(0)
+    assert '<form method="get"' in panel
+    assert 'data-module="moj-filter"' in panel
+    assert re.search(r'name="stage" type="radio" value="new" checked', panel)
+    assert re.search(r'name="overdue" type="checkbox" value="1" checked', panel)
+    assert re.search(r'name="mine" type="checkbox" value="1">', panel)
+    assert '<input type="hidden" name="sort" value="due">' in panel
+    assert ">Apply filters</button>" in panel
+    # Selected filters, each with a link that removes it (keeping the rest), and one that clears them all.
+    selected = re.search(r'data-testid="selected-filters".*?</ul>', body, re.S).group(0)
+    tags = dict(
+        (visible_text(text).replace("Remove this filter ", ""), href.replace("&amp;", "&"))
+        for href, text in re.findall(r'<a class="moj-filter__tag" href="([^"]+)">(.*?)</a>', selected, re.S)
+    )
+    assert tags == {"New": "?overdue=1&sort=due", "Overdue": "?stage=new&sort=due"}
+    assert 'href="?sort=due&amp;per_page=25">Clear filters</a>' in selected
+
+
+def test_the_table_sorts_on_the_server_through_links_in_its_headers(client, referrer, triage_officer):
+    first, second = submitted_referral(user=referrer), submitted_referral(user=referrer, given_name="Bea")
+    Assessment.objects.filter(referral=first).update(screening_due_on=datetime.date(2031, 1, 6))
+    client.force_login(triage_officer)
+
+    def headers(**params) -> dict[str, tuple[str, str]]:
+        body = client.get(reverse("referrals:referral-queue"), params).content.decode()
+        return {
+            name: (sort, href.replace("&amp;", "&"))
+            for sort, href, name in re.findall(
+                r'aria-sort="(\w+)"><a class="app-sort-link" href="([^"]+)"[^>]*>([^<]+)<', body
+            )
+        }
+
+    assert headers() == {"Received": ("descending", "?sort=oldest"), "Screening due": ("none", "?sort=due")}
+    assert headers(sort="oldest", stage="new") == {
+        "Received": ("ascending", "?stage=new&sort=newest"),
+        "Screening due": ("none", "?stage=new&sort=due"),
+    }
+    assert headers(sort="due")["Screening due"] == ("ascending", "?sort=due-latest")
+    assert headers(sort="due-latest")["Screening due"] == ("descending", "?sort=due")
+    assert _references(client, sort="due-latest") == [first.reference, second.reference]
+    assert _references(client, sort="due") == [second.reference, first.reference]
+    assert _references(client, sort="oldest") == [first.reference, second.reference]
+
+
+def test_bulk_assignment_is_an_moj_multi_select(client, referrer, triage_officer, prevent_lead):
+    referral = submitted_referral(user=referrer)
+    Assessment.objects.filter(referral=referral).update(screening_due_on=datetime.date(2020, 1, 6))
+    client.force_login(triage_officer)
+    body = client.get(reverse("referrals:referral-queue")).content.decode()
+    table = re.search(r'<table class="govuk-table app-queue".*?</table>', body, re.S).group(0)
+    assert 'data-module="moj-multi-select" data-id-prefix="queue-"' in table
+    assert 'id="queue-select-all"' in table  # where its script puts "Select all"
+    assert f'name="references" type="checkbox" value="{referral.reference}"' in table
+    assert '<strong class="moj-badge moj-badge--red">Overdue</strong>' in table
+    assert 'class="moj-scrollable-pane app-queue-pane"' in body  # scrolls sideways on a phone, inside the page
+    # The form posts without JavaScript: the ticked boxes and the chosen officer.
+    assert re.search(r'<form method="post" action="/referrals/queue/assign/"', body)
+    client.force_login(prevent_lead)  # may read the queue, may not assign: no boxes, no form
+    body = client.get(reverse("referrals:referral-queue")).content.decode()
+    assert "moj-multi-select" not in body
+    assert 'name="references"' not in body

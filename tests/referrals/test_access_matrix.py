@@ -158,6 +158,10 @@ def _request_creator(who: Who) -> bool:
     return who.holds(Role.TRIAGE_OFFICER) and who.stage == S.INFORMATION_GATHERING
 
 
+def _assignable(who: Who) -> bool:
+    return who.holds(*SCREENERS) and who.stage in (S.SUBMITTED, S.SCREENING, S.INFORMATION_GATHERING)
+
+
 def _break_glass(who: Who) -> int:
     if not who.signed_in:
         return LOGIN
@@ -315,6 +319,10 @@ RULES: dict[tuple[str, str, str], Rule] = {
     # Assign (one case or several) from the queue: triage or police Prevent officer (own LA). An empty form
     # comes back with its errors (200); the cases offered are the officer's own council's only.
     ("referrals:referral-queue-assign", "POST", ""): role_page(*SCREENERS),
+    # Assign one case from its case page (mash): a screener of the case's council while the MASH works it; an
+    # empty form comes back with its error (200). Anyone else who sees the case: 403, audited.
+    ("referrals:referral-assign", "GET", ""): case_page(_assignable),
+    ("referrals:referral-assign", "POST", ""): case_page(_assignable),
     ("referrals:break-glass-start", "GET", ""): role_page(Role.PREVENT_LEAD),
     ("referrals:break-glass-start", "POST", ""): role_page(Role.PREVENT_LEAD),
     ("referrals:referral-detail", "GET", ""): case_page(lambda who: True),
