@@ -25,6 +25,8 @@ urlpatterns = [
     # (before referrals' "<reference>/"), composed here so that referrals never imports mash.
     path("referrals/", include((mash_referral_urlpatterns + referral_urlpatterns, "referrals"))),
     path("api/", include("referrals.api.urls")),
+    # The Channel steps of a case (channel app); its section of the case page is served by referrals.
+    path("channel/", include("channel.urls")),
 ]
 
 handler400 = "config.views.error_400"

@@ -10,7 +10,15 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 
 from accounts.models import LocalAuthority, Sector
 
-from .choices import BreakGlassReason, ClosingReason, ConcernType, Gender, GrantReason, Indicator, YesNoUnknown
+from .choices import (
+    PRE_CHANNEL_CLOSING_REASONS,
+    BreakGlassReason,
+    ConcernType,
+    Gender,
+    GrantReason,
+    Indicator,
+    YesNoUnknown,
+)
 from .validation import (
     ANSWERS,
     ATTACHMENT_UNREADABLE,
@@ -200,7 +208,7 @@ class FurtherInformationForm(forms.Form):
 class CloseForm(forms.Form):
     reason_code = forms.ChoiceField(
         label="Why is the case being closed?",
-        choices=ClosingReason.choices,
+        choices=[(reason.value, reason.label) for reason in PRE_CHANNEL_CLOSING_REASONS],
         widget=forms.RadioSelect,
         error_messages={"required": "Select why the case is being closed"},
     )

@@ -1,0 +1,13 @@
+"""The Channel steps of a case: one URL per step, the case reference in the URL (STYLE.md)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+app_name = "channel"
+
+urlpatterns = [
+    path("<str:reference>/<slug:transition>/", views.ChannelStepView.as_view(), name="case-step"),
+]
