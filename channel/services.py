@@ -161,6 +161,43 @@ def _clear_inputs(channel_case: ChannelCase, name: str) -> None:
         channel_case.consent_refused_on = channel_case.reassess_on = None
 
 
+def _record(
+    channel_case: ChannelCase, method: Callable[[], None], *, actor: Any, reason_code: str, note: str
+) -> ChannelDecision:
+    """The step's writes, in the caller's transaction: the stage, its record, the referral's closing, the audit."""
+    transition = method.__name__
+    source = channel_case.state
+    update_fields = ["state", "updated_at", *transition_spec(channel_case, transition).custom.get("writes", ())]
+    method()
+    channel_case.save(update_fields=update_fields)
+    decision = ChannelDecision.objects.create(
+        channel_case=channel_case,
+        transition=transition,
+        stage_before=source,
+        stage_after=channel_case.state,
+        reason_code=reason_code,
+        note=note,
+        decided_by=actor,
+    )
+    if transition in CLOSING_REASONS:
+        referral_services.referral_close_from_channel(
+            referral=channel_case.referral, actor=actor, reason_code=CLOSING_REASONS[transition], summary=note
+        )
+    audit.record(
+        actor=actor,
+        action=AuditAction.CHANNEL_STAGE_CHANGED,
+        target=channel_case,
+        reason_code=reason_code,
+        details={
+            "transition": transition,
+            "stage_before": source,
+            "stage_after": channel_case.state,
+            "decision_id": decision.pk,
+        },
+    )
+    return decision
+
+
 def channel_case_transition(
     *,
     channel_case: ChannelCase,
@@ -187,39 +224,11 @@ def channel_case_transition(
     if errors:
         raise ChannelInvalid(errors)
     source = channel_case.state
-    update_fields = ["state", "updated_at", *transition_spec(channel_case, transition).custom.get("writes", ())]
     _set_inputs(channel_case, transition, consent_date=consent_date, reassess_on=reassess_on)
     try:
         with transaction.atomic():
-            method()
-            channel_case.save(update_fields=update_fields)
-            decision = ChannelDecision.objects.create(
-                channel_case=channel_case,
-                transition=transition,
-                stage_before=source,
-                stage_after=channel_case.state,
-                reason_code=reason_code,
-                note=note,
-                decided_by=actor,
-            )
-            if transition in CLOSING_REASONS:
-                referral_services.referral_close_from_channel(
-                    referral=channel_case.referral, actor=actor, reason_code=CLOSING_REASONS[transition], summary=note
-                )
-            audit.record(
-                actor=actor,
-                action=AuditAction.CHANNEL_STAGE_CHANGED,
-                target=channel_case,
-                reason_code=reason_code,
-                details={
-                    "transition": transition,
-                    "stage_before": source,
-                    "stage_after": channel_case.state,
-                    "decision_id": decision.pk,
-                },
-            )
+            return _record(channel_case, method, actor=actor, reason_code=reason_code, note=note)
     except ConcurrentTransition as exc:
         _clear_inputs(channel_case, transition)
         # Rolled back; the refusal is recorded after it, in its own transaction.
         raise _conflict(channel_case=channel_case, actor=actor, transition=transition, shown=source) from exc
-    return decision

@@ -12,132 +12,287 @@ import encryption.fields
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0003_api_token'),
-        ('referrals', '0005_referral_authority_newest_index'),
+        ("accounts", "0003_api_token"),
+        ("referrals", "0005_referral_authority_newest_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChannelCase',
+            name="ChannelCase",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('state', django_fsm.FSMField(choices=[('listed', 'Listed for the panel'), ('not_adopted', 'Not adopted'), ('awaiting_consent', 'Adopted, awaiting consent'), ('consent_refused', 'Consent refused, re-assessment due'), ('supported', 'Supported'), ('exited', 'Exited'), ('post_exit_review', 'Post-exit reviews'), ('completed', 'Completed'), ('withdrawn', 'Withdrawn')], db_index=True, default='listed', max_length=50, protected=True)),
-                ('listed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('consent_given_on', models.DateField(blank=True, null=True)),
-                ('consent_refused_on', models.DateField(blank=True, null=True)),
-                ('reassess_on', models.DateField(blank=True, null=True)),
-                ('exited_at', models.DateTimeField(blank=True, null=True)),
-                ('six_month_review_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('referral', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='channel_case', to='referrals.referral')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("listed", "Listed for the panel"),
+                            ("not_adopted", "Not adopted"),
+                            ("awaiting_consent", "Adopted, awaiting consent"),
+                            ("consent_refused", "Consent refused, re-assessment due"),
+                            ("supported", "Supported"),
+                            ("exited", "Exited"),
+                            ("post_exit_review", "Post-exit reviews"),
+                            ("completed", "Completed"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="listed",
+                        max_length=50,
+                        protected=True,
+                    ),
+                ),
+                ("listed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("consent_given_on", models.DateField(blank=True, null=True)),
+                ("consent_refused_on", models.DateField(blank=True, null=True)),
+                ("reassess_on", models.DateField(blank=True, null=True)),
+                ("exited_at", models.DateTimeField(blank=True, null=True)),
+                ("six_month_review_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "referral",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="channel_case",
+                        to="referrals.referral",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-listed_at'],
+                "ordering": ["-listed_at"],
             },
             bases=(django_fsm.ConcurrentTransitionMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='ChannelDecision',
+            name="ChannelDecision",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('transition', models.CharField(max_length=40)),
-                ('stage_before', models.CharField(choices=[('listed', 'Listed for the panel'), ('not_adopted', 'Not adopted'), ('awaiting_consent', 'Adopted, awaiting consent'), ('consent_refused', 'Consent refused, re-assessment due'), ('supported', 'Supported'), ('exited', 'Exited'), ('post_exit_review', 'Post-exit reviews'), ('completed', 'Completed'), ('withdrawn', 'Withdrawn')], max_length=20)),
-                ('stage_after', models.CharField(choices=[('listed', 'Listed for the panel'), ('not_adopted', 'Not adopted'), ('awaiting_consent', 'Adopted, awaiting consent'), ('consent_refused', 'Consent refused, re-assessment due'), ('supported', 'Supported'), ('exited', 'Exited'), ('post_exit_review', 'Post-exit reviews'), ('completed', 'Completed'), ('withdrawn', 'Withdrawn')], max_length=20)),
-                ('reason_code', models.CharField(blank=True, max_length=40)),
-                ('note', encryption.fields.EncryptedTextField(blank=True, default='', max_length=5000)),
-                ('channel_case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='channel.channelcase')),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("transition", models.CharField(max_length=40)),
+                (
+                    "stage_before",
+                    models.CharField(
+                        choices=[
+                            ("listed", "Listed for the panel"),
+                            ("not_adopted", "Not adopted"),
+                            ("awaiting_consent", "Adopted, awaiting consent"),
+                            ("consent_refused", "Consent refused, re-assessment due"),
+                            ("supported", "Supported"),
+                            ("exited", "Exited"),
+                            ("post_exit_review", "Post-exit reviews"),
+                            ("completed", "Completed"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "stage_after",
+                    models.CharField(
+                        choices=[
+                            ("listed", "Listed for the panel"),
+                            ("not_adopted", "Not adopted"),
+                            ("awaiting_consent", "Adopted, awaiting consent"),
+                            ("consent_refused", "Consent refused, re-assessment due"),
+                            ("supported", "Supported"),
+                            ("exited", "Exited"),
+                            ("post_exit_review", "Post-exit reviews"),
+                            ("completed", "Completed"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("reason_code", models.CharField(blank=True, max_length=40)),
+                ("note", encryption.fields.EncryptedTextField(blank=True, default="", max_length=5000)),
+                (
+                    "channel_case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="decisions", to="channel.channelcase"
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at'],
+                "ordering": ["created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Panel',
+            name="Panel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('police_force', models.CharField(max_length=200, verbose_name='Police force area')),
-                ('chair', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='chaired_panels', to=settings.AUTH_USER_MODEL)),
-                ('local_authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='panels', to='accounts.localauthority')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                ("police_force", models.CharField(max_length=200, verbose_name="Police force area")),
+                (
+                    "chair",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="chaired_panels",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="panels", to="accounts.localauthority"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Meeting',
+            name="Meeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('panel', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meetings', to='channel.panel')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField()),
+                (
+                    "panel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="meetings", to="channel.panel"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-date'],
+                "ordering": ["-date"],
             },
         ),
         migrations.CreateModel(
-            name='PanelMember',
+            name="PanelMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sector', models.CharField(choices=[('education', 'Education'), ('health', 'Health'), ('local_authority', 'Local authority'), ('police', 'Police'), ('community', 'Community'), ('family_friends', 'Family or friends'), ('prisons', 'Prisons'), ('probation', 'Probation'), ('housing', 'Housing'), ('other', 'Other')], max_length=30)),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
-                ('panel', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='channel.panel')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='panel_memberships', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "sector",
+                    models.CharField(
+                        choices=[
+                            ("education", "Education"),
+                            ("health", "Health"),
+                            ("local_authority", "Local authority"),
+                            ("police", "Police"),
+                            ("community", "Community"),
+                            ("family_friends", "Family or friends"),
+                            ("prisons", "Prisons"),
+                            ("probation", "Probation"),
+                            ("housing", "Housing"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "panel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="members", to="channel.panel"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="panel_memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['panel', 'user'],
+                "ordering": ["panel", "user"],
             },
         ),
         migrations.CreateModel(
-            name='Attendance',
+            name="Attendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('present', 'Present'), ('apologies', 'Apologies'), ('absent', 'Absent')], max_length=20)),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='channel.meeting')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attendance', to='channel.panelmember')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("present", "Present"), ("apologies", "Apologies"), ("absent", "Absent")],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="attendance", to="channel.meeting"
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="attendance", to="channel.panelmember"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['meeting', 'member'],
+                "ordering": ["meeting", "member"],
             },
         ),
         migrations.CreateModel(
-            name='AgendaItem',
+            name="AgendaItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField()),
-                ('channel_case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agenda_items', to='channel.channelcase')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agenda', to='channel.meeting')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("order", models.PositiveIntegerField()),
+                (
+                    "channel_case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agenda_items",
+                        to="channel.channelcase",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="agenda", to="channel.meeting"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['meeting', 'order'],
-                'constraints': [models.UniqueConstraint(fields=('meeting', 'channel_case'), name='agenda_case_once'), models.UniqueConstraint(fields=('meeting', 'order'), name='agenda_order_once')],
+                "ordering": ["meeting", "order"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("meeting", "channel_case"), name="agenda_case_once"),
+                    models.UniqueConstraint(fields=("meeting", "order"), name="agenda_order_once"),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='panel',
-            constraint=models.UniqueConstraint(fields=('local_authority', 'name'), name='panel_unique_name_per_la'),
+            model_name="panel",
+            constraint=models.UniqueConstraint(fields=("local_authority", "name"), name="panel_unique_name_per_la"),
         ),
         migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.UniqueConstraint(fields=('panel', 'date'), name='meeting_once_a_day'),
+            model_name="meeting",
+            constraint=models.UniqueConstraint(fields=("panel", "date"), name="meeting_once_a_day"),
         ),
         migrations.AddConstraint(
-            model_name='panelmember',
-            constraint=models.UniqueConstraint(fields=('panel', 'user'), name='panel_member_once'),
+            model_name="panelmember",
+            constraint=models.UniqueConstraint(fields=("panel", "user"), name="panel_member_once"),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.UniqueConstraint(fields=('meeting', 'member'), name='attendance_once_per_member'),
+            model_name="attendance",
+            constraint=models.UniqueConstraint(fields=("meeting", "member"), name="attendance_once_per_member"),
         ),
     ]
