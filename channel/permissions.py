@@ -42,3 +42,11 @@ def can_coordinate(channel_case: ChannelCase, user: Any) -> bool:
 def can_withdraw(channel_case: ChannelCase, user: Any) -> bool:
     """Withdraw an open case: the chair or the Prevent lead of the case's council."""
     return _in_own_authority(channel_case, user, WITHDRAWER_ROLES)
+
+
+# The council's list of Channel cases: the chair and the roles that read the council's cases.
+LIST_ROLES = (Role.CHANNEL_CHAIR, Role.TRIAGE_OFFICER, Role.POLICE_PREVENT_OFFICER, Role.PREVENT_LEAD)
+
+
+def can_list(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.has_role(*LIST_ROLES))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404
 
-from referrals.selectors import referral_get
+from referrals.selectors import referral_get, referral_list_visible
 
 from .models import ChannelCase, ChannelDecision
 
@@ -32,4 +33,15 @@ def channel_decisions(*, channel_case: ChannelCase) -> list[ChannelDecision]:
         ChannelDecision.objects.filter(channel_case=channel_case).select_related(
             "decided_by", "channel_case__referral__data_key"
         )
+    )
+
+
+def channel_case_list_visible(*, user: Any) -> QuerySet[ChannelCase]:
+    """The Channel cases of the cases this user may see, newest listed first: reference, stage and dates
+    only (nothing is decrypted for the list)."""
+    return (
+        ChannelCase.objects.filter(referral__in=referral_list_visible(user=user))
+        .select_related("referral")
+        .only("id", "state", "listed_at", "reassess_on", "closed_at", "referral__reference", "referral__status")
+        .order_by("-listed_at")
     )

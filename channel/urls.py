@@ -9,5 +9,6 @@ from . import views
 app_name = "channel"
 
 urlpatterns = [
+    path("", views.ChannelCaseListView.as_view(), name="case-list"),
     path("<str:reference>/<slug:transition>/", views.ChannelStepView.as_view(), name="case-step"),
 ]

@@ -19,11 +19,22 @@ from .case_sections import STEP_TITLES
 from .exceptions import ChannelInvalid
 from .forms import ChannelStepForm
 from .models import ChannelCase
-from .selectors import channel_case_get
+from .permissions import can_list
+from .selectors import channel_case_get, channel_case_list_visible
 
 
 def _section_url(reference: str) -> str:
     return reverse("referrals:referral-section", args=[reference, "channel"])
+
+
+class ChannelCaseListView(LoginRequiredMixin, View):
+    """The council's Channel cases, for the chair and the council's case readers (the chair's way in)."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if not can_list(request.user):
+            raise PermissionDenied
+        cases = list(channel_case_list_visible(user=request.user))
+        return render(request, "channel/case_list.html", {"cases": cases})
 
 
 class ChannelStepView(LoginRequiredMixin, View):

@@ -184,3 +184,58 @@ def test_the_summary_card_shows_the_channel_stage_by_its_label(client, triage_of
     page = client.get(reverse("referrals:referral-detail", args=[channel_case.referral.reference]))
     assert "Adopted, awaiting consent" in page.content.decode()
     assert "awaiting_consent" not in page.content.decode().replace('value="awaiting_consent"', "")
+
+
+def test_people_read_labels_never_codes_on_the_channel_pages(client, channel_chair, prevent_lead, channel_case):
+    from tests.visible_text import assert_no_codes
+
+    take(channel_case, "adopt", channel_chair)
+    take(channel_case, "record_consent_refused", channel_chair)
+    take(channel_case, "relist", channel_chair)
+    client.force_login(channel_chair)
+    referral = channel_case.referral
+    assert_no_codes(client.get(_section(referral)).content.decode())
+    assert_no_codes(
+        client.get(reverse("referrals:referral-section", args=[referral.reference, "history"])).content.decode()
+    )
+    assert_no_codes(client.get(reverse("referrals:referral-detail", args=[referral.reference])).content.decode())
+    assert_no_codes(client.post(_step(referral, "not_adopt"), {"shown_state": "listed"}).content.decode())
+    client.force_login(prevent_lead)
+    client.post(
+        _step(referral, "withdraw"), {"reason_code": "POLICE_LED", "note": "Police-led now.", "shown_state": "listed"}
+    )
+    assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.CLOSED
+    history = client.get(reverse("referrals:referral-section", args=[referral.reference, "history"])).content.decode()
+    assert "Withdrawn from Channel" in history
+    assert "Taken on as a police-led case" in history
+    assert_no_codes(history)
+
+
+@pytest.fixture
+def far_chair(make_user, other_local_authority):
+    from accounts.models import Role
+
+    return make_user(other_local_authority, Role.CHANNEL_CHAIR, prefix="far-")
+
+
+def test_the_chair_finds_the_council_s_channel_cases_from_the_home_page(
+    client, channel_chair, channel_case, far_chair, referrer, triage_officer
+):
+    from tests.visible_text import assert_no_codes
+
+    take(channel_case, "adopt", channel_chair)
+    not_yet = information_gathering_referral(user=referrer, screener=triage_officer)
+    client.force_login(channel_chair)
+    home = client.get(reverse("home")).content.decode()
+    assert reverse("channel:case-list") in home
+    page = client.get(reverse("channel:case-list"))
+    body = page.content.decode()
+    assert channel_case.referral.reference in body
+    assert _section(channel_case.referral) in body
+    assert "Adopted, awaiting consent" in body
+    assert not_yet.reference not in body
+    assert_no_codes(body)
+    client.force_login(far_chair)
+    assert channel_case.referral.reference not in client.get(reverse("channel:case-list")).content.decode()
+    client.force_login(referrer)
+    assert client.get(reverse("channel:case-list")).status_code == 403

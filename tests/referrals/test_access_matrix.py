@@ -316,6 +316,10 @@ RULES: dict[tuple[str, str, str], Rule] = {
     ("referrals:referral-section", "GET", "channel"): case_page(lambda who: who.stage == S.WITH_CHANNEL),
     # Channel steps (channel/permissions.py): panel decisions by the chair; consent by the chair or triage
     # officer; withdrawing by the chair or the Prevent lead. The matrix's Channel case is "listed".
+    # The council's Channel cases: the chair and the council's case readers (channel/permissions.py).
+    ("channel:case-list", "GET", ""): role_page(
+        Role.CHANNEL_CHAIR, Role.TRIAGE_OFFICER, Role.POLICE_PREVENT_OFFICER, Role.PREVENT_LEAD
+    ),
     ("channel:case-step", "GET", "adopt"): _channel_step(
         lambda who: who.holds(Role.CHANNEL_CHAIR), possible_when_listed=True
     ),
