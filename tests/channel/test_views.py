@@ -237,5 +237,5 @@ def test_the_chair_finds_the_council_s_channel_cases_from_the_home_page(
     assert_no_codes(body)
     client.force_login(far_chair)
     assert channel_case.referral.reference not in client.get(reverse("channel:case-list")).content.decode()
-    client.force_login(referrer)
+    client.force_login(not_yet.created_by)  # a referrer
     assert client.get(reverse("channel:case-list")).status_code == 403
