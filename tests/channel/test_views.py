@@ -218,13 +218,17 @@ def far_chair(make_user, other_local_authority):
     return make_user(other_local_authority, Role.CHANNEL_CHAIR, prefix="far-")
 
 
+@pytest.fixture
+def not_yet(referrer, triage_officer):
+    return information_gathering_referral(user=referrer, screener=triage_officer)
+
+
 def test_the_chair_finds_the_council_s_channel_cases_from_the_home_page(
-    client, channel_chair, channel_case, far_chair, referrer, triage_officer
+    client, channel_chair, channel_case, far_chair, not_yet
 ):
     from tests.visible_text import assert_no_codes
 
     take(channel_case, "adopt", channel_chair)
-    not_yet = information_gathering_referral(user=referrer, screener=triage_officer)
     client.force_login(channel_chair)
     home = client.get(reverse("home")).content.decode()
     assert reverse("channel:case-list") in home

@@ -573,7 +573,6 @@ def _admin_record(label: str, world):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from accounts.models import Organisation
-    from channel.models import Meeting
 
     holder = world["make_user"](world["own"], Role.PARTNER_CONTRIBUTOR, prefix="record-")
     attempt = {"username": holder.email, "ip_address": "192.0.2.1", "user_agent": "matrix"}
@@ -591,19 +590,9 @@ def _admin_record(label: str, world):
             name="Matrix school", sector="education", local_authority=world["own"]
         ),
         "accounts_user": lambda: holder,
-        "channel_panel": lambda: _panel(world),
-        "channel_meeting": lambda: Meeting.objects.create(panel=_panel(world), date=datetime.date(2026, 12, 1)),
     }
     assert label in makers, f"admin: the model {label} is new; add a row maker to _admin_record"
     return makers[label]()
-
-
-def _panel(world):
-    from channel.models import Panel
-
-    return Panel.objects.get_or_create(
-        local_authority=world["own"], name="Matrix panel", defaults={"police_force": "Matrix Police"}
-    )[0]
 
 
 def _admin_fillers(url_name: str, world) -> dict:
