@@ -33,6 +33,7 @@ seed: migrate
 	$(DJANGO) seed_demo
 	$(DJANGO) seed_demo_referrals
 	$(DJANGO) seed_demo_mash
+	$(DJANGO) seed_demo_channel
 
 setup: seed
 

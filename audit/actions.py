@@ -254,6 +254,22 @@ ACTIONS: dict[str, ActionSpec] = {
         "{actor} recorded the decision on case {case_reference}: {route} ({reason_code})",
         {"route": Kind.NAME},
     ),
+    # The Channel panel (channel app): a case listed on hand-over, each step of its sub-lifecycle, conflicts.
+    "CHANNEL_CASE_OPENED": ActionSpec(
+        "Listed for the Channel panel", "Case {case_reference} was listed for the Channel panel by {actor}"
+    ),
+    "CHANNEL_STAGE_CHANGED": ActionSpec(
+        "Channel stage changed",
+        "{actor} moved the Channel case {case_reference} from {stage_before} to {stage_after} ({transition})",
+        {"transition": Kind.NAME, "stage_before": Kind.NAME, "stage_after": Kind.NAME, "decision_id": Kind.UUID},
+    ),
+    # Refused (outcome "refused"): the Channel case had moved on since the page was shown; nothing was saved.
+    "CHANNEL_TRANSITION_CONFLICTED": ActionSpec(
+        "Channel change refused: case changed meanwhile",
+        "{actor} tried {transition} on the Channel case {case_reference}, but it had changed "
+        "({stage_before} when shown, {current_stage} now); nothing was saved",
+        {"transition": Kind.NAME, "stage_before": Kind.NAME, "current_stage": Kind.NAME},
+    ),
     "CASE_ACCESS_GRANTED": ActionSpec(
         "Case access granted",
         "{actor} granted user {grantee_id} access to case {case_reference}",

@@ -3,3 +3,15 @@ from django.apps import AppConfig
 
 class ChannelConfig(AppConfig):
     name = "channel"
+    verbose_name = "Channel panel"
+
+    def ready(self) -> None:
+        from audit.formatters import register_code_labels
+        from channel import choices, receivers  # noqa: F401  (a Channel case for every referral handed over)
+        from channel.case_sections import register_case_sections
+
+        # Audit pages and CSVs show these codes by their labels (audit sits below channel).
+        register_code_labels("stage_before", "stage_after", "current_stage", labels=choices.ChannelStage.choices)
+        register_code_labels("reason_code", labels=[pair for reason in choices.ALL_REASONS for pair in reason.choices])
+        # The case page's Channel section, summary row and history phrases (referrals/sections.py).
+        register_case_sections()

@@ -27,6 +27,8 @@ urlpatterns = [
     path("api/", include("referrals.api.urls")),
     # A partner contributor's information requests (mash): the request only, never the case.
     path("requests/", include("mash.information_requests.urls")),
+    # The Channel steps of a case (channel app); its section of the case page is served by referrals.
+    path("channel/", include("channel.urls")),
 ]
 
 handler400 = "config.views.error_400"

@@ -11,7 +11,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from core.models import BaseModel
 from encryption.fields import EncryptedCharField, EncryptedTextField
-from referrals.choices import ClosingReason, ReferralStatus
+from referrals.choices import PRE_CHANNEL_CLOSING_REASONS, ReferralStatus
 
 # Still waiting for the screening decision: the stages whose screening due date can pass.
 BEFORE_SCREENING_DECISION = (ReferralStatus.SUBMITTED, ReferralStatus.SCREENING)
@@ -65,7 +65,7 @@ class ScreeningReason(models.Model):
     closing_reason = models.CharField(
         max_length=40,
         blank=True,
-        choices=ClosingReason.choices,
+        choices=[(reason.value, reason.label) for reason in PRE_CHANNEL_CLOSING_REASONS],
         help_text="For a reason that closes the case: the referral's closing reason it records",
     )
     order = models.PositiveSmallIntegerField(default=100)

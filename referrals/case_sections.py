@@ -13,6 +13,7 @@ TRANSITION_TITLES = {
     "start_information_gathering": "Information gathering started",
     "refer_to_channel": "Referred to the Channel panel",
     "close": "Case closed",
+    "close_from_channel": "Case closed",
 }
 
 
@@ -30,7 +31,7 @@ def _status_changed(event: Any, names: dict[int, str]) -> tuple[str, str] | None
     if transition == "submit":  # the submission has its own entry
         return None
     move = f"Moved from {_status(details.get('source'))} to {_status(details.get('target_status'))}."
-    if transition == "close" and event.reason_code:
+    if transition in ("close", "close_from_channel") and event.reason_code:
         move = f"{dict(ClosingReason.choices).get(event.reason_code, 'Closed')}. {move}"
     title = TRANSITION_TITLES.get(transition, f"Moved to {_status(details.get('target_status'))}")
     return title, move

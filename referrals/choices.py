@@ -36,6 +36,20 @@ class ClosingReason(models.TextChoices):
     NFA_SIGNPOSTED = "NFA_SIGNPOSTED", "Signposted to other services"
     POLICE_LED = "POLICE_LED", "Police-led partnership"
     NFA_INSUFFICIENT = "NFA_INSUFFICIENT", "Not suitable for Channel after information gathering"
+    # A case with Channel closes for one of these three only, through referral_close_from_channel.
+    CHANNEL_NOT_ADOPTED = "CHANNEL_NOT_ADOPTED", "Not adopted by the Channel panel"
+    CHANNEL_COMPLETED = "CHANNEL_COMPLETED", "Channel support completed, post-exit reviews done"
+    CHANNEL_WITHDRAWN = "CHANNEL_WITHDRAWN", "Withdrawn from Channel"
+
+
+# Closing before Channel (screening, information gathering) and closing from Channel use separate lists:
+# the close form offers the first, the Channel app's closing routes set the second.
+CHANNEL_CLOSING_REASONS = (
+    ClosingReason.CHANNEL_NOT_ADOPTED,
+    ClosingReason.CHANNEL_COMPLETED,
+    ClosingReason.CHANNEL_WITHDRAWN,
+)
+PRE_CHANNEL_CLOSING_REASONS = tuple(reason for reason in ClosingReason if reason not in CHANNEL_CLOSING_REASONS)
 
 
 class Gender(models.TextChoices):

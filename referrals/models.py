@@ -199,6 +199,19 @@ class Referral(ConcurrentTransitionMixin, BaseModel):
     def close(self) -> None:
         self.closed_at = timezone.now()
 
+    # Channel closes its own cases (not adopted, completed, withdrawn) through referral_close_from_channel;
+    # "internal": never a button of the case page, whose close form offers the pre-Channel reasons only.
+    @transition(
+        field=status,
+        source=ReferralStatus.WITH_CHANNEL,
+        target=ReferralStatus.CLOSED,
+        conditions=[has_closing_summary],
+        permission=permissions.can_close_from_channel,
+        custom={"label": "Close Channel case", "internal": True, "writes": ("closed_at",)},
+    )
+    def close_from_channel(self) -> None:
+        self.closed_at = timezone.now()
+
 
 class ReferralInformation(BaseModel):
     """Further information a referrer adds after submission: appended, never editing what was sent."""

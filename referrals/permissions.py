@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from accounts.models import Role
 
-from .choices import CoarseStatus, ReferralStatus
+from .choices import ClosingReason, CoarseStatus, ReferralStatus
 
 if TYPE_CHECKING:
     from .models import Referral
@@ -40,9 +40,23 @@ def _in_own_authority(referral: Referral, user: Any, *roles: str) -> bool:
     )
 
 
+def chair_may_read(referral: Referral) -> bool:
+    """ACCESS.md: the Channel chair reads a case of their own authority while it is with Channel, and once
+    closed until transferred. Security over convenience: "closed" means closed after being with Channel
+    (referred_to_channel_at set); a case closed at screening was never the chair's to read."""
+    return referral.status == ReferralStatus.WITH_CHANNEL or (
+        referral.status == ReferralStatus.CLOSED and referral.referred_to_channel_at is not None
+    )
+
+
 def can_read(referral: Referral, user: Any) -> bool:
-    """Triage officer, police Prevent officer or Prevent lead of the case's own authority, once submitted."""
-    return referral.status != ReferralStatus.DRAFT and _in_own_authority(referral, user, *CASE_READER_ROLES)
+    """Triage officer, police Prevent officer or Prevent lead of the case's own authority, once submitted;
+    the Channel chair of the case's own authority in the stages of `chair_may_read`."""
+    if referral.status == ReferralStatus.DRAFT:
+        return False
+    if _in_own_authority(referral, user, *CASE_READER_ROLES):
+        return True
+    return chair_may_read(referral) and _in_own_authority(referral, user, Role.CHANNEL_CHAIR)
 
 
 def can_manage_grants(referral: Referral, user: Any) -> bool:
@@ -128,6 +142,15 @@ def can_close(referral: Referral, user: Any) -> bool:
     return _in_own_authority(referral, user, Role.TRIAGE_OFFICER, Role.PREVENT_LEAD)
 
 
+def can_close_from_channel(referral: Referral, user: Any) -> bool:
+    """ACCESS.md "Close a case": the Channel chair or the Prevent lead of the case's own authority; a triage
+    officer (as Channel coordinator) only to complete a case after its 12-month post-exit review."""
+    roles = [Role.CHANNEL_CHAIR, Role.PREVENT_LEAD]
+    if referral.closing_reason == ClosingReason.CHANNEL_COMPLETED:
+        roles.append(Role.TRIAGE_OFFICER)
+    return _in_own_authority(referral, user, *roles)
+
+
 def transitions_available(referral: Referral, user: Any) -> list[Any]:
     """The transitions this user may take from the current state, for the case page's buttons.
 
@@ -139,6 +162,7 @@ def transitions_available(referral: Referral, user: Any) -> list[Any]:
         transition
         for transition in referral.get_all_status_transitions()
         if transition.source in (referral.status, "*")
+        and not transition.custom.get("internal")
         and transition.has_perm(referral, user)
         and not transition.custom.get("recorded_in")  # taken through its section's record, never bare
     ]

@@ -48,6 +48,11 @@ def codes() -> set[str]:
     found |= set(AuditAction.values)
     for reasons in (choices.GrantReason, choices.GrantEndReason, choices.BreakGlassReason, choices.ClosingReason):
         found |= set(reasons.values)
+    from channel import choices as channel_choices
+
+    found |= {code for code in channel_choices.ChannelStage.values if "_" in code}
+    for reasons in channel_choices.ALL_REASONS:
+        found |= set(reasons.values)
     return found
 
 

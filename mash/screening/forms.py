@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from referrals.choices import ClosingReason
+from referrals.choices import PRE_CHANNEL_CLOSING_REASONS
 
 from ..models import DecisionRoute, GatewayCheck, ScreeningReason
 
@@ -101,7 +101,7 @@ class DecisionForm(_ScreeningForm):
     )
     reason_code = forms.ChoiceField(
         label="If you close the case: why?",
-        choices=ClosingReason.choices,
+        choices=[(reason.value, reason.label) for reason in PRE_CHANNEL_CLOSING_REASONS],
         widget=forms.RadioSelect,
         required=False,
         error_messages={"invalid_choice": "Select why the case is being closed"},

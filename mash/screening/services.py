@@ -12,7 +12,7 @@ from django.db import transaction
 from audit import services as audit
 from audit.actions import AuditAction
 from referrals import services as referral_services
-from referrals.choices import ClosingReason, ReferralStatus
+from referrals.choices import PRE_CHANNEL_CLOSING_REASONS, ClosingReason, ReferralStatus
 from referrals.models import Referral
 from referrals.services.transitions import case_changed_meanwhile
 
@@ -185,7 +185,7 @@ def decision_record(
     errors: dict[str, str] = {}
     if route not in DecisionRoute.values:
         errors["route"] = "Select whether to close the case or refer it to the Channel panel"
-    elif route == DecisionRoute.CLOSE and reason_code not in ClosingReason.values:
+    elif route == DecisionRoute.CLOSE and reason_code not in PRE_CHANNEL_CLOSING_REASONS:
         errors["reason_code"] = "Select why the case is being closed"
     missing = "Enter a summary for the panel" if route == DecisionRoute.CHANNEL else "Enter a closing summary"
     summary = _text(summary, "summary", missing, errors)

@@ -26,6 +26,8 @@ from .intake import (
 from .reference import reference_allocate
 from .transitions import (
     referral_close,
+    referral_close_from_channel,
+    referral_close_from_channel_permitted,
     referral_refer_to_channel,
     referral_start_information_gathering,
     referral_start_screening,
@@ -44,6 +46,8 @@ __all__ = [
     "referral_attachment_allowed",
     "referral_attachment_remove",
     "referral_close",
+    "referral_close_from_channel",
+    "referral_close_from_channel_permitted",
     "referral_create_submitted",
     "referral_draft_create",
     "referral_draft_save",

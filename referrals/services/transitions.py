@@ -10,7 +10,7 @@ from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from audit import services as audit
 from audit.actions import AuditAction
-from referrals.choices import ClosingReason
+from referrals.choices import CHANNEL_CLOSING_REASONS, PRE_CHANNEL_CLOSING_REASONS
 from referrals.exceptions import CaseChangedMeanwhile, ReferralInvalid, TransitionNotPossible, TransitionRefused
 from referrals.models import Referral
 from referrals.signals import referral_handed_to_channel
@@ -139,7 +139,7 @@ def referral_close(
     """Close at screening or after information gathering, with a reason code and a closing summary."""
     _check_shown_status(referral.close, actor=actor, shown_status=shown_status)
     errors: dict[str, list[str]] = {}
-    if reason_code not in ClosingReason.values:
+    if reason_code not in PRE_CHANNEL_CLOSING_REASONS:
         errors["reason_code"] = ["Select why the case is being closed"]
     summary = (summary or "").strip()
     if not summary:
@@ -157,5 +157,45 @@ def referral_close(
             referral.close, actor=actor, reason_code=reason_code, also_writes=("closing_reason", "closing_summary")
         )
     except (TransitionNotPossible, CaseChangedMeanwhile):
+        referral.closing_reason, referral.closing_summary = "", ""
+        raise
+
+
+def referral_close_from_channel_permitted(*, referral: Referral, actor: Any, reason_code: str) -> bool:
+    """Would this actor be allowed to close this case from Channel for this reason (no audit, no write)?
+
+    The channel app asks before its own transaction opens, so that a refusal is recorded on its own.
+    """
+    previous = referral.closing_reason
+    referral.closing_reason = reason_code
+    try:
+        return _permitted(referral.close_from_channel, actor=actor)
+    finally:
+        referral.closing_reason = previous
+
+
+def referral_close_from_channel(*, referral: Referral, actor: Any, reason_code: str, summary: str) -> Referral:
+    """Close a case that is with Channel: not adopted, completed after the post-exit reviews, or withdrawn.
+
+    Called by the channel app inside its own transaction (the Channel stage and the referral's closing
+    commit together or not at all), after it has checked `referral_close_from_channel_permitted`.
+    """
+    summary = (summary or "").strip()
+    if reason_code not in CHANNEL_CLOSING_REASONS:
+        raise ReferralInvalid({"reason_code": ["Select why the case is being closed"]})
+    if not summary:
+        raise ReferralInvalid({"summary": ["Enter a closing summary"]})
+    if len(summary) > Referral._meta.get_field("closing_summary").max_length:
+        raise ReferralInvalid({"summary": ["The closing summary must be 5000 characters or fewer"]})
+    referral.closing_reason = reason_code
+    referral.closing_summary = summary
+    try:
+        return _run_transition(
+            referral.close_from_channel,
+            actor=actor,
+            reason_code=reason_code,
+            also_writes=("closing_reason", "closing_summary"),
+        )
+    except (TransitionNotPossible, TransitionRefused, CaseChangedMeanwhile):
         referral.closing_reason, referral.closing_summary = "", ""
         raise

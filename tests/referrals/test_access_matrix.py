@@ -78,7 +78,12 @@ class Who:
 
     @property
     def reader(self) -> bool:
-        return self.submitted and self.in_case_authority and self.role in READERS
+        """ACCESS.md "Reading case content": the readers of the case's authority once submitted; the Channel
+        chair of that authority while the case is with Channel, and once closed after Channel until
+        transferred (the matrix's closed case was closed after information gathering: never the chair's)."""
+        if not (self.submitted and self.in_case_authority):
+            return False
+        return self.role in READERS or (self.role == Role.CHANNEL_CHAIR and self.stage == S.WITH_CHANNEL)
 
     @property
     def granted(self) -> bool:
@@ -238,6 +243,24 @@ def _screening_record(roles: set[str], stage: str) -> Rule:
     return rule
 
 
+def _channel_step(allowed: Callable[[Who], bool], *, possible_when_listed: bool, ok: int = 200) -> Rule:
+    """A Channel step of a case (channel:case-step). A case becomes a Channel case (listed) when it is handed
+    to Channel: before that, or for someone who may not see the case, 404. A step not possible from "listed":
+    the case page says so (302). Otherwise the form (200, or its errors when POSTed empty) for a role that
+    may take the step (ACCESS.md "Actions"), 403 (audited) for anyone else who sees the case."""
+
+    def rule(who: Who) -> int:
+        if not who.signed_in:
+            return LOGIN
+        if not who.visible or who.stage != S.WITH_CHANNEL:
+            return 404
+        if not possible_when_listed:
+            return 302
+        return ok if allowed(who) else 403
+
+    return rule
+
+
 # (url name, method, variant) -> expected status for a Who. The variant picks one value of an argument
 # that names an action (the transition's slug), so each action is a row of its own.
 RULES: dict[tuple[str, str, str], Rule] = {
@@ -329,6 +352,26 @@ RULES: dict[tuple[str, str, str], Rule] = {
     # The case page's sections (referrals/sections.py): read as the case is; the history only by its readers.
     ("referrals:referral-section", "GET", "documents"): case_page(lambda who: True),
     ("referrals:referral-section", "GET", "history"): case_page(lambda who: who.reader),
+    # The Channel section (channel app): shown once the case is with Channel, to whoever sees the case.
+    ("referrals:referral-section", "GET", "channel"): case_page(lambda who: who.stage == S.WITH_CHANNEL),
+    # Channel steps (channel/permissions.py): panel decisions by the chair; consent by the chair or triage
+    # officer; withdrawing by the chair or the Prevent lead. The matrix's Channel case is "listed".
+    # The council's Channel cases: the chair and the council's case readers (channel/permissions.py).
+    ("channel:case-list", "GET", ""): role_page(
+        Role.CHANNEL_CHAIR, Role.TRIAGE_OFFICER, Role.POLICE_PREVENT_OFFICER, Role.PREVENT_LEAD
+    ),
+    ("channel:case-step", "GET", "adopt"): _channel_step(
+        lambda who: who.holds(Role.CHANNEL_CHAIR), possible_when_listed=True
+    ),
+    ("channel:case-step", "POST", "adopt"): _channel_step(
+        lambda who: who.holds(Role.CHANNEL_CHAIR), possible_when_listed=True
+    ),
+    ("channel:case-step", "POST", "withdraw"): _channel_step(
+        lambda who: who.holds(Role.CHANNEL_CHAIR, Role.PREVENT_LEAD), possible_when_listed=True
+    ),
+    ("channel:case-step", "POST", "record_consent_given"): _channel_step(
+        lambda who: who.holds(Role.CHANNEL_CHAIR, Role.TRIAGE_OFFICER), possible_when_listed=False
+    ),
     ("referrals:referral-attachment", "GET", ""): case_page(lambda who: True),
     # Transitions recorded in the Screening section (custom "recorded_in") are never taken bare: the route
     # sends the case's readers to that section (302, nothing changes); a grantee, who may not see it, is refused.

@@ -1,0 +1,117 @@
+"""Demo Channel cases (development only): one case in each of several Channel stages, reached through the
+services, and the demo council's panel (the panel's meetings and agenda come with the meetings pages)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Role, User
+from accounts.services.users import DEMO_AUTHORITIES, demo_email
+from encryption.blind_index import person_index
+from referrals import services as referral_services
+from referrals.exceptions import ReferralInvalid
+from referrals.models import Referral
+from referrals.services.demo import DEMO_PERSON
+
+from .choices import ExitReason
+from .models import ChannelCase, Panel, PanelMember
+from .services import channel_case_transition
+
+# Made-up people (no real person): each name is one demo case of the first demo council, and the steps
+# (transition, who takes it) that bring it to the stage it shows.
+DEMO_CASES = (
+    ("Alex", "listed", ()),
+    ("Sam", "awaiting consent", (("adopt", "chair"),)),
+    ("Jamie", "supported", (("adopt", "chair"), ("record_consent_given", "triage"))),
+    (
+        "Robin",
+        "exited",
+        (("adopt", "chair"), ("record_consent_given", "triage"), ("exit", "chair")),
+    ),
+    ("Kit", "consent refused", (("adopt", "chair"), ("record_consent_refused", "triage"))),
+)
+DEMO_FAMILY_NAME = "Channel-Demo"
+DEMO_BIRTH = datetime.date(1999, 5, 17)
+NOTES = {
+    "adopt": "Demo: the panel found vulnerability and agreed to offer support.",
+    "record_consent_given": "Demo: consent given at a meeting with the person.",
+    "record_consent_refused": "Demo: the person declined support for now.",
+    "exit": "Demo: vulnerability significantly reduced after mentoring.",
+}
+
+
+def _users() -> dict[str, User]:
+    prefix = DEMO_AUTHORITIES[0].email_prefix
+    roles = {
+        "referrer": Role.REFERRER,
+        "triage": Role.TRIAGE_OFFICER,
+        "chair": Role.CHANNEL_CHAIR,
+        "panel": Role.PANEL_MEMBER,
+        "police": Role.POLICE_PREVENT_OFFICER,
+    }
+    emails = {key: demo_email(role, prefix) for key, role in roles.items()}
+    found = {user.email: user for user in User.objects.filter(email__in=emails.values(), is_active=True)}
+    if len(found) != len(emails):
+        raise ReferralInvalid({"referrer": ["Run seed_demo first: the demo users do not exist"]})
+    return {key: found[email] for key, email in emails.items()}
+
+
+def _panel(users: dict[str, User]) -> Panel:
+    """The demo council's panel: the chair, and the panel member and police officer as its members."""
+    chair = users["chair"]
+    panel, _ = Panel.objects.get_or_create(
+        local_authority_id=chair.local_authority_id,
+        name="Channel panel",
+        defaults={"chair": chair, "police_force": "Demo Police Force"},
+    )
+    for key in ("panel", "police"):
+        membership = users[key].membership
+        organisation = membership.organisation
+        PanelMember.objects.get_or_create(
+            panel=panel,
+            user=users[key],
+            defaults={"organisation": organisation, "sector": organisation.sector if organisation else "other"},
+        )
+    return panel
+
+
+def _step_inputs(transition: str) -> dict[str, object]:
+    today = timezone.localdate()
+    inputs: dict[str, object] = {"note": NOTES.get(transition, "")}
+    if transition in ("record_consent_given", "record_consent_refused"):
+        inputs["consent_date"] = today
+    if transition == "record_consent_refused":
+        inputs["reassess_on"] = today + datetime.timedelta(days=90)
+    if transition == "exit":
+        inputs["reason_code"] = ExitReason.VULNERABILITY_REDUCED
+    return inputs
+
+
+def channel_demo_seed() -> list[tuple[str, str]]:
+    """Hand the demo cases to Channel once (found by the person index); returns (reference, stage) rows."""
+    first_name = DEMO_CASES[0][0]
+    index = person_index(given_name=first_name, family_name=DEMO_FAMILY_NAME, date_of_birth=DEMO_BIRTH)
+    if Referral.objects.filter(person_index=index).exists():
+        return []
+    users = _users()  # before any case: without the demo users, nothing is written
+    with transaction.atomic():
+        _panel(users)
+    rows = []
+    for given_name, shows, steps in DEMO_CASES:
+        answers = DEMO_PERSON | {"given_name": given_name, "family_name": DEMO_FAMILY_NAME, "date_of_birth": DEMO_BIRTH}
+        draft = referral_services.referral_draft_create(actor=users["referrer"])
+        referral_services.referral_draft_save(referral=draft, actor=users["referrer"], answers=answers)
+        referral = referral_services.referral_submit(referral=draft, actor=users["referrer"])
+        referral = referral_services.referral_start_screening(referral=referral, actor=users["triage"])
+        referral = referral_services.referral_start_information_gathering(referral=referral, actor=users["triage"])
+        referral = referral_services.referral_refer_to_channel(referral=referral, actor=users["triage"])
+        channel_case = ChannelCase.objects.select_related("referral").get(referral=referral)
+        for transition, who in steps:
+            channel_case_transition(
+                channel_case=channel_case, actor=users[who], transition=transition, **_step_inputs(transition)
+            )
+        rows.append((referral.reference, shows))
+    return rows

@@ -1,0 +1,14 @@
+"""The Channel steps of a case: one URL per step, the case reference in the URL (STYLE.md)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+app_name = "channel"
+
+urlpatterns = [
+    path("", views.ChannelCaseListView.as_view(), name="case-list"),
+    path("<str:reference>/<slug:transition>/", views.ChannelStepView.as_view(), name="case-step"),
+]

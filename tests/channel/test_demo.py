@@ -1,0 +1,56 @@
+"""seed_demo_channel: the first demo council has Channel cases in several stages, once."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from accounts.models import User
+from accounts.services import demo_data_seed
+from channel.choices import ChannelStage
+from channel.models import ChannelCase, Panel
+
+pytestmark = pytest.mark.django_db
+
+
+def _seed() -> str:
+    out = io.StringIO()
+    call_command("seed_demo_channel", stdout=out)
+    return out.getvalue()
+
+
+def test_seed_demo_channel_needs_the_demo_users():
+    with pytest.raises(CommandError, match="Run seed_demo first"):
+        _seed()
+    assert not ChannelCase.objects.exists()
+
+
+def test_the_demo_shows_each_stage_once_and_runs_once(client):
+    demo_data_seed(password="a-long-demo-password", totp_secret="DEMOPREVENTCHANNELTOTPKEY234567A")
+    output = _seed()
+    for shows in ("listed", "awaiting consent", "supported", "exited", "consent refused"):
+        assert f"  {shows}" in output
+    stages = sorted(ChannelCase.objects.values_list("state", flat=True))
+    assert stages == sorted(
+        [
+            ChannelStage.LISTED,
+            ChannelStage.AWAITING_CONSENT,
+            ChannelStage.SUPPORTED,
+            ChannelStage.EXITED,
+            ChannelStage.CONSENT_REFUSED,
+        ]
+    )
+    assert "already exist" in _seed()
+    assert ChannelCase.objects.count() == len(stages)
+    panel = Panel.objects.get()
+    assert panel.members.count() == 2  # noqa: PLR2004 - the demo panel member and police officer
+    chair = User.objects.get(email="chair@example.org")
+    assert panel.chair == chair
+    client.force_login(chair)
+    supported = ChannelCase.objects.select_related("referral").get(state=ChannelStage.SUPPORTED)
+    page = client.get(reverse("referrals:referral-section", args=[supported.referral.reference, "channel"]))
+    assert page.status_code == 200
+    assert "Exit the case" in page.content.decode()
