@@ -122,8 +122,8 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", d
 
 def postgresql_binding(database: dict) -> dict:
     """PostgreSQL: parameters bound by the server, and a statement run DATABASE_PREPARE_THRESHOLD times on one
-    connection prepared (planned once): about a fifth off a submission (docs/performance.md). Both are Django's
-    documented OPTIONS. DATABASE_PREPARE_THRESHOLD=off behind a transaction-pooling proxy that cannot keep them."""
+    connection prepared (planned once): half the server time of a submission (docs/referrals.md "Benchmark").
+    Both are Django's documented OPTIONS. DATABASE_PREPARE_THRESHOLD=off behind a transaction-pooling proxy."""
     if database["ENGINE"] == "django.db.backends.postgresql":
         options = database.setdefault("OPTIONS", {})
         options["server_side_binding"] = str(options.get("server_side_binding", True)).lower() in {"true", "1"}
