@@ -46,12 +46,14 @@ class AuditEvent(models.Model):
     reason_code = models.CharField(max_length=64, blank=True)
     details = models.JSONField(default=dict, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
-    # Unique: two events can never claim the same predecessor, so the chain cannot fork.
-    previous_mac = models.CharField(max_length=64, unique=True)
+    # Unique (Meta.constraints): two events can never claim the same predecessor, so the chain cannot fork.
+    previous_mac = models.CharField(max_length=64)
     mac = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["-sequence"]
+        # A constraint, not unique=True: the MAC is only compared whole, so no LIKE index to keep up per event.
+        constraints = [models.UniqueConstraint(fields=["previous_mac"], name="audit_event_previous_mac_unique")]
         indexes = [
             models.Index(fields=["case_reference", "sequence"], name="audit_event_case_idx"),
             models.Index(fields=["actor_id", "sequence"], name="audit_event_actor_idx"),

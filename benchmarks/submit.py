@@ -4,16 +4,18 @@ On a throwaway PostgreSQL database (prevent_bench_submit on 127.0.0.1:5432, or B
 created and dropped here), in the same run and interleaved:
   - service: `referrals.services.referral_create_submitted` with a complete referral (validation,
     a data key of its own, every personal field encrypted, the blind person index, the reference allocated,
-    the repeat check, the audit event, the MASH e-mail's outbox row; after commit its dispatch task
-    is queued on Redis, as in production, on a queue of its own that is deleted at the end; no
-    worker runs it, so the e-mail itself is not timed, as it is not on a real request's path);
+    the repeat check, the MASH assessment, the audit event, the MASH e-mail's outbox row, which the
+    relay (outbox_sweep on beat) sends later, as in production: the e-mail is not on a request's path
+    and is not timed);
   - plain: a Django ModelForm of the same fields on an unencrypted, unaudited table, `is_valid()`
     then `save()` (one INSERT, autocommitted).
 Prints the median and best time per submission on each side, their ratio, and the SQL statements
 of one submission on each side (BEGIN, COMMIT and SAVEPOINT included), as Django's query log
 records them. Both sides use Django's public API only: the service's rows are the ORM's own
 INSERTs, plus the hand-written reference upsert and audit chain statements.
-BENCH_DB_QUERY (for example "?server_side_binding=true") adds options to both sides' connection.
+Both sides share one connection, with the settings' options (config.settings.base.postgresql_binding:
+server-side binding, statements prepared from their sixth run). BENCH_DB_QUERY adds options to it, for
+example "?server_side_binding=false" to time client-side binding (which never prepares) instead.
 """
 
 from __future__ import annotations

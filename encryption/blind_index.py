@@ -41,6 +41,12 @@ class BlindIndexField(models.CharField):
         kwargs.setdefault("blank", True)
         super().__init__(*args, **kwargs)
 
+    def deconstruct(self) -> tuple:
+        name, path, args, kwargs = super().deconstruct()
+        # Always explicit: __init__ defaults it to True, so an omitted db_index=False would come back True.
+        kwargs["db_index"] = self.db_index
+        return name, path, args, kwargs
+
 
 def normalise_text(value: str) -> str:
     """Return NFKC, casefolded text with accents dropped and whitespace collapsed."""

@@ -9,11 +9,13 @@ from core.models import BaseModel
 
 class DataKey(BaseModel):
     # Empty once shredded: the row stays so that a later read can say "shredded", not "missing".
-    kek_id = models.CharField(max_length=64, blank=True, db_index=True)
+    kek_id = models.CharField(max_length=64, blank=True)
     wrapped_key = models.BinaryField(null=True, editable=False)
     shredded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        # kek_id is only compared whole (rotation counts and rewraps by KEK): an equality index, no LIKE index.
+        indexes = [models.Index(fields=["kek_id"], name="datakey_kek_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=(

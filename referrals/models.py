@@ -41,9 +41,15 @@ class Referral(ConcurrentTransitionMixin, BaseModel):
 
     encryption_key_field = "data_key"
 
-    reference = models.CharField(max_length=15, unique=True, null=True, blank=True, editable=False)
-    status = FSMField(choices=ReferralStatus.choices, default=ReferralStatus.DRAFT, protected=True, db_index=True)
-    local_authority = models.ForeignKey("accounts.LocalAuthority", on_delete=models.PROTECT, related_name="referrals")
+    # reference, status and person_index are only ever compared whole: their indexes are declared in Meta,
+    # equality only (unique=True or db_index=True would add a LIKE index PostgreSQL keeps up on every insert).
+    # NULL, not "", until submitted: unique (Meta), and every draft has none.
+    reference = models.CharField(max_length=15, null=True, blank=True, editable=False)  # noqa: DJ001
+    status = FSMField(choices=ReferralStatus.choices, default=ReferralStatus.DRAFT, protected=True)
+    # No index of its own: referral_authority_newest (Meta) starts with this column and serves its lookups.
+    local_authority = models.ForeignKey(
+        "accounts.LocalAuthority", on_delete=models.PROTECT, related_name="referrals", db_index=False
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals_made")
     data_key = models.OneToOneField(DataKey, on_delete=models.PROTECT, related_name="+")
     referrer_sector = models.CharField(max_length=30, blank=True)
@@ -100,13 +106,14 @@ class Referral(ConcurrentTransitionMixin, BaseModel):
     # The one blind index, for repeat-referral checks (a keyed HMAC of all name parts and the date of
     # birth). No index of a single name or of the date of birth: nothing needs one, and each would let
     # anyone with the database group cases by surname or birthday without the key.
-    person_index = BlindIndexField()
+    person_index = BlindIndexField(db_index=False)
 
     objects = ReferralQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
+            models.UniqueConstraint(fields=["reference"], name="referral_reference_unique"),
             models.UniqueConstraint(
                 fields=["created_by", "idempotency_key"],
                 condition=~models.Q(idempotency_key=""),
@@ -122,7 +129,11 @@ class Referral(ConcurrentTransitionMixin, BaseModel):
             ),
         ]
         # The council's case list, newest first (the MASH queue): a page is read from the index, not a sort.
-        indexes = [models.Index(fields=["local_authority", "-submitted_at", "-id"], name="referral_authority_newest")]
+        indexes = [
+            models.Index(fields=["local_authority", "-submitted_at", "-id"], name="referral_authority_newest"),
+            models.Index(fields=["status"], name="referral_status_idx"),
+            models.Index(fields=["person_index"], name="referral_person_index_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.reference or f"Draft {self.pk}"

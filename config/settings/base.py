@@ -119,6 +119,21 @@ if env.str("DATABASE_MIGRATE_URL", default="").strip():
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
 
+
+def postgresql_binding(database: dict) -> dict:
+    """PostgreSQL: parameters bound by the server, and a statement run DATABASE_PREPARE_THRESHOLD times on one
+    connection prepared (planned once): half the server time of a submission (docs/referrals.md "Benchmark").
+    Both are Django's documented OPTIONS. DATABASE_PREPARE_THRESHOLD=off behind a transaction-pooling proxy."""
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        options = database.setdefault("OPTIONS", {})
+        options["server_side_binding"] = str(options.get("server_side_binding", True)).lower() in {"true", "1"}
+        threshold = env.str("DATABASE_PREPARE_THRESHOLD", default="5").strip().lower()
+        options.setdefault("prepare_threshold", None if threshold in {"", "off"} else int(threshold))
+    return database
+
+
+postgresql_binding(DATABASES["default"])
+
 # ------------------------------------------------------------------------------
 # Authentication, second factor, lockout and sessions: config/settings/sign_in.py
 # ------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from core.keys import load_key
 from encryption.signing import ed25519_public_key
 
 from .base import *  # noqa: F403
-from .base import DEV_KEYS_DIR, DEV_SECRET_KEY, SERVICE_NAME, env
+from .base import DEV_KEYS_DIR, DEV_SECRET_KEY, SERVICE_NAME, env, postgresql_binding
 
 ENVIRONMENT = "production"
 DEBUG = False
@@ -46,6 +46,7 @@ if env.str("DATABASE_MIGRATE_URL", default="").strip():
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+postgresql_binding(DATABASES["default"])
 
 
 # ------------------------------------------------------------------------------

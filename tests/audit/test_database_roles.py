@@ -37,7 +37,11 @@ class LoginRole:
 def _new_role(*attributes: str) -> LoginRole:
     role = LoginRole(name=f"prevent_app_test_{secrets.token_hex(4)}", password=secrets.token_urlsafe(24))
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE ROLE {role.name} LOGIN {' '.join(attributes)} PASSWORD %s", [role.password])
+        # CREATE ROLE takes no bound parameter (the server binds them: settings.postgresql_binding), so the
+        # password is quoted by the server first, as a literal.
+        cursor.execute("SELECT quote_literal(%s)", [role.password])
+        (password,) = cursor.fetchone()
+        cursor.execute(f"CREATE ROLE {role.name} LOGIN {' '.join(attributes)} PASSWORD {password}")
     return role
 
 
