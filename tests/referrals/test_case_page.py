@@ -42,13 +42,10 @@ def test_a_section_registered_by_another_app_is_linked_and_served(client, fake_s
     client.force_login(triage_officer)
     page = client.get(reverse("referrals:referral-detail", args=[referral.reference])).content.decode()
     navigation = re.search(r'<nav class="moj-sub-navigation.*?</nav>', page, re.S).group(0)
-    assert re.findall(r">([^<>]+)</a>", navigation) == [
-        "Referral",
-        "Screening",
-        "Screening notes",
-        "Documents",
-        "History",
-    ]
+    # In its order among the sections referrals owns (the real apps' sections, such as mash's, sit between too).
+    own_and_fake = {"Referral", "Screening notes", "Documents", "History"}
+    links = [title for title in re.findall(r">([^<>]+)</a>", navigation) if title in own_and_fake]
+    assert links == ["Referral", "Screening notes", "Documents", "History"]
     assert f'href="{_section(referral.reference, "screening-notes")}"' in navigation
     assert "Screening due" in page
     assert "Overdue" in page
