@@ -51,81 +51,77 @@ class RequestListView(LoginRequiredMixin, View):
         return render(request, "mash/requests/list.html", {"requests": requests, "today": timezone.localdate()})
 
 
-class RequestAnswerView(LoginRequiredMixin, View):
+class _AddresseeRequestView(LoginRequiredMixin, View):
+    """A page of one request for its addressee: the question and one form (answer or decline), one service."""
+
+    template = ""
+    form_class: type = AnswerForm
+    answering = True  # for the refusal record when the request has closed
+    done_message = ""
+
+    def _page(self, request: HttpRequest, information_request: Any, form: Any) -> HttpResponse:
+        return render(request, self.template, {"information_request": information_request, "form": form})
+
+    def act(self, request: HttpRequest, information_request: Any, form: Any) -> None:
+        raise NotImplementedError
+
+    def get(self, request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
+        try:
+            information_request = information_request_get_for_addressee(user=request.user, request_id=request_id)
+        except RequestClosed as exc:
+            return _closed(request, exc.message)
+        return self._page(request, information_request, self.form_class())
+
+    def post(self, request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
+        try:
+            information_request = information_request_get_for_addressee(user=request.user, request_id=request_id)
+        except RequestClosed as exc:
+            services.closed_refusal_record(actor=request.user, request_id=request_id, answering=self.answering)
+            return _closed(request, exc.message)
+        form = self.form_class(request.POST, request.FILES)
+        if not form.is_valid():
+            return self._page(request, information_request, form)
+        try:
+            self.act(request, information_request, form)
+        except InformationRequestInvalid as exc:
+            _add_errors(form, exc)
+            return self._page(request, information_request, form)
+        except InformationRequestRefused as exc:
+            return _closed(request, str(exc))
+        messages.success(request, self.done_message)
+        return redirect("requests:request-list")
+
+
+class RequestAnswerView(_AddresseeRequestView):
     """The request's page for its addressee: the question, and a form to answer it."""
 
     template = "mash/requests/answer.html"
+    form_class = AnswerForm
+    done_message = "Your answer has been sent. Thank you."
 
-    def _page(self, request: HttpRequest, information_request: Any, form: Any) -> HttpResponse:
-        return render(request, self.template, {"information_request": information_request, "form": form})
-
-    def get(self, request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
-        try:
-            information_request = information_request_get_for_addressee(user=request.user, request_id=request_id)
-        except RequestClosed as exc:
-            return _closed(request, exc.message)
-        return self._page(request, information_request, AnswerForm())
-
-    def post(self, request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
-        try:
-            information_request = information_request_get_for_addressee(user=request.user, request_id=request_id)
-        except RequestClosed as exc:
-            services.closed_refusal_record(actor=request.user, request_id=request_id, answering=True)
-            return _closed(request, exc.message)
-        form = AnswerForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return self._page(request, information_request, form)
+    def act(self, request: HttpRequest, information_request: Any, form: Any) -> None:
         upload = form.cleaned_data.get("file")
         uploads = [services.Upload(upload, upload.name, upload.size)] if upload else []
-        try:
-            services.information_request_answer(
-                information_request=information_request,
-                actor=request.user,
-                answer=form.cleaned_data["answer"],
-                uploads=uploads,
-            )
-        except InformationRequestInvalid as exc:
-            _add_errors(form, exc)
-            return self._page(request, information_request, form)
-        except InformationRequestRefused as exc:
-            return _closed(request, str(exc))
-        messages.success(request, "Your answer has been sent. Thank you.")
-        return redirect("requests:request-list")
+        services.information_request_answer(
+            information_request=information_request,
+            actor=request.user,
+            answer=form.cleaned_data["answer"],
+            uploads=uploads,
+        )
 
 
-class RequestDeclineView(LoginRequiredMixin, View):
+class RequestDeclineView(_AddresseeRequestView):
+    """The addressee declines the request, with a reason."""
+
     template = "mash/requests/decline.html"
+    form_class = DeclineForm
+    answering = False
+    done_message = "You have declined the request. The council has been told."
 
-    def _page(self, request: HttpRequest, information_request: Any, form: Any) -> HttpResponse:
-        return render(request, self.template, {"information_request": information_request, "form": form})
-
-    def get(self, request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
-        try:
-            information_request = information_request_get_for_addressee(user=request.user, request_id=request_id)
-        except RequestClosed as exc:
-            return _closed(request, exc.message)
-        return self._page(request, information_request, DeclineForm())
-
-    def post(self, request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
-        try:
-            information_request = information_request_get_for_addressee(user=request.user, request_id=request_id)
-        except RequestClosed as exc:
-            services.closed_refusal_record(actor=request.user, request_id=request_id, answering=False)
-            return _closed(request, exc.message)
-        form = DeclineForm(request.POST)
-        if not form.is_valid():
-            return self._page(request, information_request, form)
-        try:
-            services.information_request_decline(
-                information_request=information_request, actor=request.user, reason=form.cleaned_data["reason"]
-            )
-        except InformationRequestInvalid as exc:
-            _add_errors(form, exc)
-            return self._page(request, information_request, form)
-        except InformationRequestRefused as exc:
-            return _closed(request, str(exc))
-        messages.success(request, "You have declined the request. The council has been told.")
-        return redirect("requests:request-list")
+    def act(self, request: HttpRequest, information_request: Any, form: Any) -> None:
+        services.information_request_decline(
+            information_request=information_request, actor=request.user, reason=form.cleaned_data["reason"]
+        )
 
 
 class InformationRequestCreateView(LoginRequiredMixin, View):
