@@ -33,6 +33,17 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(autouse=True)
+def screening_reasons(request):
+    """Every browser test starts with the screening reasons mash's data migration seeds: a transactional test
+    before it (a live server's, a migration test's) empties every table when it ends, reference data included."""
+    if "live_server" in request.fixturenames or "transactional_db" in request.fixturenames:
+        from tests.mash.reasons import screening_reasons_seed
+
+        request.getfixturevalue("transactional_db")
+        screening_reasons_seed()
+
+
 @pytest.fixture
 def axe_violations():
     """Run axe-core on the page and return its violations as readable lines."""
