@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db import transaction
@@ -92,7 +93,7 @@ def transfer_receipt_accept(*, data: bytes, actor: Any, via: str, referral: Refe
     with transaction.atomic():
         locked = Transfer.objects.select_for_update().select_related("referral").get(pk=transfer.pk)
         locked.stage = TransferStage.ACKNOWLEDGED
-        locked.receipt_id = receipt.receipt_id
+        locked.receipt_id = uuid.UUID(receipt.receipt_id)
         locked.receipt = receipt.text
         locked.receipt_received_at = timezone.now()
         locked.receipt_confirmed_by = actor if getattr(actor, "is_authenticated", False) else None

@@ -52,7 +52,7 @@ def transfer_keys(settings, tmp_path):
 
 
 @pytest.fixture
-def closed_case(transfer_keys, canaries, referrer, triage_officer, police_prevent_officer, local_authority):
+def closed_case(transfer_keys, canaries, referrer, triage_officer, police_prevent_officer, local_authority):  # noqa: PLR0917 - fixtures
     """A case with canaries everywhere, closed at screening (its transfer recorded, not yet built)."""
     referral = draft_referral(
         user=referrer,

@@ -62,7 +62,8 @@ def test_package_round_trip_holds_every_canary(closed_case, transfer_keys, canar
     assert ATTACHMENT_CANARY in contents
     assert b"%PDF-1.4 answer" in contents  # the information request's file
     actions = [event["action"] for event in opened.document["audit_events"]]
-    assert "REFERRAL_SUBMITTED" in actions and "REFERRAL_STATUS_CHANGED" in actions
+    assert "REFERRAL_SUBMITTED" in actions
+    assert "REFERRAL_STATUS_CHANGED" in actions
     assert_audited("TRANSFER_PACKAGE_BUILT", closed_case, package_id=str(transfer.package_id))
 
 

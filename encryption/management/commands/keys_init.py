@@ -68,9 +68,7 @@ class Command(BaseCommand):
             CTP_PRIVATE: lambda: _b64(x25519_private_key_new()),
             CTP_PUBLIC: lambda: _b64(x25519_public_key(load_key(f"file:{folder / CTP_PRIVATE}", CTP_PRIVATE))),
             CTP_SIGNING: lambda: _b64(ed25519_private_key_new()),
-            CTP_SIGNING_PUBLIC: lambda: _b64(
-                ed25519_public_key(load_key(f"file:{folder / CTP_SIGNING}", CTP_SIGNING))
-            ),
+            CTP_SIGNING_PUBLIC: lambda: _b64(ed25519_public_key(load_key(f"file:{folder / CTP_SIGNING}", CTP_SIGNING))),
         }
         for name, make in files.items():
             path = folder / name
