@@ -93,7 +93,7 @@ def test_the_task_retries_with_back_off_on_a_worker(closed_case, settings, tmp_p
     assert isinstance(asked["exc"], TransferDeliveryError)
 
 
-def test_no_personal_data_in_audit_events_outbox_or_logs(
+def test_no_personal_data_in_audit_events_outbox_or_logs(  # noqa: PLR0917 - pytest fixtures
     closed_case, transfer_keys, canaries, settings, caplog, tmp_path
 ):
     from closure.receipts import receipt_build
