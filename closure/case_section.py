@@ -8,7 +8,7 @@ from typing import Any
 from referrals import sections
 
 from .forms import ReceiptUploadForm
-from .models import Transfer, TransferStage
+from .models import Transfer
 from .permissions import can_confirm_receipt, can_see_transfer
 from .selectors import transfer_for
 
@@ -24,23 +24,14 @@ RECEIPT_REASONS = {
 
 
 def _rows(transfer: Transfer) -> list[dict[str, Any]]:
-    def when(value: Any) -> Any:
-        return value
-
+    """Each step of the transfer with when it happened, or what is awaited."""
+    retrying = " (delivery is being retried)" if transfer.delivery_attempts and not transfer.delivered_at else ""
     steps = [
         ("Package built", transfer.built_at, "Not yet: it is built after the case is closed"),
-        (
-            "Delivered to CTP",
-            transfer.delivered_at,
-            "Not yet" + (" (delivery is being retried)" if transfer.delivery_attempts else ""),
-        ),
-        (
-            "CTP's receipt",
-            transfer.receipt_received_at,
-            "Awaited" if transfer.stage != TransferStage.DUE else "Not yet",
-        ),
+        ("Delivered to CTP", transfer.delivered_at, f"Not yet{retrying}"),
+        ("CTP's receipt", transfer.receipt_received_at, "Awaited" if transfer.delivered_at else "Not yet"),
     ]
-    return [{"key": key, "at": when(at), "pending": pending} for key, at, pending in steps]
+    return [{"key": key, "at": at, "pending": pending} for key, at, pending in steps]
 
 
 def _context(referral: Any, user: Any) -> dict[str, Any]:

@@ -99,7 +99,8 @@ def _referral(referral: Any, files: Files) -> dict[str, Any]:
 
 
 def _one(referral: Any, related_name: str) -> dict[str, Any] | None:
-    instance = getattr(referral, related_name, None) if hasattr(referral, related_name) else None
+    """A one-to-one record of the case, or None (a missing reverse one-to-one raises an AttributeError)."""
+    instance = getattr(referral, related_name, None)
     return row(instance) if instance is not None else None
 
 

@@ -25,7 +25,10 @@ DELIVER = "closure.transfer_deliver"
 
 
 def transfer_record(*, referral_id: Any, actor: Any) -> Transfer:
-    """Inside the closing transaction: a transfer is due, and its delivery is queued in the outbox (idempotent)."""
+    """Inside the closing transaction: a transfer is due, and its delivery is queued in the outbox (idempotent).
+
+    `actor` closed the case; the closing's own audit event names them, so nothing more is recorded here.
+    """
     transfer, created = Transfer.objects.get_or_create(referral_id=referral_id, defaults={"package_id": uuid.uuid4()})
     if created:
         outbox_enqueue(topic=DELIVER, object_id=transfer.pk)
