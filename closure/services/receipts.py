@@ -90,7 +90,7 @@ def transfer_receipt_accept(*, data: bytes, actor: Any, via: str, referral: Refe
             via=via,
             referral=transfer.referral,
         )
-    with transaction.atomic():
+    with transaction.atomic(durable=True):  # an outermost closure step: no caller can roll it back later
         locked = Transfer.objects.select_for_update().select_related("referral").get(pk=transfer.pk)
         locked.stage = TransferStage.ACKNOWLEDGED
         locked.receipt_id = uuid.UUID(receipt.receipt_id)
