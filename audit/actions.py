@@ -299,6 +299,37 @@ ACTIONS: dict[str, ActionSpec] = {
         "{actor} downloaded an attachment of case {case_reference}",
         {"attachment_id": Kind.UUID},
     ),
+    # The transfer to CTP (closure): package and receipt ids, its SHA-256, sizes and codes; never its content.
+    "TRANSFER_PACKAGE_BUILT": ActionSpec(
+        "Transfer package built",
+        "The transfer package of case {case_reference} was built, signed and sealed to CTP ({size} bytes)",
+        {"package_id": Kind.UUID, "package_sha256": Kind.NAME, "size": Kind.INT, "attachments": Kind.INT},
+    ),
+    "TRANSFER_PACKAGE_DELIVERED": ActionSpec(
+        "Transfer package delivered",
+        "The transfer package of case {case_reference} was delivered to CTP by {transport}",
+        {"package_id": Kind.UUID, "transport": Kind.NAME, "attempts": Kind.INT},
+    ),
+    "TRANSFER_DELIVERY_FAILED": ActionSpec(
+        "Transfer delivery failed",
+        "Delivering the transfer package of case {case_reference} failed (attempt {attempts}); it is retried",
+        {"package_id": Kind.UUID, "transport": Kind.NAME, "attempts": Kind.INT},
+    ),
+    "TRANSFER_RECEIPT_ACCEPTED": ActionSpec(
+        "Transfer receipt accepted",
+        "CTP's receipt {receipt_id} for the package of case {case_reference} was accepted ({via})",
+        {"package_id": Kind.UUID, "receipt_id": Kind.UUID, "via": Kind.NAME},
+    ),
+    # Refused (outcome "refused"): reason_code says why (another package, wrong signature, unreadable ...).
+    "TRANSFER_RECEIPT_REFUSED": ActionSpec(
+        "Transfer receipt refused",
+        "{actor} gave a transfer receipt that was refused ({reason_code})",
+        {"package_id": Kind.UUID, "via": Kind.NAME},
+    ),
+    # The recipient's side (open_package, acknowledge_package): a package refused or opened with a key here.
+    "TRANSFER_PACKAGE_OPEN_REFUSED": ActionSpec(
+        "Transfer package refused", "A transfer package was refused when opened ({reason_code})", {"command": Kind.NAME}
+    ),
     "CASE_PURGED": ActionSpec(
         "Case purged", "Case {case_reference} was purged ({rows} rows)", {"rows": Kind.INT, "certificate_id": Kind.UUID}
     ),

@@ -50,7 +50,10 @@ def referral_list_visible(*, user: Any) -> QuerySet[Referral]:
     if user.has_role(Role.CHANNEL_CHAIR):  # the stages of permissions.chair_may_read
         visible |= Q(local_authority_id=user.local_authority_id) & (
             Q(status=ReferralStatus.WITH_CHANNEL)
-            | Q(status=ReferralStatus.CLOSED, referred_to_channel_at__isnull=False)
+            | Q(
+                status__in=(ReferralStatus.CLOSED, ReferralStatus.TRANSFERRING),
+                referred_to_channel_at__isnull=False,
+            )
         )
     if user.has_role(*GRANT_HOLDER_ROLES):  # has_role is False for a deactivated account: its grants give nothing
         granted = ReferralUserObjectPermission.objects.filter(user=user, expires_at__gt=timezone.now())

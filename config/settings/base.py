@@ -138,6 +138,7 @@ postgresql_binding(DATABASES["default"])
 # Authentication, second factor, lockout and sessions: config/settings/sign_in.py
 # ------------------------------------------------------------------------------
 from config.settings.sign_in import *  # noqa: E402, F403
+from config.settings.transfer import *  # noqa: E402, F403  (closure: keys, transport; docs/transfer-package.md)
 
 # ------------------------------------------------------------------------------
 # Templates and forms
@@ -277,6 +278,7 @@ OUTBOX_HANDLERS = {
     "referrals.mash_notify": "referrals.services.notifications.referral_mash_notify",
     "mash.information_request_notify": "mash.information_requests.notifications.information_request_notify",
     "mash.information_request_remind": "mash.information_requests.notifications.information_request_remind",
+    "closure.transfer_deliver": "closure.services.delivery.transfer_deliver_dispatch",
 }
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
 OUTBOX_MAX_BACKOFF_MINUTES = env.int("OUTBOX_MAX_BACKOFF_MINUTES", default=60)

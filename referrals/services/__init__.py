@@ -28,9 +28,11 @@ from .transitions import (
     referral_close,
     referral_close_from_channel,
     referral_close_from_channel_permitted,
+    referral_confirm_transfer,
     referral_refer_to_channel,
     referral_start_information_gathering,
     referral_start_screening,
+    referral_start_transfer,
 )
 
 __all__ = [
@@ -48,6 +50,7 @@ __all__ = [
     "referral_close",
     "referral_close_from_channel",
     "referral_close_from_channel_permitted",
+    "referral_confirm_transfer",
     "referral_create_submitted",
     "referral_draft_create",
     "referral_draft_save",
@@ -55,5 +58,6 @@ __all__ = [
     "referral_refer_to_channel",
     "referral_start_information_gathering",
     "referral_start_screening",
+    "referral_start_transfer",
     "referral_submit",
 ]

@@ -56,6 +56,8 @@ MANAGERS = {Role.TRIAGE_OFFICER, Role.PREVENT_LEAD}
 SCREENERS = {Role.TRIAGE_OFFICER, Role.POLICE_PREVENT_OFFICER}
 LOGIN = 302  # anonymous: sent to the sign-in page
 S = ReferralStatus
+# Closed, then on its way to CTP, then held by CTP (closure): a referrer's receipt says "closed" for all three.
+CLOSED_STAGES = (S.CLOSED, S.TRANSFERRING, S.TRANSFERRED)
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,7 @@ def receipt(ok: int = 200) -> Rule:
 
 def receipt_until_closed() -> Rule:
     """Adding information: the author's own receipt; once the case is closed, refused (403) with a page saying so."""
-    return signed_in(lambda who: (403 if who.stage == S.CLOSED else 200) if who.author and who.submitted else 404)
+    return signed_in(lambda who: (403 if who.stage in CLOSED_STAGES else 200) if who.author and who.submitted else 404)
 
 
 def draft_page(ok: int = 200) -> Rule:
@@ -261,6 +263,16 @@ def _channel_step(allowed: Callable[[Who], bool], *, possible_when_listed: bool,
     return rule
 
 
+def _receipt_upload(who: Who) -> int:
+    """Confirm CTP's receipt (closure): a case with a transfer (closed or later), the police Prevent officer of
+    its authority (an empty POST: the form's error, 200); anyone else who sees the case 403 (audited)."""
+    if not who.signed_in:
+        return LOGIN
+    if not who.visible or who.stage not in CLOSED_STAGES:
+        return 404
+    return 200 if who.holds(Role.POLICE_PREVENT_OFFICER) else 403
+
+
 # (url name, method, variant) -> expected status for a Who. The variant picks one value of an argument
 # that names an action (the transition's slug), so each action is a row of its own.
 RULES: dict[tuple[str, str, str], Rule] = {
@@ -373,6 +385,12 @@ RULES: dict[tuple[str, str, str], Rule] = {
         lambda who: who.holds(Role.CHANNEL_CHAIR, Role.TRIAGE_OFFICER), possible_when_listed=False
     ),
     ("referrals:referral-attachment", "GET", ""): case_page(lambda who: True),
+    # --- closure: the Closure section once the case is closed (its readers), the council's transfers in progress
+    # (Prevent lead, and the police Prevent officer as the CTP liaison), and confirming a receipt.
+    ("referrals:referral-section", "GET", "closure"): case_page(lambda who: who.reader and who.stage in CLOSED_STAGES),
+    ("closure:transfer-list", "GET", ""): role_page(Role.PREVENT_LEAD, Role.POLICE_PREVENT_OFFICER),
+    ("closure:transfer-receipt", "POST", ""): _receipt_upload,
+    ("closure:transfer-receipt", "GET", ""): any_user(405),
     # Transitions recorded in the Screening section (custom "recorded_in") are never taken bare: the route
     # sends the case's readers to that section (302, nothing changes); a grantee, who may not see it, is refused.
     ("referrals:referral-transition", "GET", "close"): case_page(lambda who: who.reader, ok=302),
@@ -558,7 +576,7 @@ def _case_at(stage: str, referrer, screener):
         (S.INFORMATION_GATHERING, lambda r: services.referral_start_information_gathering(referral=r, actor=screener)),
         (S.WITH_CHANNEL, lambda r: services.referral_refer_to_channel(referral=r, actor=screener)),
     ]
-    if stage == S.CLOSED:
+    if stage in CLOSED_STAGES:
         path[3] = (
             S.CLOSED,
             lambda r: services.referral_close(
@@ -569,9 +587,31 @@ def _case_at(stage: str, referrer, screener):
         if referral.status == stage:
             break
         referral = step(referral)
+    if stage in (S.TRANSFERRING, S.TRANSFERRED):
+        referral = _transferred(referral, acknowledge=stage == S.TRANSFERRED)
     assert referral.status == stage
     if stage == S.SCREENING:  # the police gateway check comes first, so the screening outcome can be recorded
         GatewayCheck.objects.create(referral=referral, recorded_by=screener, counter_terrorism=False, note="Matrix.")
+    return referral
+
+
+def _transferred(referral, *, acknowledge: bool):
+    """Build the closed case's package (closed -> transferring) and, if asked, accept CTP's receipt of it
+    (-> transferred), signed with the test settings' CTP receipt key."""
+    from closure.receipts import receipt_build
+    from closure.services import transfer_package_build, transfer_receipt_accept
+
+    transfer = transfer_package_build(transfer_id=referral.transfer.pk)
+    if acknowledge:
+        receipt = receipt_build(
+            signing_key=b"r" * 32,  # config/settings/test.py: CTP_SIGNING_PUBLIC_KEY is this seed's public key
+            package_id=str(transfer.package_id),
+            package_sha256=transfer.package_sha256,
+            case_reference=referral.reference,
+            received_at="2026-11-28T12:00:00+00:00",
+        )
+        transfer_receipt_accept(data=receipt, actor=None, via="command")
+    referral.refresh_from_db()
     return referral
 
 
