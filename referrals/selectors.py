@@ -53,7 +53,10 @@ def referral_list_visible(*, user: Any) -> QuerySet[Referral]:
             | Q(status=ReferralStatus.CLOSED, referred_to_channel_at__isnull=False)
         )
     if user.has_role(*GRANT_HOLDER_ROLES):  # has_role is False for a deactivated account: its grants give nothing
-        granted = ReferralUserObjectPermission.objects.filter(user=user, expires_at__gt=timezone.now())
+        now = timezone.now()
+        granted = ReferralUserObjectPermission.objects.filter(
+            Q(starts_at__isnull=True) | Q(starts_at__lte=now), user=user, expires_at__gt=now
+        )
         visible |= _granted(user=user, granted=granted)
     if not visible:
         return Referral.objects.none()

@@ -1,0 +1,45 @@
+"""The words of a panel meeting: members' views under s.37 and the rule that decided."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from channel.choices import ChannelStage
+
+
+class MemberView(models.TextChoices):
+    """What a present member thinks the panel should do with a case on the agenda (CTSA 2015 s.37)."""
+
+    ADOPT = "adopt", "Adopt the case"
+    NOT_ADOPT = "not_adopt", "Do not adopt, and signpost"
+    EXIT = "exit", "Exit the case from Channel support"
+    RELIST = "relist", "List for the panel again"
+    CONTINUE = "continue", "No change: keep the case at its stage"
+
+
+class DecisionRule(models.TextChoices):
+    """s.37: the panel decides by the members' unanimous view, else the majority, else the chair decides."""
+
+    UNANIMOUS = "unanimous", "Unanimous view of the members present"
+    MAJORITY = "majority", "Majority view of the members present"
+    CHAIR = "chair", "Members split: the chair decided"
+
+
+# The views a member may take, by the case's Channel stage (the ChannelCase transitions from that stage).
+VIEWS_BY_STAGE: dict[str, tuple[str, ...]] = {
+    ChannelStage.LISTED: (MemberView.ADOPT, MemberView.NOT_ADOPT),
+    ChannelStage.AWAITING_CONSENT: (MemberView.CONTINUE,),
+    ChannelStage.SUPPORTED: (MemberView.CONTINUE, MemberView.EXIT),
+    ChannelStage.CONSENT_REFUSED: (MemberView.CONTINUE, MemberView.EXIT, MemberView.RELIST),
+    ChannelStage.EXITED: (MemberView.CONTINUE, MemberView.RELIST),
+    ChannelStage.POST_EXIT_REVIEW: (MemberView.CONTINUE, MemberView.RELIST),
+}
+# The stages a chair may put on an agenda (issue 14: listed, awaiting consent, supported).
+AGENDA_STAGES = (ChannelStage.LISTED, ChannelStage.AWAITING_CONSENT, ChannelStage.SUPPORTED)
+# A decided view -> the ChannelCase transition it drives (CONTINUE changes nothing).
+VIEW_TRANSITIONS = {
+    MemberView.ADOPT: "adopt",
+    MemberView.NOT_ADOPT: "not_adopt",
+    MemberView.EXIT: "exit",
+    MemberView.RELIST: "relist",
+}
