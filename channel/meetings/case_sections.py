@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from referrals import sections
-
 from channel.models import ChannelCase
+from referrals import sections
 
 from . import selectors
 

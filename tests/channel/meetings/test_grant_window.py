@@ -27,11 +27,13 @@ def _local(date: datetime.date, hour: int = 0, minute: int = 0) -> datetime.date
 
 @pytest.fixture
 def future_meeting(panel, channel_chair):
-    return services.meeting_create(panel=panel, actor=channel_chair, date=timezone.localdate() + datetime.timedelta(days=10))
+    return services.meeting_create(
+        panel=panel, actor=channel_chair, date=timezone.localdate() + datetime.timedelta(days=10)
+    )
 
 
 def test_the_window_opens_five_days_before_and_closes_two_days_after(
-    monkeypatch, future_meeting, channel_case, channel_chair, panel_member, second_member, settings
+    monkeypatch, *, future_meeting, channel_case, channel_chair, panel_member, second_member, settings
 ):
     assert (settings.PANEL_GRANT_DAYS_BEFORE, settings.PANEL_GRANT_DAYS_AFTER) == (5, 2)
     services.agenda_item_add(meeting=future_meeting, actor=channel_chair, channel_case=channel_case)
@@ -52,7 +54,9 @@ def test_the_window_opens_five_days_before_and_closes_two_days_after(
         assert not referral_is_visible(user=member, reference=reference)
 
 
-def test_the_window_follows_the_settings(monkeypatch, future_meeting, channel_case, channel_chair, panel_member, settings):
+def test_the_window_follows_the_settings(
+    monkeypatch, *, future_meeting, channel_case, channel_chair, panel_member, settings
+):
     settings.PANEL_GRANT_DAYS_BEFORE = 1
     settings.PANEL_GRANT_DAYS_AFTER = 0
     services.agenda_item_add(meeting=future_meeting, actor=channel_chair, channel_case=channel_case)
@@ -66,7 +70,16 @@ def test_the_window_follows_the_settings(monkeypatch, future_meeting, channel_ca
 
 
 def test_no_other_case_and_no_other_panel_member(
-    monkeypatch, future_meeting, channel_case, channel_chair, panel_member, referrer, triage_officer, local_authority, make_user
+    monkeypatch,
+    *,
+    future_meeting,
+    channel_case,
+    channel_chair,
+    panel_member,
+    referrer,
+    triage_officer,
+    local_authority,
+    make_user,
 ):
     from referrals import services as referral_services
     from tests.referrals.factories import information_gathering_referral
@@ -98,10 +111,12 @@ def test_removing_the_case_ends_the_grant_and_moving_the_meeting_moves_the_windo
 
 
 def test_a_case_on_two_agendas_opens_the_next_window_once_the_first_closed(
-    monkeypatch, panel, future_meeting, channel_case, channel_chair, panel_member
+    monkeypatch, *, panel, future_meeting, channel_case, channel_chair, panel_member
 ):
     services.agenda_item_add(meeting=future_meeting, actor=channel_chair, channel_case=channel_case)
-    next_one = services.meeting_create(panel=panel, actor=channel_chair, date=future_meeting.date + datetime.timedelta(days=28))
+    next_one = services.meeting_create(
+        panel=panel, actor=channel_chair, date=future_meeting.date + datetime.timedelta(days=28)
+    )
     services.agenda_item_add(meeting=next_one, actor=channel_chair, channel_case=channel_case)
     reference = channel_case.referral.reference
     between = _local(future_meeting.date + datetime.timedelta(days=10))
