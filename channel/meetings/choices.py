@@ -34,8 +34,10 @@ VIEWS_BY_STAGE: dict[str, tuple[str, ...]] = {
     ChannelStage.EXITED: (MemberView.CONTINUE, MemberView.RELIST),
     ChannelStage.POST_EXIT_REVIEW: (MemberView.CONTINUE, MemberView.RELIST),
 }
-# The stages a chair may put on an agenda (issue 14: listed, awaiting consent, supported).
-AGENDA_STAGES = (ChannelStage.LISTED, ChannelStage.AWAITING_CONSENT, ChannelStage.SUPPORTED)
+# The stages a chair may put on an agenda: every open stage. Issue 14 names listed, awaiting consent and
+# supported; a case whose consent was refused, or one after exit, comes back to the panel to be exited or
+# re-listed, and those are panel decisions (ACCESS.md: only with quorum), so they need a meeting too.
+AGENDA_STAGES = tuple(VIEWS_BY_STAGE)
 # A decided view -> the ChannelCase transition it drives (CONTINUE changes nothing).
 VIEW_TRANSITIONS = {
     MemberView.ADOPT: "adopt",

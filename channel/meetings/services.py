@@ -100,7 +100,8 @@ def _agenda_audit(*, actor: Any, item: AgendaItem, change: str) -> None:
 
 
 def agenda_item_add(*, meeting: Meeting, actor: Any, channel_case: ChannelCase) -> AgendaItem:
-    """Put a listed, awaiting-consent or supported case of the panel's council at the end of the agenda, and
+    """Put an open Channel case of the panel's council (listed, awaiting consent, supported; or consent
+    refused or exited, to be exited or re-listed) at the end of the agenda, and
     open it to the panel's members for the meeting's grant window."""
     _require(
         can_manage_panel(meeting.panel, actor), actor=actor, action=AuditAction.PANEL_AGENDA_CHANGED, target=meeting
@@ -108,7 +109,7 @@ def agenda_item_add(*, meeting: Meeting, actor: Any, channel_case: ChannelCase) 
     if channel_case.referral.local_authority_id != meeting.panel.local_authority_id:
         raise ChannelInvalid({"case": ["Select a case of the panel's council"]})
     if channel_case.state not in AGENDA_STAGES or channel_case.referral.status != ReferralStatus.WITH_CHANNEL:
-        raise ChannelInvalid({"case": ["Only a listed, awaiting-consent or supported case can go on the agenda"]})
+        raise ChannelInvalid({"case": ["Only a case open with Channel can go on the agenda"]})
     if AgendaItem.objects.filter(meeting=meeting, channel_case=channel_case).exists():
         raise ChannelInvalid({"case": ["That case is already on the agenda"]})
     with transaction.atomic():

@@ -59,4 +59,5 @@ def test_the_demo_shows_each_stage_once_and_runs_once(client):
     supported = ChannelCase.objects.select_related("referral").get(state=ChannelStage.SUPPORTED)
     page = client.get(reverse("referrals:referral-section", args=[supported.referral.reference, "channel"]))
     assert page.status_code == 200
-    assert "Exit the case" in page.content.decode()
+    assert "Withdraw from Channel" in page.content.decode()
+    assert "Exit the case" not in page.content.decode()  # a panel decision: at a meeting

@@ -383,12 +383,10 @@ RULES: dict[tuple[str, str, str], Rule] = {
     ("channel:case-list", "GET", ""): role_page(
         Role.CHANNEL_CHAIR, Role.TRIAGE_OFFICER, Role.POLICE_PREVENT_OFFICER, Role.PREVENT_LEAD
     ),
-    ("channel:case-step", "GET", "adopt"): _channel_step(
-        lambda who: who.holds(Role.CHANNEL_CHAIR), possible_when_listed=True
-    ),
-    ("channel:case-step", "POST", "adopt"): _channel_step(
-        lambda who: who.holds(Role.CHANNEL_CHAIR), possible_when_listed=True
-    ),
+    # The panel's decisions are recorded at a meeting (ACCESS.md: only with quorum): their step pages send
+    # whoever sees the case to its Panel section (302), and change nothing.
+    ("channel:case-step", "GET", "adopt"): _channel_step(lambda who: True, possible_when_listed=True, ok=302),
+    ("channel:case-step", "POST", "adopt"): _channel_step(lambda who: True, possible_when_listed=True, ok=302),
     ("channel:case-step", "POST", "withdraw"): _channel_step(
         lambda who: who.holds(Role.CHANNEL_CHAIR, Role.PREVENT_LEAD), possible_when_listed=True
     ),

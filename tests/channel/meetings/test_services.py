@@ -83,8 +83,8 @@ def test_the_agenda_is_added_to_ordered_and_removed_from(
     assert AuditEvent.objects.filter(action="PANEL_AGENDA_CHANGED").count() == 4
 
 
-def test_a_case_at_another_stage_cannot_go_on_the_agenda(meeting, channel_chair, channel_case):
-    bring_to(channel_case, S.CONSENT_REFUSED, users={"channel_chair": channel_chair, "triage_officer": channel_chair})
+def test_a_closed_case_cannot_go_on_the_agenda(meeting, channel_chair, channel_case):
+    channel_case = bring_to(channel_case, S.NOT_ADOPTED, users={"channel_chair": channel_chair})
     with pytest.raises(ChannelInvalid):
         services.agenda_item_add(meeting=meeting, actor=channel_chair, channel_case=channel_case)
 
@@ -234,6 +234,18 @@ def test_a_case_decided_stays_on_the_record(item, channel_chair, members):
     with pytest.raises(ChannelInvalid):
         services.decision_record(item=item, actor=channel_chair, note="Again.")
     assert PanelDecision.objects.count() == 1
+
+
+def test_a_case_whose_consent_was_refused_is_re_listed_at_a_meeting(meeting, channel_chair, channel_case, members):
+    channel_case = bring_to(channel_case, S.CONSENT_REFUSED, users={"channel_chair": channel_chair})
+    item = services.agenda_item_add(meeting=meeting, actor=channel_chair, channel_case=channel_case)
+    _attend(meeting, channel_chair, members)
+    _views(item, channel_chair, members, channel_chair="relist", police_prevent_officer="exit", panel_member="relist")
+    decision = services.decision_record(
+        item=item, actor=channel_chair, reason_code="REASSESSED_AFTER_REFUSAL", note="Re-assessed: listed again."
+    )
+    assert (decision.view, decision.rule) == ("relist", DecisionRule.MAJORITY)
+    assert ChannelCase.objects.get(pk=channel_case.pk).state == S.LISTED
 
 
 def test_views_before_the_meeting_day_are_refused(panel, channel_chair, channel_case, members):
