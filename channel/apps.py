@@ -13,10 +13,12 @@ class ChannelConfig(AppConfig):
 
         # Audit pages and CSVs show these codes by their labels (audit sits below channel).
         register_code_labels("stage_before", "stage_after", "current_stage", labels=choices.ChannelStage.choices)
-        from channel.meetings.choices import DecisionRule, MemberView
+        from channel.meetings.choices import AGENDA_CHANGES, REFUSAL_REASONS, DecisionRule, MemberView
 
         register_code_labels("view", labels=MemberView.choices)
         register_code_labels("rule", labels=DecisionRule.choices)
+        register_code_labels("change", labels=AGENDA_CHANGES)
+        register_code_labels("refused_because", labels=REFUSAL_REASONS)
         register_code_labels("reason_code", labels=[pair for reason in choices.ALL_REASONS for pair in reason.choices])
         # The case page's Channel section, summary row and history phrases (referrals/sections.py).
         register_case_sections()

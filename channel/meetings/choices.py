@@ -45,3 +45,20 @@ VIEW_TRANSITIONS = {
     MemberView.EXIT: "exit",
     MemberView.RELIST: "relist",
 }
+
+# Audit details codes, as the audit pages read them (registered in ChannelConfig.ready()).
+AGENDA_CHANGES = (
+    ("added", "added to the agenda"),
+    ("removed", "removed from the agenda"),
+    ("moved_up", "moved up the agenda"),
+    ("moved_down", "moved down the agenda"),
+)
+REFUSAL_REASONS = (
+    ("date_in_past", "the date was in the past"),
+    ("date_taken", "the panel already meets that day"),
+    ("no_date", "no date was given"),
+    ("meeting_held", "the meeting had been held"),
+    ("no_quorum", "no quorum"),
+    ("no_views", "no member's view was recorded"),
+    ("split_without_chair", "the members were split and the chair gave no view"),
+)

@@ -90,6 +90,9 @@ def item_context(item: Any, user: Any, **forms: Any) -> dict[str, Any]:
         .first()
     )
     initial_views = {f"member_{member_id}": view for member_id, view in views.items()}
+    # A present member who is not the chair gives their own view only (ACCESS.md).
+    own = [member for member in present if member.user_id == user.pk]
+    form_members = present if chair else own
     return {
         "meeting": meeting,
         "item": item,
@@ -108,8 +111,10 @@ def item_context(item: Any, user: Any, **forms: Any) -> dict[str, Any]:
         "decision": decision,
         "minutes": minutes.text if minutes else "",
         "can_chair": chair and decision is None and bool(allowed),
+        "can_give_view": not chair and bool(own) and decision is None and bool(allowed),
         "can_manage": can_manage_panel(meeting.panel, user),
-        "views_form": forms.get("views_form") or ViewsForm(initial=initial_views, members=present, allowed=allowed),
+        "views_form": forms.get("views_form")
+        or ViewsForm(initial=initial_views, members=form_members, allowed=allowed),
         "decision_form": forms.get("decision_form") or DecisionForm(allowed=allowed),
         "minutes_form": forms.get("minutes_form") or MinutesForm(initial={"text": minutes.text if minutes else ""}),
         "form": forms.get("views_form") or forms.get("decision_form") or forms.get("minutes_form"),

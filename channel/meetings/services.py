@@ -225,10 +225,20 @@ def _meeting_open(item: AgendaItem) -> dict[str, list[str]]:
     return {}
 
 
+def may_give_own_view(panel: Panel, actor: Any, member_ids: set[int]) -> bool:
+    """ACCESS.md: each present member records their own view (the chair records anyone's, as the meeting's
+    recorder): the actor is a member of the panel and gives no view but their own."""
+    own = set(PanelMember.objects.filter(panel=panel, user_id=getattr(actor, "pk", None)).values_list("pk", flat=True))
+    return bool(own) and member_ids <= own
+
+
 def views_record(*, item: AgendaItem, actor: Any, views: dict[int, str]) -> int:
-    """Each present member's view on the case (s.37), for the members given; returns how many were recorded."""
+    """Present members' views on the case (s.37): the chair's record of anyone's, or a present member's own;
+    returns how many were recorded."""
     action = AuditAction.PANEL_VIEWS_RECORDED
-    _require(can_chair(item.meeting.panel, actor), actor=actor, action=action, target=item.channel_case)
+    given = {member_id: view for member_id, view in views.items() if view}
+    allowed_here = can_chair(item.meeting.panel, actor) or may_give_own_view(item.meeting.panel, actor, set(given))
+    _require(allowed_here, actor=actor, action=action, target=item.channel_case)
     errors = _meeting_open(item)
     present = {
         row.member_id: row.member
@@ -237,7 +247,6 @@ def views_record(*, item: AgendaItem, actor: Any, views: dict[int, str]) -> int:
         )
     }
     allowed = views_allowed(item)
-    given = {member_id: view for member_id, view in views.items() if view}
     for member_id, view in given.items():
         if member_id not in present:
             errors.setdefault("__all__", []).append("Only members recorded as present can give a view")

@@ -19,7 +19,7 @@ from . import selectors, services
 from .exceptions import PanelActionRefused, QuorumNotMet
 from .forms import AgendaAddForm, AttendanceForm, DecisionForm, MeetingDateForm, MinutesForm, ViewsForm
 from .pages import item_context, meeting_context, panel_context, record_context
-from .permissions import can_list_panels, can_manage_panel
+from .permissions import can_chair, can_list_panels, can_manage_panel
 
 
 def _errors_to(form: Any, exc: ChannelInvalid) -> None:
@@ -208,7 +208,7 @@ class AgendaItemView(LoginRequiredMixin, View):
 class _ItemPost(LoginRequiredMixin, View):
     form_key = ""
 
-    def form(self, item: Any, data: Any) -> Any:
+    def form(self, item: Any, data: Any, user: Any) -> Any:
         raise NotImplementedError
 
     def call(self, item: Any, user: Any, form: Any) -> str:
@@ -217,7 +217,7 @@ class _ItemPost(LoginRequiredMixin, View):
     def post(self, request: HttpRequest, meeting_id: int, reference: str) -> HttpResponse:
         meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
         item = selectors.agenda_item_get(user=request.user, meeting=meeting, reference=reference)
-        form = self.form(item, request.POST)
+        form = self.form(item, request.POST, request.user)
         form.is_valid()
         try:
             done = self.call(item, request.user, form)
@@ -239,20 +239,22 @@ class _ItemPost(LoginRequiredMixin, View):
 class AgendaViewsView(_ItemPost):
     form_key = "views_form"
 
-    def form(self, item: Any, data: Any) -> Any:
+    def form(self, item: Any, data: Any, user: Any) -> Any:
         members = selectors.present_members(meeting=item.meeting)
+        if not can_chair(item.meeting.panel, user):  # a member gives their own view only
+            members = [member for member in members if member.user_id == user.pk]
         return ViewsForm(data, members=members, allowed=services.views_allowed(item))
 
     def call(self, item: Any, user: Any, form: Any) -> str:
         views = {int(k.removeprefix("member_")): v for k, v in form.data.items() if k.startswith("member_")}
         count = services.views_record(item=item, actor=user, views=views)
-        return f"{count} members' views recorded"
+        return "View recorded" if count == 1 else f"{count} members' views recorded"
 
 
 class AgendaDecisionView(_ItemPost):
     form_key = "decision_form"
 
-    def form(self, item: Any, data: Any) -> Any:
+    def form(self, item: Any, data: Any, user: Any) -> Any:
         return DecisionForm(data, allowed=services.views_allowed(item))
 
     def call(self, item: Any, user: Any, form: Any) -> str:
@@ -265,7 +267,7 @@ class AgendaDecisionView(_ItemPost):
 class AgendaMinutesView(_ItemPost):
     form_key = "minutes_form"
 
-    def form(self, item: Any, data: Any) -> Any:
+    def form(self, item: Any, data: Any, user: Any) -> Any:
         return MinutesForm(data)
 
     def call(self, item: Any, user: Any, form: Any) -> str:

@@ -412,7 +412,8 @@ RULES: dict[tuple[str, str, str], Rule] = {
     ("channel:agenda-move", "POST", ""): _agenda_case(chair=302, lead=302, member=403),
     ("channel:agenda-remove", "POST", ""): _agenda_case(chair=302, lead=302, member=403),
     ("channel:agenda-minutes", "POST", ""): _agenda_case(chair=200, lead=200, member=403),
-    ("channel:agenda-views", "POST", ""): _agenda_case(chair=200, lead=403, member=403),
+    # A member gives their own view (the matrix's member is not recorded present: the form's errors, 200).
+    ("channel:agenda-views", "POST", ""): _agenda_case(chair=200, lead=403, member=200),
     ("channel:agenda-decision", "POST", ""): _agenda_case(chair=200, lead=403, member=403),
     ("referrals:referral-attachment", "GET", ""): case_page(lambda who: True),
     # Transitions recorded in the Screening section (custom "recorded_in") are never taken bare: the route

@@ -216,13 +216,26 @@ def test_views_only_from_present_members_and_views_possible_at_the_stage(item, c
         _views(item, channel_chair, members, panel_member=MemberView.EXIT)
 
 
-def test_only_the_chair_records_views_and_decisions(item, channel_chair, members, panel_member, prevent_lead):
+def test_only_the_chair_records_others_views_and_decisions(item, channel_chair, members, panel_member, prevent_lead):
     _attend(item.meeting, channel_chair, members)
     for user in (panel_member, prevent_lead):
         with pytest.raises(PanelActionRefused):
             services.views_record(item=item, actor=user, views={members["channel_chair"].pk: "adopt"})
         with pytest.raises(PanelActionRefused):
             services.decision_record(item=item, actor=user, note="x")
+    assert AuditEvent.objects.filter(action="PANEL_VIEWS_RECORDED", outcome="refused").count() == 2
+
+
+def test_a_present_member_records_their_own_view(item, channel_chair, members, panel_member, police_prevent_officer):
+    _attend(item.meeting, channel_chair, members)
+    services.views_record(item=item, actor=panel_member, views={members["panel_member"].pk: "adopt"})
+    services.views_record(
+        item=item, actor=police_prevent_officer, views={members["police_prevent_officer"].pk: "adopt"}
+    )
+    assert dict(item.views.values_list("member_id", "view")) == {
+        members["panel_member"].pk: "adopt",
+        members["police_prevent_officer"].pk: "adopt",
+    }
 
 
 def test_a_case_decided_stays_on_the_record(item, channel_chair, members):

@@ -96,3 +96,18 @@ def test_another_council_s_chair_gets_a_404(client, meeting, make_user, other_lo
     client.force_login(make_user(other_local_authority, Role.CHANNEL_CHAIR, prefix="far-"))
     assert client.get(reverse("channel:meeting-detail", args=[meeting.pk])).status_code == 404
     assert client.get(reverse("channel:panel-detail", args=[meeting.panel_id])).status_code == 404
+
+
+def test_a_present_panel_member_gives_their_own_view_and_no_one_else_s(
+    client, item, all_present, panel_member, members
+):
+    meeting = item.meeting
+    reference = item.channel_case.referral.reference
+    client.force_login(panel_member)
+    page = client.get(reverse("channel:agenda-item", args=[meeting.pk, reference])).content.decode()
+    assert "Your view" in page
+    assert "Record the panel&#x27;s decision" not in page
+    url = reverse("channel:agenda-views", args=[meeting.pk, reference])
+    assert client.post(url, {f"member_{members['panel_member'].pk}": "adopt"}).status_code == 302
+    assert client.post(url, {f"member_{members['second'].pk}": "adopt"}).status_code == 403
+    assert dict(item.views.values_list("member_id", "view")) == {members["panel_member"].pk: "adopt"}
