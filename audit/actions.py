@@ -270,8 +270,8 @@ ACTIONS: dict[str, ActionSpec] = {
         "({stage_before} when shown, {current_stage} now); nothing was saved",
         {"transition": Kind.NAME, "stage_before": Kind.NAME, "current_stage": Kind.NAME},
     ),
-    # Channel panel meetings (channel/meetings): the meeting, its agenda, attendance, minutes, views, decisions.
-    # Codes, ids and counts only: the minutes are encrypted on the agenda item, never in an event.
+    # Channel panel meetings (channel/meetings): codes, ids and counts only (never the minutes or reasons).
+    # Refused too (outcome "refused", refused_because): a past date, no quorum (who was present), no views.
     "PANEL_MEETING_CREATED": ActionSpec(
         "Panel meeting arranged",
         "{actor} arranged a meeting of Channel panel {panel_id} on {meeting_date}",
@@ -284,41 +284,27 @@ ACTIONS: dict[str, ActionSpec] = {
     ),
     "PANEL_AGENDA_CHANGED": ActionSpec(
         "Panel agenda changed",
-        "{actor} changed the agenda of Channel panel meeting {meeting_id} for case {case_reference} ({change})",
+        "{actor} changed the agenda of Channel panel meeting {meeting_id}: case {case_reference} {change}",
         {"meeting_id": Kind.INT, "change": Kind.NAME, "order": Kind.INT},
     ),
     "PANEL_ATTENDANCE_RECORDED": ActionSpec(
         "Panel attendance recorded",
-        "{actor} recorded the attendance of Channel panel meeting {meeting_id}"
-        " ({present} present, {apologies} apologies, {absent} absent)",
+        "{actor} recorded attendance at panel meeting {meeting_id}: {present} present, {apologies} apologies",
         {"meeting_id": Kind.INT, "present": Kind.INT, "apologies": Kind.INT, "absent": Kind.INT},
     ),
     "PANEL_MINUTES_RECORDED": ActionSpec(
-        "Panel minutes recorded",
-        "{actor} recorded the minutes of case {case_reference} at Channel panel meeting {meeting_id}",
-        {"meeting_id": Kind.INT},
+        "Panel minutes recorded", "{actor} recorded minutes of case {case_reference}", {"meeting_id": Kind.INT}
     ),
     "PANEL_VIEWS_RECORDED": ActionSpec(
         "Panel members' views recorded",
-        "{actor} recorded {count} members' views on case {case_reference} at Channel panel meeting {meeting_id}",
+        "{actor} recorded {count} members' views on case {case_reference}",
         {"meeting_id": Kind.INT, "count": Kind.INT},
     ),
-    # Also refused (outcome "refused"): no quorum (which of the chair and the police officer was missing),
-    # or no view recorded for the chair when the members were split.
     "PANEL_DECISION_RECORDED": ActionSpec(
         "Panel decision recorded",
-        "{actor} recorded the panel's decision on case {case_reference} at Channel panel meeting {meeting_id}:"
-        " {view} ({rule})",
-        {
-            "meeting_id": Kind.INT,
-            "view": Kind.NAME,
-            "rule": Kind.NAME,
-            "views_for": Kind.INT,
-            "views_total": Kind.INT,
-            "chair_present": Kind.BOOL,
-            "police_present": Kind.BOOL,
-            "refused_because": Kind.NAME,
-        },
+        "{actor} recorded the panel's decision on case {case_reference}: {view} ({rule})",
+        {"meeting_id": Kind.INT, "view": Kind.NAME, "rule": Kind.NAME, "views_for": Kind.INT, "views_total": Kind.INT}
+        | {"chair_present": Kind.BOOL, "police_present": Kind.BOOL, "refused_because": Kind.NAME},
     ),
     "CASE_ACCESS_GRANTED": ActionSpec(
         "Case access granted",
