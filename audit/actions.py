@@ -272,6 +272,12 @@ ACTIONS: dict[str, ActionSpec] = {
     ),
     # Channel panel meetings (channel/meetings): codes, ids and counts only (never the minutes or reasons).
     # Refused too (outcome "refused", refused_because): a past date, no quorum (who was present), no views.
+    "PANEL_CREATED": ActionSpec("Panel set up", "{actor} set up Channel panel {panel_id}", {"panel_id": Kind.INT}),
+    "PANEL_MEMBER_ADDED": ActionSpec(
+        "Panel member added",
+        "{actor} added user {user_id} to Channel panel {panel_id}",
+        {"panel_id": Kind.INT, "user_id": Kind.INT},
+    ),
     "PANEL_MEETING_CREATED": ActionSpec(
         "Panel meeting arranged",
         "{actor} arranged a meeting of Channel panel {panel_id} on {meeting_date}",

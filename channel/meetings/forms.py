@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from accounts.models import Sector
 from channel.choices import ExitReason, NotAdoptedReason, RelistReason
 from channel.models import AttendanceStatus
 from referrals.forms import GovukDateField
@@ -110,3 +111,60 @@ class MinutesForm(forms.Form):
             "max_length": f"The minutes must be {MINUTES_MAX_LENGTH} characters or fewer",
         },
     )
+
+
+def _person(user: Any) -> str:
+    return user.display_name or user.email
+
+
+class PanelForm(forms.Form):
+    name = forms.CharField(
+        label="Name of the panel", max_length=200, error_messages={"required": "Enter the name of the panel"}
+    )
+    police_force = forms.CharField(
+        label="Police force area", max_length=200, error_messages={"required": "Enter the police force area"}
+    )
+
+    def __init__(self, *args: Any, chairs: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.chairs = {str(user.pk): user for user in chairs}
+        self.fields["chair"] = forms.ChoiceField(
+            label="Chair",
+            help_text="The council chairs the panel (CTSA 2015 s.37)",
+            choices=[("", "Select the chair")] + [(key, _person(user)) for key, user in self.chairs.items()],
+            error_messages={
+                "required": "Select a Channel chair of your council",
+                "invalid_choice": "Select a Channel chair of your council",
+            },
+        )
+
+
+class MemberAddForm(forms.Form):
+    sector = forms.ChoiceField(
+        label="Sector they represent",
+        choices=[("", "Select the sector"), *Sector.choices],
+        error_messages={
+            "required": "Select the sector the member represents",
+            "invalid_choice": "Select the sector the member represents",
+        },
+    )
+
+    def __init__(self, *args: Any, people: list[Any], organisations: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.people = {str(user.pk): user for user in people}
+        self.organisations = {str(organisation.pk): organisation for organisation in organisations}
+        self.fields["user"] = forms.ChoiceField(
+            label="Person",
+            choices=[("", "Select a person")] + [(key, _person(user)) for key, user in self.people.items()],
+            error_messages={
+                "required": "Select a person of your council",
+                "invalid_choice": "Select a person of your council",
+            },
+        )
+        self.fields["organisation"] = forms.ChoiceField(
+            label="Organisation they represent (optional)",
+            required=False,
+            choices=[("", "None")] + [(key, org.name) for key, org in self.organisations.items()],
+            error_messages={"invalid_choice": "Select an organisation of your council"},
+        )
+        self.order_fields(["user", "organisation", "sector"])

@@ -138,3 +138,39 @@ def agenda_items_for_case(*, channel_case: ChannelCase, user: Any) -> list[Agend
         .select_related("meeting__panel", "decision")
         .order_by("-meeting__date")
     )
+
+
+def panel_chair_candidates(*, user: Any) -> list[Any]:
+    """The Channel chairs of the user's council, to chair a new panel."""
+    from accounts.models import Role, User
+
+    return list(
+        User.objects.filter(
+            is_active=True,
+            membership_record__local_authority_id=user.local_authority_id,
+            membership_record__role=Role.CHANNEL_CHAIR,
+        ).order_by("display_name", "email")
+    )
+
+
+def panel_member_candidates(*, panel: Panel) -> list[Any]:
+    """The council's staff who may sit on the panel and are not on it yet."""
+    from accounts.models import User
+
+    from .panels import MEMBER_ROLES
+
+    return list(
+        User.objects.filter(
+            is_active=True,
+            membership_record__local_authority_id=panel.local_authority_id,
+            membership_record__role__in=MEMBER_ROLES,
+        )
+        .exclude(panel_memberships__panel=panel)
+        .order_by("display_name", "email")
+    )
+
+
+def panel_organisations(*, panel: Panel) -> list[Any]:
+    from accounts.models import Organisation
+
+    return list(Organisation.objects.filter(Q(local_authority_id=panel.local_authority_id) | Q(local_authority=None)))

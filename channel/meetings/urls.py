@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import panel_views, views
 
 urlpatterns = [
     path("panels/", views.PanelListView.as_view(), name="panel-list"),
+    path("panels/new/", panel_views.PanelCreateView.as_view(), name="panel-create"),
     path("panels/<int:panel_id>/", views.PanelDetailView.as_view(), name="panel-detail"),
+    path("panels/<int:panel_id>/members/add/", panel_views.PanelMemberAddView.as_view(), name="panel-member-add"),
     path("panels/<int:panel_id>/meetings/new/", views.MeetingCreateView.as_view(), name="meeting-create"),
     path("meetings/<int:meeting_id>/", views.MeetingDetailView.as_view(), name="meeting-detail"),
     path("meetings/<int:meeting_id>/date/", views.MeetingDateView.as_view(), name="meeting-date"),

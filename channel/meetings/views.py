@@ -19,6 +19,7 @@ from . import selectors, services
 from .exceptions import PanelActionRefused, QuorumNotMet
 from .forms import AgendaAddForm, AttendanceForm, DecisionForm, MeetingDateForm, MinutesForm, ViewsForm
 from .pages import item_context, meeting_context, panel_context, record_context
+from .panels import can_set_up_panel
 from .permissions import can_chair, can_list_panels, can_manage_panel
 
 
@@ -44,7 +45,8 @@ class PanelListView(LoginRequiredMixin, View):
             raise PermissionDenied
         panels = list(selectors.panel_list_visible(user=request.user))
         meetings = selectors.meeting_list_upcoming(user=request.user)
-        return render(request, "channel/meetings/panel_list.html", {"panels": panels, "meetings": meetings})
+        context = {"panels": panels, "meetings": meetings, "can_set_up": can_set_up_panel(request.user)}
+        return render(request, "channel/meetings/panel_list.html", context)
 
 
 class PanelDetailView(LoginRequiredMixin, View):
