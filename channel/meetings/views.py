@@ -248,7 +248,11 @@ class AgendaViewsView(_ItemPost):
         return ViewsForm(data, members=members, allowed=services.views_allowed(item))
 
     def call(self, item: Any, user: Any, form: Any) -> str:
-        views = {int(k.removeprefix("member_")): v for k, v in form.data.items() if k.startswith("member_")}
+        views = {
+            int(key.removeprefix("member_")): value
+            for key, value in form.data.items()
+            if key.startswith("member_") and key.removeprefix("member_").isdigit()
+        }
         count = services.views_record(item=item, actor=user, views=views)
         return "View recorded" if count == 1 else f"{count} members' views recorded"
 

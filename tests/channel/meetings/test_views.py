@@ -111,3 +111,23 @@ def test_a_present_panel_member_gives_their_own_view_and_no_one_else_s(
     assert client.post(url, {f"member_{members['panel_member'].pk}": "adopt"}).status_code == 302
     assert client.post(url, {f"member_{members['second'].pk}": "adopt"}).status_code == 403
     assert dict(item.views.values_list("member_id", "view")) == {members["panel_member"].pk: "adopt"}
+
+
+def test_bad_input_on_the_meeting_pages_is_never_a_500(client, item, all_present, channel_chair):
+    meeting = item.meeting
+    reference = item.channel_case.referral.reference
+    client.force_login(channel_chair)
+    views = client.post(reverse("channel:agenda-views", args=[meeting.pk, reference]), {"member_x": "adopt"})
+    assert views.status_code == 200
+    assert "Select at least one member" in views.content.decode()
+    bad_view = client.post(reverse("channel:agenda-views", args=[meeting.pk, reference]), {"member_999999": "adopt"})
+    assert "Only members recorded as present can give a view" in bad_view.content.decode()
+    move = client.post(reverse("channel:agenda-move", args=[meeting.pk, reference]), {"direction": "sideways"})
+    assert move.status_code == 302
+    add = client.post(reverse("channel:agenda-add", args=[meeting.pk]), {"case": "PRV-1999-000001"})
+    assert "Select a case to add" in add.content.decode()
+    date = client.post(reverse("channel:meeting-date", args=[meeting.pk]), {"date_day": "31", "date_month": "2"})
+    assert date.status_code == 200
+    assert "There is a problem" in date.content.decode()
+    long_minutes = client.post(reverse("channel:agenda-minutes", args=[meeting.pk, reference]), {"text": "x" * 10001})
+    assert "10000 characters or fewer" in long_minutes.content.decode()
