@@ -39,8 +39,9 @@ def referral_list_visible(*, user: Any) -> QuerySet[Referral]:
     OR an unexpired grant row for this user and this case, held by a role that may hold grants, at a stage
     where that role's grant opens the case (a panel member: with Channel; ACCESS.md).
 
-    The expiry is checked here, not by guardian: between two sweeps of the expiry task an expired row
-    still exists, and guardian's has_perm would honour it.
+    The window is checked here, not by guardian: between two sweeps of the expiry task an expired row
+    still exists, and a row may open later than it was written (`starts_at`: a panel meeting's grant
+    window); guardian's has_perm would honour both.
     """
     if not getattr(user, "is_authenticated", False):
         return Referral.objects.none()
