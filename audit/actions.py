@@ -270,6 +270,48 @@ ACTIONS: dict[str, ActionSpec] = {
         "({stage_before} when shown, {current_stage} now); nothing was saved",
         {"transition": Kind.NAME, "stage_before": Kind.NAME, "current_stage": Kind.NAME},
     ),
+    # Channel panel meetings (channel/meetings): codes, ids and counts only (never the minutes or reasons).
+    # Refused too (outcome "refused", refused_because): a past date, no quorum (who was present), no views.
+    "PANEL_CREATED": ActionSpec("Panel set up", "{actor} set up Channel panel {panel_id}", {"panel_id": Kind.INT}),
+    "PANEL_MEMBER_ADDED": ActionSpec(
+        "Panel member added",
+        "{actor} added user {user_id} to Channel panel {panel_id}",
+        {"panel_id": Kind.INT, "user_id": Kind.INT},
+    ),
+    "PANEL_MEETING_CREATED": ActionSpec(
+        "Panel meeting arranged",
+        "{actor} arranged a meeting of Channel panel {panel_id} on {meeting_date}",
+        {"panel_id": Kind.INT, "meeting_id": Kind.INT, "meeting_date": Kind.DATE, "refused_because": Kind.NAME},
+    ),
+    "PANEL_MEETING_RESCHEDULED": ActionSpec(
+        "Panel meeting moved",
+        "{actor} moved Channel panel meeting {meeting_id} to {meeting_date}",
+        {"meeting_id": Kind.INT, "meeting_date": Kind.DATE, "refused_because": Kind.NAME},
+    ),
+    "PANEL_AGENDA_CHANGED": ActionSpec(
+        "Panel agenda changed",
+        "{actor} changed the agenda of Channel panel meeting {meeting_id}: case {case_reference} {change}",
+        {"meeting_id": Kind.INT, "change": Kind.NAME, "order": Kind.INT},
+    ),
+    "PANEL_ATTENDANCE_RECORDED": ActionSpec(
+        "Panel attendance recorded",
+        "{actor} recorded attendance at panel meeting {meeting_id}: {present} present, {apologies} apologies",
+        {"meeting_id": Kind.INT, "present": Kind.INT, "apologies": Kind.INT, "absent": Kind.INT},
+    ),
+    "PANEL_MINUTES_RECORDED": ActionSpec(
+        "Panel minutes recorded", "{actor} recorded minutes of case {case_reference}", {"meeting_id": Kind.INT}
+    ),
+    "PANEL_VIEWS_RECORDED": ActionSpec(
+        "Panel members' views recorded",
+        "{actor} recorded {count} members' views on case {case_reference}",
+        {"meeting_id": Kind.INT, "count": Kind.INT},
+    ),
+    "PANEL_DECISION_RECORDED": ActionSpec(
+        "Panel decision recorded",
+        "{actor} recorded the panel's decision on case {case_reference}: {view} ({rule})",
+        {"meeting_id": Kind.INT, "view": Kind.NAME, "rule": Kind.NAME, "views_for": Kind.INT, "views_total": Kind.INT}
+        | {"chair_present": Kind.BOOL, "police_present": Kind.BOOL, "refused_because": Kind.NAME},
+    ),
     "CASE_ACCESS_GRANTED": ActionSpec(
         "Case access granted",
         "{actor} granted user {grantee_id} access to case {case_reference}",

@@ -298,6 +298,9 @@ class ReferralUserObjectPermission(UserObjectPermissionBase):
     """
 
     content_object = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="user_grants")
+    # A grant may open later than it is written (a panel meeting's window opens days before the meeting);
+    # empty: open from the moment it is written.
+    starts_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(db_index=True)
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason_code = models.CharField(max_length=40)

@@ -13,6 +13,8 @@ from .grants import (
     case_break_glass,
     case_grant_create,
     case_grant_revoke,
+    case_grant_window_end,
+    case_grant_window_set,
     case_grants_end_for_holder,
     case_grants_remove_expired,
 )
@@ -39,6 +41,8 @@ __all__ = [
     "case_break_glass",
     "case_grant_create",
     "case_grant_revoke",
+    "case_grant_window_end",
+    "case_grant_window_set",
     "case_grants_end_for_holder",
     "case_grants_remove_expired",
     "attachment_content_type",
