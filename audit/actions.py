@@ -270,6 +270,50 @@ ACTIONS: dict[str, ActionSpec] = {
         "({stage_before} when shown, {current_stage} now); nothing was saved",
         {"transition": Kind.NAME, "stage_before": Kind.NAME, "current_stage": Kind.NAME},
     ),
+    # Channel support (channel/support): the VAF, consent, the support plan, post-exit reviews, reminders.
+    # Ids, codes and counts only: evidence, notes and session notes stay encrypted on their rows.
+    "CHANNEL_VAF_ASSESSED": ActionSpec(
+        "VAF assessment recorded",
+        "{actor} recorded a VAF assessment ({factors} factors, catalogue version {catalogue_version}) "
+        "on case {case_reference}",
+        {"assessment_id": Kind.UUID, "catalogue_version": Kind.INT, "factors": Kind.INT, "occasion": Kind.NAME},
+    ),
+    "CHANNEL_CONSENT_RECORDED": ActionSpec(
+        "Consent to Channel support recorded",
+        "{actor} recorded consent ({outcome}, from {given_by}) on case {case_reference}",
+        {"consent_id": Kind.UUID, "outcome": Kind.NAME, "given_by": Kind.NAME},
+    ),
+    "CHANNEL_INTERVENTION_ADDED": ActionSpec(
+        "Intervention added to the support plan",
+        "{actor} added an intervention ({intervention_type}) to the support plan of case {case_reference}",
+        {"intervention_id": Kind.UUID, "intervention_type": Kind.CODE, "provider_id": Kind.INT, "owner_id": Kind.INT},
+    ),
+    "CHANNEL_INTERVENTION_STARTED": ActionSpec(
+        "Intervention started",
+        "{actor} recorded that an intervention of case {case_reference} started",
+        {"intervention_id": Kind.UUID},
+    ),
+    "CHANNEL_SESSION_LOGGED": ActionSpec(
+        "Intervention session logged",
+        "{actor} logged a session ({minutes} minutes) of an intervention of case {case_reference}",
+        {"intervention_id": Kind.UUID, "session_id": Kind.UUID, "minutes": Kind.INT},
+    ),
+    # Refused (outcome "refused"): a support step that was not the actor's to take, or not possible yet.
+    "CHANNEL_SUPPORT_REFUSED": ActionSpec(
+        "Channel support step refused",
+        "{actor} was refused {step} on case {case_reference}",
+        {"step": Kind.NAME, "intervention_id": Kind.UUID},
+    ),
+    "CHANNEL_POST_EXIT_REVIEW_RECORDED": ActionSpec(
+        "Post-exit review recorded",
+        "{actor} recorded the {kind} post-exit review of case {case_reference} ({reason_code})",
+        {"review_id": Kind.UUID, "kind": Kind.NAME, "decision_id": Kind.UUID},
+    ),
+    "CHANNEL_REMINDER_QUEUED": ActionSpec(
+        "Channel reminder queued",
+        "A reminder ({kind}) about case {case_reference} was queued",
+        {"reminder_id": Kind.INT, "kind": Kind.NAME},
+    ),
     "CASE_ACCESS_GRANTED": ActionSpec(
         "Case access granted",
         "{actor} granted user {grantee_id} access to case {case_reference}",

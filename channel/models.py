@@ -288,3 +288,43 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"Attendance of member {self.member_id} at meeting {self.meeting_id}"
+
+
+# Channel support (channel/support): the VAF, consent, the support plan, post-exit reviews. Their
+# migrations are channel's.
+from .support.models import (  # noqa: E402
+    ChannelConsent,
+    Intervention,
+    InterventionGroupObjectPermission,
+    InterventionSession,
+    InterventionType,
+    InterventionUserObjectPermission,
+    PostExitReview,
+    SupportReminder,
+    VAFAssessment,
+    VAFCatalogue,
+    VAFFactor,
+    VAFFactorRating,
+)
+
+__all__ = [
+    "Attendance",
+    "AgendaItem",
+    "ChannelCase",
+    "ChannelConsent",
+    "ChannelDecision",
+    "Intervention",
+    "InterventionGroupObjectPermission",
+    "InterventionSession",
+    "InterventionType",
+    "InterventionUserObjectPermission",
+    "Meeting",
+    "Panel",
+    "PanelMember",
+    "PostExitReview",
+    "SupportReminder",
+    "VAFAssessment",
+    "VAFCatalogue",
+    "VAFFactor",
+    "VAFFactorRating",
+]

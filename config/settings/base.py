@@ -270,6 +270,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Every quarter of an hour: end per-request grants past their expiry; their open requests expire.
     "information-requests-expire": {"task": "mash.information_requests_expire", "schedule": crontab(minute="*/15")},
+    # Every day at 07:10: Channel support reminders (re-assessment due, intervention not started, post-exit
+    # review coming due), once each (channel/support/reminders.py).
+    "channel-support-reminders-due": {
+        "task": "channel.support_reminders_due",
+        "schedule": crontab(hour=7, minute=10),
+    },
 }
 # The outbox (core.services): work that must not be lost, by topic -> handler taking the object's id.
 OUTBOX_HANDLERS = {
@@ -277,6 +283,7 @@ OUTBOX_HANDLERS = {
     "referrals.mash_notify": "referrals.services.notifications.referral_mash_notify",
     "mash.information_request_notify": "mash.information_requests.notifications.information_request_notify",
     "mash.information_request_remind": "mash.information_requests.notifications.information_request_remind",
+    "channel.support_reminder_send": "channel.support.reminders.support_reminder_send",
 }
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
 OUTBOX_MAX_BACKOFF_MINUTES = env.int("OUTBOX_MAX_BACKOFF_MINUTES", default=60)
@@ -293,6 +300,10 @@ BREAK_GLASS_GRANT_HOURS = env.int("BREAK_GLASS_GRANT_HOURS", default=4)
 SCREENING_DUE_WORKING_DAYS = env.int("SCREENING_DUE_WORKING_DAYS", default=5)
 # A partner's access to an information request ends this many days after its due date (ACCESS.md "per-request").
 INFORMATION_REQUEST_GRANT_TAIL_DAYS = env.int("INFORMATION_REQUEST_GRANT_TAIL_DAYS", default=5)
+# Channel support (channel/support): a provider keeps their intervention this many days after the case leaves
+# support (to log the last sessions); post-exit review reminders go this many working days before the due day.
+INTERVENTION_GRANT_TAIL_DAYS = env.int("INTERVENTION_GRANT_TAIL_DAYS", default=7)
+POST_EXIT_REVIEW_REMINDER_WORKING_DAYS = env.int("POST_EXIT_REVIEW_REMINDER_WORKING_DAYS", default=10)
 
 # ------------------------------------------------------------------------------
 # E-mail: console in development; production reads DJANGO_EMAIL_URL.

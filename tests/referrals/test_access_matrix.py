@@ -28,6 +28,7 @@ from django_otp_webauthn.models import WebAuthnCredential
 from accounts.models import Role
 from accounts.services import api_token_create, invitation_token, user_invite
 from audit.models import AuditEvent
+from channel.models import InterventionType, VAFCatalogue
 from mash.models import GatewayCheck, ScreeningReason
 from referrals import services
 from referrals.choices import ClosingReason, ReferralStatus
@@ -679,6 +680,8 @@ def _admin_record(label: str, world):
         ),
         "accounts_user": lambda: holder,
         "mash_screeningreason": lambda: ScreeningReason.objects.get(code="SIGNPOSTED_OTHER"),
+        "channel_vafcatalogue": lambda: VAFCatalogue.objects.get(version=1),
+        "channel_interventiontype": lambda: InterventionType.objects.get(code="OTHER"),
     }
     assert label in makers, f"admin: the model {label} is new; add a row maker to _admin_record"
     return makers[label]()
