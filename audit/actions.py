@@ -280,8 +280,8 @@ ACTIONS: dict[str, ActionSpec] = {
     ),
     "CHANNEL_CONSENT_RECORDED": ActionSpec(
         "Consent to Channel support recorded",
-        "{actor} recorded consent ({outcome}, from {given_by}) on case {case_reference}",
-        {"consent_id": Kind.UUID, "outcome": Kind.NAME, "given_by": Kind.NAME},
+        "{actor} recorded consent ({answer}, from {given_by}) on case {case_reference}",
+        {"consent_id": Kind.UUID, "answer": Kind.NAME, "given_by": Kind.NAME},
     ),
     "CHANNEL_INTERVENTION_ADDED": ActionSpec(
         "Intervention added to the support plan",

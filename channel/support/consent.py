@@ -133,14 +133,16 @@ def consent_record(
             actor=actor,
             action=AuditAction.CHANNEL_CONSENT_RECORDED,
             target=channel_case,
-            details={"consent_id": consent.pk, "outcome": outcome, "given_by": given_by},
+            details={"consent_id": consent.pk, "answer": outcome, "given_by": given_by},
         )
     return consent
 
 
-def consent_allows_support(channel_case: ChannelCase) -> bool:
-    """Support runs only on a supported case whose latest answer is not a refusal or a withdrawal."""
-    if channel_case.state != ChannelStage.SUPPORTED or channel_case.consent_given_on is None:
+def consent_allows_support(channel_case: ChannelCase, *, after_exit: bool = False) -> bool:
+    """Support runs only on a supported case whose latest answer is not a refusal or a withdrawal (with
+    `after_exit`, an exited case too: the last sessions are logged after the panel's exit decision)."""
+    stages = (ChannelStage.SUPPORTED, ChannelStage.EXITED, ChannelStage.POST_EXIT_REVIEW) if after_exit else ()
+    if channel_case.state not in (ChannelStage.SUPPORTED, *stages) or channel_case.consent_given_on is None:
         return False
     latest = ChannelConsent.objects.filter(channel_case=channel_case).order_by("-decided_on", "-created_at").first()
     return latest is None or latest.outcome == ConsentOutcome.GIVEN

@@ -6,29 +6,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
-from django.utils import timezone
-
-from accounts.models import Role
-
 from ..permissions import can_coordinate
+from .selectors import provider_interventions
 
 if TYPE_CHECKING:
     from .models import Intervention
 
-PROVIDER_ROLES = (Role.INTERVENTION_PROVIDER,)
-
-
-def is_provider(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.has_role(*PROVIDER_ROLES))
-
 
 def holds_intervention_grant(intervention: Intervention, user: Any) -> bool:
-    """The provider named on the intervention, holding an unexpired grant to it (the selectors' rule)."""
-    if not is_provider(user) or intervention.provider_id != user.pk:
-        return False
-    now = timezone.now()
-    return intervention.user_grants.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now), user=user).exists()
+    """The provider named on the intervention, holding an unexpired grant to it (the selectors' one rule)."""
+    return provider_interventions(user).filter(pk=intervention.pk).exists()
 
 
 def can_deliver(intervention: Intervention, user: Any) -> bool:

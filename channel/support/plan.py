@@ -27,8 +27,8 @@ VIEW_PERMISSION = "view_intervention"
 MAX_MINUTES = 600
 
 
-def _require_consent(channel_case: ChannelCase) -> None:
-    if not consent_allows_support(channel_case):
+def _require_consent(channel_case: ChannelCase, *, after_exit: bool = False) -> None:
+    if not consent_allows_support(channel_case, after_exit=after_exit):
         raise ChannelInvalid({"__all__": [NO_CONSENT]})
 
 
@@ -140,7 +140,7 @@ def intervention_session_log(
 
     Only the intervention's own provider (or a coordinator of the council): anyone else is refused, audited."""
     _require_deliverer(intervention, actor, "intervention_session_log")
-    _require_consent(intervention.channel_case)
+    _require_consent(intervention.channel_case, after_exit=True)
     errors = past_date_errors(held_on, field="held_on", what="the date of the session")
     if not isinstance(duration_minutes, int) or not 1 <= duration_minutes <= MAX_MINUTES:
         errors["duration_minutes"] = [f"Enter how long the session lasted, in minutes, from 1 to {MAX_MINUTES}"]

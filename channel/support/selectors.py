@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.models import Role
 from audit import services as audit
 from referrals.selectors import referral_list_visible
 
@@ -19,7 +20,12 @@ from ..choices import ChannelStage
 from ..models import ChannelCase
 from .choices import VAFDimension
 from .models import ChannelConsent, Intervention, VAFAssessment, VAFCatalogue
-from .permissions import is_provider
+
+PROVIDER_ROLES = (Role.INTERVENTION_PROVIDER,)
+
+
+def is_provider(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.has_role(*PROVIDER_ROLES))
 
 
 def vaf_catalogue_current() -> VAFCatalogue | None:
@@ -108,7 +114,7 @@ def interventions_overdue_visible(*, user: Any, today: datetime.date | None = No
     )
 
 
-def _provider_visible(user: Any) -> QuerySet[Intervention]:
+def provider_interventions(user: Any) -> QuerySet[Intervention]:
     """ACCESS.md "per-intervention": the provider's own interventions, through an unexpired grant, while
     the case is supported or for INTERVENTION_GRANT_TAIL_DAYS after it exited."""
     if not is_provider(user):
@@ -125,7 +131,7 @@ def _provider_visible(user: Any) -> QuerySet[Intervention]:
 def intervention_list_for_provider(*, user: Any) -> list[Intervention]:
     """The provider's interventions: the kind and dates, nothing decrypted (the home page's list)."""
     return list(
-        _provider_visible(user)
+        provider_interventions(user)
         .select_related("intervention_type")
         .only("id", "planned_start", "actual_start", "ended_on", "intervention_type__label")
         .order_by("planned_start")
@@ -135,7 +141,7 @@ def intervention_list_for_provider(*, user: Any) -> list[Intervention]:
 def intervention_get_for_provider(*, user: Any, intervention_id: uuid.UUID) -> Intervention:
     """One of the provider's interventions, its first name readable (an audited read); 404 for any other."""
     intervention = (
-        _provider_visible(user)
+        provider_interventions(user)
         .select_related("intervention_type", "channel_case__referral__data_key")
         .filter(pk=intervention_id)
         .first()
