@@ -9,9 +9,16 @@ class ChannelConfig(AppConfig):
         from audit.formatters import register_code_labels
         from channel import choices, receivers  # noqa: F401  (a Channel case for every referral handed over)
         from channel.case_sections import register_case_sections
+        from channel.support import choices as support_choices
+        from channel.support.case_sections import register_support_sections
 
         # Audit pages and CSVs show these codes by their labels (audit sits below channel).
         register_code_labels("stage_before", "stage_after", "current_stage", labels=choices.ChannelStage.choices)
         register_code_labels("reason_code", labels=[pair for reason in choices.ALL_REASONS for pair in reason.choices])
         # The case page's Channel section, summary row and history phrases (referrals/sections.py).
         register_case_sections()
+        # Channel support's Consent, Support and Reviews sections (channel/support/case_sections.py).
+        register_support_sections()
+        register_code_labels("answer", labels=support_choices.ConsentOutcome.choices)
+        register_code_labels("given_by", labels=support_choices.ConsentGivenBy.choices)
+        register_code_labels("reason_code", labels=support_choices.PostExitOutcome.choices)
