@@ -19,19 +19,17 @@ from referrals.services.demo import DEMO_PERSON
 from .choices import ExitReason
 from .models import ChannelCase, Panel, PanelMember
 from .services import channel_case_transition
+from .support.demo import support_demo_seed
 
 # Made-up people (no real person): each name is one demo case of the first demo council, and the steps
 # (transition, who takes it) that bring it to the stage it shows.
 DEMO_CASES = (
     ("Alex", "listed", ()),
     ("Sam", "awaiting consent", (("adopt", "chair"),)),
-    ("Jamie", "supported", (("adopt", "chair"), ("record_consent_given", "triage"))),
-    (
-        "Robin",
-        "exited",
-        (("adopt", "chair"), ("record_consent_given", "triage"), ("exit", "chair")),
-    ),
-    ("Kit", "consent refused", (("adopt", "chair"), ("record_consent_refused", "triage"))),
+    # Consent, the support plan and the exit come from Channel support's demo (channel/support/demo.py).
+    ("Jamie", "supported, mentoring not started", (("adopt", "chair"),)),
+    ("Robin", "exited, 6-month review due", (("adopt", "chair"),)),
+    ("Kit", "consent refused", (("adopt", "chair"),)),
 )
 DEMO_FAMILY_NAME = "Channel-Demo"
 DEMO_BIRTH = datetime.date(1999, 5, 17)
@@ -51,6 +49,7 @@ def _users() -> dict[str, User]:
         "chair": Role.CHANNEL_CHAIR,
         "panel": Role.PANEL_MEMBER,
         "police": Role.POLICE_PREVENT_OFFICER,
+        "provider": Role.INTERVENTION_PROVIDER,
     }
     emails = {key: demo_email(role, prefix) for key, role in roles.items()}
     found = {user.email: user for user in User.objects.filter(email__in=emails.values(), is_active=True)}
@@ -113,5 +112,6 @@ def channel_demo_seed() -> list[tuple[str, str]]:
             channel_case_transition(
                 channel_case=channel_case, actor=users[who], transition=transition, **_step_inputs(transition)
             )
+        support_demo_seed(channel_case, given_name, users)
         rows.append((referral.reference, shows))
     return rows
