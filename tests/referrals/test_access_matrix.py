@@ -644,6 +644,9 @@ def _case_at(stage: str, referrer, screener):
 
 @pytest.fixture
 def world(local_authority, other_local_authority, make_user):
+    from tests.channel.support.reference import channel_reference_seed
+
+    channel_reference_seed()  # the VAF catalogue and intervention types, whatever test ran before
     return {"own": local_authority, "other": other_local_authority, "make_user": make_user}
 
 
