@@ -15,6 +15,9 @@ from .models import ChannelCase
 from .selectors import channel_case_for, channel_decisions
 from .services import is_permitted
 
+# Consent is recorded in the Consent section (channel/support): who answered, how, and the age rule.
+CONSENT_STEPS = ("record_consent_given", "record_consent_refused")
+
 # The caseworker's words for each step (the history, and the Channel section's record of decisions).
 STEP_TITLES = {
     "adopt": "Adopted by the Channel panel",
@@ -35,7 +38,7 @@ def steps_for(channel_case: ChannelCase, user: Any) -> list[dict[str, Any]]:
     """The steps this user may take from the case's stage now, in the model's order, withdrawing last."""
     steps = []
     for spec in channel_case.get_all_state_transitions():
-        if spec.source not in (channel_case.state, "*"):
+        if spec.source not in (channel_case.state, "*") or spec.name in CONSENT_STEPS:
             continue
         method = getattr(channel_case, spec.name)
         if can_proceed(method, check_conditions=False) and is_permitted(channel_case, spec.name, user):
@@ -84,6 +87,7 @@ def _context(referral: Any, user: Any) -> dict[str, Any]:
         "channel_dates": _dates(channel_case),
         "channel_decisions": decisions[::-1],
         "channel_steps": steps_for(channel_case, user),
+        "awaiting_consent": channel_case.state == ChannelStage.AWAITING_CONSENT,
     }
 
 

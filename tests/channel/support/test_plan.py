@@ -147,3 +147,31 @@ def test_the_providers_grant_ends_when_the_case_leaves_support(mentoring_plan, p
     assert intervention_list_for_provider(user=provider) == []
     with pytest.raises(TransitionRefused):
         intervention_session_log(intervention=mentoring_plan, actor=provider, held_on=TODAY(), duration_minutes=30)
+
+
+@pytest.mark.parametrize(
+    ("role", "may"),
+    [
+        ("channel_chair", True),
+        ("triage_officer", True),
+        ("police_prevent_officer", False),
+        ("prevent_lead", False),
+        ("panel_member", False),
+        ("intervention_provider", False),
+        ("other_triage_officer", False),
+    ],
+)
+def test_who_may_add_and_start_interventions(request, supported, triage_officer, role, may):
+    """ACCESS.md: the support plan is the chair's and the triage officer's (as Channel coordinator)."""
+    actor = request.getfixturevalue(role)
+    housing = InterventionType.objects.get(code="HOUSING")
+    add = {"channel_case": supported, "intervention_type": housing, "planned_start": TODAY(), "owner": triage_officer}
+    if not may:
+        with pytest.raises(TransitionRefused):
+            intervention_create(actor=actor, **add)
+        assert not Intervention.objects.exists()
+        assert AuditEvent.objects.filter(action="CHANNEL_SUPPORT_REFUSED", actor_id=actor.pk).exists()
+        return
+    intervention = intervention_create(actor=actor, **add)
+    intervention_start(intervention=intervention, actor=actor, started_on=TODAY())
+    assert Intervention.objects.get().actual_start == TODAY()

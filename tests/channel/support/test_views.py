@@ -166,3 +166,14 @@ def test_the_provider_never_reaches_the_case(client, provider, mentoring_plan):
     reference = mentoring_plan.channel_case.referral.reference
     assert client.get(reverse("referrals:referral-detail", args=[reference])).status_code == 404
     assert client.get(_section(mentoring_plan.channel_case, "support")).status_code == 404
+
+
+def test_the_channel_section_sends_consent_to_the_consent_section(client, triage_officer, adopted):
+    client.force_login(triage_officer)
+    page = client.get(_section(adopted, "channel")).content.decode()
+    assert 'data-testid="consent-pointer"' in page
+    assert "Record consent given" not in page
+    assert (
+        reverse("channel:consent-record", args=[adopted.referral.reference])
+        in client.get(_section(adopted, "consent")).content.decode()
+    )
