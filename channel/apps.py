@@ -22,3 +22,5 @@ class ChannelConfig(AppConfig):
         register_code_labels("answer", labels=support_choices.ConsentOutcome.choices)
         register_code_labels("given_by", labels=support_choices.ConsentGivenBy.choices)
         register_code_labels("reason_code", labels=support_choices.PostExitOutcome.choices)
+        kinds = [*support_choices.ReminderKind.choices, *support_choices.PostExitReviewKind.choices]
+        register_code_labels("kind", labels=kinds)

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 56, 24, 16, 48
+WIDTH, HEIGHT = 420, 280
+LEFT, RIGHT, TOP, BOTTOM = 52, 36, 16, 44
 # (stroke colour, dash pattern, marker) per dimension, in VAFDimension's order.
-STYLES = (("#1d70b8", "", "circle"), ("#d4351c", "8 4", "square"), ("#00703c", "2 4", "diamond"))
+STYLES = (
+    ("#1d70b8", "", "circle", ""),
+    ("#d4351c", "10 5", "square", "dashed"),
+    ("#00703c", "3 4", "diamond", "dotted"),
+)
 
 
 def _x(index: int, count: int) -> float:
@@ -26,7 +30,7 @@ def vaf_chart(trend: list[dict[str, Any]]) -> dict[str, Any] | None:
         return None
     count = len(trend)
     lines = []
-    for position, (colour, dash, marker) in enumerate(STYLES):
+    for position, (colour, dash, marker, pattern) in enumerate(STYLES):
         points = [
             (round(_x(i, count), 1), round(_y(row["dimensions"][position]["percent"]), 1))
             for i, row in enumerate(trend)
@@ -36,6 +40,7 @@ def vaf_chart(trend: list[dict[str, Any]]) -> dict[str, Any] | None:
                 "label": trend[0]["dimensions"][position]["dimension"].label,
                 "colour": colour,
                 "dash": dash,
+                "pattern": pattern,
                 "marker": marker,
                 "points": " ".join(f"{x},{y}" for x, y in points),
                 "dots": points,

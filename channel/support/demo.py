@@ -24,7 +24,9 @@ def _vaf(channel_case: ChannelCase, actor: Any, *, rating: int, occasion: str, d
     catalogue = vaf_catalogue_current()
     ratings = {}
     for factor in catalogue.factors.all():
-        value = rating if factor.dimension != "capability" else max(rating - 1, 0)
+        # Each dimension a little different, so the trend's three lines are told apart.
+        lower = factor.dimension == "capability" or (factor.dimension == "intent" and factor.order % 2)
+        value = max(rating - 1, 0) if lower else rating
         ratings[str(factor.pk)] = (value, "Demo: seen in the referral and the panel's discussion." if value else "")
     vaf_assessment_create(
         channel_case=channel_case,
