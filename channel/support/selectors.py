@@ -125,7 +125,10 @@ def provider_interventions(user: Any) -> QuerySet[Intervention]:
     running = Q(channel_case__state=ChannelStage.SUPPORTED) | Q(
         channel_case__state__in=(ChannelStage.EXITED, ChannelStage.POST_EXIT_REVIEW), channel_case__exited_at__gt=tail
     )
-    return Intervention.objects.filter(granted & running, provider=user).distinct()
+    # A provider who moved to another council keeps no intervention of the one they left (grants follow
+    # their reason, ACCESS.md); a deactivated account has no role (is_provider).
+    council = Q(channel_case__referral__local_authority_id=user.local_authority_id)
+    return Intervention.objects.filter(granted & running & council, provider=user).distinct()
 
 
 def intervention_list_for_provider(*, user: Any) -> list[Intervention]:

@@ -175,3 +175,21 @@ def test_who_may_add_and_start_interventions(request, supported, triage_officer,
     intervention = intervention_create(actor=actor, **add)
     intervention_start(intervention=intervention, actor=actor, started_on=TODAY())
     assert Intervention.objects.get().actual_start == TODAY()
+
+
+def test_the_grant_follows_its_reason_a_moved_or_deactivated_provider_loses_it(
+    mentoring_plan, provider, other_local_authority
+):
+    from accounts.models import Membership
+
+    Membership.objects.filter(user=provider).update(local_authority=other_local_authority)
+    provider.refresh_from_db()
+    assert intervention_list_for_provider(user=provider) == []
+    Membership.objects.filter(user=provider).update(
+        local_authority=mentoring_plan.channel_case.referral.local_authority
+    )
+    provider.refresh_from_db()
+    assert len(intervention_list_for_provider(user=provider)) == 1
+    provider.is_active = False
+    provider.save(update_fields=["is_active"])
+    assert intervention_list_for_provider(user=provider) == []
