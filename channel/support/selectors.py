@@ -17,7 +17,7 @@ from audit import services as audit
 from referrals.selectors import referral_list_visible
 
 from ..choices import ChannelStage
-from ..models import ChannelCase
+from ..models import AgendaItem, ChannelCase
 from .choices import VAFDimension
 from .models import ChannelConsent, Intervention, VAFAssessment, VAFCatalogue
 
@@ -166,3 +166,12 @@ def intervention_get(*, channel_case: ChannelCase, intervention_id: uuid.UUID) -
         raise Http404
     intervention.channel_case = channel_case
     return intervention
+
+
+def agenda_item_of_case(*, channel_case: ChannelCase, agenda_item_id: str) -> AgendaItem | None:
+    """The agenda item of this case with that id (a review at a meeting), or None for anything else."""
+    if not str(agenda_item_id).isdigit():
+        return None
+    return (
+        AgendaItem.objects.filter(channel_case=channel_case, pk=int(agenda_item_id)).select_related("meeting").first()
+    )

@@ -27,6 +27,7 @@ from ..selectors import channel_case_get
 from . import consent, plan, reviews, vaf
 from .forms import ConsentForm, InterventionForm, PostExitReviewForm, SessionForm, StartForm, VAFAssessmentForm
 from .selectors import (
+    agenda_item_of_case,
     intervention_get,
     intervention_get_for_provider,
     intervention_list_for_provider,
@@ -133,9 +134,20 @@ class VAFAssessmentCreateView(SupportFormView):
     def not_possible(self, channel_case: ChannelCase) -> str:
         return "" if channel_case.is_open else "This Channel case is closed: nothing more can be recorded on it."
 
+    def load_more(self, channel_case: ChannelCase, **kwargs: Any) -> None:
+        """A review at a meeting links here with ?agenda_item=<id>: that item of this case, or none."""
+        self.agenda_item = agenda_item_of_case(
+            channel_case=channel_case, agenda_item_id=self.request.GET.get("agenda_item", "")
+        )
+
     def make_form(self, channel_case: ChannelCase, data: Any = None) -> VAFAssessmentForm:
         initial = {"assessed_on": timezone.localdate()}
+        if self.agenda_item is not None:
+            initial |= {"occasion": "review", "assessed_on": self.agenda_item.meeting.date}
         return VAFAssessmentForm(data, catalogue=vaf_catalogue_current(), initial=initial)
+
+    def extra_context(self, channel_case: ChannelCase) -> dict[str, Any]:
+        return {"agenda_item": self.agenda_item}
 
     def perform(self, channel_case: ChannelCase, form: VAFAssessmentForm) -> str:
         vaf.vaf_assessment_create(
@@ -146,6 +158,7 @@ class VAFAssessmentCreateView(SupportFormView):
             assessed_on=form.cleaned_data["assessed_on"],
             ratings=form.ratings(),
             summary=form.cleaned_data["summary"],
+            agenda_item=self.agenda_item,
         )
         return "VAF assessment recorded"
 

@@ -143,3 +143,29 @@ def test_an_administrator_adds_a_new_version_and_new_assessments_use_it(client, 
     assert current.factors.count() == 22
     assert VAFCatalogue.objects.get(version=1).factors.count() == 22  # the older version is kept as it was
     assert AuditEvent.objects.filter(action="ADMIN_CHANGED").exists()
+
+
+def test_an_agenda_item_of_another_case_is_refused(channel_case, channel_chair, referrer, triage_officer):
+    from channel.models import AgendaItem, ChannelCase, Meeting, Panel
+    from referrals import services as referral_services
+    from tests.referrals.factories import information_gathering_referral
+
+    other = referral_services.referral_refer_to_channel(
+        referral=information_gathering_referral(user=referrer, screener=triage_officer), actor=triage_officer
+    )
+    panel = Panel.objects.create(local_authority=other.local_authority, name="Panel", chair=channel_chair)
+    meeting = Meeting.objects.create(panel=panel, date=timezone.localdate())
+    item = AgendaItem.objects.create(meeting=meeting, channel_case=ChannelCase.objects.get(referral=other), order=1)
+    catalogue = vaf_catalogue_current()
+    with pytest.raises(ChannelInvalid) as caught:
+        vaf_assessment_create(
+            channel_case=channel_case,
+            actor=channel_chair,
+            catalogue=catalogue,
+            occasion="review",
+            assessed_on=timezone.localdate(),
+            ratings=_ratings(catalogue),
+            agenda_item=item,
+        )
+    assert "another case" in caught.value.errors["__all__"][0]
+    assert not VAFAssessment.objects.exists()

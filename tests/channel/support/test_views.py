@@ -177,3 +177,21 @@ def test_the_channel_section_sends_consent_to_the_consent_section(client, triage
         reverse("channel:consent-record", args=[adopted.referral.reference])
         in client.get(_section(adopted, "consent")).content.decode()
     )
+
+
+def test_a_review_at_a_meeting_links_its_vaf_assessment(
+    client, triage_officer, channel_chair, channel_case, handed_over
+):
+    from channel.models import AgendaItem, Meeting, Panel
+
+    panel = Panel.objects.create(local_authority=handed_over.local_authority, name="Panel", chair=channel_chair)
+    meeting = Meeting.objects.create(panel=panel, date=timezone.localdate())
+    item = AgendaItem.objects.create(meeting=meeting, channel_case=channel_case, order=1)
+    client.force_login(triage_officer)
+    url = reverse("channel:vaf-assessment-create", args=[channel_case.referral.reference]) + f"?agenda_item={item.pk}"
+    assert 'data-testid="vaf-review-meeting"' in client.get(url).content.decode()
+    catalogue = vaf_catalogue_current()
+    data = {"occasion": "review", **_date("assessed_on", timezone.localdate())}
+    data |= {f"rating_{factor.pk}": "0" for factor in catalogue.factors.all()}
+    assert client.post(url, data).status_code == 302
+    assert VAFAssessment.objects.get().agenda_item == item
