@@ -153,3 +153,15 @@ def test_relisting_after_exit_stops_the_review_reminders(exited, users):
     decision = take(exited, "relist", users["channel_chair"])
     assert decision.stage_after == S.LISTED
     assert post_exit_reviews_due(ChannelCase.objects.get(pk=exited.pk)) == []
+
+
+def test_the_reminders_run_every_day_from_beat_and_the_task_is_registered(settings):
+    from config.celery_app import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["channel-support-reminders-due"]
+    assert entry["task"] == "channel.support_reminders_due"
+    app.loader.import_default_modules()
+    assert "channel.support_reminders_due" in app.tasks
+    assert (
+        settings.OUTBOX_HANDLERS["channel.support_reminder_send"] == "channel.support.reminders.support_reminder_send"
+    )
