@@ -6,36 +6,12 @@ formatter all read this table. The column holds no `choices`, so a new action ne
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from enum import StrEnum
-
 from django.db import models
 
+from .action_spec import ActionSpec, Kind
+from .actions_casework import CASEWORK_ACTIONS
 
-class Kind(StrEnum):
-    """What a details value may be: ids, codes and counts, never free text."""
-
-    INT = "int"
-    BOOL = "bool"
-    UUID = "uuid"
-    CODE = "code"  # upper-case code such as NFA_SIGNPOSTED or GET
-    NAME = "name"  # lower-case identifier such as a URL name or a model label
-    REFERENCE = "reference"  # case reference PRV-YYYY-NNNNNN
-    DATE = "date"  # ISO date, for search ranges
-    KEY_ID = "key_id"  # a key-encryption key's id from the key ring, such as kek-2
-    HTTP_METHOD = "http_method"  # GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, or OTHER for any other
-    MINUTE = "minute"  # a UTC minute such as 2026-11-28 06:45
-
-
-@dataclass(frozen=True)
-class ActionSpec:
-    label: str
-    # Placeholders: {actor}, {target}, {case_reference}, {reason_code} and any details key.
-    sentence: str
-    details: dict[str, Kind] = field(default_factory=dict)
-    # Details keys renamed since events were written, old -> current: stored events are never
-    # rewritten (append-only, and the MAC covers their details as written), so readers map them.
-    renamed: dict[str, str] = field(default_factory=dict)
+__all__ = ["ACTIONS", "ActionSpec", "AuditAction", "Kind", "Outcome"]
 
 
 _SEARCH_FILTERS = {
@@ -237,91 +213,6 @@ ACTIONS: dict[str, ActionSpec] = {
     "REFERRAL_ASSIGNED": ActionSpec(
         "Referral assigned", "{actor} assigned case {case_reference}", {"assignee_id": Kind.INT}
     ),
-    # MASH screening (mash/services/screening.py): answers and reasons as codes; notes and rationales never.
-    "GATEWAY_CHECK_RECORDED": ActionSpec(
-        "Gateway check recorded",
-        "{actor} recorded the police gateway check of case {case_reference}"
-        " (counter-terrorism investigation: {counter_terrorism})",
-        {"counter_terrorism": Kind.BOOL, "rerecorded": Kind.BOOL},
-    ),
-    "SCREENING_OUTCOME_RECORDED": ActionSpec(
-        "Screening outcome recorded",
-        "{actor} recorded the screening outcome of case {case_reference} ({reason_code})",
-        {"route": Kind.NAME},
-    ),
-    "MASH_DECISION_RECORDED": ActionSpec(
-        "Decision after information gathering recorded",
-        "{actor} recorded the decision on case {case_reference}: {route} ({reason_code})",
-        {"route": Kind.NAME},
-    ),
-    # The Channel panel (channel app): a case listed on hand-over, each step of its sub-lifecycle, conflicts.
-    "CHANNEL_CASE_OPENED": ActionSpec(
-        "Listed for the Channel panel", "Case {case_reference} was listed for the Channel panel by {actor}"
-    ),
-    "CHANNEL_STAGE_CHANGED": ActionSpec(
-        "Channel stage changed",
-        "{actor} moved the Channel case {case_reference} from {stage_before} to {stage_after} ({transition})",
-        {"transition": Kind.NAME, "stage_before": Kind.NAME, "stage_after": Kind.NAME, "decision_id": Kind.UUID},
-    ),
-    # Refused (outcome "refused"): the Channel case had moved on since the page was shown; nothing was saved.
-    "CHANNEL_TRANSITION_CONFLICTED": ActionSpec(
-        "Channel change refused: case changed meanwhile",
-        "{actor} tried {transition} on the Channel case {case_reference}, but it had changed "
-        "({stage_before} when shown, {current_stage} now); nothing was saved",
-        {"transition": Kind.NAME, "stage_before": Kind.NAME, "current_stage": Kind.NAME},
-    ),
-    # Channel panel meetings (channel/meetings): codes, ids and counts only (never the minutes or reasons).
-    # Refused too (outcome "refused", refused_because): a past date, no quorum (who was present), no views.
-    "PANEL_CREATED": ActionSpec("Panel set up", "{actor} set up Channel panel {panel_id}", {"panel_id": Kind.INT}),
-    "PANEL_MEMBER_ADDED": ActionSpec(
-        "Panel member added",
-        "{actor} added user {user_id} to Channel panel {panel_id}",
-        {"panel_id": Kind.INT, "user_id": Kind.INT},
-    ),
-    "PANEL_MEETING_CREATED": ActionSpec(
-        "Panel meeting arranged",
-        "{actor} arranged a meeting of Channel panel {panel_id} on {meeting_date}",
-        {"panel_id": Kind.INT, "meeting_id": Kind.INT, "meeting_date": Kind.DATE, "refused_because": Kind.NAME},
-    ),
-    "PANEL_MEETING_RESCHEDULED": ActionSpec(
-        "Panel meeting moved",
-        "{actor} moved Channel panel meeting {meeting_id} to {meeting_date}",
-        {"meeting_id": Kind.INT, "meeting_date": Kind.DATE, "refused_because": Kind.NAME},
-    ),
-    "PANEL_AGENDA_CHANGED": ActionSpec(
-        "Panel agenda changed",
-        "{actor} changed the agenda of Channel panel meeting {meeting_id}: case {case_reference} {change}",
-        {"meeting_id": Kind.INT, "change": Kind.NAME, "order": Kind.INT},
-    ),
-    "PANEL_ATTENDANCE_RECORDED": ActionSpec(
-        "Panel attendance recorded",
-        "{actor} recorded attendance at panel meeting {meeting_id}: {present} present, {apologies} apologies",
-        {"meeting_id": Kind.INT, "present": Kind.INT, "apologies": Kind.INT, "absent": Kind.INT},
-    ),
-    "PANEL_MINUTES_RECORDED": ActionSpec(
-        "Panel minutes recorded", "{actor} recorded minutes of case {case_reference}", {"meeting_id": Kind.INT}
-    ),
-    "PANEL_VIEWS_RECORDED": ActionSpec(
-        "Panel members' views recorded",
-        "{actor} recorded {count} members' views on case {case_reference}",
-        {"meeting_id": Kind.INT, "count": Kind.INT},
-    ),
-    "PANEL_DECISION_RECORDED": ActionSpec(
-        "Panel decision recorded",
-        "{actor} recorded the panel's decision on case {case_reference}: {view} ({rule})",
-        {"meeting_id": Kind.INT, "view": Kind.NAME, "rule": Kind.NAME, "views_for": Kind.INT, "views_total": Kind.INT}
-        | {"chair_present": Kind.BOOL, "police_present": Kind.BOOL, "refused_because": Kind.NAME},
-    ),
-    "CASE_ACCESS_GRANTED": ActionSpec(
-        "Case access granted",
-        "{actor} granted user {grantee_id} access to case {case_reference}",
-        {"grantee_id": Kind.INT, "hours": Kind.INT, "grant_id": Kind.INT, "break_glass": Kind.BOOL},
-    ),
-    "CASE_ACCESS_REVOKED": ActionSpec(
-        "Case access revoked",
-        "{actor} revoked user {grantee_id}'s access to case {case_reference} ({via})",
-        {"grantee_id": Kind.INT, "grant_id": Kind.INT, "via": Kind.NAME},
-    ),
     # Flagged by its own action: a Prevent lead opened another authority's case, giving a reason code.
     "CASE_BREAK_GLASS": ActionSpec(
         "Break-glass access",
@@ -341,81 +232,7 @@ ACTIONS: dict[str, ActionSpec] = {
         "{actor} downloaded an attachment of case {case_reference}",
         {"attachment_id": Kind.UUID},
     ),
-    # The transfer to CTP (closure): package and receipt ids, its SHA-256, sizes and codes; never its content.
-    "TRANSFER_PACKAGE_BUILT": ActionSpec(
-        "Transfer package built",
-        "The transfer package of case {case_reference} was built, signed and sealed to CTP ({size} bytes)",
-        {"package_id": Kind.UUID, "package_sha256": Kind.NAME, "size": Kind.INT, "attachments": Kind.INT},
-    ),
-    "TRANSFER_PACKAGE_DELIVERED": ActionSpec(
-        "Transfer package delivered",
-        "The transfer package of case {case_reference} was delivered to CTP by {transport}",
-        {"package_id": Kind.UUID, "transport": Kind.NAME, "attempts": Kind.INT},
-    ),
-    "TRANSFER_DELIVERY_FAILED": ActionSpec(
-        "Transfer delivery failed",
-        "Delivering the transfer package of case {case_reference} failed (attempt {attempts}); it is retried",
-        {"package_id": Kind.UUID, "transport": Kind.NAME, "attempts": Kind.INT},
-    ),
-    "TRANSFER_RECEIPT_ACCEPTED": ActionSpec(
-        "Transfer receipt accepted",
-        "CTP's receipt {receipt_id} for the package of case {case_reference} was accepted ({via})",
-        {"package_id": Kind.UUID, "receipt_id": Kind.UUID, "via": Kind.NAME},
-    ),
-    # Refused (outcome "refused"): reason_code says why (another package, wrong signature, unreadable ...).
-    "TRANSFER_RECEIPT_REFUSED": ActionSpec(
-        "Transfer receipt refused",
-        "{actor} gave a transfer receipt that was refused ({reason_code})",
-        {"package_id": Kind.UUID, "via": Kind.NAME},
-    ),
-    # The recipient's side (open_package, acknowledge_package): a package refused or opened with a key here.
-    "TRANSFER_PACKAGE_OPEN_REFUSED": ActionSpec(
-        "Transfer package refused", "A transfer package was refused when opened ({reason_code})", {"command": Kind.NAME}
-    ),
-    "CASE_PURGED": ActionSpec(
-        "Case purged", "Case {case_reference} was purged ({rows} rows)", {"rows": Kind.INT, "certificate_id": Kind.UUID}
-    ),
-    # Information requests to partner agencies (mash): ids only, never the question, answer or a name.
-    "INFORMATION_REQUEST_CREATED": ActionSpec(
-        "Information requested",
-        "{actor} asked organisation {organisation_id} for information on case {case_reference}",
-        {"request_id": Kind.UUID, "organisation_id": Kind.INT, "addressee_id": Kind.INT},
-    ),
-    "INFORMATION_REQUEST_ANSWERED": ActionSpec(
-        "Information request answered",
-        "{actor} answered an information request on case {case_reference}",
-        {"request_id": Kind.UUID, "organisation_id": Kind.INT, "attachments": Kind.INT, "status": Kind.NAME},
-    ),
-    "INFORMATION_REQUEST_DECLINED": ActionSpec(
-        "Information request declined",
-        "{actor} declined an information request on case {case_reference}",
-        {"request_id": Kind.UUID, "organisation_id": Kind.INT, "status": Kind.NAME},
-    ),
-    "INFORMATION_REQUEST_CHASED": ActionSpec(
-        "Information request chased",
-        "A reminder of an information request on case {case_reference} was sent ({when})",
-        {"request_id": Kind.UUID, "organisation_id": Kind.INT, "when": Kind.NAME, "status": Kind.NAME},
-    ),
-    "INFORMATION_REQUEST_WITHDRAWN": ActionSpec(
-        "Information request withdrawn",
-        "{actor} withdrew an information request on case {case_reference}",
-        {"request_id": Kind.UUID, "organisation_id": Kind.INT, "status": Kind.NAME},
-    ),
-    "INFORMATION_REQUEST_EXPIRED": ActionSpec(
-        "Information request expired",
-        "An information request on case {case_reference} expired unanswered",
-        {"request_id": Kind.UUID, "organisation_id": Kind.INT},
-    ),
-    "INFORMATION_REQUEST_NOTIFIED": ActionSpec(
-        "Information request e-mailed",
-        "The addressee of an information request on case {case_reference} was e-mailed (reminder: {reminder})",
-        {"request_id": Kind.UUID, "reminder": Kind.BOOL},
-    ),
-    "INFORMATION_REQUEST_ACCESS_ENDED": ActionSpec(
-        "Information request access ended",
-        "User {addressee_id}'s access to an information request on case {case_reference} ended ({via})",
-        {"request_id": Kind.UUID, "addressee_id": Kind.INT, "grant_id": Kind.INT, "via": Kind.NAME},
-    ),
+    **CASEWORK_ACTIONS,
 }
 
 AuditAction = models.TextChoices("AuditAction", [(name, (name, spec.label)) for name, spec in ACTIONS.items()])

@@ -10,6 +10,8 @@ class ChannelConfig(AppConfig):
         from channel import choices, receivers  # noqa: F401  (a Channel case for every referral handed over)
         from channel.case_sections import register_case_sections
         from channel.meetings.case_sections import register_case_sections as register_panel_section
+        from channel.support import choices as support_choices
+        from channel.support.case_sections import register_support_sections
 
         # Audit pages and CSVs show these codes by their labels (audit sits below channel).
         register_code_labels("stage_before", "stage_after", "current_stage", labels=choices.ChannelStage.choices)
@@ -24,3 +26,10 @@ class ChannelConfig(AppConfig):
         register_case_sections()
         # The case page's Panel section: the meetings the case is on (channel/meetings).
         register_panel_section()
+        # Channel support's Consent, Support and Reviews sections (channel/support/case_sections.py).
+        register_support_sections()
+        register_code_labels("answer", labels=support_choices.ConsentOutcome.choices)
+        register_code_labels("given_by", labels=support_choices.ConsentGivenBy.choices)
+        register_code_labels("reason_code", labels=support_choices.PostExitOutcome.choices)
+        kinds = [*support_choices.ReminderKind.choices, *support_choices.PostExitReviewKind.choices]
+        register_code_labels("kind", labels=kinds)

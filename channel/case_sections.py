@@ -15,6 +15,9 @@ from .models import ChannelCase
 from .selectors import channel_case_for, channel_decisions
 from .services import PANEL_DECISIONS, is_permitted
 
+# Consent is recorded in the Consent section (channel/support): who answered, how, and the age rule.
+CONSENT_STEPS = ("record_consent_given", "record_consent_refused")
+
 # The caseworker's words for each step (the history, and the Channel section's record of decisions).
 STEP_TITLES = {
     "adopt": "Adopted by the Channel panel",
@@ -36,7 +39,7 @@ def steps_for(channel_case: ChannelCase, user: Any) -> list[dict[str, Any]]:
     panel's decisions are taken at a meeting (the Panel section), never from here."""
     steps = []
     for spec in channel_case.get_all_state_transitions():
-        if spec.source not in (channel_case.state, "*") or spec.name in PANEL_DECISIONS:
+        if spec.source not in (channel_case.state, "*") or spec.name in (*PANEL_DECISIONS, *CONSENT_STEPS):
             continue
         method = getattr(channel_case, spec.name)
         if can_proceed(method, check_conditions=False) and is_permitted(channel_case, spec.name, user):
@@ -85,6 +88,7 @@ def _context(referral: Any, user: Any) -> dict[str, Any]:
         "channel_dates": _dates(channel_case),
         "channel_decisions": decisions[::-1],
         "channel_steps": steps_for(channel_case, user),
+        "awaiting_consent": channel_case.state == ChannelStage.AWAITING_CONSENT,
     }
 
 

@@ -19,19 +19,17 @@ from .choices import ExitReason
 from .meetings.demo import demo_meetings_seed, demo_panels_seed
 from .models import ChannelCase
 from .services import channel_case_transition
+from .support.demo import support_demo_seed
 
 # Made-up people (no real person): each name is one demo case of the first demo council, and the steps
 # (transition, who takes it) that bring it to the stage it shows.
 DEMO_CASES = (
     ("Alex", "listed", ()),
     ("Sam", "awaiting consent (adopted at last week's panel meeting)", ()),
-    ("Jamie", "supported", (("adopt", "chair"), ("record_consent_given", "triage"))),
-    (
-        "Robin",
-        "exited",
-        (("adopt", "chair"), ("record_consent_given", "triage"), ("exit", "chair")),
-    ),
-    ("Kit", "consent refused", (("adopt", "chair"), ("record_consent_refused", "triage"))),
+    # Consent, the support plan and the exit come from Channel support's demo (channel/support/demo.py).
+    ("Jamie", "supported, mentoring not started", (("adopt", "chair"),)),
+    ("Robin", "exited, 6-month review due", (("adopt", "chair"),)),
+    ("Kit", "consent refused", (("adopt", "chair"),)),
 )
 DEMO_FAMILY_NAME = "Channel-Demo"
 DEMO_BIRTH = datetime.date(1999, 5, 17)
@@ -51,6 +49,7 @@ def _users() -> dict[str, User]:
         "chair": Role.CHANNEL_CHAIR,
         "panel": Role.PANEL_MEMBER,
         "police": Role.POLICE_PREVENT_OFFICER,
+        "provider": Role.INTERVENTION_PROVIDER,
     }
     emails = {key: demo_email(role, prefix) for key, role in roles.items()}
     found = {user.email: user for user in User.objects.filter(email__in=emails.values(), is_active=True)}
@@ -94,7 +93,11 @@ def channel_demo_seed() -> list[tuple[str, str]]:
             channel_case_transition(
                 channel_case=channel_case, actor=users[who], transition=transition, **_step_inputs(transition)
             )
+        if steps:  # Sam is adopted at the demo's past meeting, below, and then assessed
+            support_demo_seed(channel_case, given_name, users)
         rows.append((referral.reference, shows))
         cases[given_name] = channel_case
     demo_meetings_seed(panel=panels[0], decided=cases["Sam"], agenda=[cases["Alex"], cases["Jamie"]], users=users)
+    cases["Sam"].refresh_from_db()
+    support_demo_seed(cases["Sam"], "Sam", users)
     return rows

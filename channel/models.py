@@ -298,16 +298,45 @@ class Attendance(models.Model):
 # The meeting's records of each agenda item (channel/meetings): models of this app, kept in their subpackage.
 from .meetings.models import AgendaMinutes, PanelDecision, PanelMemberView  # noqa: E402
 
+# Channel support (channel/support): the VAF, consent, the support plan, post-exit reviews. Their
+# migrations are channel's.
+from .support.models import (  # noqa: E402
+    ChannelConsent,
+    Intervention,
+    InterventionGroupObjectPermission,
+    InterventionSession,
+    InterventionType,
+    InterventionUserObjectPermission,
+    PostExitReview,
+    SupportReminder,
+    VAFAssessment,
+    VAFCatalogue,
+    VAFFactor,
+    VAFFactorRating,
+)
+
 __all__ = [
     "AgendaItem",
     "AgendaMinutes",
     "Attendance",
     "AttendanceStatus",
     "ChannelCase",
+    "ChannelConsent",
     "ChannelDecision",
+    "Intervention",
+    "InterventionGroupObjectPermission",
+    "InterventionSession",
+    "InterventionType",
+    "InterventionUserObjectPermission",
     "Meeting",
     "Panel",
     "PanelDecision",
     "PanelMember",
     "PanelMemberView",
+    "PostExitReview",
+    "SupportReminder",
+    "VAFAssessment",
+    "VAFCatalogue",
+    "VAFFactor",
+    "VAFFactorRating",
 ]

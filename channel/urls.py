@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 from .meetings.urls import urlpatterns as meeting_urlpatterns
@@ -12,5 +12,7 @@ app_name = "channel"
 urlpatterns = [
     path("", views.ChannelCaseListView.as_view(), name="case-list"),
     *meeting_urlpatterns,
+    # Channel support (channel/support/urls.py): before the step URL, which would take "provider/<id>/".
+    path("", include("channel.support.urls")),
     path("<str:reference>/<slug:transition>/", views.ChannelStepView.as_view(), name="case-step"),
 ]

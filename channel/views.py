@@ -21,6 +21,7 @@ from .forms import ChannelStepForm
 from .models import ChannelCase
 from .permissions import can_list
 from .selectors import channel_case_get, channel_case_list_visible
+from .support.selectors import interventions_overdue_visible
 
 
 def _section_url(reference: str) -> str:
@@ -40,7 +41,8 @@ class ChannelCaseListView(LoginRequiredMixin, View):
         if not can_list(request.user):
             raise PermissionDenied
         cases = list(channel_case_list_visible(user=request.user))
-        return render(request, "channel/case_list.html", {"cases": cases})
+        overdue = list(interventions_overdue_visible(user=request.user))  # Channel support: late starts
+        return render(request, "channel/case_list.html", {"cases": cases, "overdue_interventions": overdue})
 
 
 class ChannelStepView(LoginRequiredMixin, View):

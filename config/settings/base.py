@@ -137,6 +137,7 @@ postgresql_binding(DATABASES["default"])
 # ------------------------------------------------------------------------------
 # Authentication, second factor, lockout and sessions: config/settings/sign_in.py
 # ------------------------------------------------------------------------------
+from config.settings.casework import *  # noqa: E402, F403  (MASH and Channel deadlines and grant windows)
 from config.settings.sign_in import *  # noqa: E402, F403
 from config.settings.transfer import *  # noqa: E402, F403  (closure: keys, transport; docs/transfer-package.md)
 
@@ -273,6 +274,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "information-requests-expire": {"task": "mash.information_requests_expire", "schedule": crontab(minute="*/15")},
     # Every night at 00:10: a case on two agendas: once one meeting's window closed, open the next one's.
     "panel-grants-sync": {"task": "channel.panel_grants_sync", "schedule": crontab(hour=0, minute=10)},
+    # Every day at 07:10: Channel support reminders (re-assessment due, intervention not started, post-exit
+    # review coming due), once each (channel/support/reminders.py).
+    "channel-support-reminders-due": {
+        "task": "channel.support_reminders_due",
+        "schedule": crontab(hour=7, minute=10),
+    },
 }
 # The outbox (core.services): work that must not be lost, by topic -> handler taking the object's id.
 OUTBOX_HANDLERS = {
@@ -281,6 +288,7 @@ OUTBOX_HANDLERS = {
     "mash.information_request_notify": "mash.information_requests.notifications.information_request_notify",
     "mash.information_request_remind": "mash.information_requests.notifications.information_request_remind",
     "closure.transfer_deliver": "closure.services.delivery.transfer_deliver_dispatch",
+    "channel.support_reminder_send": "channel.support.reminders.support_reminder_send",
 }
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
 OUTBOX_MAX_BACKOFF_MINUTES = env.int("OUTBOX_MAX_BACKOFF_MINUTES", default=60)
@@ -293,13 +301,6 @@ CASE_GRANT_MAX_DAYS = env.int("CASE_GRANT_MAX_DAYS", default=30)
 # An unfinished referral (a draft) not saved for this many days is deleted and its key shredded (retention).
 DRAFT_RETENTION_DAYS = env.int("DRAFT_RETENTION_DAYS", default=30)
 BREAK_GLASS_GRANT_HOURS = env.int("BREAK_GLASS_GRANT_HOURS", default=4)
-# MASH (mash.calendar): the screening decision is due this many working days after submission.
-SCREENING_DUE_WORKING_DAYS = env.int("SCREENING_DUE_WORKING_DAYS", default=5)
-# A partner's access to an information request ends this many days after its due date (ACCESS.md "per-request").
-INFORMATION_REQUEST_GRANT_TAIL_DAYS = env.int("INFORMATION_REQUEST_GRANT_TAIL_DAYS", default=5)
-# A panel member reads the cases on a meeting's agenda from this many days before the meeting to this many after.
-PANEL_GRANT_DAYS_BEFORE = env.int("PANEL_GRANT_DAYS_BEFORE", default=5)
-PANEL_GRANT_DAYS_AFTER = env.int("PANEL_GRANT_DAYS_AFTER", default=2)
 
 # ------------------------------------------------------------------------------
 # E-mail: console in development; production reads DJANGO_EMAIL_URL.

@@ -38,10 +38,12 @@ def screening_reasons(request):
     """Every browser test starts with the screening reasons mash's data migration seeds: a transactional test
     before it (a live server's, a migration test's) empties every table when it ends, reference data included."""
     if "live_server" in request.fixturenames or "transactional_db" in request.fixturenames:
+        from tests.channel.support.reference import channel_reference_seed
         from tests.mash.reasons import screening_reasons_seed
 
         request.getfixturevalue("transactional_db")
         screening_reasons_seed()
+        channel_reference_seed()  # the VAF catalogue and intervention types (channel's data migration)
 
 
 @pytest.fixture

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import datetime
 import io
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp_webauthn.models import WebAuthnCredential
@@ -28,6 +30,13 @@ from django_otp_webauthn.models import WebAuthnCredential
 from accounts.models import Role
 from accounts.services import api_token_create, invitation_token, user_invite
 from audit.models import AuditEvent
+from channel.models import (
+    ChannelCase,
+    Intervention,
+    InterventionType,
+    InterventionUserObjectPermission,
+    VAFCatalogue,
+)
 from mash.models import GatewayCheck, ScreeningReason
 from referrals import services
 from referrals.choices import ClosingReason, ReferralStatus
@@ -50,6 +59,9 @@ ADMIN_MODEL_PAGES = ("changelist", "add", "change", "history", "delete")
 # the user is its addressee while their grant lasts, its addressee after the grant ended (the request expired
 # unswept), or not its addressee (it is addressed to another partner contributor of the same council).
 REQUEST_SITUATIONS = ("addressee", "grant_ended", "not_addressee")
+# A provider's intervention URL (an `intervention_id` and no case reference): the user is the intervention's
+# provider (holding its grant, the case supported), or it is another provider's.
+INTERVENTION_SITUATIONS = ("provider_of_it", "not_provider_of_it")
 
 READERS = {Role.TRIAGE_OFFICER, Role.POLICE_PREVENT_OFFICER, Role.PREVENT_LEAD}
 MANAGERS = {Role.TRIAGE_OFFICER, Role.PREVENT_LEAD}
@@ -296,6 +308,31 @@ def _agenda_case(*, chair: int, lead: int, member: int) -> Rule:
     return signed_in(rule)
 
 
+def _support_page(*, possible_when_listed: bool, ok: int = 200) -> Rule:
+    """A Channel support page of a case (channel/support/views.py): 404 unless the case is visible and a
+    Channel case; 403 (audited) for anyone but the chair and triage officer of its council; then the form
+    (200, or its errors when POSTed empty), or, where the step is not possible for a listed case (no consent
+    yet, no exit), 302 back to the section with a message."""
+
+    def rule(who: Who) -> int:
+        if not who.signed_in:
+            return LOGIN
+        if not who.visible or who.stage != S.WITH_CHANNEL:
+            return 404
+        if not who.holds(Role.CHANNEL_CHAIR, Role.TRIAGE_OFFICER):
+            return 403
+        return ok if possible_when_listed else 302
+
+    return rule
+
+
+def _provider_page(who: Who) -> int:
+    """ACCESS.md "per-intervention": only the intervention's own provider (their grant); 404 for anyone else."""
+    if not who.signed_in:
+        return LOGIN
+    return 200 if who.role == Role.INTERVENTION_PROVIDER and who.situation == "provider_of_it" else 404
+
+
 # (url name, method, variant) -> expected status for a Who. The variant picks one value of an argument
 # that names an action (the transition's slug), so each action is a row of its own.
 RULES: dict[tuple[str, str, str], Rule] = {
@@ -438,6 +475,28 @@ RULES: dict[tuple[str, str, str], Rule] = {
     ("closure:transfer-list", "GET", ""): role_page(Role.PREVENT_LEAD, Role.POLICE_PREVENT_OFFICER),
     ("closure:transfer-receipt", "POST", ""): _receipt_upload,
     ("closure:transfer-receipt", "GET", ""): any_user(405),
+    # --- Channel support (channel/support): the Consent, Support and Reviews sections are read as the Channel
+    # section is; the VAF, consent, support plan and post-exit review pages are the chair's and the triage
+    # officer's. The matrix's Channel case is "listed": only the VAF can be recorded then.
+    ("referrals:referral-section", "GET", "consent"): case_page(lambda who: who.stage == S.WITH_CHANNEL),
+    ("referrals:referral-section", "GET", "support"): case_page(lambda who: who.stage == S.WITH_CHANNEL),
+    ("referrals:referral-section", "GET", "reviews"): case_page(lambda who: who.stage == S.WITH_CHANNEL),
+    ("channel:vaf-assessment-create", "GET", ""): _support_page(possible_when_listed=True),
+    ("channel:vaf-assessment-create", "POST", ""): _support_page(possible_when_listed=True),
+    ("channel:consent-record", "GET", ""): _support_page(possible_when_listed=False),
+    ("channel:consent-record", "POST", ""): _support_page(possible_when_listed=False),
+    ("channel:intervention-create", "GET", ""): _support_page(possible_when_listed=False),
+    ("channel:intervention-create", "POST", ""): _support_page(possible_when_listed=False),
+    ("channel:intervention-start", "GET", ""): _support_page(possible_when_listed=False),
+    ("channel:intervention-start", "POST", ""): _support_page(possible_when_listed=False),
+    ("channel:intervention-session-create", "GET", ""): _support_page(possible_when_listed=False),
+    ("channel:intervention-session-create", "POST", ""): _support_page(possible_when_listed=False),
+    ("channel:post-exit-review-record", "GET", ""): _support_page(possible_when_listed=False),
+    ("channel:post-exit-review-record", "POST", ""): _support_page(possible_when_listed=False),
+    # The provider's own pages: their list (providers only), and one intervention (its provider only).
+    ("channel:provider-home", "GET", ""): role_page(Role.INTERVENTION_PROVIDER),
+    ("channel:provider-intervention", "GET", ""): _provider_page,
+    ("channel:provider-intervention", "POST", ""): _provider_page,
     # Transitions recorded in the Screening section (custom "recorded_in") are never taken bare: the route
     # sends the case's readers to that section (302, nothing changes); a grantee, who may not see it, is refused.
     ("referrals:referral-transition", "GET", "close"): case_page(lambda who: who.reader, ok=302),
@@ -559,7 +618,11 @@ def url_conf() -> dict[str, set[str]]:
 URLS = url_conf()
 CASE_ARGUMENTS = {"reference", "draft_id"}
 TARGET_ARGUMENTS = {"pk", "user_id"}
-RECORD_ARGUMENTS = CASE_ARGUMENTS | TARGET_ARGUMENTS | {"request_id"}
+RECORD_ARGUMENTS = CASE_ARGUMENTS | TARGET_ARGUMENTS | {"request_id", "intervention_id"}
+
+
+def is_intervention_url(url_name: str) -> bool:
+    return "intervention_id" in URLS[url_name] and "reference" not in URLS[url_name]
 
 
 def is_request_url(url_name: str) -> bool:
@@ -575,6 +638,8 @@ def situations(url_name: str, role: str) -> tuple[str, ...]:
         return ("-",)
     if is_request_url(url_name):
         return REQUEST_SITUATIONS
+    if is_intervention_url(url_name):
+        return INTERVENTION_SITUATIONS
     if "reference" in arguments:
         return CASE_SITUATIONS
     return DRAFT_SITUATIONS if "draft_id" in arguments else ("-",)
@@ -584,6 +649,8 @@ def stages(url_name: str) -> list[str]:
     arguments = URLS[url_name]
     if is_request_url(url_name):
         return [S.INFORMATION_GATHERING]  # a request is made while its case is in information gathering
+    if is_intervention_url(url_name):
+        return [S.WITH_CHANNEL]  # an intervention belongs to a Channel case
     if "reference" in arguments:
         return [stage for stage in STAGES if stage != S.DRAFT]  # a draft has no reference yet
     return STAGES if "draft_id" in arguments else [""]
@@ -664,6 +731,9 @@ def _transferred(referral, *, acknowledge: bool):
 
 @pytest.fixture
 def world(local_authority, other_local_authority, make_user):
+    from tests.channel.support.reference import channel_reference_seed
+
+    channel_reference_seed()  # the VAF catalogue and intervention types, whatever test ran before
     return {"own": local_authority, "other": other_local_authority, "make_user": make_user}
 
 
@@ -678,7 +748,7 @@ def _user(role: str, situation: str, world, case, request):
     return world["make_user"](authority, role, prefix="other-" if situation == "other_authority" else "")
 
 
-def _case(stage: str, world, *, with_request: bool = False):
+def _case(stage: str, world, *, with_request: bool = False, with_intervention: bool = False):
     referrer = world["make_user"](world["own"], Role.REFERRER)
     screener = world["make_user"](world["own"], Role.TRIAGE_OFFICER, prefix="screener-")
     referral = _case_at(stage, referrer, screener)
@@ -690,7 +760,44 @@ def _case(stage: str, world, *, with_request: bool = False):
     if with_request:  # an open request (with an answer's file) to another partner contributor of the council
         partner = world["make_user"](world["own"], Role.PARTNER_CONTRIBUTOR, prefix="addressee-")
         case["request"] = _request(case, world, addressee=partner, grant_for=datetime.timedelta(days=1))
+    if with_intervention and stage == S.WITH_CHANNEL:  # an intervention of the listed Channel case (a row)
+        case["intervention"] = Intervention.objects.create(
+            channel_case=ChannelCase.objects.get(referral=referral),
+            intervention_type=InterventionType.objects.get(code="OTHER"),
+            owner=screener,
+            planned_start=datetime.date(2026, 1, 5),
+            created_by=screener,
+        )
     return case
+
+
+def _providers_intervention(case, world, *, provider):
+    """The case taken to "supported" through the services, and an intervention with this provider and its grant
+    (written as the support service writes it, whatever the user's role, so only the role rule can refuse)."""
+    from channel.services import channel_case_transition
+    from channel.support.plan import VIEW_PERMISSION
+
+    chair = world["make_user"](world["own"], Role.CHANNEL_CHAIR, prefix="matrix-chair-")
+    channel_case = ChannelCase.objects.select_related("referral").get(referral=case["referral"])
+    channel_case_transition(channel_case=channel_case, actor=chair, transition="adopt", note="Matrix.")
+    today = datetime.date.today()  # noqa: DTZ011 - a date in the past is all that matters
+    channel_case_transition(
+        channel_case=channel_case, actor=case["screener"], transition="record_consent_given", consent_date=today
+    )
+    intervention = Intervention.objects.create(
+        channel_case=channel_case,
+        intervention_type=InterventionType.objects.get(code="MENTORING"),
+        provider=provider,
+        planned_start=today,
+        created_by=chair,
+    )
+    InterventionUserObjectPermission.objects.create(
+        user=provider,
+        permission=Permission.objects.get(content_type__app_label="channel", codename=VIEW_PERMISSION),
+        content_object=intervention,
+        granted_by=chair,
+    )
+    return intervention
 
 
 def _request(case, world, *, addressee, grant_for):
@@ -717,6 +824,8 @@ def _kwargs(url_name: str, *, variant: str, situation: str, user, case, world) -
         }
         if "request" in case:
             fillers |= {"request_id": case["request"].pk, "file_id": case["request"].attachments.get().pk}
+        # Before the case is with Channel it has no intervention: a made-up one (the case's 404 comes first).
+        fillers["intervention_id"] = case["intervention"].pk if "intervention" in case else uuid.uuid4()
     if names & TARGET_ARGUMENTS:
         mine = situation == "target_in_own_authority"
         target = world["make_user"](
@@ -785,6 +894,8 @@ def _admin_record(label: str, world):
         ),
         "accounts_user": lambda: holder,
         "mash_screeningreason": lambda: ScreeningReason.objects.get(code="SIGNPOSTED_OTHER"),
+        "channel_vafcatalogue": lambda: VAFCatalogue.objects.get(version=1),
+        "channel_interventiontype": lambda: InterventionType.objects.get(code="OTHER"),
     }
     assert label in makers, f"admin: the model {label} is new; add a row maker to _admin_record"
     return makers[label]()
@@ -814,13 +925,28 @@ def _api_headers(user) -> dict:
 def test_access_matrix(client, request, world, *, url_name, method, variant, stage, role, situation):
     rule = RULES.get((url_name, method, variant))
     assert rule is not None, f"{url_name} is a URL of the service: declare who may use it in RULES (ACCESS.md)"
-    case = _case(stage, world, with_request="request_id" in URLS[url_name]) if stage else None
+    case = (
+        _case(
+            stage,
+            world,
+            with_request="request_id" in URLS[url_name],
+            with_intervention="intervention_id" in URLS[url_name],
+        )
+        if stage
+        else None
+    )
     user = _user(role, situation, world, case, request)
     if is_request_url(url_name) and situation in ("addressee", "grant_ended"):
         # The request is addressed to the user under test, whatever their role: only a partner's grant opens it.
         ended = situation == "grant_ended"
         grant_for = datetime.timedelta(days=-1 if ended else 1)
         case["request"] = _request(case, world, addressee=user, grant_for=grant_for)
+    if is_intervention_url(url_name) and user is not None:
+        # The intervention is the user's own (whatever their role: only a provider's grant opens it), or another
+        # provider's of the same council.
+        other = world["make_user"](world["own"], Role.INTERVENTION_PROVIDER, prefix="other-provider-")
+        provider = user if situation == "provider_of_it" else other
+        case["intervention"] = _providers_intervention(case, world, provider=provider)
     if case is not None and user is not None and situation in ("with_grant", "with_expired_grant"):
         expires_in = datetime.timedelta(days=1 if situation == "with_grant" else -1)
         grant_row(case["referral"], user, granted_by=case["referrer"], expires_in=expires_in)

@@ -1,0 +1,19 @@
+"""When the post-exit reviews fall due: 6 and 12 months after the exit date, moved on to the next working
+day of the council's nation when that day is a weekend or a bank holiday (core.calendar, as mash counts)."""
+
+from __future__ import annotations
+
+import datetime
+
+from dateutil.relativedelta import relativedelta
+
+from core.calendar import working_day_on_or_after
+
+from .choices import PostExitReviewKind
+
+MONTHS = {PostExitReviewKind.SIX_MONTHS: 6, PostExitReviewKind.TWELVE_MONTHS: 12}
+
+
+def post_exit_review_due(exited_on: datetime.date, kind: str, nation: str) -> datetime.date:
+    """The working day a post-exit review is due (31 August + 6 months is 28 February)."""
+    return working_day_on_or_after(exited_on + relativedelta(months=MONTHS[PostExitReviewKind(kind)]), nation)

@@ -1,0 +1,19 @@
+"""Part of the base settings (star-imported by base.py): the deadlines and grant windows of MASH and Channel
+casework. Split from base.py only to keep each settings module short; README's configuration table explains
+each one."""
+
+from __future__ import annotations
+
+from config.settings.environment import env
+
+# MASH (mash.calendar): the screening decision is due this many working days after submission.
+SCREENING_DUE_WORKING_DAYS = env.int("SCREENING_DUE_WORKING_DAYS", default=5)
+# A partner's access to an information request ends this many days after its due date (ACCESS.md "per-request").
+INFORMATION_REQUEST_GRANT_TAIL_DAYS = env.int("INFORMATION_REQUEST_GRANT_TAIL_DAYS", default=5)
+# A panel member reads the cases on a meeting's agenda from this many days before the meeting to this many after.
+PANEL_GRANT_DAYS_BEFORE = env.int("PANEL_GRANT_DAYS_BEFORE", default=5)
+PANEL_GRANT_DAYS_AFTER = env.int("PANEL_GRANT_DAYS_AFTER", default=2)
+# Channel support (channel/support): a provider keeps their intervention this many days after the case leaves
+# support (to log the last sessions); post-exit review reminders go this many working days before the due day.
+INTERVENTION_GRANT_TAIL_DAYS = env.int("INTERVENTION_GRANT_TAIL_DAYS", default=7)
+POST_EXIT_REVIEW_REMINDER_WORKING_DAYS = env.int("POST_EXIT_REVIEW_REMINDER_WORKING_DAYS", default=10)

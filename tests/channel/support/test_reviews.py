@@ -1,0 +1,167 @@
+"""Post-exit reviews at 6 and 12 months in the council's working days, their outcomes, and the reminders."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from accounts.models import Nation
+from channel.choices import ChannelStage
+from channel.exceptions import ChannelInvalid
+from channel.models import ChannelCase, InterventionType, PostExitReview, SupportReminder
+from channel.support.plan import intervention_create
+from channel.support.reminders import channel_support_reminders_due, support_reminder_send
+from channel.support.reviews import post_exit_review_record, post_exit_reviews_due
+from channel.support.schedule import post_exit_review_due
+from channel.tasks import support_reminders_due
+from core.models import OutboxMessage
+from referrals.choices import ReferralStatus
+from referrals.exceptions import TransitionRefused
+
+from ..steps import take
+
+pytestmark = pytest.mark.django_db
+S = ChannelStage
+D = datetime.date
+
+
+@pytest.mark.parametrize(
+    ("exited_on", "kind", "nation", "due"),
+    [
+        # 25 June + 6 months is Christmas Day (a Friday); Boxing Day's substitute is Monday 28th.
+        (D(2026, 6, 25), "six", Nation.ENGLAND, D(2026, 12, 29)),
+        (D(2026, 6, 25), "six", Nation.SCOTLAND, D(2026, 12, 29)),
+        # 1 January + 12 months is New Year's Day (a Friday); Scotland's 2 January falls on the Saturday,
+        # so its substitute is Monday 4th there, and the review moves on to the 5th.
+        (D(2026, 1, 1), "twelve", Nation.ENGLAND, D(2027, 1, 4)),
+        (D(2026, 1, 1), "twelve", Nation.SCOTLAND, D(2027, 1, 5)),
+        # St Patrick's Day is a bank holiday in Northern Ireland only.
+        (D(2026, 3, 17), "twelve", Nation.NORTHERN_IRELAND, D(2027, 3, 18)),
+        (D(2026, 3, 17), "twelve", Nation.ENGLAND, D(2027, 3, 17)),
+        # 31 August + 6 months is the last day of February (a Saturday): the Monday after.
+        (D(2025, 8, 31), "six", Nation.WALES, D(2026, 3, 2)),
+        # A plain working day stays where it is.
+        (D(2026, 1, 1), "six", Nation.ENGLAND, D(2026, 7, 1)),
+    ],
+)
+def test_the_6_and_12_month_reviews_fall_on_working_days(exited_on, kind, nation, due):
+    assert post_exit_review_due(exited_on, kind, nation) == due
+
+
+@pytest.fixture
+def exited(supported, users):
+    take(supported, "exit", users["channel_chair"], note="Canary closing report 3b")
+    return ChannelCase.objects.select_related("referral__local_authority").get(pk=supported.pk)
+
+
+def test_the_reviews_are_recorded_in_order_and_the_12_month_one_completes_the_case(
+    exited, triage_officer, channel_chair, assert_audited
+):
+    due = {row["kind"].value: row["due_on"] for row in post_exit_reviews_due(exited)}
+    nation = exited.referral.local_authority.nation
+    exit_day = timezone.localdate(exited.exited_at)
+    assert due == {k: post_exit_review_due(exit_day, k, nation) for k in ("six", "twelve")}
+    six = post_exit_review_record(
+        channel_case=exited, actor=triage_officer, outcome="NO_CONCERNS", note="Settled at college."
+    )
+    assert (six.kind, six.due_on, exited.state) == ("six", due["six"], S.POST_EXIT_REVIEW)
+    assert_audited("CHANNEL_POST_EXIT_REVIEW_RECORDED", exited, kind="six")
+    twelve = post_exit_review_record(
+        channel_case=exited, actor=channel_chair, outcome="CONCERNS_MANAGED", note="Supported by the GP."
+    )
+    exited.refresh_from_db()
+    assert (twelve.kind, exited.state) == ("twelve", S.COMPLETED)
+    assert exited.referral.status == ReferralStatus.CLOSED
+    assert [row["review"].pk for row in post_exit_reviews_due(exited)] == [six.pk, twelve.pk]
+
+
+def test_a_review_without_an_outcome_or_a_note_writes_nothing(exited, triage_officer):
+    with pytest.raises(ChannelInvalid):
+        post_exit_review_record(channel_case=exited, actor=triage_officer, outcome="FINE", note="x")
+    with pytest.raises(ChannelInvalid):
+        post_exit_review_record(channel_case=exited, actor=triage_officer, outcome="NO_CONCERNS", note="")
+    assert not PostExitReview.objects.exists()
+    assert ChannelCase.objects.get(pk=exited.pk).state == S.EXITED
+
+
+def test_no_review_is_due_before_exit(supported, triage_officer):
+    with pytest.raises(ChannelInvalid):
+        post_exit_review_record(channel_case=supported, actor=triage_officer, outcome="NO_CONCERNS", note="x")
+
+
+@pytest.mark.parametrize("role", ["panel_member", "police_prevent_officer", "prevent_lead"])
+def test_reviews_are_the_chairs_and_triage_officers(request, exited, role):
+    with pytest.raises(TransitionRefused):
+        post_exit_review_record(
+            channel_case=exited, actor=request.getfixturevalue(role), outcome="NO_CONCERNS", note="x"
+        )
+
+
+def test_the_review_reminder_goes_once_ten_working_days_before_and_names_nobody(exited, channel_chair, canaries):
+    exit_day = timezone.localdate(exited.exited_at)
+    due = post_exit_review_due(exit_day, "six", exited.referral.local_authority.nation)
+    assert channel_support_reminders_due(today=due - datetime.timedelta(days=30)) == 0
+    assert channel_support_reminders_due(today=due) == 1
+    assert channel_support_reminders_due(today=due) == 0  # once
+    reminder = SupportReminder.objects.get()
+    assert reminder.kind == "post_exit_review_due"
+    assert OutboxMessage.objects.filter(topic="channel.support_reminder_send", object_id=str(reminder.pk)).exists()
+    support_reminder_send(reminder.pk)
+    (message,) = mail.outbox
+    assert channel_chair.email in message.to
+    body = message.subject + message.body
+    assert exited.referral.reference not in body
+    assert exited.referral.given_name not in body
+
+
+def test_a_refused_consent_is_reminded_on_its_reassessment_date(adopted, channel_chair):
+    from channel.support.consent import consent_record
+
+    today = timezone.localdate()
+    consent_record(
+        channel_case=adopted,
+        actor=channel_chair,
+        outcome="refused",
+        given_by="person",
+        decided_on=today,
+        how_obtained="phone",
+        reassess_on=today + datetime.timedelta(days=30),
+    )
+    assert channel_support_reminders_due(today=today + datetime.timedelta(days=29)) == 0
+    assert channel_support_reminders_due(today=today + datetime.timedelta(days=30)) == 1
+    assert SupportReminder.objects.get().kind == "reassessment_due"
+
+
+def test_an_intervention_not_started_is_reminded_to_its_owner_and_the_chair(supported, triage_officer, channel_chair):
+    today = timezone.localdate()
+    intervention_create(
+        channel_case=supported,
+        actor=triage_officer,
+        intervention_type=InterventionType.objects.get(code="HOUSING"),
+        planned_start=today - datetime.timedelta(days=1),
+        owner=triage_officer,
+    )
+    assert support_reminders_due() == 1  # the beat task calls the service
+    support_reminder_send(SupportReminder.objects.get(kind="intervention_not_started").pk)
+    assert set(mail.outbox[0].to) == {triage_officer.email, channel_chair.email}
+
+
+def test_relisting_after_exit_stops_the_review_reminders(exited, users):
+    decision = take(exited, "relist", users["channel_chair"])
+    assert decision.stage_after == S.LISTED
+    assert post_exit_reviews_due(ChannelCase.objects.get(pk=exited.pk)) == []
+
+
+def test_the_reminders_run_every_day_from_beat_and_the_task_is_registered(settings):
+    from config.celery_app import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["channel-support-reminders-due"]
+    assert entry["task"] == "channel.support_reminders_due"
+    app.loader.import_default_modules()
+    assert "channel.support_reminders_due" in app.tasks
+    assert (
+        settings.OUTBOX_HANDLERS["channel.support_reminder_send"] == "channel.support.reminders.support_reminder_send"
+    )
