@@ -7,7 +7,8 @@ from typing import Any
 from django.utils import timezone
 
 from channel.case_sections import STEP_TITLES
-from channel.models import AttendanceStatus
+from channel.models import AttendanceStatus, VAFAssessment
+from channel.permissions import can_coordinate
 from channel.selectors import channel_decisions
 
 from . import selectors
@@ -89,6 +90,8 @@ def item_context(item: Any, user: Any, **forms: Any) -> dict[str, Any]:
         .select_related("agenda_item__channel_case__referral__data_key")
         .first()
     )
+    # The review of the case at this meeting: the VAF assessed for it (adoption or review), or a link to assess it.
+    vaf = VAFAssessment.objects.filter(agenda_item=item).order_by("-assessed_on", "-created_at").first()
     initial_views = {f"member_{member_id}": view for member_id, view in views.items()}
     # A present member who is not the chair gives their own view only (ACCESS.md).
     own = [member for member in present if member.user_id == user.pk]
@@ -110,6 +113,8 @@ def item_context(item: Any, user: Any, **forms: Any) -> dict[str, Any]:
         "missing": quorum_missing(meeting=meeting, channel_case=channel_case),
         "decision": decision,
         "minutes": minutes.text if minutes else "",
+        "vaf": vaf,
+        "can_assess_vaf": vaf is None and channel_case.is_open and can_coordinate(channel_case, user),
         "can_chair": chair and decision is None and bool(allowed),
         "can_give_view": not chair and bool(own) and decision is None and bool(allowed),
         "can_manage": can_manage_panel(meeting.panel, user),

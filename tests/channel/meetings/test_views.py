@@ -131,3 +131,36 @@ def test_bad_input_on_the_meeting_pages_is_never_a_500(client, item, all_present
     assert "There is a problem" in date.content.decode()
     long_minutes = client.post(reverse("channel:agenda-minutes", args=[meeting.pk, reference]), {"text": "x" * 10001})
     assert "10000 characters or fewer" in long_minutes.content.decode()
+
+
+def test_the_case_at_a_meeting_links_its_vaf_assessment_and_shows_it_once_recorded(
+    client, item, channel_chair, panel_member, all_present
+):
+    from channel.support.selectors import vaf_catalogue_current
+    from channel.support.vaf import vaf_assessment_create
+
+    reference = item.channel_case.referral.reference
+    item_url = reverse("channel:agenda-item", args=[item.meeting.pk, reference])
+    client.force_login(channel_chair)
+    page = client.get(item_url).content.decode()
+    vaf_url = reverse("channel:vaf-assessment-create", args=[reference]) + f"?agenda_item={item.pk}"
+    assert f'href="{vaf_url}"' in page
+    assert "Assess the VAF for this meeting" in page
+    catalogue = vaf_catalogue_current()
+    vaf_assessment_create(
+        channel_case=item.channel_case,
+        actor=channel_chair,
+        catalogue=catalogue,
+        occasion="adoption",
+        assessed_on=timezone.localdate(),
+        ratings={str(factor.pk): (1, "") for factor in catalogue.factors.all()},
+        agenda_item=item,
+    )
+    page = client.get(item_url).content.decode()
+    assert "Assess the VAF for this meeting" not in page
+    assert f"Recorded on {timezone.localdate():%-d %B %Y} (at adoption)." in page
+    # A panel member reads the meeting's case but does not assess: no link for them.
+    client.force_login(panel_member)
+    member_page = client.get(item_url).content.decode()
+    assert "Recorded on" in member_page
+    assert vaf_url not in member_page
