@@ -281,6 +281,9 @@ OUTBOX_HANDLERS = {
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
 OUTBOX_MAX_BACKOFF_MINUTES = env.int("OUTBOX_MAX_BACKOFF_MINUTES", default=60)
 OUTBOX_KEEP_DISPATCHED_DAYS = env.int("OUTBOX_KEEP_DISPATCHED_DAYS", default=7)
+# /healthz answers 503 past these: outbox messages that used every attempt; hours an audit event waits unsigned.
+HEALTHZ_MAX_DEAD_OUTBOX_MESSAGES = env.int("HEALTHZ_MAX_DEAD_OUTBOX_MESSAGES", default=0)
+HEALTHZ_MAX_CHECKPOINT_AGE_HOURS = env.float("HEALTHZ_MAX_CHECKPOINT_AGE_HOURS", default=3.0)
 # A relay's lease on a message it sends: far above EMAIL_TIMEOUT; a crashed relay's message is retried after it.
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
 # Per-case grants (referrals.services.grants): a triage officer or Prevent lead gives 1 to N days;
