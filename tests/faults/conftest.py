@@ -130,6 +130,11 @@ class Background:
         self.processes[name] = subprocess.Popen(command, cwd=REPO, env=self.env, stdout=log, stderr=log)
         return self.processes[name]
 
+    def manage(self, *args: str) -> subprocess.CompletedProcess:
+        """An operator's `manage.py` command, run as the worker is: same settings, database, Redis and mail server."""
+        command = [sys.executable, "manage.py", *args]
+        return subprocess.run(command, cwd=REPO, env=self.env, capture_output=True, text=True, timeout=120, check=False)
+
     def logs(self) -> str:
         return "\n".join(f"--- {path.name}\n{path.read_text()[-4000:]}" for path in sorted(self.folder.glob("*.log")))
 
