@@ -136,3 +136,31 @@ def test_an_api_upload_on_a_full_disk_is_a_503_and_keeps_nothing(referrer, full_
     assert response.json() == {"detail": NOT_UPLOADED}
     assert not ReferralAttachment.objects.exists()
     assert _files(full_media_folder) == before
+
+
+def test_a_partners_answer_with_a_file_on_a_full_disk_waits_and_keeps_nothing(
+    client, local_authority, referrer, triage_officer, *, full_media_folder, monkeypatch
+):
+    from mash.models import InformationRequest, InformationRequestStatus
+    from tests.mash.factories import open_request, organisation_in, partner_in
+    from tests.referrals.factories import information_gathering_referral
+
+    partner = partner_in(local_authority, organisation_in(local_authority))
+    referral = information_gathering_referral(user=referrer, screener=triage_officer)
+    information_request = open_request(referral=referral, triage=triage_officer, partner=partner)
+    client.force_login(partner)
+    url = reverse("requests:request-detail", args=[information_request.pk])
+    before = _files(full_media_folder)
+    response = client.post(url, {"answer": "Known to us.", "file": SimpleUploadedFile("notes.pdf", PDF)})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in body
+    assert NOT_UPLOADED in body
+    information_request = InformationRequest.objects.get(pk=information_request.pk)
+    assert information_request.status == InformationRequestStatus.OPEN  # not answered without its file
+    assert not information_request.attachments.exists()
+    assert _files(full_media_folder) == before
+    _make_room(full_media_folder, monkeypatch)
+    response = client.post(url, {"answer": "Known to us.", "file": SimpleUploadedFile("notes.pdf", PDF)})
+    assert response.status_code == 302
+    assert InformationRequest.objects.get(pk=information_request.pk).attachments.count() == 1
