@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -139,12 +140,13 @@ class Background:
         return "\n".join(f"--- {path.name}\n{path.read_text()[-4000:]}" for path in sorted(self.folder.glob("*.log")))
 
     def stop(self) -> None:
+        """Cold shutdown (SIGQUIT): the test is over, nothing they hold needs finishing."""
         for process in self.processes.values():
             if process.poll() is None:
-                process.terminate()
+                process.send_signal(signal.SIGQUIT)
         for process in self.processes.values():
             try:
-                process.wait(timeout=20)
+                process.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
