@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements/*.txt | sha1sum | cut -c1-1
 DJANGO := $(BIN)/python manage.py
 
 .PHONY: run test setup venv keys migrate seed lint system-packages frontend lock \
-        bench-encryption bench-audit bench-submit bench-queue fuzz clean help
+        bench-encryption bench-audit bench-submit bench-queue fuzz fuzz-venv clean help
 
 help:
 	@echo "make run    set up everything and serve http://localhost:8000 (SQLite, tasks inline)"
@@ -22,6 +22,21 @@ $(STAMP): requirements/base.txt requirements/test.txt requirements/constraints.t
 	@touch $@
 
 venv: $(STAMP)
+
+# Schemathesis in a virtualenv of its own (it would install beside the application's pins, but its pytest
+# plugin would then load into every test run, and its dozen dependencies would join the application's).
+# tests/referrals/test_api_schemathesis.py runs its CLI against a live server inside `make test`.
+FUZZ_VENV := .venv-fuzz
+FUZZ_STAMP := $(FUZZ_VENV)/.installed-$(shell cat requirements/fuzz.txt requirements/fuzz-constraints.txt | sha1sum | cut -c1-12)
+
+$(FUZZ_STAMP): requirements/fuzz.txt requirements/fuzz-constraints.txt
+	@test -x $(FUZZ_VENV)/bin/python || $(PYTHON) -m venv $(FUZZ_VENV)
+	$(FUZZ_VENV)/bin/python -m pip install --quiet -r requirements/fuzz.txt -c requirements/fuzz-constraints.txt
+	$(FUZZ_VENV)/bin/python -m pip check
+	@rm -f $(FUZZ_VENV)/.installed-*
+	@touch $@
+
+fuzz-venv: $(FUZZ_STAMP)
 
 keys: venv
 	$(DJANGO) keys_init
@@ -56,7 +71,7 @@ endif
 lint: venv
 	$(BIN)/ruff check .
 
-test: setup system-packages lint
+test: setup system-packages lint fuzz-venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Rebuild static/govuk from GOV.UK Frontend's source (needs node and npm).
@@ -86,11 +101,10 @@ bench-queue: setup
 # virtualenv of its own so its dependencies never meet the application's: FUZZ_TOKEN from create_api_token.
 FUZZ_URL ?= http://127.0.0.1:8000
 FUZZ_EXAMPLES ?= 200
-fuzz:
+fuzz: fuzz-venv
 	@test -n "$(FUZZ_TOKEN)" || { echo "Set FUZZ_TOKEN: python manage.py create_api_token referrer@example.org"; exit 2; }
-	@test -x .venv-fuzz/bin/st || { $(PYTHON) -m venv .venv-fuzz && .venv-fuzz/bin/pip install --quiet -r requirements/fuzz.txt; }
-	.venv-fuzz/bin/st run $(FUZZ_URL)/api/schema/ --url $(FUZZ_URL) -H "Authorization: Token $(FUZZ_TOKEN)" \
+	$(FUZZ_VENV)/bin/st run $(FUZZ_URL)/api/schema/ --url $(FUZZ_URL) -H "Authorization: Token $(FUZZ_TOKEN)" \
 		--max-examples $(FUZZ_EXAMPLES) --checks all --seed 12
 
 clean:
-	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(FUZZ_VENV) db.sqlite3 .pytest_cache .ruff_cache

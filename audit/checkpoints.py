@@ -168,6 +168,20 @@ def checkpoints_load(folder: Path) -> list[Checkpoint]:
     return loaded
 
 
+def checkpoint_newest(folder: Path) -> Checkpoint | None:
+    """The newest checkpoint file alone (names sort by sequence), verified: cheap enough for a health check."""
+    paths = sorted(path for path in folder.glob(_GLOB) if _NAME.match(path.name)) if folder.is_dir() else []
+    if not paths:
+        return None
+    try:
+        text = paths[-1].read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CheckpointError(f"checkpoint {paths[-1].name} cannot be read.") from exc
+    checkpoint = _parse(text, paths[-1].name)
+    checkpoint_check(checkpoint, paths[-1].name, public_key())
+    return checkpoint
+
+
 def checkpoint_latest(folder: Path) -> Checkpoint | None:
     """The newest checkpoint (highest sequence), verified, or None when the folder holds none."""
     loaded = checkpoints_load(folder)

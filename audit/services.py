@@ -6,6 +6,7 @@ import contextvars
 import datetime as dt
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ __all__ = [
     "anonymous_refusals_flush",
     "audit_chain_verify",
     "audit_checkpoint_create",
+    "audit_checkpoint_lag",
     "record",
     "record_anonymous_refusal",
     "record_read",
@@ -272,6 +274,35 @@ def audit_checkpoint_create(*, using: str = DEFAULT_DB_ALIAS, folder: Path | Non
     )
     checkpoints.checkpoint_write(checkpoint, folder)
     return checkpoint
+
+
+@dataclass(frozen=True)
+class CheckpointLag:
+    """How far the signed checkpoints trail the chain (for /healthz): ages in hours, None where there is none."""
+
+    checkpoint_age_hours: float | None  # the newest checkpoint's age
+    unanchored_hours: float  # how long the oldest event no checkpoint covers has waited (0: all covered)
+
+
+def _hours_since(moment: dt.datetime) -> float:
+    return max((timezone.now() - moment).total_seconds(), 0) / 3600
+
+
+def audit_checkpoint_lag(*, using: str = DEFAULT_DB_ALIAS) -> CheckpointLag:
+    """The newest checkpoint's age, and the age of the first event after it (CheckpointError if that file is bad).
+
+    A quiet night writes no checkpoint (nothing new to anchor), so the checkpoint's own age alone would raise
+    false alarms; what matters is an event left unanchored longer than the hourly task should allow.
+    """
+    newest = checkpoints.checkpoint_newest(Path(settings.AUDIT_CHECKPOINT_DIR))
+    anchored = newest.sequence if newest else 0
+    first_unanchored = (
+        AuditEvent.objects.using(using).filter(sequence=anchored + 1).values_list("occurred_at", flat=True).first()
+    )
+    return CheckpointLag(
+        checkpoint_age_hours=_hours_since(dt.datetime.fromisoformat(newest.created_at)) if newest else None,
+        unanchored_hours=_hours_since(first_unanchored) if first_unanchored else 0.0,
+    )
 
 
 def _checkpoint_email(report: ChainReport) -> None:

@@ -70,15 +70,56 @@ def _redis_ok(url: str) -> bool:
         return False
 
 
+def _backlog_checks() -> tuple[dict[str, str], dict[str, Any]]:
+    """Outbox messages that used every attempt, and how long audit events wait for a signed checkpoint.
+
+    Counts and ages only: no topic, object id, address or error text (those are in the log and the admin).
+    """
+    from audit.services import CheckpointError, audit_checkpoint_lag
+    from core.services import outbox_stuck_count
+
+    checks: dict[str, str] = {}
+    dead = outbox_stuck_count()
+    checks["outbox"] = "ok" if dead <= settings.HEALTHZ_MAX_DEAD_OUTBOX_MESSAGES else "stuck"
+    figures: dict[str, Any] = {"outbox_dead_messages": dead}
+    try:
+        lag = audit_checkpoint_lag()
+    except CheckpointError:
+        logger.warning("healthz: the newest audit checkpoint cannot be trusted", exc_info=True)
+        checks["audit_checkpoint"] = "invalid"
+        figures["audit_checkpoint_age_hours"] = None
+        return checks, figures
+    late = lag.unanchored_hours > settings.HEALTHZ_MAX_CHECKPOINT_AGE_HOURS
+    checks["audit_checkpoint"] = "late" if late else "ok"
+    age = lag.checkpoint_age_hours
+    figures["audit_checkpoint_age_hours"] = None if age is None else round(age, 2)
+    figures["audit_unanchored_hours"] = round(lag.unanchored_hours, 2)
+    return checks, figures
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when every configured dependency answers, 503 otherwise; no detail beyond up/down."""
+    """200 when every dependency answers and nothing waits too long, 503 otherwise (docs/performance.md).
+
+    Up/down per dependency, then the backlogs an operator must act on: outbox messages that used every
+    attempt (over HEALTHZ_MAX_DEAD_OUTBOX_MESSAGES) and audit events unanchored by a signed checkpoint
+    for over HEALTHZ_MAX_CHECKPOINT_AGE_HOURS. Counts and ages only, never personal data.
+    """
     checks = {"database": "ok" if _database_ok() else "down"}
     if settings.REDIS_URL:
         checks["redis"] = "ok" if _redis_ok(settings.REDIS_URL) else "down"
+    figures: dict[str, Any] = {}
+    if checks["database"] == "ok":
+        try:
+            backlog, figures = _backlog_checks()
+            checks.update(backlog)
+        except Exception:  # a failing query is a sick service, never a 500 from the probe itself
+            logger.warning("healthz: backlog check failed", exc_info=True)
+            checks["backlog"] = "down"
     healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "down", "checks": checks}, status=200 if healthy else 503)
+    body = {"status": "ok" if healthy else "down", "checks": checks, **figures}
+    return JsonResponse(body, status=200 if healthy else 503)
 
 
 def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

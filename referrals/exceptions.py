@@ -52,5 +52,9 @@ class AttachmentRejected(ValueError):
     """An attachment is too large, empty, or not a PDF, Word document or image by its content."""
 
 
+class AttachmentNotStored(AttachmentRejected):
+    """The file could not be written (a full disk, an I/O error): nothing was kept; the sender may try again."""
+
+
 class GrantRefused(PermissionError):
     """The user may not give, revoke or break-glass this grant (the refusal is already audited)."""

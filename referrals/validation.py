@@ -173,6 +173,10 @@ ATTACHMENT_MESSAGES = {
 }
 
 
+# The storage failed (a full disk): GOV.UK's words for an upload that did not complete.
+ATTACHMENT_NOT_STORED = "The selected file could not be uploaded – try again"
+
+
 def attachment_too_big_message(limit: int) -> str:
     return f"The selected file must be smaller than {limit // (1024 * 1024)}MB"
 

@@ -223,7 +223,10 @@ AUDIT_CASE_URL_NAMESPACES = ["referrals", "channel", "closure", "api"]
 # ------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Short socket timeouts: a Redis that hangs costs a request 2 seconds, and its callers degrade (never 500).
+    _redis_cache = "django.core.cache.backends.redis.RedisCache"
+    _timeouts = {"socket_connect_timeout": 2, "socket_timeout": 2}
+    CACHES = {"default": {"BACKEND": _redis_cache, "LOCATION": REDIS_URL, "OPTIONS": _timeouts}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -293,6 +296,9 @@ OUTBOX_HANDLERS = {
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
 OUTBOX_MAX_BACKOFF_MINUTES = env.int("OUTBOX_MAX_BACKOFF_MINUTES", default=60)
 OUTBOX_KEEP_DISPATCHED_DAYS = env.int("OUTBOX_KEEP_DISPATCHED_DAYS", default=7)
+# /healthz answers 503 past these: outbox messages that used every attempt; hours an audit event waits unsigned.
+HEALTHZ_MAX_DEAD_OUTBOX_MESSAGES = env.int("HEALTHZ_MAX_DEAD_OUTBOX_MESSAGES", default=0)
+HEALTHZ_MAX_CHECKPOINT_AGE_HOURS = env.float("HEALTHZ_MAX_CHECKPOINT_AGE_HOURS", default=3.0)
 # A relay's lease on a message it sends: far above EMAIL_TIMEOUT; a crashed relay's message is retried after it.
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
 # Per-case grants (referrals.services.grants): a triage officer or Prevent lead gives 1 to N days;
@@ -319,10 +325,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # Rate limits per user (token) and per address for unauthenticated calls; "referral_create" scopes POSTs.
+    # REST framework's, counted per process while Redis is down instead of failing (accounts/throttling.py).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.ScopedRateThrottle",
+        "accounts.throttling.UserRateThrottle",
+        "accounts.throttling.AnonRateThrottle",
+        "accounts.throttling.ScopedRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "user": env("API_RATE_USER", default="600/hour"),

@@ -51,7 +51,17 @@ def information_request_list_for_addressee(*, user: Any) -> QuerySet[Information
             user_grants__expires_at__gt=timezone.now(),
         )
         .select_related("organisation", "referral__local_authority")
-        .only("id", "due_on", "status", "created_at", "organisation__name", "referral__local_authority__name")
+        # referral__status too: the case model's optimistic locking reads its state field as each row loads,
+        # and a deferred one would cost a query per row (tests/core/test_list_queries.py).
+        .only(
+            "id",
+            "due_on",
+            "status",
+            "created_at",
+            "organisation__name",
+            "referral__status",
+            "referral__local_authority__name",
+        )
         .distinct()
         .order_by("due_on", "created_at")
     )

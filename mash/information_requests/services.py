@@ -4,6 +4,7 @@ event; a refusal is audited (committed on its own) before anything is written, a
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,13 +23,15 @@ from encryption.storage import encrypted_file_delete, encrypted_file_save
 from referrals.choices import ReferralStatus
 from referrals.models import Referral
 from referrals.services.attachments import attachment_content_type
-from referrals.validation import ATTACHMENT_EMPTY, ATTACHMENT_TYPES, attachment_too_big_message
+from referrals.validation import ATTACHMENT_EMPTY, ATTACHMENT_NOT_STORED, ATTACHMENT_TYPES, attachment_too_big_message
 
 from ..calendar import is_working_day
 from ..models import InformationRequest, InformationRequestAttachment, InformationRequestStatus
 from .exceptions import InformationRequestInvalid, InformationRequestRefused
 from .grants import request_grant_write, request_grants_end
 from .permissions import ADDRESSEE_ROLES, can_create_request, can_manage_request, is_addressee
+
+logger = logging.getLogger(__name__)
 
 NOTIFY = "mash.information_request_notify"
 REMIND = "mash.information_request_remind"
@@ -239,9 +242,12 @@ def _encrypt(information_request: InformationRequest, uploads: list[Upload]) -> 
                 content_type=content_type,
             )
             saved.append((upload, content_type, ref))
-    except BaseException:
+    except BaseException as exc:
         for _, _, ref in saved:
             encrypted_file_delete(ref=ref)
+        if isinstance(exc, OSError):  # a full disk or a failing volume: the answer waits, nothing kept
+            logger.error("Information request %s: file not stored (%s)", information_request.pk, type(exc).__name__)
+            raise InformationRequestInvalid({"file": [ATTACHMENT_NOT_STORED]}) from exc
         raise
     return saved
 

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from referrals import services
-from referrals.exceptions import AttachmentRejected, NotEditable, ReferralInvalid
+from referrals.exceptions import AttachmentNotStored, AttachmentRejected, NotEditable, ReferralInvalid
 from referrals.selectors import referral_receipt_get, referral_sent_get
 from referrals.validation import ATTACHMENT_MESSAGES
 
@@ -150,6 +150,7 @@ class ReferralAttachmentAddApi(APIView):
             400: FIELD_ERRORS,
             404: NOT_YOURS,
             409: OpenApiResponse(ErrorSerializer, description="Screening has started: no more files can be added"),
+            503: OpenApiResponse(ErrorSerializer, description="The file could not be stored: nothing kept, try again"),
             **COMMON_RESPONSES,
         },
     )
@@ -166,6 +167,8 @@ class ReferralAttachmentAddApi(APIView):
             attachment = services.referral_attachment_add(
                 referral=referral, actor=request.user, fileobj=upload, filename=upload.name or "", size=upload.size
             )
+        except AttachmentNotStored as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
         except AttachmentRejected as exc:
             return Response({"file": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
         except NotEditable as exc:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import logging
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,12 +16,19 @@ from audit import services as audit
 from audit.actions import AuditAction
 from encryption.storage import encrypted_file_delete, encrypted_file_save
 from referrals.choices import CoarseStatus, ReferralStatus
-from referrals.exceptions import AttachmentRejected, NotEditable, ReferralClosed, ReferralInvalid
+from referrals.exceptions import AttachmentNotStored, AttachmentRejected, NotEditable, ReferralClosed, ReferralInvalid
 from referrals.models import Referral, ReferralAttachment, ReferralInformation
 from referrals.permissions import can_add_attachment, can_add_information, can_edit_draft
-from referrals.validation import ATTACHMENT_EMPTY, ATTACHMENT_TYPES, attachment_too_big_message
+from referrals.validation import (
+    ATTACHMENT_EMPTY,
+    ATTACHMENT_NOT_STORED,
+    ATTACHMENT_TYPES,
+    attachment_too_big_message,
+)
 
 from .intake import draft_files_change
+
+logger = logging.getLogger(__name__)
 
 _SIGNATURES = [
     (b"%PDF-", "application/pdf"),
@@ -101,9 +110,15 @@ def referral_attachment_add(
     if referral.attachments.count() >= MAX_ATTACHMENTS:
         raise AttachmentRejected(f"You can attach up to {MAX_ATTACHMENTS} files")
     content_type = _check_upload(fileobj, size)
-    ref = encrypted_file_save(
-        data_key=referral.data_key, fileobj=fileobj, filename=filename[-255:] or "file", content_type=content_type
-    )
+    try:
+        ref = encrypted_file_save(
+            data_key=referral.data_key, fileobj=fileobj, filename=filename[-255:] or "file", content_type=content_type
+        )
+    except OSError as exc:  # a full disk or a failing volume: the storage removed its partial file; no row yet
+        logger.error(
+            "Attachment to %s not stored: %s", referral.reference or referral.pk, errno.errorcode.get(exc.errno, "?")
+        )
+        raise AttachmentNotStored(ATTACHMENT_NOT_STORED) from exc
     try:
         files_change = (
             draft_files_change(referral=referral, actor=actor)

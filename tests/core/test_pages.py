@@ -137,7 +137,13 @@ def test_healthz_reports_database_ok(client, settings):
     settings.REDIS_URL = ""
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert json.loads(response.content) == {"status": "ok", "checks": {"database": "ok"}}
+    assert json.loads(response.content) == {
+        "status": "ok",
+        "checks": {"database": "ok", "outbox": "ok", "audit_checkpoint": "ok"},
+        "outbox_dead_messages": 0,
+        "audit_checkpoint_age_hours": None,
+        "audit_unanchored_hours": 0.0,
+    }
 
 
 @pytest.mark.django_db
@@ -146,7 +152,12 @@ def test_healthz_is_503_when_redis_is_down(client, settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert json.loads(response.content)["checks"] == {"database": "ok", "redis": "down"}
+    assert json.loads(response.content)["checks"] == {
+        "database": "ok",
+        "redis": "down",
+        "outbox": "ok",
+        "audit_checkpoint": "ok",
+    }
 
 
 @pytest.mark.django_db
