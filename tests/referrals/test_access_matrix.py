@@ -8,7 +8,9 @@ RULES below says who may use it (and with which methods). Three kinds of URL:
 - user URLs (a user's number): own authority's user or another authority's;
 - the rest: every role, once.
 Each expected 403 and 404 of a signed-in user must have left an ACCESS_REFUSED event (anonymous clients'
-refusals are counted, not recorded one by one). tests/referrals/conftest.py prints the count.
+refusals are counted, not recorded one by one). tests/conftest.py prints the count.
+The users and cases are built once per module (`world`, below) and each combination is one request in a
+savepoint of its own, rolled back after it: nothing a combination does is seen by the next.
 """
 
 from __future__ import annotations
