@@ -34,6 +34,7 @@ seed: migrate
 	$(DJANGO) seed_demo_referrals
 	$(DJANGO) seed_demo_mash
 	$(DJANGO) seed_demo_channel
+	$(DJANGO) seed_demo_closure
 
 setup: seed
 

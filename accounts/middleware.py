@@ -17,6 +17,10 @@ from accounts.services import mfa_is_enrolled, session_timed_out_record
 SESSION_STARTED_AT = "accounts_started_at"
 SESSION_LAST_SEEN = "accounts_last_seen"
 SESSION_TOKEN = "accounts_session_token"  # noqa: S105 (a session key's name, not a secret)
+# Activity is recorded at most this often: a page that changes nothing then writes nothing (no session
+# UPDATE per GET). The idle limit is counted from the last recorded activity, so a session may end up to
+# this many seconds before SESSION_IDLE_TIMEOUT of true inactivity, never after it (the safe side).
+ACTIVITY_RECORDED_EVERY = 60
 
 # Pages an authenticated but unverified user may still reach (everything else needs a verified device).
 UNVERIFIED_VIEW_NAMES = frozenset(
@@ -89,8 +93,20 @@ class SessionLimitsMiddleware:
                 if reason == "revoked":
                     return redirect("accounts:signed-out")
                 return redirect(f"{reverse('accounts:timed-out')}?{urlencode({'reason': reason})}")
-            request.session[SESSION_LAST_SEEN] = now
+            if now - request.session.get(SESSION_LAST_SEEN, 0) >= ACTIVITY_RECORDED_EVERY:
+                session_activity_record(request)
         return self.get_response(request)
+
+
+def session_activity_record(request: HttpRequest) -> None:
+    """The idle clock starts again now (a page after a quiet minute, or "Stay signed in")."""
+    request.session[SESSION_LAST_SEEN] = int(time.time())
+
+
+def session_idle_seconds_left(request: HttpRequest) -> int:
+    """Seconds until the idle limit ends this session, counted from its last recorded activity."""
+    last_seen = request.session.get(SESSION_LAST_SEEN, int(time.time()))
+    return max(0, int(settings.SESSION_IDLE_TIMEOUT) - (int(time.time()) - last_seen))
 
 
 def _view_name(path: str) -> str | None:

@@ -270,6 +270,48 @@ ACTIONS: dict[str, ActionSpec] = {
         "({stage_before} when shown, {current_stage} now); nothing was saved",
         {"transition": Kind.NAME, "stage_before": Kind.NAME, "current_stage": Kind.NAME},
     ),
+    # Channel panel meetings (channel/meetings): codes, ids and counts only (never the minutes or reasons).
+    # Refused too (outcome "refused", refused_because): a past date, no quorum (who was present), no views.
+    "PANEL_CREATED": ActionSpec("Panel set up", "{actor} set up Channel panel {panel_id}", {"panel_id": Kind.INT}),
+    "PANEL_MEMBER_ADDED": ActionSpec(
+        "Panel member added",
+        "{actor} added user {user_id} to Channel panel {panel_id}",
+        {"panel_id": Kind.INT, "user_id": Kind.INT},
+    ),
+    "PANEL_MEETING_CREATED": ActionSpec(
+        "Panel meeting arranged",
+        "{actor} arranged a meeting of Channel panel {panel_id} on {meeting_date}",
+        {"panel_id": Kind.INT, "meeting_id": Kind.INT, "meeting_date": Kind.DATE, "refused_because": Kind.NAME},
+    ),
+    "PANEL_MEETING_RESCHEDULED": ActionSpec(
+        "Panel meeting moved",
+        "{actor} moved Channel panel meeting {meeting_id} to {meeting_date}",
+        {"meeting_id": Kind.INT, "meeting_date": Kind.DATE, "refused_because": Kind.NAME},
+    ),
+    "PANEL_AGENDA_CHANGED": ActionSpec(
+        "Panel agenda changed",
+        "{actor} changed the agenda of Channel panel meeting {meeting_id}: case {case_reference} {change}",
+        {"meeting_id": Kind.INT, "change": Kind.NAME, "order": Kind.INT},
+    ),
+    "PANEL_ATTENDANCE_RECORDED": ActionSpec(
+        "Panel attendance recorded",
+        "{actor} recorded attendance at panel meeting {meeting_id}: {present} present, {apologies} apologies",
+        {"meeting_id": Kind.INT, "present": Kind.INT, "apologies": Kind.INT, "absent": Kind.INT},
+    ),
+    "PANEL_MINUTES_RECORDED": ActionSpec(
+        "Panel minutes recorded", "{actor} recorded minutes of case {case_reference}", {"meeting_id": Kind.INT}
+    ),
+    "PANEL_VIEWS_RECORDED": ActionSpec(
+        "Panel members' views recorded",
+        "{actor} recorded {count} members' views on case {case_reference}",
+        {"meeting_id": Kind.INT, "count": Kind.INT},
+    ),
+    "PANEL_DECISION_RECORDED": ActionSpec(
+        "Panel decision recorded",
+        "{actor} recorded the panel's decision on case {case_reference}: {view} ({rule})",
+        {"meeting_id": Kind.INT, "view": Kind.NAME, "rule": Kind.NAME, "views_for": Kind.INT, "views_total": Kind.INT}
+        | {"chair_present": Kind.BOOL, "police_present": Kind.BOOL, "refused_because": Kind.NAME},
+    ),
     "CASE_ACCESS_GRANTED": ActionSpec(
         "Case access granted",
         "{actor} granted user {grantee_id} access to case {case_reference}",
@@ -298,6 +340,37 @@ ACTIONS: dict[str, ActionSpec] = {
         "Attachment downloaded",
         "{actor} downloaded an attachment of case {case_reference}",
         {"attachment_id": Kind.UUID},
+    ),
+    # The transfer to CTP (closure): package and receipt ids, its SHA-256, sizes and codes; never its content.
+    "TRANSFER_PACKAGE_BUILT": ActionSpec(
+        "Transfer package built",
+        "The transfer package of case {case_reference} was built, signed and sealed to CTP ({size} bytes)",
+        {"package_id": Kind.UUID, "package_sha256": Kind.NAME, "size": Kind.INT, "attachments": Kind.INT},
+    ),
+    "TRANSFER_PACKAGE_DELIVERED": ActionSpec(
+        "Transfer package delivered",
+        "The transfer package of case {case_reference} was delivered to CTP by {transport}",
+        {"package_id": Kind.UUID, "transport": Kind.NAME, "attempts": Kind.INT},
+    ),
+    "TRANSFER_DELIVERY_FAILED": ActionSpec(
+        "Transfer delivery failed",
+        "Delivering the transfer package of case {case_reference} failed (attempt {attempts}); it is retried",
+        {"package_id": Kind.UUID, "transport": Kind.NAME, "attempts": Kind.INT},
+    ),
+    "TRANSFER_RECEIPT_ACCEPTED": ActionSpec(
+        "Transfer receipt accepted",
+        "CTP's receipt {receipt_id} for the package of case {case_reference} was accepted ({via})",
+        {"package_id": Kind.UUID, "receipt_id": Kind.UUID, "via": Kind.NAME},
+    ),
+    # Refused (outcome "refused"): reason_code says why (another package, wrong signature, unreadable ...).
+    "TRANSFER_RECEIPT_REFUSED": ActionSpec(
+        "Transfer receipt refused",
+        "{actor} gave a transfer receipt that was refused ({reason_code})",
+        {"package_id": Kind.UUID, "via": Kind.NAME},
+    ),
+    # The recipient's side (open_package, acknowledge_package): a package refused or opened with a key here.
+    "TRANSFER_PACKAGE_OPEN_REFUSED": ActionSpec(
+        "Transfer package refused", "A transfer package was refused when opened ({reason_code})", {"command": Kind.NAME}
     ),
     "CASE_PURGED": ActionSpec(
         "Case purged", "Case {case_reference} was purged ({rows} rows)", {"rows": Kind.INT, "certificate_id": Kind.UUID}

@@ -13,7 +13,7 @@ from referrals import sections
 from .choices import ALL_REASONS, ChannelStage
 from .models import ChannelCase
 from .selectors import channel_case_for, channel_decisions
-from .services import is_permitted
+from .services import PANEL_DECISIONS, is_permitted
 
 # The caseworker's words for each step (the history, and the Channel section's record of decisions).
 STEP_TITLES = {
@@ -32,10 +32,11 @@ STAGE_LABELS = dict(ChannelStage.choices)
 
 
 def steps_for(channel_case: ChannelCase, user: Any) -> list[dict[str, Any]]:
-    """The steps this user may take from the case's stage now, in the model's order, withdrawing last."""
+    """The steps this user may take from the case's stage now, in the model's order, withdrawing last; the
+    panel's decisions are taken at a meeting (the Panel section), never from here."""
     steps = []
     for spec in channel_case.get_all_state_transitions():
-        if spec.source not in (channel_case.state, "*"):
+        if spec.source not in (channel_case.state, "*") or spec.name in PANEL_DECISIONS:
             continue
         method = getattr(channel_case, spec.name)
         if can_proceed(method, check_conditions=False) and is_permitted(channel_case, spec.name, user):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -17,14 +16,15 @@ from referrals.models import Referral
 from referrals.services.demo import DEMO_PERSON
 
 from .choices import ExitReason
-from .models import ChannelCase, Panel, PanelMember
+from .meetings.demo import demo_meetings_seed, demo_panels_seed
+from .models import ChannelCase
 from .services import channel_case_transition
 
 # Made-up people (no real person): each name is one demo case of the first demo council, and the steps
 # (transition, who takes it) that bring it to the stage it shows.
 DEMO_CASES = (
     ("Alex", "listed", ()),
-    ("Sam", "awaiting consent", (("adopt", "chair"),)),
+    ("Sam", "awaiting consent (adopted at last week's panel meeting)", ()),
     ("Jamie", "supported", (("adopt", "chair"), ("record_consent_given", "triage"))),
     (
         "Robin",
@@ -59,25 +59,6 @@ def _users() -> dict[str, User]:
     return {key: found[email] for key, email in emails.items()}
 
 
-def _panel(users: dict[str, User]) -> Panel:
-    """The demo council's panel: the chair, and the panel member and police officer as its members."""
-    chair = users["chair"]
-    panel, _ = Panel.objects.get_or_create(
-        local_authority_id=chair.local_authority_id,
-        name="Channel panel",
-        defaults={"chair": chair, "police_force": "Demo Police Force"},
-    )
-    for key in ("panel", "police"):
-        membership = users[key].membership
-        organisation = membership.organisation
-        PanelMember.objects.get_or_create(
-            panel=panel,
-            user=users[key],
-            defaults={"organisation": organisation, "sector": organisation.sector if organisation else "other"},
-        )
-    return panel
-
-
 def _step_inputs(transition: str) -> dict[str, object]:
     today = timezone.localdate()
     inputs: dict[str, object] = {"note": NOTES.get(transition, "")}
@@ -97,8 +78,8 @@ def channel_demo_seed() -> list[tuple[str, str]]:
     if Referral.objects.filter(person_index=index).exists():
         return []
     users = _users()  # before any case: without the demo users, nothing is written
-    with transaction.atomic():
-        _panel(users)
+    panels = demo_panels_seed()  # one for each demo council
+    cases = {}
     rows = []
     for given_name, shows, steps in DEMO_CASES:
         answers = DEMO_PERSON | {"given_name": given_name, "family_name": DEMO_FAMILY_NAME, "date_of_birth": DEMO_BIRTH}
@@ -114,4 +95,6 @@ def channel_demo_seed() -> list[tuple[str, str]]:
                 channel_case=channel_case, actor=users[who], transition=transition, **_step_inputs(transition)
             )
         rows.append((referral.reference, shows))
+        cases[given_name] = channel_case
+    demo_meetings_seed(panel=panels[0], decided=cases["Sam"], agenda=[cases["Alex"], cases["Jamie"]], users=users)
     return rows

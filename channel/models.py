@@ -252,6 +252,11 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return f"{self.panel} meeting of {self.date:%-d %B %Y}"
 
+    @property
+    def local_authority_id(self) -> int:
+        """The panel's council: audit events about the meeting belong to it."""
+        return self.panel.local_authority_id
+
 
 class AgendaItem(models.Model):
     """A case on a meeting's agenda, in the order the chair sets."""
@@ -288,3 +293,21 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"Attendance of member {self.member_id} at meeting {self.meeting_id}"
+
+
+# The meeting's records of each agenda item (channel/meetings): models of this app, kept in their subpackage.
+from .meetings.models import AgendaMinutes, PanelDecision, PanelMemberView  # noqa: E402
+
+__all__ = [
+    "AgendaItem",
+    "AgendaMinutes",
+    "Attendance",
+    "AttendanceStatus",
+    "ChannelCase",
+    "ChannelDecision",
+    "Meeting",
+    "Panel",
+    "PanelDecision",
+    "PanelMember",
+    "PanelMemberView",
+]

@@ -35,6 +35,9 @@ STEP_REASONS: dict[str, Any] = {
     "relist": RelistReason,
     "withdraw": WithdrawalReason,
 }
+# The panel's decisions (ACCESS.md: the Channel chair, only with quorum): recorded at a panel meeting through
+# channel.meetings.services.decision_record, which takes the step here; never a button or page of their own.
+PANEL_DECISIONS = frozenset({"adopt", "not_adopt", "exit", "relist"})
 # Consent steps take dates; their note is optional. Every other step records why, in words (encrypted).
 NOTE_OPTIONAL = ("record_consent_given", "record_consent_refused")
 NOTE_MAX_LENGTH = 5000

@@ -27,6 +27,12 @@ def _section_url(reference: str) -> str:
     return reverse("referrals:referral-section", args=[reference, "channel"])
 
 
+def _at_a_meeting(request: HttpRequest, reference: str) -> HttpResponse:
+    """A panel decision is recorded at a panel meeting, with quorum (ACCESS.md): nothing changes here."""
+    messages.info(request, "The panel's decisions are recorded at a panel meeting, from the case's Panel section.")
+    return redirect(reverse("referrals:referral-section", args=[reference, "panel"]))
+
+
 class ChannelCaseListView(LoginRequiredMixin, View):
     """The council's Channel cases, for the chair and the council's case readers (the chair's way in)."""
 
@@ -68,6 +74,8 @@ class ChannelStepView(LoginRequiredMixin, View):
 
     def get(self, request: HttpRequest, reference: str, transition: str) -> HttpResponse:
         channel_case = self._load(request, reference, transition)
+        if transition in services.PANEL_DECISIONS:
+            return _at_a_meeting(request, reference)
         try:
             services.channel_case_check(channel_case, transition, actor=request.user)
         except TransitionNotPossible:
@@ -79,6 +87,8 @@ class ChannelStepView(LoginRequiredMixin, View):
 
     def post(self, request: HttpRequest, reference: str, transition: str) -> HttpResponse:
         channel_case = self._load(request, reference, transition)
+        if transition in services.PANEL_DECISIONS:
+            return _at_a_meeting(request, reference)
         form = self._form(channel_case, transition, request.POST)
         shown_state = request.POST.get("shown_state", "")
         try:

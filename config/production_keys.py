@@ -47,3 +47,42 @@ def assert_production_key_settings(  # noqa: PLR0913 - one argument per key sett
     ring_keys = [decode_key(str(k), "key") for k in ring["keys"].values()]
     if len(set(singles)) < len(singles) or any(k in singles for k in ring_keys):
         raise ImproperlyConfigured("Every key must be different: reuse one key for two purposes and both weaken.")
+
+
+def assert_production_transfer_settings(
+    *, signing_key: str, ctp_public_key: str, ctp_signing_public_key: str, dev_keys_dir: Path | None
+) -> None:
+    """The transfer keys (docs/transfer-package.md): real, 32 bytes each, never from a development folder."""
+    named = (
+        ("TRANSFER_SIGNING_KEY", signing_key),
+        ("CTP_PUBLIC_KEY", ctp_public_key),
+        ("CTP_SIGNING_PUBLIC_KEY", ctp_signing_public_key),
+    )
+    for name, value in named:
+        if value.startswith(FILE_PREFIX):
+            path = Path(value[len(FILE_PREFIX) :]).resolve()
+            in_dev_dir = dev_keys_dir is not None and Path(dev_keys_dir).resolve() in path.parents
+            if in_dev_dir or ".devkeys" in path.parts:
+                raise ImproperlyConfigured(f"{name} points into a development key folder.")
+    keys = [load_key(value, name) for name, value in named]
+    for (name, _value), key in zip(named, keys, strict=True):
+        if len(key) != 32:  # noqa: PLR2004 - Ed25519 seeds and X25519 keys are 32 bytes
+            raise ImproperlyConfigured(f"{name} must be exactly 32 bytes of key.")
+    if len(set(keys)) < len(keys):
+        raise ImproperlyConfigured("TRANSFER_SIGNING_KEY, CTP_PUBLIC_KEY and CTP_SIGNING_PUBLIC_KEY must differ.")
+
+
+def assert_production_transfer_transport(*, transport: str, url: str, client_cert: str, client_key: str) -> None:
+    """Packages leave by HTTPS with a client certificate, or (set on purpose) through a drop folder."""
+    if transport not in ("https", "drop_folder"):
+        raise ImproperlyConfigured('TRANSFER_TRANSPORT must be "https" or "drop_folder".')
+    if transport != "https":
+        return
+    if not url.startswith("https://"):
+        raise ImproperlyConfigured(
+            "TRANSFER_HTTPS_URL must be CTP's https:// endpoint when TRANSFER_TRANSPORT is https."
+        )
+    if not client_cert.strip() or not client_key.strip():
+        raise ImproperlyConfigured(
+            "Set TRANSFER_HTTPS_CLIENT_CERT and TRANSFER_HTTPS_CLIENT_KEY: CTP's endpoint takes client certificates."
+        )

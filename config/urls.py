@@ -29,6 +29,8 @@ urlpatterns = [
     path("requests/", include("mash.information_requests.urls")),
     # The Channel steps of a case (channel app); its section of the case page is served by referrals.
     path("channel/", include("channel.urls")),
+    # The transfer to CTP (closure app): transfers in progress, and confirming a receipt of a case.
+    path("closure/", include("closure.urls")),
 ]
 
 handler400 = "config.views.error_400"

@@ -14,6 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from channel.meetings.permissions import can_list_panels
+from channel.meetings.selectors import meeting_list_upcoming
 from mash.information_requests.permissions import ADDRESSEE_ROLES
 from mash.information_requests.selectors import information_request_list_for_addressee
 
@@ -30,6 +32,9 @@ class HomeView(TemplateView):
             # A partner contributor's work is the information requests addressed to them (never a case).
             context["requests"] = information_request_list_for_addressee(user=user)
             context["today"] = timezone.localdate()
+        if can_list_panels(user):
+            # The chair's next meeting; a panel member's meetings (their agendas are one click away).
+            context["panel_meetings"] = meeting_list_upcoming(user=user)
         return context
 
 

@@ -14,6 +14,8 @@ TRANSITION_TITLES = {
     "refer_to_channel": "Referred to the Channel panel",
     "close": "Case closed",
     "close_from_channel": "Case closed",
+    "start_transfer": "Transfer to CTP started",
+    "confirm_transfer": "Transfer to CTP confirmed",
 }
 
 

@@ -12,6 +12,9 @@ class ReferralStatus(models.TextChoices):
     INFORMATION_GATHERING = "information_gathering", "Information gathering"
     WITH_CHANNEL = "with_channel", "With Channel"
     CLOSED = "closed", "Closed"
+    # Closure (closure app): the record is on its way to Counter Terrorism Policing, then held by them.
+    TRANSFERRING = "transferring", "Closed, transferring to CTP"
+    TRANSFERRED = "transferred", "Closed, transferred to CTP"
 
 
 class CoarseStatus(models.TextChoices):
@@ -28,7 +31,11 @@ COARSE_STATUS = {
     ReferralStatus.INFORMATION_GATHERING: CoarseStatus.BEING_ASSESSED,
     ReferralStatus.WITH_CHANNEL: CoarseStatus.BEING_ASSESSED,
     ReferralStatus.CLOSED: CoarseStatus.CLOSED,
+    ReferralStatus.TRANSFERRING: CoarseStatus.CLOSED,
+    ReferralStatus.TRANSFERRED: CoarseStatus.CLOSED,
 }
+# The stages after closing: the closing summary stays, and the Channel chair reads until transferred.
+CLOSED_STATUSES = (ReferralStatus.CLOSED, ReferralStatus.TRANSFERRING, ReferralStatus.TRANSFERRED)
 
 
 class ClosingReason(models.TextChoices):

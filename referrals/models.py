@@ -14,7 +14,15 @@ from encryption.fields import EncryptedCharField, EncryptedDateField, EncryptedJ
 from encryption.models import DataKey
 
 from . import permissions
-from .choices import COARSE_STATUS, BreakGlassReason, ClosingReason, CoarseStatus, GrantReason, ReferralStatus
+from .choices import (
+    CLOSED_STATUSES,
+    COARSE_STATUS,
+    BreakGlassReason,
+    ClosingReason,
+    CoarseStatus,
+    GrantReason,
+    ReferralStatus,
+)
 from .exceptions import StatusUpdateRefused
 
 
@@ -124,7 +132,7 @@ class Referral(ConcurrentTransitionMixin, BaseModel):
                 name="referral_reference_once_submitted",
             ),
             models.CheckConstraint(
-                condition=~models.Q(status=ReferralStatus.CLOSED) | ~models.Q(closing_reason=""),
+                condition=~models.Q(status__in=CLOSED_STATUSES) | ~models.Q(closing_reason=""),
                 name="referral_closed_has_reason",
             ),
         ]
@@ -223,6 +231,29 @@ class Referral(ConcurrentTransitionMixin, BaseModel):
     def close_from_channel(self) -> None:
         self.closed_at = timezone.now()
 
+    # Closure (the closure app drives both; referrals knows neither its models nor its services).
+    # The service takes `start_transfer` itself once the package is built, after the closing committed.
+    @transition(
+        field=status,
+        source=ReferralStatus.CLOSED,
+        target=ReferralStatus.TRANSFERRING,
+        permission=permissions.can_start_transfer,
+        custom={"label": "Transfer to CTP", "internal": True, "writes": ()},
+    )
+    def start_transfer(self) -> None:
+        """The package is built and on its way; the closure app records when and which."""
+
+    # Taken when a receipt signed by CTP for this case's package is loaded or confirmed (closure section).
+    @transition(
+        field=status,
+        source=ReferralStatus.TRANSFERRING,
+        target=ReferralStatus.TRANSFERRED,
+        permission=permissions.can_confirm_transfer,
+        custom={"label": "Confirm the transfer receipt", "writes": (), "recorded_in": "closure"},
+    )
+    def confirm_transfer(self) -> None:
+        """CTP acknowledged the package; the closure app keeps the receipt."""
+
 
 class ReferralInformation(BaseModel):
     """Further information a referrer adds after submission: appended, never editing what was sent."""
@@ -267,6 +298,9 @@ class ReferralUserObjectPermission(UserObjectPermissionBase):
     """
 
     content_object = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="user_grants")
+    # A grant may open later than it is written (a panel meeting's window opens days before the meeting);
+    # empty: open from the moment it is written.
+    starts_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(db_index=True)
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason_code = models.CharField(max_length=40)

@@ -45,7 +45,8 @@ def chair_may_read(referral: Referral) -> bool:
     closed until transferred. Security over convenience: "closed" means closed after being with Channel
     (referred_to_channel_at set); a case closed at screening was never the chair's to read."""
     return referral.status == ReferralStatus.WITH_CHANNEL or (
-        referral.status == ReferralStatus.CLOSED and referral.referred_to_channel_at is not None
+        referral.status in (ReferralStatus.CLOSED, ReferralStatus.TRANSFERRING)
+        and referral.referred_to_channel_at is not None
     )
 
 
@@ -149,6 +150,19 @@ def can_close_from_channel(referral: Referral, user: Any) -> bool:
     if referral.closing_reason == ClosingReason.CHANNEL_COMPLETED:
         roles.append(Role.TRIAGE_OFFICER)
     return _in_own_authority(referral, user, *roles)
+
+
+def can_start_transfer(referral: Referral, user: Any) -> bool:
+    """The service itself (user None: the delivery task, once the closing has committed and the package is
+    built), never a person: nobody hands a case to CTP by hand (DESIGN.md "Closure")."""
+    return user is None
+
+
+def can_confirm_transfer(referral: Referral, user: Any) -> bool:
+    """ACCESS.md "Confirm a transfer receipt in the UI": the police Prevent officer of the case's own authority
+    (as the CTP liaison); or the service itself (user None) loading a receipt whose CTP signature it verified
+    (`receive_receipt`). The receipt's checks are the closure app's; this is who may act on one."""
+    return user is None or _in_own_authority(referral, user, Role.POLICE_PREVENT_OFFICER)
 
 
 def transitions_available(referral: Referral, user: Any) -> list[Any]:

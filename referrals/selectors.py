@@ -39,8 +39,9 @@ def referral_list_visible(*, user: Any) -> QuerySet[Referral]:
     OR an unexpired grant row for this user and this case, held by a role that may hold grants, at a stage
     where that role's grant opens the case (a panel member: with Channel; ACCESS.md).
 
-    The expiry is checked here, not by guardian: between two sweeps of the expiry task an expired row
-    still exists, and guardian's has_perm would honour it.
+    The window is checked here, not by guardian: between two sweeps of the expiry task an expired row
+    still exists, and a row may open later than it was written (`starts_at`: a panel meeting's grant
+    window); guardian's has_perm would honour both.
     """
     if not getattr(user, "is_authenticated", False):
         return Referral.objects.none()
@@ -50,10 +51,16 @@ def referral_list_visible(*, user: Any) -> QuerySet[Referral]:
     if user.has_role(Role.CHANNEL_CHAIR):  # the stages of permissions.chair_may_read
         visible |= Q(local_authority_id=user.local_authority_id) & (
             Q(status=ReferralStatus.WITH_CHANNEL)
-            | Q(status=ReferralStatus.CLOSED, referred_to_channel_at__isnull=False)
+            | Q(
+                status__in=(ReferralStatus.CLOSED, ReferralStatus.TRANSFERRING),
+                referred_to_channel_at__isnull=False,
+            )
         )
     if user.has_role(*GRANT_HOLDER_ROLES):  # has_role is False for a deactivated account: its grants give nothing
-        granted = ReferralUserObjectPermission.objects.filter(user=user, expires_at__gt=timezone.now())
+        now = timezone.now()
+        granted = ReferralUserObjectPermission.objects.filter(
+            Q(starts_at__isnull=True) | Q(starts_at__lte=now), user=user, expires_at__gt=now
+        )
         visible |= _granted(user=user, granted=granted)
     if not visible:
         return Referral.objects.none()

@@ -10,3 +10,7 @@ referral_handed_to_channel = Signal()
 # Sent inside the submit transaction with referral (the instance just submitted, its answers in memory)
 # and actor; mash opens its assessment of the case from it.
 referral_submitted = Signal()
+
+# Sent inside the closing transaction (close, close_from_channel) with referral_id and actor; the closure app
+# records the transfer to CTP that must follow, so closing and "a transfer is due" commit together.
+referral_closed = Signal()

@@ -77,6 +77,12 @@ def production_env(tmp_path) -> dict[str, str]:
         "AUDIT_CHECKPOINT_SIGNING_KEY": base64.urlsafe_b64encode(_CHECKPOINT_SEED).decode(),
         "AUDIT_CHECKPOINT_PUBLIC_KEY": base64.urlsafe_b64encode(ed25519_public_key(_CHECKPOINT_SEED)).decode(),
         "DEV_KEYS_DIR": str(tmp_path / ".devkeys"),
+        "TRANSFER_SIGNING_KEY": _random_key(),
+        "CTP_PUBLIC_KEY": _random_key(),
+        "CTP_SIGNING_PUBLIC_KEY": _random_key(),
+        "TRANSFER_HTTPS_URL": "https://ctp.example.police.uk/prevent/packages",
+        "TRANSFER_HTTPS_CLIENT_CERT": "/run/secrets/ctp-client.pem",
+        "TRANSFER_HTTPS_CLIENT_KEY": "/run/secrets/ctp-client.key",
     }
 
 

@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 
 from accounts.forms import SignInForm
 from accounts.lockout import address_is_locked
+from accounts.middleware import session_activity_record
 from accounts.services import mfa_is_enrolled, user_sessions_revoke
 
 
@@ -86,7 +87,9 @@ class SignOutEverywhereView(LoginRequiredMixin, View):
 
 
 class KeepAliveView(LoginRequiredMixin, View):
-    """ "Stay signed in" from the timeout warning: the request itself resets the idle clock (the middleware)."""
+    """ "Stay signed in" from the timeout warning: the idle clock starts again now, to the second, since the
+    warning counts from here (pages record activity at most once a minute)."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
+        session_activity_record(request)
         return HttpResponse(status=204)

@@ -13,7 +13,7 @@ from accounts.forms import CreatePasswordForm
 from accounts.selectors import invitation_get_by_token
 from accounts.services import invitation_accept
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "accounts.backends.UserBackend"
 
 
 class InvitationAcceptView(View):

@@ -138,6 +138,7 @@ postgresql_binding(DATABASES["default"])
 # Authentication, second factor, lockout and sessions: config/settings/sign_in.py
 # ------------------------------------------------------------------------------
 from config.settings.sign_in import *  # noqa: E402, F403
+from config.settings.transfer import *  # noqa: E402, F403  (closure: keys, transport; docs/transfer-package.md)
 
 # ------------------------------------------------------------------------------
 # Templates and forms
@@ -270,6 +271,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Every quarter of an hour: end per-request grants past their expiry; their open requests expire.
     "information-requests-expire": {"task": "mash.information_requests_expire", "schedule": crontab(minute="*/15")},
+    # Every night at 00:10: a case on two agendas: once one meeting's window closed, open the next one's.
+    "panel-grants-sync": {"task": "channel.panel_grants_sync", "schedule": crontab(hour=0, minute=10)},
 }
 # The outbox (core.services): work that must not be lost, by topic -> handler taking the object's id.
 OUTBOX_HANDLERS = {
@@ -277,6 +280,7 @@ OUTBOX_HANDLERS = {
     "referrals.mash_notify": "referrals.services.notifications.referral_mash_notify",
     "mash.information_request_notify": "mash.information_requests.notifications.information_request_notify",
     "mash.information_request_remind": "mash.information_requests.notifications.information_request_remind",
+    "closure.transfer_deliver": "closure.services.delivery.transfer_deliver_dispatch",
 }
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
 OUTBOX_MAX_BACKOFF_MINUTES = env.int("OUTBOX_MAX_BACKOFF_MINUTES", default=60)
@@ -293,6 +297,9 @@ BREAK_GLASS_GRANT_HOURS = env.int("BREAK_GLASS_GRANT_HOURS", default=4)
 SCREENING_DUE_WORKING_DAYS = env.int("SCREENING_DUE_WORKING_DAYS", default=5)
 # A partner's access to an information request ends this many days after its due date (ACCESS.md "per-request").
 INFORMATION_REQUEST_GRANT_TAIL_DAYS = env.int("INFORMATION_REQUEST_GRANT_TAIL_DAYS", default=5)
+# A panel member reads the cases on a meeting's agenda from this many days before the meeting to this many after.
+PANEL_GRANT_DAYS_BEFORE = env.int("PANEL_GRANT_DAYS_BEFORE", default=5)
+PANEL_GRANT_DAYS_AFTER = env.int("PANEL_GRANT_DAYS_AFTER", default=2)
 
 # ------------------------------------------------------------------------------
 # E-mail: console in development; production reads DJANGO_EMAIL_URL.

@@ -2,7 +2,8 @@
 
 Loading this module without DJANGO_SECRET_KEY, DATABASE_URL, DJANGO_ALLOWED_HOSTS,
 ENCRYPTION_KEYRING, BLIND_INDEX_KEY, AUDIT_HMAC_KEY, AUDIT_CHECKPOINT_SIGNING_KEY,
-AUDIT_CHECKPOINT_PUBLIC_KEY, OTP_WEBAUTHN_RP_ID, OTP_WEBAUTHN_ALLOWED_ORIGINS, REDIS_URL or
+AUDIT_CHECKPOINT_PUBLIC_KEY, TRANSFER_SIGNING_KEY, CTP_PUBLIC_KEY, CTP_SIGNING_PUBLIC_KEY,
+OTP_WEBAUTHN_RP_ID, OTP_WEBAUTHN_ALLOWED_ORIGINS, REDIS_URL or
 SERVICE_BASE_URL raises ImproperlyConfigured, so a misconfigured container stops at start
 instead of running insecurely.
 """
@@ -12,7 +13,11 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.production_keys import assert_production_key_settings
+from config.production_keys import (
+    assert_production_key_settings,
+    assert_production_transfer_settings,
+    assert_production_transfer_transport,
+)
 from core.keys import load_key
 from encryption.signing import ed25519_public_key
 
@@ -110,6 +115,25 @@ except ValueError as _error:
     raise ImproperlyConfigured("AUDIT_CHECKPOINT_SIGNING_KEY must be a 32-byte Ed25519 private key.") from _error
 if _checkpoint_public != load_key(AUDIT_CHECKPOINT_PUBLIC_KEY, "AUDIT_CHECKPOINT_PUBLIC_KEY"):
     raise ImproperlyConfigured("AUDIT_CHECKPOINT_PUBLIC_KEY is not the public key of AUDIT_CHECKPOINT_SIGNING_KEY.")
+
+# The transfer to CTP (docs/transfer-package.md): this service's signing key, CTP's two public keys, and
+# HTTPS with a client certificate unless a drop folder is chosen on purpose.
+TRANSFER_SIGNING_KEY = _required("TRANSFER_SIGNING_KEY")
+CTP_PUBLIC_KEY = _required("CTP_PUBLIC_KEY")
+CTP_SIGNING_PUBLIC_KEY = _required("CTP_SIGNING_PUBLIC_KEY")
+assert_production_transfer_settings(
+    signing_key=TRANSFER_SIGNING_KEY,
+    ctp_public_key=CTP_PUBLIC_KEY,
+    ctp_signing_public_key=CTP_SIGNING_PUBLIC_KEY,
+    dev_keys_dir=DEV_KEYS_DIR,
+)
+TRANSFER_TRANSPORT = env.str("TRANSFER_TRANSPORT", default="https")
+assert_production_transfer_transport(
+    transport=TRANSFER_TRANSPORT,
+    url=env.str("TRANSFER_HTTPS_URL", default=""),
+    client_cert=env.str("TRANSFER_HTTPS_CLIENT_CERT", default=""),
+    client_key=env.str("TRANSFER_HTTPS_CLIENT_KEY", default=""),
+)
 
 
 # ------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import json
 import tempfile
 from pathlib import Path
 
+from encryption.sealing import x25519_public_key
 from encryption.signing import ed25519_public_key
 
 from .base import *  # noqa: F403
@@ -30,6 +31,11 @@ AUDIT_CHECKPOINT_SIGNING_KEY = base64.urlsafe_b64encode(b"c" * 32).decode()
 AUDIT_CHECKPOINT_PUBLIC_KEY = base64.urlsafe_b64encode(ed25519_public_key(b"c" * 32)).decode()
 # tests/conftest.py gives each test its own empty folder; this one only serves processes outside pytest.
 AUDIT_CHECKPOINT_DIR = Path(tempfile.gettempdir()) / "prevent-test-audit-checkpoints"
+# The transfer to CTP: this service's signing key and CTP's public keys (tests/closure makes its own pairs).
+TRANSFER_SIGNING_KEY = base64.urlsafe_b64encode(b"s" * 32).decode()
+CTP_PUBLIC_KEY = base64.urlsafe_b64encode(x25519_public_key(b"x" * 32)).decode()
+CTP_SIGNING_PUBLIC_KEY = base64.urlsafe_b64encode(ed25519_public_key(b"r" * 32)).decode()
+TRANSFER_DROP_DIR = Path(tempfile.gettempdir()) / "prevent-test-transfer-drop"
 
 # Task bodies run inline in tests; the integration tests switch to a real worker on Redis.
 CELERY_TASK_ALWAYS_EAGER = True

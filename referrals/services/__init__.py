@@ -13,6 +13,8 @@ from .grants import (
     case_break_glass,
     case_grant_create,
     case_grant_revoke,
+    case_grant_window_end,
+    case_grant_window_set,
     case_grants_end_for_holder,
     case_grants_remove_expired,
 )
@@ -28,15 +30,19 @@ from .transitions import (
     referral_close,
     referral_close_from_channel,
     referral_close_from_channel_permitted,
+    referral_confirm_transfer,
     referral_refer_to_channel,
     referral_start_information_gathering,
     referral_start_screening,
+    referral_start_transfer,
 )
 
 __all__ = [
     "case_break_glass",
     "case_grant_create",
     "case_grant_revoke",
+    "case_grant_window_end",
+    "case_grant_window_set",
     "case_grants_end_for_holder",
     "case_grants_remove_expired",
     "attachment_content_type",
@@ -48,6 +54,7 @@ __all__ = [
     "referral_close",
     "referral_close_from_channel",
     "referral_close_from_channel_permitted",
+    "referral_confirm_transfer",
     "referral_create_submitted",
     "referral_draft_create",
     "referral_draft_save",
@@ -55,5 +62,6 @@ __all__ = [
     "referral_refer_to_channel",
     "referral_start_information_gathering",
     "referral_start_screening",
+    "referral_start_transfer",
     "referral_submit",
 ]

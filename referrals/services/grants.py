@@ -123,6 +123,72 @@ def case_grant_revoke(*, grant: ReferralUserObjectPermission, actor: Any) -> Non
         )
 
 
+def case_grant_window_set(
+    *,
+    referral: Referral,
+    grantee: User,
+    actor: Any,
+    granted_by: User,
+    reason_code: str,
+    starts_at: datetime.datetime,
+    expires_at: datetime.datetime,
+) -> ReferralUserObjectPermission | None:
+    """Open one case to one grantee for a window set by another app's rule (a Channel panel meeting: from
+    PANEL_GRANT_DAYS_BEFORE days before the meeting to PANEL_GRANT_DAYS_AFTER days after it), in the
+    caller's transaction, audited when it changes. A grant of another reason is left as it is; a grantee
+    who may not hold one (another role or council) gets none (None)."""
+    if not grantee.has_role(*permissions.GRANTEE_ROLES) or grantee.local_authority_id != referral.local_authority_id:
+        return None
+    existing = ReferralUserObjectPermission.objects.filter(
+        user=grantee, permission=_view_permission(), content_object=referral
+    ).first()
+    if existing is not None and existing.reason_code != reason_code:
+        return existing
+    if existing is not None and (existing.starts_at, existing.expires_at) == (starts_at, expires_at):
+        return existing
+    grant, _ = ReferralUserObjectPermission.objects.update_or_create(
+        user=grantee,
+        permission=_view_permission(),
+        content_object=referral,
+        defaults={
+            "starts_at": starts_at,
+            "expires_at": expires_at,
+            "granted_by": granted_by,
+            "reason_code": reason_code,
+            "break_glass": False,
+            "created_at": timezone.now(),
+        },
+    )
+    hours = int((expires_at - starts_at).total_seconds() // 3600)
+    audit.record(
+        actor=actor,
+        action=AuditAction.CASE_ACCESS_GRANTED,
+        target=referral,
+        reason_code=reason_code,
+        details={"grantee_id": grantee.pk, "hours": hours, "grant_id": grant.pk, "break_glass": False},
+    )
+    return grant
+
+
+def case_grant_window_end(*, referral: Referral, grantee: User, actor: Any, reason_code: str) -> bool:
+    """End the grantee's grant of that reason on the case now (its window no longer applies), audited, in
+    the caller's transaction; a grant of another reason is left as it is. True if one ended."""
+    grant = ReferralUserObjectPermission.objects.filter(
+        user=grantee, content_object=referral, reason_code=reason_code, break_glass=False
+    ).first()
+    if grant is None:
+        return False
+    grant_id = grant.pk
+    grant.delete()
+    audit.record(
+        actor=actor,
+        action=AuditAction.CASE_ACCESS_REVOKED,
+        target=referral,
+        details={"grantee_id": grantee.pk, "grant_id": grant_id, "via": "window_ended"},
+    )
+    return True
+
+
 def case_grants_remove_expired(*, now: datetime.datetime | None = None) -> int:
     """Delete every grant past its expiry, one audited removal each (the selectors ignore them already)."""
     now = now or timezone.now()

@@ -13,7 +13,7 @@ from audit.actions import AuditAction
 from referrals.choices import CHANNEL_CLOSING_REASONS, PRE_CHANNEL_CLOSING_REASONS
 from referrals.exceptions import CaseChangedMeanwhile, ReferralInvalid, TransitionNotPossible, TransitionRefused
 from referrals.models import Referral
-from referrals.signals import referral_handed_to_channel
+from referrals.signals import referral_closed, referral_handed_to_channel
 
 
 def _permitted(method: Callable[[], None], *, actor: Any) -> bool:
@@ -154,7 +154,11 @@ def referral_close(
     referral.closing_summary = summary
     try:
         return _run_transition(
-            referral.close, actor=actor, reason_code=reason_code, also_writes=("closing_reason", "closing_summary")
+            referral.close,
+            actor=actor,
+            reason_code=reason_code,
+            also_writes=("closing_reason", "closing_summary"),
+            on_saved=lambda: _send_closed(referral, actor),
         )
     except (TransitionNotPossible, CaseChangedMeanwhile):
         referral.closing_reason, referral.closing_summary = "", ""
@@ -195,7 +199,26 @@ def referral_close_from_channel(*, referral: Referral, actor: Any, reason_code: 
             actor=actor,
             reason_code=reason_code,
             also_writes=("closing_reason", "closing_summary"),
+            on_saved=lambda: _send_closed(referral, actor),
         )
     except (TransitionNotPossible, TransitionRefused, CaseChangedMeanwhile):
         referral.closing_reason, referral.closing_summary = "", ""
         raise
+
+
+def _send_closed(referral: Referral, actor: Any) -> None:
+    referral_closed.send(sender=Referral, referral_id=referral.pk, actor=actor)
+
+
+def referral_start_transfer(*, referral: Referral) -> Referral:
+    """closed -> transferring, taken by the service itself (actor None) once the transfer package is built.
+
+    Called by the closure app inside its own transaction, with the package it stores.
+    """
+    return _run_transition(referral.start_transfer, actor=None)
+
+
+def referral_confirm_transfer(*, referral: Referral, actor: Any) -> Referral:
+    """transferring -> transferred: CTP's receipt was verified (by the closure app, which calls this inside its
+    transaction); `actor` is the police Prevent officer who confirmed it, or None for a loaded receipt."""
+    return _run_transition(referral.confirm_transfer, actor=actor)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.middleware import SESSION_LAST_SEEN, SESSION_STARTED_AT
@@ -44,6 +47,36 @@ def test_activity_keeps_the_session_alive(client, triage_officer):
     _age(client, SESSION_LAST_SEEN, 14 * 60)
     assert client.get("/").status_code == 200
     assert time.time() - client.session[SESSION_LAST_SEEN] < 5
+
+
+def test_a_page_within_a_minute_of_the_last_recorded_activity_writes_nothing(client, triage_officer):
+    client.force_login(triage_officer)
+    _age(client, SESSION_LAST_SEEN, 59)
+    recorded = client.session[SESSION_LAST_SEEN]
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/").status_code == 200
+    statements = [query["sql"] for query in captured.captured_queries]
+    assert not [sql for sql in statements if not sql.lstrip().upper().startswith("SELECT")], statements
+    assert client.session[SESSION_LAST_SEEN] == recorded
+
+
+def test_a_page_a_minute_after_the_last_recorded_activity_records_it(client, triage_officer):
+    client.force_login(triage_officer)
+    _age(client, SESSION_LAST_SEEN, 60)
+    assert client.get("/").status_code == 200
+    assert time.time() - client.session[SESSION_LAST_SEEN] < 5
+
+
+def test_the_home_page_loads_the_session_the_user_with_role_and_council_and_the_device_in_three_queries(
+    client, triage_officer
+):
+    client.force_login(triage_officer)
+    client.get("/")
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/").content.decode()
+    tables = [query["sql"].split(" FROM ")[1].split()[0].strip('"') for query in captured.captured_queries]
+    assert tables == ["django_session", "accounts_user", "otp_totp_totpdevice"], tables
+    assert triage_officer.membership.local_authority.name in page  # the council, from the user's one query
 
 
 def test_a_session_ends_after_8_hours_however_active(client, triage_officer, assert_audited):
@@ -106,9 +139,11 @@ def test_keep_alive_resets_the_idle_clock_and_the_warning_is_on_signed_in_pages(
     client.force_login(triage_officer)
     page = client.get("/").content.decode()
     assert 'id="app-timeout-warning"' in page
-    assert 'data-idle-seconds="900"' in page
-    _age(client, SESSION_LAST_SEEN, 10 * 60)
-    assert client.get(reverse("accounts:keep-alive")).status_code == 204
+    assert 'data-idle-limit="900"' in page
+    _age(client, SESSION_LAST_SEEN, 30)  # within the minute: the page does not record it, the warning counts from it
+    left = int(re.search(r'data-idle-seconds="(\d+)"', client.get("/").content.decode()).group(1))
+    assert 865 <= left <= 870
+    assert client.get(reverse("accounts:keep-alive")).status_code == 204  # "Stay signed in" records it to the second
     assert time.time() - client.session[SESSION_LAST_SEEN] < 5
 
 

@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[2]
 APPS = ["accounts", "audit", "benchmarking", "channel", "closure", "core", "encryption", "mash", "referrals"]
 # Declared before the work that records them, so their sentences and allow-lists are reviewed once.
 DECLARED_AHEAD = {
-    "CASE_EXPORTED": "closure's transfer package (and any case export)",
+    "CASE_EXPORTED": "a case export (the transfer package to CTP records TRANSFER_PACKAGE_BUILT)",
     "CASE_PURGED": "closure's purge",
 }
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from accounts.models import User
 from accounts.services import demo_data_seed
 from channel.choices import ChannelStage
-from channel.models import ChannelCase, Panel
+from channel.models import ChannelCase, Panel, PanelDecision
 
 pytestmark = pytest.mark.django_db
 
@@ -45,12 +45,19 @@ def test_the_demo_shows_each_stage_once_and_runs_once(client):
     )
     assert "already exist" in _seed()
     assert ChannelCase.objects.count() == len(stages)
-    panel = Panel.objects.get()
-    assert panel.members.count() == 2  # noqa: PLR2004 - the demo panel member and police officer
     chair = User.objects.get(email="chair@example.org")
+    assert Panel.objects.count() == 2  # noqa: PLR2004 - one for each demo council
+    panel = Panel.objects.get(local_authority_id=chair.local_authority_id)
+    assert panel.members.count() == 3  # noqa: PLR2004 - the chair, the panel member and the police officer
     assert panel.chair == chair
+    held, upcoming = panel.meetings.order_by("date")
+    decision = PanelDecision.objects.get(agenda_item__meeting=held)
+    assert (decision.view, decision.rule) == ("adopt", "unanimous")
+    assert held.attendance.filter(status="present").count() == 3  # noqa: PLR2004
+    assert upcoming.agenda.count() == 2  # noqa: PLR2004 - the listed and the supported case
     client.force_login(chair)
     supported = ChannelCase.objects.select_related("referral").get(state=ChannelStage.SUPPORTED)
     page = client.get(reverse("referrals:referral-section", args=[supported.referral.reference, "channel"]))
     assert page.status_code == 200
-    assert "Exit the case" in page.content.decode()
+    assert "Withdraw from Channel" in page.content.decode()
+    assert "Exit the case" not in page.content.decode()  # a panel decision: at a meeting

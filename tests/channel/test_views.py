@@ -75,8 +75,10 @@ def test_the_section_shows_the_stage_and_the_chair_s_steps(client, channel_chair
     client.force_login(channel_chair)
     body = client.get(_section(handed_over)).content.decode()
     assert "Listed for the panel" in body
-    assert _step(handed_over, "adopt") in body
-    assert _step(handed_over, "not_adopt") in body
+    # The panel's decisions are taken at a meeting (channel/meetings), never from the section.
+    assert _step(handed_over, "adopt") not in body
+    assert _step(handed_over, "not_adopt") not in body
+    assert reverse("referrals:referral-section", args=[handed_over.reference, "panel"]) in body
     assert _step(handed_over, "withdraw") in body
     assert ">listed<" not in body  # people read the label, never the code
 
@@ -85,8 +87,8 @@ def test_a_triage_officer_sees_the_section_without_panel_decisions(client, triag
     client.force_login(triage_officer)
     body = client.get(_section(handed_over)).content.decode()
     assert "Listed for the panel" in body
-    assert _step(handed_over, "adopt") not in body
-    assert client.get(_step(handed_over, "adopt")).status_code == 403
+    assert _step(handed_over, "withdraw") not in body
+    assert client.get(_step(handed_over, "withdraw")).status_code == 403
 
 
 def test_the_section_is_hidden_before_the_case_is_with_channel(client, triage_officer, referrer):
@@ -97,27 +99,21 @@ def test_the_section_is_hidden_before_the_case_is_with_channel(client, triage_of
     assert _section(referral) not in page.content.decode()
 
 
-def test_adopting_through_the_page(client, channel_chair, handed_over):
+@pytest.mark.parametrize("step", ["adopt", "not_adopt", "exit", "relist"])
+def test_a_panel_decision_is_not_taken_from_its_own_page(client, channel_chair, handed_over, step):
+    """ACCESS.md: a panel decision only with quorum, so only at a meeting (tests/channel/meetings)."""
     client.force_login(channel_chair)
-    form = client.get(_step(handed_over, "adopt"))
-    assert form.status_code == 200
-    response = client.post(
-        _step(handed_over, "adopt"), {"note": "Vulnerable; support offered.", "shown_state": "listed"}
-    )
-    assert response.status_code == 302
-    assert response["Location"] == _section(handed_over)
-    assert ChannelCase.objects.get(referral=handed_over).state == S.AWAITING_CONSENT
-    section = client.get(_section(handed_over)).content.decode()
-    assert "Adopted by the Channel panel" in section
-    assert "Vulnerable; support offered." in section
-    history = client.get(reverse("referrals:referral-section", args=[handed_over.reference, "history"]))
-    assert "Adopted by the Channel panel" in history.content.decode()
-    assert "Listed for the Channel panel" in history.content.decode()
+    panel_section = reverse("referrals:referral-section", args=[handed_over.reference, "panel"])
+    assert client.get(_step(handed_over, step))["Location"] == panel_section
+    response = client.post(_step(handed_over, step), {"note": "Directly.", "shown_state": "listed"}, follow=True)
+    assert "recorded at a panel meeting" in response.content.decode()
+    assert ChannelCase.objects.get(referral=handed_over).state == S.LISTED
+    assert not AuditEvent.objects.filter(action="CHANNEL_STAGE_CHANGED").exists()
 
 
 def test_an_empty_form_comes_back_with_a_gov_uk_error_summary(client, channel_chair, handed_over):
     client.force_login(channel_chair)
-    response = client.post(_step(handed_over, "not_adopt"), {"shown_state": "listed"})
+    response = client.post(_step(handed_over, "withdraw"), {"shown_state": "listed"})
     assert response.status_code == 200
     body = response.content.decode()
     assert "There is a problem" in body
@@ -148,10 +144,12 @@ def test_a_re_assessment_date_in_the_past_is_an_error_on_the_page(client, channe
 
 def test_a_role_that_may_not_gets_the_403_page_and_an_audited_refusal(client, triage_officer, handed_over):
     client.force_login(triage_officer)
-    response = client.post(_step(handed_over, "adopt"), {"note": "No.", "shown_state": "listed"})
+    response = client.post(
+        _step(handed_over, "withdraw"), {"reason_code": "MOVED_AREA", "note": "No.", "shown_state": "listed"}
+    )
     assert response.status_code == 403
     refusal = AuditEvent.objects.get(action="CHANNEL_STAGE_CHANGED", outcome="refused", actor_id=triage_officer.pk)
-    assert refusal.details == {"transition": "adopt", "stage_before": "listed"}
+    assert refusal.details == {"transition": "withdraw", "stage_before": "listed"}
     assert ChannelCase.objects.get(referral=handed_over).state == S.LISTED
 
 
@@ -199,7 +197,7 @@ def test_people_read_labels_never_codes_on_the_channel_pages(client, channel_cha
         client.get(reverse("referrals:referral-section", args=[referral.reference, "history"])).content.decode()
     )
     assert_no_codes(client.get(reverse("referrals:referral-detail", args=[referral.reference])).content.decode())
-    assert_no_codes(client.post(_step(referral, "not_adopt"), {"shown_state": "listed"}).content.decode())
+    assert_no_codes(client.post(_step(referral, "withdraw"), {"shown_state": "listed"}).content.decode())
     client.force_login(prevent_lead)
     client.post(
         _step(referral, "withdraw"), {"reason_code": "POLICE_LED", "note": "Police-led now.", "shown_state": "listed"}

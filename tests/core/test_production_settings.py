@@ -35,6 +35,10 @@ def test_production_settings_load_with_every_secret(production_env):
         "SERVICE_BASE_URL",
         "AUDIT_CHECKPOINT_SIGNING_KEY",
         "AUDIT_CHECKPOINT_PUBLIC_KEY",
+        "TRANSFER_SIGNING_KEY",
+        "CTP_PUBLIC_KEY",
+        "CTP_SIGNING_PUBLIC_KEY",
+        "TRANSFER_HTTPS_URL",
     ],
 )
 def test_production_settings_refuse_to_load_without(production_env, missing):

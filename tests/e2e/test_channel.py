@@ -25,26 +25,19 @@ def listed(transactional_db, settings, tmp_path):
     return ChannelCase.objects.select_related("referral").get(state="listed").referral
 
 
-def test_the_chair_adopts_a_case_from_its_channel_section(live_server, listed, page: Page, axe_violations):
+def test_the_chair_s_channel_section_sends_panel_decisions_to_a_meeting(
+    live_server, listed, page: Page, axe_violations
+):
+    """The panel's decisions are taken at a quorate meeting (tests/e2e/test_panel_meeting.py), not here."""
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, live_server, "chair@example.org", DEMO_PASSWORD)
     page.goto(f"{live_server.url}/referrals/{listed.reference}/channel/")
     expect(page.get_by_test_id("channel-stage")).to_contain_text("Listed for the panel")
     steps = page.get_by_test_id("channel-steps").locator(".govuk-button")
-    expect(steps).to_have_text(["Adopt the case", "Do not adopt", "Withdraw from Channel"])
+    expect(steps).to_have_text(["Withdraw from Channel"])
     assert axe_violations(page) == []
     assert_no_codes(page.content())
-
-    steps.get_by_text("Adopt the case").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Adopt the case")
-    page.get_by_role("button", name="Adopt the case").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the reasons")
-    assert axe_violations(page) == []
-
-    page.get_by_label("The panel's reasons for adopting the case").fill("Vulnerable; the panel offers support.")
-    page.get_by_role("button", name="Adopt the case").click()
-    expect(page.get_by_test_id("channel-stage")).to_contain_text("Adopted, awaiting consent")
-    expect(page.get_by_test_id("channel-decisions")).to_contain_text("Adopted by the Channel panel")
-    expect(page.get_by_test_id("case-summary")).to_contain_text("Adopted, awaiting consent")
+    page.get_by_test_id("panel-decisions-note").get_by_role("link").click()
+    expect(page.get_by_test_id("panel-meetings")).to_contain_text("Not decided")
     assert axe_violations(page) == []
     assert_no_codes(page.content())

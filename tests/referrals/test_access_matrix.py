@@ -61,6 +61,8 @@ MANAGERS = {Role.TRIAGE_OFFICER, Role.PREVENT_LEAD}
 SCREENERS = {Role.TRIAGE_OFFICER, Role.POLICE_PREVENT_OFFICER}
 LOGIN = 302  # anonymous: sent to the sign-in page
 S = ReferralStatus
+# Closed, then on its way to CTP, then held by CTP (closure): a referrer's receipt says "closed" for all three.
+CLOSED_STAGES = (S.CLOSED, S.TRANSFERRING, S.TRANSFERRED)
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,7 @@ def receipt(ok: int = 200) -> Rule:
 
 def receipt_until_closed() -> Rule:
     """Adding information: the author's own receipt; once the case is closed, refused (403) with a page saying so."""
-    return signed_in(lambda who: (403 if who.stage == S.CLOSED else 200) if who.author and who.submitted else 404)
+    return signed_in(lambda who: (403 if who.stage in CLOSED_STAGES else 200) if who.author and who.submitted else 404)
 
 
 def draft_page(ok: int = 200) -> Rule:
@@ -266,6 +268,39 @@ def _channel_step(allowed: Callable[[Who], bool], *, possible_when_listed: bool,
     return rule
 
 
+def _receipt_upload(who: Who) -> int:
+    """Confirm CTP's receipt (closure): a case with a transfer (closed or later), the police Prevent officer of
+    its authority (an empty POST: the form's error, 200); anyone else who sees the case 403 (audited)."""
+    if not who.signed_in:
+        return LOGIN
+    if not who.visible or who.stage not in CLOSED_STAGES:
+        return 404
+    return 200 if who.holds(Role.POLICE_PREVENT_OFFICER) else 403
+
+
+def _sees_panel(who: Who) -> bool:
+    """A council's panel and its meetings: its chair and Prevent lead, and its members (the matrix makes a panel
+    member of the council a member of its panel); to anyone else they do not exist (404)."""
+    return who.in_case_authority and who.role in (Role.CHANNEL_CHAIR, Role.PREVENT_LEAD, Role.PANEL_MEMBER)
+
+
+def _panel_page(*, manager: int, member: int) -> Rule:
+    """A panel or meeting page (channel/meetings): managers (chair, Prevent lead) and members as given."""
+    return signed_in(lambda who: (member if who.role == Role.PANEL_MEMBER else manager) if _sees_panel(who) else 404)
+
+
+def _agenda_case(*, chair: int, lead: int, member: int) -> Rule:
+    """A case on a meeting's agenda (the matrix's meeting has the case on it once it is with Channel): 404
+    unless the meeting and the case are visible to the user (a panel member: through a current grant)."""
+
+    def rule(who: Who) -> int:
+        if not (_sees_panel(who) and who.stage == S.WITH_CHANNEL and who.visible):
+            return 404
+        return {Role.CHANNEL_CHAIR: chair, Role.PREVENT_LEAD: lead}.get(who.role, member)
+
+    return signed_in(rule)
+
+
 # (url name, method, variant) -> expected status for a Who. The variant picks one value of an argument
 # that names an action (the transition's slug), so each action is a row of its own.
 RULES: dict[tuple[str, str, str], Rule] = {
@@ -365,19 +400,49 @@ RULES: dict[tuple[str, str, str], Rule] = {
     ("channel:case-list", "GET", ""): role_page(
         Role.CHANNEL_CHAIR, Role.TRIAGE_OFFICER, Role.POLICE_PREVENT_OFFICER, Role.PREVENT_LEAD
     ),
-    ("channel:case-step", "GET", "adopt"): _channel_step(
-        lambda who: who.holds(Role.CHANNEL_CHAIR), possible_when_listed=True
-    ),
-    ("channel:case-step", "POST", "adopt"): _channel_step(
-        lambda who: who.holds(Role.CHANNEL_CHAIR), possible_when_listed=True
-    ),
+    # The panel's decisions are recorded at a meeting (ACCESS.md: only with quorum): their step pages send
+    # whoever sees the case to its Panel section (302), and change nothing.
+    ("channel:case-step", "GET", "adopt"): _channel_step(lambda who: True, possible_when_listed=True, ok=302),
+    ("channel:case-step", "POST", "adopt"): _channel_step(lambda who: True, possible_when_listed=True, ok=302),
     ("channel:case-step", "POST", "withdraw"): _channel_step(
         lambda who: who.holds(Role.CHANNEL_CHAIR, Role.PREVENT_LEAD), possible_when_listed=True
     ),
     ("channel:case-step", "POST", "record_consent_given"): _channel_step(
         lambda who: who.holds(Role.CHANNEL_CHAIR, Role.TRIAGE_OFFICER), possible_when_listed=False
     ),
+    # --- Channel panels and meetings (channel/meetings): managed by the council's chair and Prevent lead,
+    # read by the panel's members; views and decisions by the chair (POSTed empty: the form's errors, 200).
+    ("referrals:referral-section", "GET", "panel"): case_page(lambda who: who.stage == S.WITH_CHANNEL),
+    ("channel:panel-list", "GET", ""): role_page(Role.CHANNEL_CHAIR, Role.PREVENT_LEAD, Role.PANEL_MEMBER),
+    ("channel:panel-detail", "GET", ""): _panel_page(manager=200, member=200),
+    ("channel:panel-create", "GET", ""): role_page(Role.CHANNEL_CHAIR, Role.PREVENT_LEAD),
+    ("channel:panel-create", "POST", ""): role_page(Role.CHANNEL_CHAIR, Role.PREVENT_LEAD),
+    ("channel:panel-member-add", "GET", ""): _panel_page(manager=200, member=403),
+    ("channel:panel-member-add", "POST", ""): _panel_page(manager=200, member=403),
+    ("channel:meeting-create", "GET", ""): _panel_page(manager=200, member=403),
+    ("channel:meeting-create", "POST", ""): _panel_page(manager=200, member=403),
+    ("channel:meeting-detail", "GET", ""): _panel_page(manager=200, member=200),
+    ("channel:meeting-date", "GET", ""): _panel_page(manager=200, member=403),
+    ("channel:meeting-date", "POST", ""): _panel_page(manager=200, member=403),
+    ("channel:meeting-attendance", "GET", ""): _panel_page(manager=200, member=403),
+    # The matrix's panel has no members: there is no attendance to ask for, so it is saved as it is (302).
+    ("channel:meeting-attendance", "POST", ""): _panel_page(manager=302, member=403),
+    ("channel:meeting-record", "GET", ""): _panel_page(manager=200, member=200),
+    ("channel:agenda-add", "POST", ""): _panel_page(manager=200, member=403),
+    ("channel:agenda-item", "GET", ""): _agenda_case(chair=200, lead=200, member=200),
+    ("channel:agenda-move", "POST", ""): _agenda_case(chair=302, lead=302, member=403),
+    ("channel:agenda-remove", "POST", ""): _agenda_case(chair=302, lead=302, member=403),
+    ("channel:agenda-minutes", "POST", ""): _agenda_case(chair=200, lead=200, member=403),
+    # A member gives their own view (the matrix's member is not recorded present: the form's errors, 200).
+    ("channel:agenda-views", "POST", ""): _agenda_case(chair=200, lead=403, member=200),
+    ("channel:agenda-decision", "POST", ""): _agenda_case(chair=200, lead=403, member=403),
     ("referrals:referral-attachment", "GET", ""): case_page(lambda who: True),
+    # --- closure: the Closure section once the case is closed (its readers), the council's transfers in progress
+    # (Prevent lead, and the police Prevent officer as the CTP liaison), and confirming a receipt.
+    ("referrals:referral-section", "GET", "closure"): case_page(lambda who: who.reader and who.stage in CLOSED_STAGES),
+    ("closure:transfer-list", "GET", ""): role_page(Role.PREVENT_LEAD, Role.POLICE_PREVENT_OFFICER),
+    ("closure:transfer-receipt", "POST", ""): _receipt_upload,
+    ("closure:transfer-receipt", "GET", ""): any_user(405),
     # Transitions recorded in the Screening section (custom "recorded_in") are never taken bare: the route
     # sends the case's readers to that section (302, nothing changes); a grantee, who may not see it, is refused.
     ("referrals:referral-transition", "GET", "close"): case_page(lambda who: who.reader, ok=302),
@@ -563,7 +628,7 @@ def _case_at(stage: str, referrer, screener, *, given_name: str):
         (S.INFORMATION_GATHERING, lambda r: services.referral_start_information_gathering(referral=r, actor=screener)),
         (S.WITH_CHANNEL, lambda r: services.referral_refer_to_channel(referral=r, actor=screener)),
     ]
-    if stage == S.CLOSED:
+    if stage in CLOSED_STAGES:
         path[3] = (
             S.CLOSED,
             lambda r: services.referral_close(
@@ -574,9 +639,31 @@ def _case_at(stage: str, referrer, screener, *, given_name: str):
         if referral.status == stage:
             break
         referral = step(referral)
+    if stage in (S.TRANSFERRING, S.TRANSFERRED):
+        referral = _transferred(referral, acknowledge=stage == S.TRANSFERRED)
     assert referral.status == stage
     if stage == S.SCREENING:  # the police gateway check comes first, so the screening outcome can be recorded
         GatewayCheck.objects.create(referral=referral, recorded_by=screener, counter_terrorism=False, note="Matrix.")
+    return referral
+
+
+def _transferred(referral, *, acknowledge: bool):
+    """Build the closed case's package (closed -> transferring) and, if asked, accept CTP's receipt of it
+    (-> transferred), signed with the test settings' CTP receipt key."""
+    from closure.receipts import receipt_build
+    from closure.services import transfer_package_build, transfer_receipt_accept
+
+    transfer = transfer_package_build(transfer_id=referral.transfer.pk)
+    if acknowledge:
+        receipt = receipt_build(
+            signing_key=b"r" * 32,  # config/settings/test.py: CTP_SIGNING_PUBLIC_KEY is this seed's public key
+            package_id=str(transfer.package_id),
+            package_sha256=transfer.package_sha256,
+            case_reference=referral.reference,
+            received_at="2026-11-28T12:00:00+00:00",
+        )
+        transfer_receipt_accept(data=receipt, actor=None, via="command")
+    referral.refresh_from_db()
     return referral
 
 
@@ -588,7 +675,8 @@ def _case_at(stage: str, referrer, screener, *, given_name: str):
 # the confirmed authenticator that signing in would give them), a superuser, and a case at each stage, with
 # and without an open information request. Each case is about a different person, so none is a repeat
 # referral of another (as when each combination had a single case).
-SUBJECTS = ("Alex", "Blake", "Casey", "Drew", "Eden", "Frankie", "Gale", "Harper", "Indy", "Jordan", "Kit")
+# A given name for each case (letters only, as the journey asks): Alexa, Alexb, ...
+SUBJECTS = tuple(f"Alex{letter}" for letter in "abcdefghijklmnopqrstuvwxyz")
 
 
 def _build_world() -> dict:
@@ -619,6 +707,7 @@ def _build_world() -> dict:
 def world(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         outer = transaction.atomic()
+        outer._from_testcase = True  # as django's TestCase marks its own: a durable block may run inside it
         outer.__enter__()
         try:
             yield _build_world()
@@ -690,6 +779,8 @@ def _kwargs(url_name: str, *, variant: str, situation: str, user, case, world) -
             ).pk
         else:
             fillers["pk"] = fillers["user_id"] = target.pk
+    if names & {"panel_id", "meeting_id"}:
+        fillers |= _panel_fillers(user=user, case=case, world=world)
     if url_name.startswith("admin:"):
         fillers |= _admin_fillers(url_name, world)
     if "token" in names:
@@ -700,6 +791,23 @@ def _kwargs(url_name: str, *, variant: str, situation: str, user, case, world) -
     missing = names - set(fillers)
     assert not missing, f"{url_name}: add a value for {sorted(missing)} to the matrix's fillers"
     return {name: fillers[name] for name in names}
+
+
+def _panel_fillers(*, user, case, world) -> dict:
+    """A panel of the case's council meeting today, with the user under test as a member if they are a panel
+    member of that council, and the case on the agenda once it is with Channel."""
+    from django.utils import timezone
+
+    from channel.models import AgendaItem, ChannelCase, Meeting, Panel, PanelMember
+
+    panel = Panel.objects.create(local_authority=world["own"], name="Matrix panel", police_force="Matrix Police")
+    if user is not None and user.role == Role.PANEL_MEMBER and user.local_authority_id == world["own"].pk:
+        PanelMember.objects.create(panel=panel, user=user, sector="health")
+    meeting = Meeting.objects.create(panel=panel, date=timezone.localdate())
+    if case is not None and case["referral"].status == S.WITH_CHANNEL:
+        channel_case = ChannelCase.objects.get(referral=case["referral"])
+        AgendaItem.objects.create(meeting=meeting, channel_case=channel_case, order=1)
+    return {"panel_id": panel.pk, "meeting_id": meeting.pk}
 
 
 def _admin_record(label: str, world):

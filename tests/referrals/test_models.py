@@ -39,6 +39,8 @@ def test_declared_lifecycle_matches_the_design():
         ("screening", "closed"),
         ("information_gathering", "closed"),
         ("with_channel", "closed"),  # close_from_channel: Channel's not adopted, completed, withdrawn
+        ("closed", "transferring"),  # start_transfer: the package to CTP is built (closure)
+        ("transferring", "transferred"),  # confirm_transfer: CTP's receipt verified (closure)
     }
 
 
@@ -86,5 +88,6 @@ def test_each_transition_body_sets_only_the_fields_it_declares_in_writes():
         after = {name: referral.__dict__.get(attnames[name]) for name in field_names}
         assert {name for name in field_names if before[name] != after[name]} == {"status", *writes}, declared.name
         checked += 1
-    # submit, start screening, information gathering, channel, close (x2), close from Channel
-    assert checked == 7  # noqa: PLR2004
+    # submit, start screening, information gathering, channel, close (x2), close from Channel, and the transfer
+    # to CTP: start (the package built) and confirm (its receipt)
+    assert checked == 9  # noqa: PLR2004

@@ -2,8 +2,10 @@
 // the person out after the idle limit and says why; this only warns two minutes before.
 const dialog = document.getElementById("app-timeout-warning");
 if (dialog && typeof dialog.showModal === "function") {
-  const idle = Number(dialog.dataset.idleSeconds);
-  const warnBefore = Math.min(120, Math.floor(idle / 2));
+  // Seconds left when this page was served (activity is recorded at most once a minute), and the
+  // whole limit, which "Stay signed in" starts again.
+  const limit = Number(dialog.dataset.idleLimit);
+  const warnBefore = Math.min(120, Math.floor(limit / 2));
   const countdown = dialog.querySelector("[data-countdown]");
   let warnTimer;
   let endTimer;
@@ -17,19 +19,19 @@ if (dialog && typeof dialog.showModal === "function") {
     return `${seconds} second${seconds === 1 ? "" : "s"}`;
   };
 
-  const start = () => {
+  const start = (idle) => {
     clearTimeout(warnTimer);
     clearTimeout(endTimer);
     clearInterval(tick);
     warnTimer = setTimeout(() => {
-      let left = warnBefore;
+      let left = Math.min(warnBefore, idle);
       countdown.textContent = describe(left);
       dialog.showModal();
       tick = setInterval(() => {
         left -= 1;
         if (left > 0) countdown.textContent = describe(left);
       }, 1000);
-    }, (idle - warnBefore) * 1000);
+    }, Math.max(0, idle - warnBefore) * 1000);
     // At the limit, reload: the server ends the session and shows why.
     endTimer = setTimeout(() => window.location.reload(), (idle + 1) * 1000);
   };
@@ -37,9 +39,9 @@ if (dialog && typeof dialog.showModal === "function") {
   dialog.querySelector("[data-stay]").addEventListener("click", async () => {
     const response = await fetch(dialog.dataset.keepAliveUrl, { credentials: "same-origin", cache: "no-store" });
     dialog.close();
-    if (response.ok && !response.redirected) start();
+    if (response.ok && !response.redirected) start(limit);
     else window.location.reload();
   });
   dialog.addEventListener("cancel", (event) => event.preventDefault());
-  start();
+  start(Number(dialog.dataset.idleSeconds));
 }

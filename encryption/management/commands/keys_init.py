@@ -12,10 +12,18 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from core.keys import load_key
+from encryption.sealing import x25519_private_key_new, x25519_public_key
 from encryption.signing import ed25519_private_key_new, ed25519_public_key
 
 CHECKPOINT_SIGNING = "audit_checkpoint.key"
 CHECKPOINT_PUBLIC = "audit_checkpoint.pub"
+# The transfer to CTP (docs/transfer-package.md): this service's signing key, and both of CTP's pairs, whose
+# private halves exist here only so that development, the demo and the tests can play the recipient.
+TRANSFER_SIGNING = "transfer_signing.key"
+CTP_PRIVATE = "ctp.key"
+CTP_PUBLIC = "ctp.pub"
+CTP_SIGNING = "ctp_signing.key"
+CTP_SIGNING_PUBLIC = "ctp_signing.pub"
 
 
 def _new_key() -> str:
@@ -36,7 +44,8 @@ def _write_private(path: Path, text: str) -> None:
 class Command(BaseCommand):
     help = (
         "Create development keys (key ring, blind-index key, audit HMAC key, audit checkpoint Ed25519 pair) "
-        "if missing; idempotent."
+        "and the transfer keys (this service's Ed25519 signing key; CTP's X25519 and Ed25519 pairs, for playing "
+        "the recipient) if missing; idempotent."
     )
 
     def handle(self, *args: object, **options: object) -> None:
@@ -55,6 +64,11 @@ class Command(BaseCommand):
             CHECKPOINT_PUBLIC: lambda: _b64(
                 ed25519_public_key(load_key(f"file:{folder / CHECKPOINT_SIGNING}", CHECKPOINT_SIGNING))
             ),
+            TRANSFER_SIGNING: lambda: _b64(ed25519_private_key_new()),
+            CTP_PRIVATE: lambda: _b64(x25519_private_key_new()),
+            CTP_PUBLIC: lambda: _b64(x25519_public_key(load_key(f"file:{folder / CTP_PRIVATE}", CTP_PRIVATE))),
+            CTP_SIGNING: lambda: _b64(ed25519_private_key_new()),
+            CTP_SIGNING_PUBLIC: lambda: _b64(ed25519_public_key(load_key(f"file:{folder / CTP_SIGNING}", CTP_SIGNING))),
         }
         for name, make in files.items():
             path = folder / name

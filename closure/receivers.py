@@ -1,0 +1,16 @@
+"""closure listens to the referral's domain signals; referrals never imports closure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.dispatch import receiver
+
+from referrals.signals import referral_closed
+
+from .services import transfer_record
+
+
+@receiver(referral_closed, dispatch_uid="closure.transfer_record")
+def transfer_record_on_close(*, referral_id: Any, actor: Any, **_: Any) -> None:
+    transfer_record(referral_id=referral_id, actor=actor)

@@ -1,0 +1,14 @@
+"""The closure app's pages: one URL per action, the case reference in the URL (STYLE.md)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+app_name = "closure"
+
+urlpatterns = [
+    path("transfers/", views.TransferListView.as_view(), name="transfer-list"),
+    path("<str:reference>/receipt/", views.TransferReceiptView.as_view(), name="transfer-receipt"),
+]
