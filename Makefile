@@ -71,8 +71,12 @@ endif
 lint: venv
 	$(BIN)/ruff check .
 
+# The suite runs in one process per core (pytest-xdist; pytest-django gives each its own test database, and
+# an integration test's Celery worker uses its process's). TEST_WORKERS=0 runs it in one process; PYTEST_ARGS
+# are passed on (a later -n wins).
+TEST_WORKERS ?= auto
 test: setup system-packages lint fuzz-venv
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # Rebuild static/govuk from GOV.UK Frontend's source (needs node and npm).
 frontend:

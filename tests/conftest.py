@@ -9,6 +9,7 @@ import secrets
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -216,6 +217,49 @@ def _test_clients_verify_the_second_factor():
     ClientMixin._login, ClientMixin.login = original_private, original_login
 
 
+# --- static files: every test client builds the middleware chain afresh, and whitenoise's middleware lists
+# and stats every static file the finders know (about 175) in its constructor: some 20 ms a test, minutes a
+# run. No test changes the static files, so each configuration's list is made once per process and every new
+# middleware gets the same entries (the same files, with the same headers) as its own scan would have made.
+# The key is every setting that the scan reads; a test that overrides one of them gets a scan of its own.
+_STATIC_SETTINGS = (
+    "DEBUG",
+    "FORCE_SCRIPT_NAME",
+    "INSTALLED_APPS",
+    "STATIC_URL",
+    "STATIC_ROOT",
+    "STATICFILES_DIRS",
+    "STATICFILES_FINDERS",
+    "STORAGES",
+)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _static_files_listed_once():
+    from django.conf import settings
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    original = WhiteNoiseMiddleware.add_files_from_finders
+    if getattr(original, "listed_once", False):
+        yield
+        return
+    listed: dict[str, dict] = {}
+
+    def add_files_from_finders(self):
+        names = [*_STATIC_SETTINGS, *sorted(name for name in dir(settings) if name.startswith("WHITENOISE_"))]
+        key = repr([(name, getattr(settings, name, None)) for name in names])
+        if key not in listed:
+            before = dict(self.files)
+            original(self)
+            listed[key] = {url: entry for url, entry in self.files.items() if before.get(url) is not entry}
+        self.files.update(listed[key])
+
+    add_files_from_finders.listed_once = True
+    WhiteNoiseMiddleware.add_files_from_finders = add_files_from_finders
+    yield
+    WhiteNoiseMiddleware.add_files_from_finders = original
+
+
 # --- tests that need PostgreSQL or a real Redis are deselected, never skipped, where those are absent
 # (`make test` on SQLite); .ci/run runs them on PostgreSQL with Redis and a real worker.
 _DESELECTED = pytest.StashKey[dict]()
@@ -237,9 +281,25 @@ def pytest_collection_modifyitems(config, items):
         else:
             keep.append(item)
     config.stash[_DESELECTED] = counts
+    if hasattr(config, "workeroutput"):  # an xdist worker: the controller prints the summary (below)
+        config.workeroutput["deselected"] = {"counts": counts, "nodeids": [item.nodeid for item in drop]}
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """With xdist (`make test`), the workers collect and deselect; the controller, which prints the summary and
+    the closing line, collects nothing. Every worker deselects the same tests: take the first one's, so the log
+    still says what was left out and the closing line still counts it."""
+    config = node.config
+    deselected = getattr(node, "workeroutput", {}).get("deselected")
+    if deselected is None or _DESELECTED in config.stash:
+        return
+    config.stash[_DESELECTED] = deselected["counts"]
+    if deselected["nodeids"]:
+        config.hook.pytest_deselected(items=[SimpleNamespace(nodeid=nodeid) for nodeid in deselected["nodeids"]])
 
 
 def _tests(count: int) -> str:
@@ -264,10 +324,26 @@ def deselection_summary(*, postgresql_only: int, integration: int, on_postgresql
     )
 
 
+# --- the access matrix (tests/referrals/test_access_matrix.py) reports how many combinations it checked. Counted
+# here, in the root conftest, from the reports: under xdist only the controller prints, and it loads no other.
+_MATRIX = {"passed": 0, "failed": 0}
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" and "test_access_matrix.py::test_access_matrix[" in report.nodeid:
+        _MATRIX["passed" if report.passed else "failed"] += 1
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     counts = config.stash.get(_DESELECTED, None)
     if counts and (line := deselection_summary(**counts)):
         terminalreporter.write_line(line)
+    checked = _MATRIX["passed"] + _MATRIX["failed"]
+    if checked:
+        terminalreporter.write_line(
+            f"Access matrix: {checked} combinations checked (URL x method x stage x role x situation), "
+            f"{_MATRIX['passed']} as expected, {_MATRIX['failed']} not"
+        )
 
 
 @pytest.fixture

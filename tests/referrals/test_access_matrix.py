@@ -8,7 +8,9 @@ RULES below says who may use it (and with which methods). Three kinds of URL:
 - user URLs (a user's number): own authority's user or another authority's;
 - the rest: every role, once.
 Each expected 403 and 404 of a signed-in user must have left an ACCESS_REFUSED event (anonymous clients'
-refusals are counted, not recorded one by one). tests/referrals/conftest.py prints the count.
+refusals are counted, not recorded one by one). tests/conftest.py prints the count.
+The users and cases are built once per module (`world`, below) and each combination is one request in a
+savepoint of its own, rolled back after it: nothing a combination does is seen by the next.
 """
 
 from __future__ import annotations
@@ -24,10 +26,12 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
-from accounts.models import Role
+from accounts.models import LocalAuthority, Nation, Role, User
 from accounts.services import api_token_create, invitation_token, user_invite
 from audit.models import AuditEvent
 from channel.models import (
@@ -40,6 +44,7 @@ from channel.models import (
 from mash.models import GatewayCheck, ScreeningReason
 from referrals import services
 from referrals.choices import ClosingReason, ReferralStatus
+from tests.conftest import TEST_PASSWORD, _make_user
 from tests.mash.factories import organisation_in, request_row
 
 from .factories import draft_referral, grant_row
@@ -678,9 +683,9 @@ COMBINATIONS = [
 ]
 
 
-def _case_at(stage: str, referrer, screener):
+def _case_at(stage: str, referrer, screener, *, given_name: str):
     """A case with an attachment, at the stage, reached through the services (so each stage is a real one)."""
-    referral = draft_referral(user=referrer)
+    referral = draft_referral(user=referrer, given_name=given_name)
     services.referral_attachment_add(
         referral=referral, actor=referrer, fileobj=io.BytesIO(b"%PDF-1.4 matrix"), filename="a.pdf", size=15
     )
@@ -729,44 +734,91 @@ def _transferred(referral, *, acknowledge: bool):
     return referral
 
 
-@pytest.fixture
-def world(local_authority, other_local_authority, make_user):
+# --- the world: built once per module (per xdist worker), inside a transaction of its own that is rolled back
+# at the end. Each combination runs in a savepoint inside it (pytest-django's `db`, a django TestCase), so
+# whatever a request writes (a transition, a deactivation, a grant, an audit event) is undone before the next
+# combination, exactly as when each combination built its own world; only the building is no longer repeated
+# 10,000 times. The same users and cases serve every combination: one user per role in each authority (with
+# the confirmed authenticator that signing in would give them), a superuser, and a case at each stage, with
+# and without an open information request. Each case is about a different person, so none is a repeat
+# referral of another (as when each combination had a single case).
+# A given name for each case (letters only, as the journey asks): Alexa, Alexb, ...
+SUBJECTS = tuple(f"Alex{letter}" for letter in "abcdefghijklmnopqrstuvwxyz")
+
+
+def _build_world() -> dict:
     from tests.channel.support.reference import channel_reference_seed
 
-    channel_reference_seed()  # the VAF catalogue and intervention types, whatever test ran before
-    return {"own": local_authority, "other": other_local_authority, "make_user": make_user}
+    channel_reference_seed()  # the VAF catalogue and intervention types, whatever test ran before in this process
+    own = LocalAuthority.objects.create(name="Testshire County Council", ons_code="E10000901", nation=Nation.ENGLAND)
+    other = LocalAuthority.objects.create(name="Otherton Borough Council", ons_code="W06000902", nation=Nation.WALES)
+    world: dict = {"own": own, "other": other, "make_user": _make_user}
+    users = {}
+    for role in Role.values:
+        users[(role, "own")] = _make_user(own, role)
+        users[(role, "other")] = _make_user(other, role, prefix="other-")
+    superuser = User.objects.create_superuser(email="root@test.example.org", password=TEST_PASSWORD)
+    for user in [*users.values(), superuser]:
+        TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+    world |= {"users": users, "superuser": superuser}
+    world["screener"] = _make_user(own, Role.TRIAGE_OFFICER, prefix="screener-")
+    world["witness"] = _make_user(own, Role.PANEL_MEMBER, prefix="witness-")
+    world["addressee"] = _make_user(own, Role.PARTNER_CONTRIBUTOR, prefix="addressee-")
+    subjects = iter(SUBJECTS)
+    world["cases"] = {
+        (stage, with_request): _new_case(stage, world, with_request=with_request, given_name=next(subjects))
+        for stage in STAGES
+        for with_request in ((False,) if stage == S.DRAFT else (False, True))
+    }
+    return world
 
 
-def _user(role: str, situation: str, world, case, request):
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer._from_testcase = True  # as django's TestCase marks its own: a durable block may run inside it
+        outer.__enter__()
+        try:
+            yield _build_world()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def _user(role: str, situation: str, world, case):
     if role == ANONYMOUS:
         return None
     if role == SUPERUSER:
-        return request.getfixturevalue("superuser")
+        return world["superuser"]
     if role == Role.REFERRER and situation != "other_authority" and case is not None:
         return case["referrer"]
-    authority = world["other"] if situation == "other_authority" else world["own"]
-    return world["make_user"](authority, role, prefix="other-" if situation == "other_authority" else "")
+    return world["users"][(role, "other" if situation == "other_authority" else "own")]
+
+
+def _new_case(stage: str, world, *, with_request: bool, given_name: str):
+    referrer, screener = world["users"][(Role.REFERRER, "own")], world["screener"]
+    referral = _case_at(stage, referrer, screener, given_name=given_name)
+    grant = None
+    if stage != S.DRAFT:
+        grant = grant_row(referral, world["witness"], granted_by=screener, expires_in=datetime.timedelta(days=1))
+    case = {"referral": referral, "referrer": referrer, "grant": grant, "screener": screener}
+    if with_request:  # an open request (with an answer's file) to another partner contributor of the council
+        case["request"] = _request(case, world, addressee=world["addressee"], grant_for=datetime.timedelta(days=1))
+    return case
 
 
 def _case(stage: str, world, *, with_request: bool = False, with_intervention: bool = False):
-    referrer = world["make_user"](world["own"], Role.REFERRER)
-    screener = world["make_user"](world["own"], Role.TRIAGE_OFFICER, prefix="screener-")
-    referral = _case_at(stage, referrer, screener)
-    witness = world["make_user"](world["own"], Role.PANEL_MEMBER, prefix="witness-")
-    grant = None
-    if stage != S.DRAFT:
-        grant = grant_row(referral, witness, granted_by=screener, expires_in=datetime.timedelta(days=1))
-    case = {"referral": referral, "referrer": referrer, "grant": grant, "screener": screener}
-    if with_request:  # an open request (with an answer's file) to another partner contributor of the council
-        partner = world["make_user"](world["own"], Role.PARTNER_CONTRIBUTOR, prefix="addressee-")
-        case["request"] = _request(case, world, addressee=partner, grant_for=datetime.timedelta(days=1))
-    if with_intervention and stage == S.WITH_CHANNEL:  # an intervention of the listed Channel case (a row)
+    """The world's case at this stage (a copy of its entry: a combination may point "request" elsewhere), with an
+    intervention of its Channel case when the URL names one (a row of this combination, rolled back after it)."""
+    case = dict(world["cases"][(stage, with_request)])
+    if with_intervention and stage == S.WITH_CHANNEL:
         case["intervention"] = Intervention.objects.create(
-            channel_case=ChannelCase.objects.get(referral=referral),
+            channel_case=ChannelCase.objects.get(referral=case["referral"]),
             intervention_type=InterventionType.objects.get(code="OTHER"),
-            owner=screener,
+            owner=case["screener"],
             planned_start=datetime.date(2026, 1, 5),
-            created_by=screener,
+            created_by=case["screener"],
         )
     return case
 
@@ -922,7 +974,7 @@ def _api_headers(user) -> dict:
 
 
 @pytest.mark.parametrize(("url_name", "method", "variant", "stage", "role", "situation"), COMBINATIONS)
-def test_access_matrix(client, request, world, *, url_name, method, variant, stage, role, situation):
+def test_access_matrix(client, world, *, url_name, method, variant, stage, role, situation):
     rule = RULES.get((url_name, method, variant))
     assert rule is not None, f"{url_name} is a URL of the service: declare who may use it in RULES (ACCESS.md)"
     case = (
@@ -935,7 +987,7 @@ def test_access_matrix(client, request, world, *, url_name, method, variant, sta
         if stage
         else None
     )
-    user = _user(role, situation, world, case, request)
+    user = _user(role, situation, world, case)
     if is_request_url(url_name) and situation in ("addressee", "grant_ended"):
         # The request is addressed to the user under test, whatever their role: only a partner's grant opens it.
         ended = situation == "grant_ended"
