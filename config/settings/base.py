@@ -271,6 +271,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Every quarter of an hour: end per-request grants past their expiry; their open requests expire.
     "information-requests-expire": {"task": "mash.information_requests_expire", "schedule": crontab(minute="*/15")},
+    **CLOSURE_BEAT_SCHEDULE,  # noqa: F405 (config/settings/transfer.py)
 }
 # The outbox (core.services): work that must not be lost, by topic -> handler taking the object's id.
 OUTBOX_HANDLERS = {
@@ -278,7 +279,7 @@ OUTBOX_HANDLERS = {
     "referrals.mash_notify": "referrals.services.notifications.referral_mash_notify",
     "mash.information_request_notify": "mash.information_requests.notifications.information_request_notify",
     "mash.information_request_remind": "mash.information_requests.notifications.information_request_remind",
-    "closure.transfer_deliver": "closure.services.delivery.transfer_deliver_dispatch",
+    **CLOSURE_OUTBOX_HANDLERS,  # noqa: F405 (config/settings/transfer.py)
 }
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
 OUTBOX_MAX_BACKOFF_MINUTES = env.int("OUTBOX_MAX_BACKOFF_MINUTES", default=60)
