@@ -1,4 +1,4 @@
-"""verify_purge REFERENCE: prints the certificate; exit 0 when nothing remains, 1 with what remains, 2 if never purged."""
+"""verify_purge REFERENCE: the certificate; exit 0 when nothing remains, 1 with what remains, 2 if never purged."""
 
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ def test_a_complete_purge_exits_0_and_prints_the_certificate(transferred_case, c
     reference = transferred_case.reference
     certificate = case_purge(reference=reference, actor=None, via="schedule")
     out = _verify_ok(reference, capsys)
-    assert certificate.package_sha256 in out and str(certificate.receipt_id) in out
+    assert certificate.package_sha256 in out
+    assert str(certificate.receipt_id) in out
     assert "nothing of" in out
 
 
@@ -52,7 +53,8 @@ def test_a_row_left_behind_exits_1(transferred_case, capsys):
         topic="referrals.mash_notify", object_id=str(certificate.case_id), next_attempt_at=certificate.purged_at
     )
     code, out = _run(reference, capsys)
-    assert code == 1 and "outbox" in out
+    assert code == 1
+    assert "outbox" in out
 
 
 def test_a_tampered_certificate_exits_1(transferred_case, capsys):
@@ -61,15 +63,18 @@ def test_a_tampered_certificate_exits_1(transferred_case, capsys):
     with connection.cursor() as cursor:
         cursor.execute("UPDATE closure_purgecertificate SET files_deleted = files_deleted + 1")
     code, out = _run(reference, capsys)
-    assert code == 1 and "signature" in out
+    assert code == 1
+    assert "signature" in out
 
 
 def test_a_case_never_purged_exits_2(transferred_case, capsys):
     code, out = _run(transferred_case.reference, capsys)
-    assert code == 2 and "never purged" in out
+    assert code == 2
+    assert "never purged" in out
     assert not PurgeCertificate.objects.exists()
 
 
 def test_an_unknown_reference_exits_2(db, capsys):
     code, out = _run("PRV-2026-999999", capsys)
-    assert code == 2 and "unknown" in out
+    assert code == 2
+    assert "unknown" in out
