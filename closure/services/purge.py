@@ -135,7 +135,7 @@ def purge_finish(*, certificate: PurgeCertificate) -> PurgeCertificate:
     return certificate
 
 
-def case_purge(*, reference: str, actor: Any, via: str) -> PurgeCertificate:
+def case_purge(*, reference: str, actor: Any, via: str, now: datetime.datetime | None = None) -> PurgeCertificate:
     """Purge the case `reference` (see the module); returns its certificate. Raises PurgeRefused (audited).
 
     `via` is "schedule" (the sweep, actor None) or "prevent_lead" (the Closure section). Run again after a
@@ -148,7 +148,7 @@ def case_purge(*, reference: str, actor: Any, via: str) -> PurgeCertificate:
     if referral is None:
         raise PurgeRefused("UNKNOWN", "Refused: no such case.")
     transfer = Transfer.objects.defer("package").filter(referral=referral).first()
-    now = timezone.now()
+    now = now or timezone.now()
     _check(referral=referral, transfer=transfer, actor=actor, via=via, now=now)
     with transaction.atomic(durable=True):  # an outermost step: nothing can roll the purge back once it returns
         locked = Referral.objects.select_for_update().select_related("data_key").filter(pk=referral.pk).first()
