@@ -76,10 +76,6 @@ def _refuse(*, referral: Referral, actor: Any, via: str, code: str, message: str
 
 
 def _check(*, referral: Referral, transfer: Transfer | None, actor: Any, via: str, now: datetime.datetime) -> None:
-    if transfer is None or referral.status != ReferralStatus.TRANSFERRED or purge_due_at(transfer) is None:
-        raise _refuse(
-            referral=referral, actor=actor, via=via, code="NO_RECEIPT", message="Refused: CTP's receipt is awaited."
-        )
     if not can_purge(referral, actor):
         raise _refuse(
             referral=referral,
@@ -87,6 +83,10 @@ def _check(*, referral: Referral, transfer: Transfer | None, actor: Any, via: st
             via=via,
             code="NOT_PERMITTED",
             message="Refused: only the council's Prevent lead may purge a case.",
+        )
+    if transfer is None or referral.status != ReferralStatus.TRANSFERRED or purge_due_at(transfer) is None:
+        raise _refuse(
+            referral=referral, actor=actor, via=via, code="NO_RECEIPT", message="Refused: CTP's receipt is awaited."
         )
     due = purge_due_at(transfer)
     if due is not None and due > now:

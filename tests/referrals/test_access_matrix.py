@@ -273,6 +273,14 @@ def _receipt_upload(who: Who) -> int:
     return 200 if who.holds(Role.POLICE_PREVENT_OFFICER) else 403
 
 
+def _purge_now(who: Who) -> int:
+    if not who.signed_in:
+        return LOGIN
+    if not who.visible:
+        return 404
+    return 302 if who.holds(Role.PREVENT_LEAD) else 403
+
+
 # (url name, method, variant) -> expected status for a Who. The variant picks one value of an argument
 # that names an action (the transition's slug), so each action is a row of its own.
 RULES: dict[tuple[str, str, str], Rule] = {
@@ -391,6 +399,15 @@ RULES: dict[tuple[str, str, str], Rule] = {
     ("closure:transfer-list", "GET", ""): role_page(Role.PREVENT_LEAD, Role.POLICE_PREVENT_OFFICER),
     ("closure:transfer-receipt", "POST", ""): _receipt_upload,
     ("closure:transfer-receipt", "GET", ""): any_user(405),
+    # Purge now (the Prevent lead of the case's council, once transferred and the hold period over: 302 to the
+    # certificate); at another stage the Closure section says why (302); anyone else who sees the case 403.
+    ("closure:case-purge", "POST", ""): _purge_now,
+    ("closure:case-purge", "GET", ""): any_user(405),
+    # The council's purge certificates: its Prevent lead and auditor; another council's certificate is a 404.
+    ("closure:certificate-list", "GET", ""): role_page(Role.PREVENT_LEAD, Role.AUDITOR),
+    ("closure:certificate-detail", "GET", ""): signed_in(
+        lambda who: (200 if who.in_case_authority else 404) if who.role in (Role.PREVENT_LEAD, Role.AUDITOR) else 403
+    ),
     # Transitions recorded in the Screening section (custom "recorded_in") are never taken bare: the route
     # sends the case's readers to that section (302, nothing changes); a grantee, who may not see it, is refused.
     ("referrals:referral-transition", "GET", "close"): case_page(lambda who: who.reader, ok=302),
@@ -511,6 +528,7 @@ def url_conf() -> dict[str, set[str]]:
 
 URLS = url_conf()
 CASE_ARGUMENTS = {"reference", "draft_id"}
+CERTIFICATE_URLS = {"closure:certificate-detail"}
 TARGET_ARGUMENTS = {"pk", "user_id"}
 RECORD_ARGUMENTS = CASE_ARGUMENTS | TARGET_ARGUMENTS | {"request_id"}
 
@@ -537,9 +555,12 @@ def stages(url_name: str) -> list[str]:
     arguments = URLS[url_name]
     if is_request_url(url_name):
         return [S.INFORMATION_GATHERING]  # a request is made while its case is in information gathering
+    if url_name in CERTIFICATE_URLS:
+        return [S.PURGED]  # a purged case is only its certificate
+    held = [stage for stage in STAGES if stage != S.PURGED]  # a purged case's rows are gone: no case URL serves it
     if "reference" in arguments:
-        return [stage for stage in STAGES if stage != S.DRAFT]  # a draft has no reference yet
-    return STAGES if "draft_id" in arguments else [""]
+        return [stage for stage in held if stage != S.DRAFT]  # a draft has no reference yet
+    return held if "draft_id" in arguments else [""]
 
 
 def _rows(url_name: str) -> list[tuple[str, str]]:
@@ -576,7 +597,7 @@ def _case_at(stage: str, referrer, screener):
         (S.INFORMATION_GATHERING, lambda r: services.referral_start_information_gathering(referral=r, actor=screener)),
         (S.WITH_CHANNEL, lambda r: services.referral_refer_to_channel(referral=r, actor=screener)),
     ]
-    if stage in CLOSED_STAGES:
+    if stage in (*CLOSED_STAGES, S.PURGED):
         path[3] = (
             S.CLOSED,
             lambda r: services.referral_close(
@@ -587,8 +608,13 @@ def _case_at(stage: str, referrer, screener):
         if referral.status == stage:
             break
         referral = step(referral)
-    if stage in (S.TRANSFERRING, S.TRANSFERRED):
-        referral = _transferred(referral, acknowledge=stage == S.TRANSFERRED)
+    if stage in (S.TRANSFERRING, S.TRANSFERRED, S.PURGED):
+        referral = _transferred(referral, acknowledge=stage != S.TRANSFERRING)
+    if stage == S.PURGED:  # by the scheduled purge: the referral object keeps its reference, its rows are gone
+        from closure.services.purge import case_purge
+
+        case_purge(reference=referral.reference, actor=None, via="schedule")
+        return referral
     assert referral.status == stage
     if stage == S.SCREENING:  # the police gateway check comes first, so the screening outcome can be recorded
         GatewayCheck.objects.create(referral=referral, recorded_by=screener, counter_terrorism=False, note="Matrix.")
@@ -637,9 +663,10 @@ def _case(stage: str, world, *, with_request: bool = False):
     referral = _case_at(stage, referrer, screener)
     witness = world["make_user"](world["own"], Role.PANEL_MEMBER, prefix="witness-")
     grant = None
-    if stage != S.DRAFT:
+    if stage not in (S.DRAFT, S.PURGED):
         grant = grant_row(referral, witness, granted_by=screener, expires_in=datetime.timedelta(days=1))
     case = {"referral": referral, "referrer": referrer, "grant": grant, "screener": screener}
+    case["purged"] = stage == S.PURGED
     if with_request:  # an open request (with an answer's file) to another partner contributor of the council
         partner = world["make_user"](world["own"], Role.PARTNER_CONTRIBUTOR, prefix="addressee-")
         case["request"] = _request(case, world, addressee=partner, grant_for=datetime.timedelta(days=1))
@@ -665,7 +692,7 @@ def _kwargs(url_name: str, *, variant: str, situation: str, user, case, world) -
         fillers |= {
             "reference": referral.reference,
             "draft_id": referral.pk,
-            "attachment_id": referral.attachments.get().pk,
+            "attachment_id": 0 if case.get("purged") else referral.attachments.get().pk,
             "grant_id": case["grant"].pk if case["grant"] else 0,
         }
         if "request" in case:
@@ -755,7 +782,12 @@ def test_access_matrix(client, request, world, *, url_name, method, variant, sta
         ended = situation == "grant_ended"
         grant_for = datetime.timedelta(days=-1 if ended else 1)
         case["request"] = _request(case, world, addressee=user, grant_for=grant_for)
-    if case is not None and user is not None and situation in ("with_grant", "with_expired_grant"):
+    if (
+        case is not None
+        and user is not None
+        and situation in ("with_grant", "with_expired_grant")
+        and stage != S.PURGED
+    ):
         expires_in = datetime.timedelta(days=1 if situation == "with_grant" else -1)
         grant_row(case["referral"], user, granted_by=case["referrer"], expires_in=expires_in)
     url = reverse(
