@@ -1,9 +1,9 @@
 """The statistical tombstone of a case: coarse facts for the Home Office statistics, computed before the purge.
 
 Nothing that identifies the person or the case: the month (not the day) of referral, an age band (not the
-age), codes of the answers, working days between stages. Apps with something to add (Channel support's
-consent) register a function `fn(referral) -> dict of Tombstone fields` in STATISTICS: closure cannot know
-their models, and they must not import closure's purge.
+age), codes of the answers (anything else is left out), working days between stages, whether consent to
+Channel support was given (the panel's decisions). An app with more to add registers a function
+`fn(referral) -> dict of Tombstone fields` with `register_statistics`.
 """
 
 from __future__ import annotations
@@ -13,6 +13,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
+
+from accounts.models import Sector
+from referrals.choices import ClosingReason, ConcernType, Gender
 
 # (upper age, band code): the bands of the Home Office Prevent statistics.
 AGE_BANDS = ((14, "under_15"), (20, "15_20"), (30, "21_30"), (40, "31_40"), (50, "41_50"), (60, "51_60"))
@@ -63,6 +66,26 @@ def route(referral: Any) -> str:
     return "submitted"
 
 
+def _code(value: Any, allowed: Any) -> str:
+    """A known answer code, or "" (an answer that is not one of the codes never reaches the tombstone)."""
+    return value if value in allowed else ""
+
+
+def consent_given(referral: Any) -> bool | None:
+    """The person's consent to Channel support as last recorded by the panel; None if never asked."""
+    from channel.models import ChannelDecision
+
+    last = (
+        ChannelDecision.objects.filter(
+            channel_case__referral=referral, transition__in=("record_consent_given", "record_consent_refused")
+        )
+        .order_by("-created_at")
+        .values_list("transition", flat=True)
+        .first()
+    )
+    return None if last is None else last == "record_consent_given"
+
+
 def case_statistics(referral: Any) -> dict[str, Any]:
     """The tombstone's fields for a case (read while its key still exists)."""
     referred = referral.submitted_at or referral.created_at
@@ -70,17 +93,17 @@ def case_statistics(referral: Any) -> dict[str, Any]:
     values: dict[str, Any] = {
         "referral_month": month,
         "local_authority_id": referral.local_authority_id,
-        "referrer_sector": referral.referrer_sector or "",
+        "referrer_sector": _code(referral.referrer_sector, Sector.values),
         "age_band": age_band(referral),
-        "gender": referral.gender or "",
-        "concern_type": referral.concern_type or "",
+        "gender": _code(referral.gender, Gender.values),
+        "concern_type": _code(referral.concern_type, ConcernType.values),
         "route": route(referral),
-        "outcome": referral.closing_reason or "",
+        "outcome": _code(referral.closing_reason, ClosingReason.values),
         "days_to_screening": working_days(referral.submitted_at, referral.screening_started_at),
         "days_to_information_gathering": working_days(referral.submitted_at, referral.information_gathering_started_at),
         "days_to_channel": working_days(referral.submitted_at, referral.referred_to_channel_at),
         "days_to_closure": working_days(referral.submitted_at, referral.closed_at),
-        "consent_given": None,
+        "consent_given": consent_given(referral),
     }
     for fn in STATISTICS:
         values.update(fn(referral))
