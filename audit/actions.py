@@ -330,32 +330,19 @@ ACTIONS: dict[str, ActionSpec] = {
     "TRANSFER_PACKAGE_OPEN_REFUSED": ActionSpec(
         "Transfer package refused", "A transfer package was refused when opened ({reason_code})", {"command": Kind.NAME}
     ),
+    # The purge (closure): refusals carry NO_RECEIPT, HOLD_PERIOD or NOT_PERMITTED; the tombstone names no case.
     "CASE_PURGED": ActionSpec(
         "Case purged",
         "Case {case_reference} was purged ({rows} rows, {files} files); its certificate was signed",
         {"rows": Kind.INT, "files": Kind.INT, "certificate_id": Kind.UUID, "via": Kind.NAME},
     ),
-    # Refused (outcome "refused"): reason_code NO_RECEIPT, HOLD_PERIOD or NOT_PERMITTED; nothing was deleted.
     "CASE_PURGE_REFUSED": ActionSpec(
-        "Case purge refused",
-        "{actor} tried to purge case {case_reference}: refused ({reason_code})",
-        {"via": Kind.NAME},
+        "Case purge refused", "{actor} may not purge case {case_reference} now", {"via": Kind.NAME}
     ),
-    # The statistical tombstone of a purged case: no reference and no id, so it cannot be traced back to the case.
-    "CASE_TOMBSTONE_WRITTEN": ActionSpec(
-        "Statistical tombstone written", "A statistical tombstone of a purged case was written", {}
-    ),
-    # The scheduled sweep (closure): a stalled delivery queued again; the Prevent lead told of a late transfer.
-    "TRANSFER_RESTARTED": ActionSpec(
-        "Transfer restarted",
-        "The stalled transfer of case {case_reference} was queued again",
-        {"package_id": Kind.UUID},
-    ),
-    "TRANSFER_OVERDUE_ALERTED": ActionSpec(
-        "Overdue transfer alerted",
-        "The Prevent lead was told that case {case_reference} is closed but not transferred after {days} days",
-        {"days": Kind.INT},
-    ),
+    "CASE_TOMBSTONE_WRITTEN": ActionSpec("Tombstone written", "A statistical tombstone of a purged case was written"),
+    # The closure sweep: a stalled delivery queued again; the Prevent lead told of a case not transferred.
+    "TRANSFER_RESTARTED": ActionSpec("Transfer restarted", "Case {case_reference}'s stalled transfer was queued again"),
+    "TRANSFER_OVERDUE_ALERTED": ActionSpec("Transfer overdue", "Case {case_reference} is not transferred: lead told"),
     # Information requests to partner agencies (mash): ids only, never the question, answer or a name.
     "INFORMATION_REQUEST_CREATED": ActionSpec(
         "Information requested",

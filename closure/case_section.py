@@ -44,6 +44,7 @@ def _context(referral: Any, user: Any) -> dict[str, Any]:
     due = purge_due_at(transfer)
     return {
         "transfer": transfer,
+        "transfer_stage": transfer.get_stage_display(),
         "purge_due_at": due,
         "purge_form": due is not None and due <= timezone.now() and can_purge_now(referral, user),
         "transfer_rows": _rows(transfer),

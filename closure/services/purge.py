@@ -135,6 +135,75 @@ def purge_finish(*, certificate: PurgeCertificate) -> PurgeCertificate:
     return certificate
 
 
+def _certificate(
+    *, locked: Referral, transfer: Transfer, rows: Any, counts: dict[str, int], **fields: Any
+) -> PurgeCertificate:
+    """The signed certificate of the purge (saved)."""
+    certificate = PurgeCertificate(
+        reference=locked.reference,
+        case_id=locked.pk,
+        data_key_id=locked.data_key_id,
+        local_authority_id=locked.local_authority_id,
+        referrer_id=locked.created_by_id,
+        submitted_at=locked.submitted_at,
+        closed_at=locked.closed_at,
+        delivered_at=transfer.delivered_at,
+        receipt_received_at=transfer.receipt_received_at,
+        package_id=transfer.package_id,
+        package_sha256=transfer.package_sha256,
+        receipt_id=transfer.receipt_id,
+        rows_deleted=counts,
+        files_deleted=len(rows.file_refs),
+        file_refs=rows.file_refs,
+        **fields,
+    )
+    certificate_sign(certificate)
+    certificate.save(force_insert=True)
+    return certificate
+
+
+def _tombstone(statistics: dict[str, Any], *, now: datetime.datetime) -> None:
+    tombstone = Tombstone.objects.create(**statistics)
+    # Written the same instant as the certificate: keep the day only, so the two cannot be paired by time.
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    Tombstone.objects.filter(pk=tombstone.pk).update(created_at=midnight, updated_at=midnight)
+
+
+def _purge(*, locked: Referral, transfer: Transfer, actor: Any, via: str, now: datetime.datetime) -> PurgeCertificate:
+    """The steps inside the purge's transaction (the caller holds the referral's lock)."""
+    statistics = case_statistics(locked)  # read while the key exists
+    rows = case_rows(locked.pk)
+    _step("transition")
+    referral_purge(referral=locked, actor=actor)
+    _step("rows")
+    counts = _delete_rows(rows)
+    _step("data_key")
+    case_key_shred(data_key=DataKey(pk=locked.data_key_id))
+    _step("certificate")
+    authorised_by = actor if getattr(actor, "is_authenticated", False) else None
+    certificate = _certificate(
+        locked=locked,
+        transfer=transfer,
+        rows=rows,
+        counts=counts,
+        purged_at=now,
+        authorised_by=authorised_by,
+        authorised_via=via,
+    )
+    _step("tombstone")
+    _tombstone(statistics, now=now)
+    _step("audit")
+    audit.record(
+        actor=None,
+        action=AuditAction.CASE_TOMBSTONE_WRITTEN,
+        target_type="closure.tombstone",
+        local_authority_id=locked.local_authority_id,
+    )
+    details = {"rows": sum(counts.values()), "files": len(rows.file_refs), "certificate_id": str(certificate.pk)}
+    audit.record(actor=actor, action=AuditAction.CASE_PURGED, target=locked, details={**details, "via": via})
+    return certificate
+
+
 def case_purge(*, reference: str, actor: Any, via: str, now: datetime.datetime | None = None) -> PurgeCertificate:
     """Purge the case `reference` (see the module); returns its certificate. Raises PurgeRefused (audited).
 
@@ -157,60 +226,7 @@ def case_purge(*, reference: str, actor: Any, via: str, now: datetime.datetime |
             if certificate is None:
                 raise PurgeRefused("UNKNOWN", "Refused: the case changed meanwhile.")
             return certificate
-        statistics = case_statistics(locked)  # read while the key exists
-        rows = case_rows(locked.pk)
-        _step("transition")
-        referral_purge(referral=locked, actor=actor)
-        _step("rows")
-        counts = _delete_rows(rows)
-        _step("data_key")
-        case_key_shred(data_key=DataKey(pk=locked.data_key_id))
-        _step("certificate")
-        certificate = PurgeCertificate(
-            reference=reference,
-            case_id=locked.pk,
-            data_key_id=locked.data_key_id,
-            local_authority_id=locked.local_authority_id,
-            referrer_id=locked.created_by_id,
-            submitted_at=locked.submitted_at,
-            closed_at=locked.closed_at,
-            delivered_at=transfer.delivered_at,
-            receipt_received_at=transfer.receipt_received_at,
-            purged_at=now,
-            package_id=transfer.package_id,
-            package_sha256=transfer.package_sha256,
-            receipt_id=transfer.receipt_id,
-            rows_deleted=counts,
-            files_deleted=len(rows.file_refs),
-            file_refs=rows.file_refs,
-            authorised_by=actor if getattr(actor, "is_authenticated", False) else None,
-            authorised_via=via,
-        )
-        certificate_sign(certificate)
-        certificate.save(force_insert=True)
-        _step("tombstone")
-        tombstone = Tombstone.objects.create(**statistics)
-        # Written the same instant as the certificate: keep the day only, so the two cannot be paired by time.
-        midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-        Tombstone.objects.filter(pk=tombstone.pk).update(created_at=midnight, updated_at=midnight)
-        _step("audit")
-        audit.record(
-            actor=None,
-            action=AuditAction.CASE_TOMBSTONE_WRITTEN,
-            target_type="closure.tombstone",
-            local_authority_id=locked.local_authority_id,
-        )
-        audit.record(
-            actor=actor,
-            action=AuditAction.CASE_PURGED,
-            target=locked,
-            details={
-                "rows": sum(counts.values()),
-                "files": len(rows.file_refs),
-                "certificate_id": str(certificate.pk),
-                "via": via,
-            },
-        )
+        certificate = _purge(locked=locked, transfer=transfer, actor=actor, via=via, now=now)
     try:
         purge_finish(certificate=certificate)
     except OSError as exc:  # the sweep finishes it; the class name only (a message may quote a path)

@@ -85,7 +85,6 @@ def transfers_restart_stalled(*, now: datetime.datetime) -> int:
                 actor=None,
                 action=AuditAction.TRANSFER_RESTARTED,
                 target=transfer.referral,
-                details={"package_id": str(transfer.package_id)},
             )
         restarted += 1
     return restarted
@@ -110,7 +109,6 @@ def transfers_alert_overdue(*, now: datetime.datetime) -> int:
                 actor=None,
                 action=AuditAction.TRANSFER_OVERDUE_ALERTED,
                 target=transfer.referral,
-                details={"days": (now - transfer.referral.closed_at).days},
             )
         alerted += 1
     return alerted
