@@ -112,3 +112,11 @@ def test_the_sweep_tells_the_prevent_lead_once_of_a_case_not_transferred(
     assert closed_case.reference in sent[0].body
     assert closed_case.given_name not in sent[0].body
     assert AuditEvent.objects.filter(action="TRANSFER_OVERDUE_ALERTED").count() == 1
+
+
+def test_the_sweep_is_on_the_beat_schedule_and_its_e_mail_has_an_outbox_handler(settings):
+    from closure import tasks
+
+    assert settings.CELERY_BEAT_SCHEDULE["closure-sweep"]["task"] == tasks.closure_sweep.name
+    assert settings.OUTBOX_HANDLERS["closure.transfer_overdue_notify"].endswith("transfer_overdue_notify")
+    assert settings.OUTBOX_HANDLERS["closure.transfer_deliver"].endswith("transfer_deliver_dispatch")
