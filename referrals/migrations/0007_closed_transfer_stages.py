@@ -6,46 +6,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("accounts", "0003_api_token"),
-        ("encryption", "0002_equality_only_indexes"),
-        ("referrals", "0006_equality_only_indexes"),
+        ('accounts', '0003_api_token'),
+        ('encryption', '0002_equality_only_indexes'),
+        ('referrals', '0006_equality_only_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name="referral",
-            name="referral_closed_has_reason",
+            model_name='referral',
+            name='referral_closed_has_reason',
         ),
         migrations.AlterField(
-            model_name="referral",
-            name="status",
-            field=django_fsm.FSMField(
-                choices=[
-                    ("draft", "Draft"),
-                    ("submitted", "Submitted"),
-                    ("screening", "Screening"),
-                    ("information_gathering", "Information gathering"),
-                    ("with_channel", "With Channel"),
-                    ("closed", "Closed"),
-                    ("transferring", "Closed, transferring to CTP"),
-                    ("transferred", "Closed, transferred to CTP"),
-                ],
-                default="draft",
-                max_length=50,
-                protected=True,
-            ),
+            model_name='referral',
+            name='status',
+            field=django_fsm.FSMField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('screening', 'Screening'), ('information_gathering', 'Information gathering'), ('with_channel', 'With Channel'), ('closed', 'Closed'), ('transferring', 'Closed, transferring to CTP'), ('transferred', 'Closed, transferred to CTP')], default='draft', max_length=50, protected=True),
         ),
         migrations.AddConstraint(
-            model_name="referral",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("status__in", ("closed", "transferring", "transferred")), _negated=True),
-                    models.Q(("closing_reason", ""), _negated=True),
-                    _connector="OR",
-                ),
-                name="referral_closed_has_reason",
-            ),
+            model_name='referral',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', ('closed', 'transferring', 'transferred')), _negated=True), models.Q(('closing_reason', ''), _negated=True), _connector='OR'), name='referral_closed_has_reason'),
         ),
     ]
