@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements/*.txt | sha1sum | cut -c1-1
 DJANGO := $(BIN)/python manage.py
 
 .PHONY: run test setup venv keys migrate seed lint system-packages frontend lock \
-        bench-encryption bench-audit bench-submit bench-queue fuzz fuzz-venv clean help
+        bench-encryption bench-audit bench-submit bench-queue bench-purge fuzz fuzz-venv clean help
 
 help:
 	@echo "make run    set up everything and serve http://localhost:8000 (SQLite, tasks inline)"
@@ -100,6 +100,9 @@ bench-submit: setup
 
 bench-queue: setup
 	$(BIN)/python benchmarks/queue.py
+
+bench-purge: setup
+	$(BIN)/python benchmarks/purge.py
 
 # Schemathesis against a server already running (make run, with API_RATE_* raised for the run), in a
 # virtualenv of its own so its dependencies never meet the application's: FUZZ_TOKEN from create_api_token.

@@ -167,9 +167,19 @@ CASEWORK_ACTIONS: dict[str, ActionSpec] = {
     "TRANSFER_PACKAGE_OPEN_REFUSED": ActionSpec(
         "Transfer package refused", "A transfer package was refused when opened ({reason_code})", {"command": Kind.NAME}
     ),
+    # The purge (closure): refusals carry NO_RECEIPT, HOLD_PERIOD or NOT_PERMITTED; the tombstone names no case.
     "CASE_PURGED": ActionSpec(
-        "Case purged", "Case {case_reference} was purged ({rows} rows)", {"rows": Kind.INT, "certificate_id": Kind.UUID}
+        "Case purged",
+        "Case {case_reference} was purged ({rows} rows, {files} files); its certificate was signed",
+        {"rows": Kind.INT, "files": Kind.INT, "certificate_id": Kind.UUID, "via": Kind.NAME},
     ),
+    "CASE_PURGE_REFUSED": ActionSpec(
+        "Case purge refused", "{actor} may not purge case {case_reference} now", {"via": Kind.NAME}
+    ),
+    "CASE_TOMBSTONE_WRITTEN": ActionSpec("Tombstone written", "A statistical tombstone of a purged case was written"),
+    # The closure sweep: a stalled delivery queued again; the Prevent lead told of a case not transferred.
+    "TRANSFER_RESTARTED": ActionSpec("Transfer restarted", "Case {case_reference}'s stalled transfer was queued again"),
+    "TRANSFER_OVERDUE_ALERTED": ActionSpec("Transfer overdue", "Case {case_reference} is not transferred: lead told"),
     # Information requests to partner agencies (mash): ids only, never the question, answer or a name.
     "INFORMATION_REQUEST_CREATED": ActionSpec(
         "Information requested",

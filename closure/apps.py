@@ -11,3 +11,8 @@ class ClosureConfig(AppConfig):
 
         # The case page's Closure section and history phrases (referrals/sections.py).
         register_case_section()
+        # A purged case still reads "Closed" in its referrer's list (by its certificate).
+        from closure.selectors import purged_references_for_referrer
+        from referrals import sections
+
+        sections.register_gone_cases(lambda user: purged_references_for_referrer(user=user))

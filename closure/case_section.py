@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 from referrals import sections
 
 from .forms import ReceiptUploadForm
 from .models import Transfer
-from .permissions import can_confirm_receipt, can_see_transfer
+from .permissions import can_confirm_receipt, can_purge_now, can_see_transfer
 from .selectors import transfer_for
+from .services.purge import purge_due_at
 
 RECEIPT_REASONS = {
     "BAD_SIGNATURE": "it was not signed by CTP's receipt key",
@@ -38,9 +41,12 @@ def _context(referral: Any, user: Any) -> dict[str, Any]:
     transfer = transfer_for(referral)
     if transfer is None:
         return {}
+    due = purge_due_at(transfer)
     return {
         "transfer": transfer,
         "transfer_stage": transfer.get_stage_display(),
+        "purge_due_at": due,
+        "purge_form": due is not None and due <= timezone.now() and can_purge_now(referral, user),
         "transfer_rows": _rows(transfer),
         "receipt_form": ReceiptUploadForm()
         if transfer.awaiting_receipt and can_confirm_receipt(referral, user)
@@ -79,6 +85,13 @@ def _refused(event: Any, names: dict[int, str]) -> tuple[str, str]:
     )
 
 
+def _purge_refused(event: Any, names: dict[int, str]) -> tuple[str, str]:
+    why = {"NO_RECEIPT": "CTP's receipt was awaited", "HOLD_PERIOD": "the hold period was not over"}.get(
+        event.reason_code, "it was asked by someone who may not purge cases"
+    )
+    return "A purge was refused", f"Refused because {why}."
+
+
 def register_case_section() -> None:
     sections.register(sections.CaseSection("closure", "Closure", 70, "closure/section.html", _context, _visible))
     sections.register_history_phrase("TRANSFER_PACKAGE_BUILT", _built)
@@ -86,3 +99,4 @@ def register_case_section() -> None:
     sections.register_history_phrase("TRANSFER_DELIVERY_FAILED", _failed)
     sections.register_history_phrase("TRANSFER_RECEIPT_ACCEPTED", _accepted)
     sections.register_history_phrase("TRANSFER_RECEIPT_REFUSED", _refused)
+    sections.register_history_phrase("CASE_PURGE_REFUSED", _purge_refused)

@@ -3,7 +3,7 @@
 One `Transfer` per referral, written in the closing transaction (closure.receivers). The package is
 already encrypted to CTP's public key when it is stored here, so this service cannot read it back; the
 receipt is CTP's signed acknowledgement of the package's SHA-256 (docs/transfer-package.md).
-Purge, its certificate and the statistical tombstone come in a later slice.
+After the receipt and PURGE_HOLD_DAYS the case is purged: a `PurgeCertificate` and a `Tombstone` remain.
 """
 
 from __future__ import annotations
@@ -46,6 +46,8 @@ class Transfer(BaseModel):
     receipt_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # When the Prevent lead was told the case is closed but not transferred (TRANSFER_ALERT_DAYS): once.
+    alerted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -66,3 +68,86 @@ class Transfer(BaseModel):
     @property
     def awaiting_receipt(self) -> bool:
         return self.stage in (TransferStage.BUILT, TransferStage.DELIVERED)
+
+
+class PurgeCertificate(BaseModel):
+    """What remains of a purged case for its council: the proof that it was handed over and deleted.
+
+    No personal data: the reference, dates, counts per table, the package's hash and CTP's receipt id, who
+    or what authorised the purge, and this service's Ed25519 signature over all of it (closure.certificate).
+    The referrer's user id is kept so that "my referrals" can still answer "closed" for the reference.
+    """
+
+    reference = models.CharField(max_length=15, unique=True)
+    # The case root's primary key (a random UUID, in the audit trail too): verify_purge looks for it everywhere.
+    case_id = models.UUIDField(unique=True)
+    data_key_id = models.UUIDField()
+    local_authority = models.ForeignKey("accounts.LocalAuthority", on_delete=models.PROTECT, related_name="+")
+    referrer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    receipt_received_at = models.DateTimeField(null=True, blank=True)
+    purged_at = models.DateTimeField()
+    package_id = models.UUIDField()
+    package_sha256 = models.CharField(max_length=64)
+    receipt_id = models.UUIDField()
+    # {"app_label.Model": rows deleted}, and the number of stored files deleted.
+    rows_deleted = models.JSONField(default=dict)
+    files_deleted = models.PositiveIntegerField(default=0)
+    # The case's stored files (their random storage names: no content, no file name), unlinked once the
+    # purge has committed; files_removed_at stays empty until they are all gone (a crash: the sweep finishes).
+    file_refs = models.JSONField(default=list, blank=True)
+    files_removed_at = models.DateTimeField(null=True, blank=True)
+    authorised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # "prevent_lead" (a person, authorised_by) or "schedule" (the sweep, after the hold period).
+    authorised_via = models.CharField(max_length=20)
+    signing_key_id = models.CharField(max_length=64)
+    signature = models.CharField(max_length=128)
+
+    class Meta:
+        ordering = ["-purged_at"]
+
+    def __str__(self) -> str:
+        return f"Purge certificate {self.reference}"
+
+    @property
+    def case_reference(self) -> str:
+        return self.reference
+
+    @property
+    def rows_total(self) -> int:
+        return sum(self.rows_deleted.values())
+
+
+class Tombstone(BaseModel):
+    """The statistical trace of a purged case: no identifier, no reference, nothing that links back to it.
+
+    Its own random id and coarse facts only (closure.statistics), enough for the Home Office statistics.
+    Its created_at is set back to the midnight of the purge's day, so that it cannot be paired with the certificate.
+    """
+
+    referral_month = models.DateField()  # the first day of the month of referral
+    local_authority = models.ForeignKey("accounts.LocalAuthority", on_delete=models.PROTECT, related_name="+")
+    referrer_sector = models.CharField(max_length=30, blank=True)
+    age_band = models.CharField(max_length=10, blank=True)
+    gender = models.CharField(max_length=20, blank=True)
+    concern_type = models.CharField(max_length=40, blank=True)
+    route = models.CharField(max_length=20, blank=True)
+    outcome = models.CharField(max_length=40, blank=True)
+    # Working days (Monday to Friday) from submission to each stage reached; None for a stage never reached.
+    days_to_screening = models.PositiveIntegerField(null=True, blank=True)
+    days_to_information_gathering = models.PositiveIntegerField(null=True, blank=True)
+    days_to_channel = models.PositiveIntegerField(null=True, blank=True)
+    days_to_closure = models.PositiveIntegerField(null=True, blank=True)
+    consent_given = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["referral_month"]
+
+    def __str__(self) -> str:
+        return f"Tombstone {self.pk}"

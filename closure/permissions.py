@@ -5,11 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.models import Role
-from referrals.permissions import can_confirm_transfer, can_read
+from referrals.permissions import can_confirm_transfer, can_purge, can_read
 
 # The transfers in progress of a council: its Prevent lead, and its police Prevent officer (the CTP liaison,
 # who confirms receipts).
 TRANSFER_LIST_ROLES = (Role.PREVENT_LEAD, Role.POLICE_PREVENT_OFFICER)
+
+
+# The purge certificates of a council: its Prevent lead and its auditor (ACCESS.md, DESIGN.md "Closure").
+CERTIFICATE_ROLES = (Role.PREVENT_LEAD, Role.AUDITOR)
+
+
+def can_list_certificates(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.has_role(*CERTIFICATE_ROLES))
+
+
+def can_purge_now(referral: Any, user: Any) -> bool:
+    """Offer "Purge now" on the Closure section: a person, and one the purge transition permits."""
+    return user is not None and getattr(user, "is_authenticated", False) and can_purge(referral, user)
 
 
 def can_list_transfers(user: Any) -> bool:

@@ -24,3 +24,11 @@ def transfer_deliver(self, transfer_id: str) -> str:  # noqa: ANN001 - Celery's 
             raise
         countdown = min(BACKOFF_SECONDS * 2**self.request.retries, BACKOFF_MAX_SECONDS)
         raise self.retry(exc=exc, countdown=countdown, max_retries=settings.TRANSFER_DELIVERY_MAX_RETRIES) from exc
+
+
+@shared_task(name="closure.closure_sweep", acks_late=True)
+def closure_sweep() -> dict[str, int]:
+    """Purges due and leftovers, stalled transfers, overdue alerts (closure.services.sweep)."""
+    from closure.services.sweep import closure_sweep as service
+
+    return service()

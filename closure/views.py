@@ -1,4 +1,5 @@
-"""Thin pages of the closure app: the transfers in progress, and confirming CTP's receipt of a case."""
+"""Thin pages of the closure app: the transfers in progress, confirming CTP's receipt of a case, purging it,
+and the purge certificates of the council."""
 
 from __future__ import annotations
 
@@ -14,11 +15,13 @@ from referrals.exceptions import CaseChangedMeanwhile, TransitionNotPossible, Tr
 from referrals.selectors import referral_get
 
 from .case_section import RECEIPT_REASONS
+from .certificate import certificate_verify
 from .forms import ReceiptUploadForm
-from .permissions import can_confirm_receipt, can_list_transfers
+from .permissions import can_confirm_receipt, can_list_certificates, can_list_transfers
 from .receipts import ReceiptRefused
-from .selectors import transfer_for, transfer_list_in_progress
+from .selectors import certificate_get, certificate_list, transfer_for, transfer_list_in_progress
 from .services import transfer_receipt_accept
+from .services.purge import PurgeRefused, case_purge
 
 
 def _section_url(reference: str) -> str:
@@ -64,3 +67,46 @@ class TransferReceiptView(LoginRequiredMixin, View):
                 messages.success(request, "CTP's receipt was accepted: the case is transferred to CTP.")
                 return redirect(_section_url(reference))
         return render(request, "closure/receipt.html", {"referral": referral, "transfer": transfer, "form": form})
+
+
+class CasePurgeView(LoginRequiredMixin, View):
+    """POST: the Prevent lead purges a transferred case whose hold period is over. 404 for a case the user
+    may not see; a refusal (no receipt, the hold period, another role) is audited by the service: 403 for
+    another role, otherwise the reason on the Closure section."""
+
+    def post(self, request: HttpRequest, reference: str) -> HttpResponse:
+        referral = referral_get(user=request.user, reference=reference)
+        try:
+            certificate = case_purge(reference=referral.reference, actor=request.user, via="prevent_lead")
+        except PurgeRefused as refused:
+            if refused.code == "NOT_PERMITTED":
+                raise PermissionDenied from refused
+            messages.error(request, str(refused).removeprefix("Refused: ").capitalize())
+            return redirect(_section_url(reference))
+        messages.success(request, f"Case {certificate.reference} was purged. Its certificate is below.")
+        return redirect("closure:certificate-detail", reference=certificate.reference)
+
+
+class CertificateListView(LoginRequiredMixin, View):
+    """The council's purge certificates (Prevent lead, auditor), newest first."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if not can_list_certificates(request.user):
+            raise PermissionDenied
+        return render(
+            request, "closure/certificate_list.html", {"certificates": list(certificate_list(user=request.user))}
+        )
+
+
+class CertificateDetailView(LoginRequiredMixin, View):
+    """One certificate of the council, with whether its signature verifies; 404 for another council's."""
+
+    def get(self, request: HttpRequest, reference: str) -> HttpResponse:
+        if not can_list_certificates(request.user):
+            raise PermissionDenied
+        certificate = certificate_get(user=request.user, reference=reference)
+        if certificate is None:
+            raise Http404
+        rows = sorted(certificate.rows_deleted.items())
+        context = {"certificate": certificate, "rows": rows, "signature_valid": certificate_verify(certificate)}
+        return render(request, "closure/certificate_detail.html", context)

@@ -15,6 +15,8 @@ class ReferralStatus(models.TextChoices):
     # Closure (closure app): the record is on its way to Counter Terrorism Policing, then held by them.
     TRANSFERRING = "transferring", "Closed, transferring to CTP"
     TRANSFERRED = "transferred", "Closed, transferred to CTP"
+    # Held for the moment of the purge only: the row is deleted in the same transaction (closure app).
+    PURGED = "purged", "Closed, purged"
 
 
 class CoarseStatus(models.TextChoices):
@@ -33,6 +35,7 @@ COARSE_STATUS = {
     ReferralStatus.CLOSED: CoarseStatus.CLOSED,
     ReferralStatus.TRANSFERRING: CoarseStatus.CLOSED,
     ReferralStatus.TRANSFERRED: CoarseStatus.CLOSED,
+    ReferralStatus.PURGED: CoarseStatus.CLOSED,
 }
 # The stages after closing: the closing summary stays, and the Channel chair reads until transferred.
 CLOSED_STATUSES = (ReferralStatus.CLOSED, ReferralStatus.TRANSFERRING, ReferralStatus.TRANSFERRED)

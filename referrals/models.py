@@ -254,6 +254,18 @@ class Referral(ConcurrentTransitionMixin, BaseModel):
     def confirm_transfer(self) -> None:
         """CTP acknowledged the package; the closure app keeps the receipt."""
 
+    # Taken by the closure app's purge (the sweep after PURGE_HOLD_DAYS, or the Prevent lead), in the
+    # transaction that then deletes the case: only the audit trail, a certificate and a tombstone remain.
+    @transition(
+        field=status,
+        source=ReferralStatus.TRANSFERRED,
+        target=ReferralStatus.PURGED,
+        permission=permissions.can_purge,
+        custom={"label": "Purge the case", "writes": (), "recorded_in": "closure"},
+    )
+    def purge(self) -> None:
+        """The case is deleted next; the closure app writes its certificate and tombstone."""
+
 
 class ReferralInformation(BaseModel):
     """Further information a referrer adds after submission: appended, never editing what was sent."""

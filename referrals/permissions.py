@@ -165,6 +165,12 @@ def can_confirm_transfer(referral: Referral, user: Any) -> bool:
     return user is None or _in_own_authority(referral, user, Role.POLICE_PREVENT_OFFICER)
 
 
+def can_purge(referral: Referral, user: Any) -> bool:
+    """DESIGN.md "Closure": the service itself (user None: the scheduled sweep once the hold period is over),
+    or the Prevent lead of the case's own authority. Whether a receipt was accepted is the closure app's check."""
+    return user is None or _in_own_authority(referral, user, Role.PREVENT_LEAD)
+
+
 def transitions_available(referral: Referral, user: Any) -> list[Any]:
     """The transitions this user may take from the current state, for the case page's buttons.
 

@@ -186,3 +186,18 @@ def history_phrase(action: str) -> HistoryPhrase | None:
 
 def _order(entry: CaseSection | SummaryItem) -> tuple[int, str]:
     return (entry.order, getattr(entry, "slug", getattr(entry, "key", "")))
+
+
+# Cases another app keeps a trace of after their rows are gone (closure: purged cases, by their certificate),
+# listed to their referrer as "Closed": fn(user) -> [{"reference": ..., "submitted_at": ...}].
+GoneCases = Callable[[Any], list[dict[str, Any]]]
+_GONE_CASES: list[GoneCases] = []
+
+
+def register_gone_cases(fn: GoneCases) -> None:
+    if fn not in _GONE_CASES:
+        _GONE_CASES.append(fn)
+
+
+def gone_cases_for_referrer(user: Any) -> list[dict[str, Any]]:
+    return [case for fn in _GONE_CASES for case in fn(user)]

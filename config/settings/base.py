@@ -283,6 +283,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "channel.support_reminders_due",
         "schedule": crontab(hour=7, minute=10),
     },
+    **CLOSURE_BEAT_SCHEDULE,  # noqa: F405 (config/settings/transfer.py)
 }
 # The outbox (core.services): work that must not be lost, by topic -> handler taking the object's id.
 OUTBOX_HANDLERS = {
@@ -290,8 +291,8 @@ OUTBOX_HANDLERS = {
     "referrals.mash_notify": "referrals.services.notifications.referral_mash_notify",
     "mash.information_request_notify": "mash.information_requests.notifications.information_request_notify",
     "mash.information_request_remind": "mash.information_requests.notifications.information_request_remind",
-    "closure.transfer_deliver": "closure.services.delivery.transfer_deliver_dispatch",
     "channel.support_reminder_send": "channel.support.reminders.support_reminder_send",
+    **CLOSURE_OUTBOX_HANDLERS,  # noqa: F405 (config/settings/transfer.py)
 }
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
 OUTBOX_MAX_BACKOFF_MINUTES = env.int("OUTBOX_MAX_BACKOFF_MINUTES", default=60)

@@ -30,3 +30,20 @@ TRANSFER_HTTPS_CA_FILE = env.str("TRANSFER_HTTPS_CA_FILE", default="")
 TRANSFER_HTTPS_TIMEOUT_SECONDS = env.int("TRANSFER_HTTPS_TIMEOUT_SECONDS", default=60)
 # The delivery task's own retries (back-off 1, 2, 4 ... minutes, at most 30) before the outbox tries again later.
 TRANSFER_DELIVERY_MAX_RETRIES = env.int("TRANSFER_DELIVERY_MAX_RETRIES", default=5)
+# Purge (closure.services.purge): days to keep a case after CTP's receipt before it is purged (0: the next sweep).
+PURGE_HOLD_DAYS = env.int("PURGE_HOLD_DAYS", default=0)
+# Days after closing after which the Prevent lead is told (once, by e-mail) that a case is still not transferred.
+TRANSFER_ALERT_DAYS = env.int("TRANSFER_ALERT_DAYS", default=5)
+# A transfer not delivered, with no delivery queued, and untouched this long is queued again by the sweep.
+TRANSFER_STALLED_MINUTES = env.int("TRANSFER_STALLED_MINUTES", default=60)
+# How often the closure sweep runs (purges due, leftover files, stalled transfers, overdue alerts).
+CLOSURE_SWEEP_MINUTES = env.int("CLOSURE_SWEEP_MINUTES", default=15)
+# Merged into base.py's OUTBOX_HANDLERS and CELERY_BEAT_SCHEDULE.
+CLOSURE_OUTBOX_HANDLERS = {
+    "closure.transfer_deliver": "closure.services.delivery.transfer_deliver_dispatch",
+    "closure.transfer_overdue_notify": "closure.services.sweep.transfer_overdue_notify",
+}
+CLOSURE_BEAT_SCHEDULE = {
+    # Every CLOSURE_SWEEP_MINUTES (15): purge cases past their hold, finish purges, restart stalled transfers.
+    "closure-sweep": {"task": "closure.closure_sweep", "schedule": float(CLOSURE_SWEEP_MINUTES * 60)},
+}

@@ -222,3 +222,8 @@ def referral_confirm_transfer(*, referral: Referral, actor: Any) -> Referral:
     """transferring -> transferred: CTP's receipt was verified (by the closure app, which calls this inside its
     transaction); `actor` is the police Prevent officer who confirmed it, or None for a loaded receipt."""
     return _run_transition(referral.confirm_transfer, actor=actor)
+
+
+def referral_purge(*, referral: Referral, actor: Any) -> Referral:
+    """transferred -> purged, inside the closure app's purge transaction (which deletes the case next)."""
+    return _run_transition(referral.purge, actor=actor)

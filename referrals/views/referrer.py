@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from django.contrib import messages
@@ -10,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
-from referrals import services
+from referrals import sections, services
 from referrals.choices import CoarseStatus
 from referrals.exceptions import ReferralClosed, ReferralInvalid
 from referrals.forms import FurtherInformationForm
@@ -19,9 +20,14 @@ from referrals.selectors import referral_drafts_for_author, referral_list_for_re
 
 class MyReferralsView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
+        # A purged case is only its reference now (closure keeps its certificate): it reads "Closed".
+        gone = [
+            SimpleNamespace(**case, coarse_status=CoarseStatus.CLOSED)
+            for case in sections.gone_cases_for_referrer(request.user)
+        ]
         context = {
             "drafts": list(referral_drafts_for_author(user=request.user)),
-            "submitted": [r for r in referral_list_for_referrer(user=request.user) if not r.is_draft],
+            "submitted": [r for r in referral_list_for_referrer(user=request.user) if not r.is_draft] + gone,
         }
         return render(request, "referrals/my_referrals.html", context)
 

@@ -83,3 +83,22 @@ def closed_case(transfer_keys, canaries, referrer, triage_officer, police_preven
     return services.referral_close(
         referral=referral, actor=triage_officer, reason_code=ClosingReason.NFA_NO_CONCERN, summary=SUMMARY_CANARY
     )
+
+
+@pytest.fixture
+def transferred_case(closed_case, transfer_keys):
+    """The closed case delivered to the drop folder and acknowledged by CTP's signed receipt."""
+    from closure.receipts import receipt_build
+    from closure.services import transfer_deliver, transfer_receipt_accept
+
+    transfer = transfer_deliver(transfer_id=closed_case.transfer.pk)
+    receipt = receipt_build(
+        signing_key=transfer_keys["raw"]["ctp_signing.key"],
+        package_id=str(transfer.package_id),
+        package_sha256=transfer.package_sha256,
+        case_reference=closed_case.reference,
+        received_at="2026-11-28T12:00:00+00:00",
+    )
+    transfer_receipt_accept(data=receipt, actor=None, via="command")
+    closed_case.refresh_from_db()
+    return closed_case

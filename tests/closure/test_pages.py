@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from accounts.services import demo_data_seed
-from closure.models import Transfer, TransferStage
+from closure.models import PurgeCertificate, Tombstone, Transfer, TransferStage
 from closure.receipts import receipt_build
 from closure.services import transfer_deliver
 from encryption.signing import ed25519_private_key_new
@@ -101,11 +101,16 @@ def test_seed_demo_closure_leaves_a_case_awaiting_the_receipt(transfer_keys):
     demo_data_seed(password="a-long-demo-password", totp_secret="DEMOPREVENTCHANNELTOTPKEY234567A")
     out = io.StringIO()
     call_command("seed_demo_closure", stdout=out)
-    transfer = Transfer.objects.get()
+    transfer = Transfer.objects.get()  # the purged demo case's transfer went with it
     assert transfer.stage == TransferStage.DELIVERED
+    certificate = PurgeCertificate.objects.get()
+    assert certificate.reference in out.getvalue()
+    assert certificate.reference != transfer.referral.reference
+    assert Tombstone.objects.count() == 1
     assert transfer.referral.status == ReferralStatus.TRANSFERRING
     assert transfer.referral.reference in out.getvalue()
     again = io.StringIO()
     call_command("seed_demo_closure", stdout=again)
     assert "already exists" in again.getvalue()
     assert Transfer.objects.count() == 1
+    assert PurgeCertificate.objects.count() == 1

@@ -338,6 +338,14 @@ def _provider_page(who: Who) -> int:
     return 200 if who.role == Role.INTERVENTION_PROVIDER and who.situation == "provider_of_it" else 404
 
 
+def _purge_now(who: Who) -> int:
+    if not who.signed_in:
+        return LOGIN
+    if not who.visible:
+        return 404
+    return 302 if who.holds(Role.PREVENT_LEAD) else 403
+
+
 # (url name, method, variant) -> expected status for a Who. The variant picks one value of an argument
 # that names an action (the transition's slug), so each action is a row of its own.
 RULES: dict[tuple[str, str, str], Rule] = {
@@ -502,6 +510,15 @@ RULES: dict[tuple[str, str, str], Rule] = {
     ("channel:provider-home", "GET", ""): role_page(Role.INTERVENTION_PROVIDER),
     ("channel:provider-intervention", "GET", ""): _provider_page,
     ("channel:provider-intervention", "POST", ""): _provider_page,
+    # Purge now (the Prevent lead of the case's council, once transferred and the hold period over: 302 to the
+    # certificate); at another stage the Closure section says why (302); anyone else who sees the case 403.
+    ("closure:case-purge", "POST", ""): _purge_now,
+    ("closure:case-purge", "GET", ""): any_user(405),
+    # The council's purge certificates: its Prevent lead and auditor; another council's certificate is a 404.
+    ("closure:certificate-list", "GET", ""): role_page(Role.PREVENT_LEAD, Role.AUDITOR),
+    ("closure:certificate-detail", "GET", ""): signed_in(
+        lambda who: (200 if who.in_case_authority else 404) if who.role in (Role.PREVENT_LEAD, Role.AUDITOR) else 403
+    ),
     # Transitions recorded in the Screening section (custom "recorded_in") are never taken bare: the route
     # sends the case's readers to that section (302, nothing changes); a grantee, who may not see it, is refused.
     ("referrals:referral-transition", "GET", "close"): case_page(lambda who: who.reader, ok=302),
@@ -622,6 +639,7 @@ def url_conf() -> dict[str, set[str]]:
 
 URLS = url_conf()
 CASE_ARGUMENTS = {"reference", "draft_id"}
+CERTIFICATE_URLS = {"closure:certificate-detail"}
 TARGET_ARGUMENTS = {"pk", "user_id"}
 RECORD_ARGUMENTS = CASE_ARGUMENTS | TARGET_ARGUMENTS | {"request_id", "intervention_id"}
 
@@ -656,9 +674,12 @@ def stages(url_name: str) -> list[str]:
         return [S.INFORMATION_GATHERING]  # a request is made while its case is in information gathering
     if is_intervention_url(url_name):
         return [S.WITH_CHANNEL]  # an intervention belongs to a Channel case
+    if url_name in CERTIFICATE_URLS:
+        return [S.PURGED]  # a purged case is only its certificate
+    held = [stage for stage in STAGES if stage != S.PURGED]  # a purged case's rows are gone: no case URL serves it
     if "reference" in arguments:
-        return [stage for stage in STAGES if stage != S.DRAFT]  # a draft has no reference yet
-    return STAGES if "draft_id" in arguments else [""]
+        return [stage for stage in held if stage != S.DRAFT]  # a draft has no reference yet
+    return held if "draft_id" in arguments else [""]
 
 
 def _rows(url_name: str) -> list[tuple[str, str]]:
@@ -695,7 +716,7 @@ def _case_at(stage: str, referrer, screener, *, given_name: str):
         (S.INFORMATION_GATHERING, lambda r: services.referral_start_information_gathering(referral=r, actor=screener)),
         (S.WITH_CHANNEL, lambda r: services.referral_refer_to_channel(referral=r, actor=screener)),
     ]
-    if stage in CLOSED_STAGES:
+    if stage in (*CLOSED_STAGES, S.PURGED):
         path[3] = (
             S.CLOSED,
             lambda r: services.referral_close(
@@ -706,8 +727,13 @@ def _case_at(stage: str, referrer, screener, *, given_name: str):
         if referral.status == stage:
             break
         referral = step(referral)
-    if stage in (S.TRANSFERRING, S.TRANSFERRED):
-        referral = _transferred(referral, acknowledge=stage == S.TRANSFERRED)
+    if stage in (S.TRANSFERRING, S.TRANSFERRED, S.PURGED):
+        referral = _transferred(referral, acknowledge=stage != S.TRANSFERRING)
+    if stage == S.PURGED:  # by the scheduled purge: the referral object keeps its reference, its rows are gone
+        from closure.services.purge import case_purge
+
+        case_purge(reference=referral.reference, actor=None, via="schedule")
+        return referral
     assert referral.status == stage
     if stage == S.SCREENING:  # the police gateway check comes first, so the screening outcome can be recorded
         GatewayCheck.objects.create(referral=referral, recorded_by=screener, counter_terrorism=False, note="Matrix.")
@@ -768,7 +794,7 @@ def _build_world() -> dict:
     world["cases"] = {
         (stage, with_request): _new_case(stage, world, with_request=with_request, given_name=next(subjects))
         for stage in STAGES
-        for with_request in ((False,) if stage == S.DRAFT else (False, True))
+        for with_request in ((False,) if stage in (S.DRAFT, S.PURGED) else (False, True))
     }
     return world
 
@@ -800,9 +826,10 @@ def _new_case(stage: str, world, *, with_request: bool, given_name: str):
     referrer, screener = world["users"][(Role.REFERRER, "own")], world["screener"]
     referral = _case_at(stage, referrer, screener, given_name=given_name)
     grant = None
-    if stage != S.DRAFT:
+    if stage not in (S.DRAFT, S.PURGED):
         grant = grant_row(referral, world["witness"], granted_by=screener, expires_in=datetime.timedelta(days=1))
     case = {"referral": referral, "referrer": referrer, "grant": grant, "screener": screener}
+    case["purged"] = stage == S.PURGED
     if with_request:  # an open request (with an answer's file) to another partner contributor of the council
         case["request"] = _request(case, world, addressee=world["addressee"], grant_for=datetime.timedelta(days=1))
     return case
@@ -871,7 +898,7 @@ def _kwargs(url_name: str, *, variant: str, situation: str, user, case, world) -
         fillers |= {
             "reference": referral.reference,
             "draft_id": referral.pk,
-            "attachment_id": referral.attachments.get().pk,
+            "attachment_id": 0 if case.get("purged") else referral.attachments.get().pk,
             "grant_id": case["grant"].pk if case["grant"] else 0,
         }
         if "request" in case:
@@ -999,7 +1026,12 @@ def test_access_matrix(client, world, *, url_name, method, variant, stage, role,
         other = world["make_user"](world["own"], Role.INTERVENTION_PROVIDER, prefix="other-provider-")
         provider = user if situation == "provider_of_it" else other
         case["intervention"] = _providers_intervention(case, world, provider=provider)
-    if case is not None and user is not None and situation in ("with_grant", "with_expired_grant"):
+    if (
+        case is not None
+        and user is not None
+        and situation in ("with_grant", "with_expired_grant")
+        and stage != S.PURGED
+    ):
         expires_in = datetime.timedelta(days=1 if situation == "with_grant" else -1)
         grant_row(case["referral"], user, granted_by=case["referrer"], expires_in=expires_in)
     url = reverse(

@@ -41,6 +41,7 @@ def test_declared_lifecycle_matches_the_design():
         ("with_channel", "closed"),  # close_from_channel: Channel's not adopted, completed, withdrawn
         ("closed", "transferring"),  # start_transfer: the package to CTP is built (closure)
         ("transferring", "transferred"),  # confirm_transfer: CTP's receipt verified (closure)
+        ("transferred", "purged"),  # purge: after the hold period, in the transaction that deletes the case
     }
 
 
@@ -89,5 +90,5 @@ def test_each_transition_body_sets_only_the_fields_it_declares_in_writes():
         assert {name for name in field_names if before[name] != after[name]} == {"status", *writes}, declared.name
         checked += 1
     # submit, start screening, information gathering, channel, close (x2), close from Channel, and the transfer
-    # to CTP: start (the package built) and confirm (its receipt)
-    assert checked == 9  # noqa: PLR2004
+    # to CTP: start (the package built) and confirm (its receipt), and the purge
+    assert checked == 10  # noqa: PLR2004

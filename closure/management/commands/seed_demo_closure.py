@@ -1,17 +1,18 @@
-"""Load a demo case closed and delivered to CTP, awaiting CTP's receipt (development only)."""
+"""Load a demo case closed and delivered to CTP, awaiting CTP's receipt, and a purged one (development only)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from closure.demo import closure_demo_seed
+from closure.demo import closure_demo_purged_seed, closure_demo_seed
 from referrals.exceptions import ReferralInvalid
 
 
 class Command(BaseCommand):
     help = (
-        "Close a demo case of the first demo council and deliver its transfer package to the drop folder (idempotent)."
+        "Close a demo case of the first demo council and deliver its transfer package to the drop folder, and "
+        "take a second one through CTP's receipt to its purge and certificate (idempotent)."
     )
 
     def handle(self, *args: object, **options: object) -> None:
@@ -20,8 +21,11 @@ class Command(BaseCommand):
             raise CommandError("seed_demo_closure refuses to run under production settings.")
         try:
             seeded = closure_demo_seed()
+            purged = closure_demo_purged_seed()
         except ReferralInvalid as exc:
             raise CommandError("Run seed_demo first: the demo users do not exist.") from exc
+        if purged is not None:
+            self.stdout.write(f"Demo case acknowledged by CTP and purged; its certificate remains: {purged}")
         if seeded is None:
             self.stdout.write("The demo case awaiting CTP's receipt already exists.")
             return

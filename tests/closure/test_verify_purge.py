@@ -1,0 +1,80 @@
+"""verify_purge REFERENCE: the certificate; exit 0 when nothing remains, 1 with what remains, 2 if never purged."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from closure.models import PurgeCertificate
+from closure.services.purge import case_purge
+from core.models import OutboxMessage
+from encryption.storage import encrypted_file_path
+
+pytestmark = pytest.mark.django_db
+
+
+def _run(reference: str, capsys) -> tuple[int, str]:
+    with pytest.raises(SystemExit) as exited:
+        call_command("verify_purge", reference)
+    out = capsys.readouterr()
+    return exited.value.code, out.out + out.err
+
+
+def _verify_ok(reference: str, capsys) -> str:
+    call_command("verify_purge", reference)  # no SystemExit: exit status 0
+    return capsys.readouterr().out
+
+
+def test_a_complete_purge_exits_0_and_prints_the_certificate(transferred_case, capsys):
+    reference = transferred_case.reference
+    certificate = case_purge(reference=reference, actor=None, via="schedule")
+    out = _verify_ok(reference, capsys)
+    assert certificate.package_sha256 in out
+    assert str(certificate.receipt_id) in out
+    assert "nothing of" in out
+
+
+def test_a_file_left_behind_exits_1_and_names_it(transferred_case, capsys):
+    reference = transferred_case.reference
+    certificate = case_purge(reference=reference, actor=None, via="schedule")
+    left = encrypted_file_path(certificate.file_refs[0])
+    left.parent.mkdir(parents=True, exist_ok=True)
+    left.write_bytes(b"ciphertext left behind")
+    code, out = _run(reference, capsys)
+    assert code == 1
+    assert certificate.file_refs[0] in out
+
+
+def test_a_row_left_behind_exits_1(transferred_case, capsys):
+    reference = transferred_case.reference
+    certificate = case_purge(reference=reference, actor=None, via="schedule")
+    OutboxMessage.objects.create(
+        topic="referrals.mash_notify", object_id=str(certificate.case_id), next_attempt_at=certificate.purged_at
+    )
+    code, out = _run(reference, capsys)
+    assert code == 1
+    assert "outbox" in out
+
+
+def test_a_tampered_certificate_exits_1(transferred_case, capsys):
+    reference = transferred_case.reference
+    case_purge(reference=reference, actor=None, via="schedule")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE closure_purgecertificate SET files_deleted = files_deleted + 1")
+    code, out = _run(reference, capsys)
+    assert code == 1
+    assert "signature" in out
+
+
+def test_a_case_never_purged_exits_2(transferred_case, capsys):
+    code, out = _run(transferred_case.reference, capsys)
+    assert code == 2
+    assert "never purged" in out
+    assert not PurgeCertificate.objects.exists()
+
+
+def test_an_unknown_reference_exits_2(db, capsys):
+    code, out = _run("PRV-2026-999999", capsys)
+    assert code == 2
+    assert "unknown" in out
