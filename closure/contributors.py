@@ -158,6 +158,66 @@ def _channel(referral: Any, files: Files) -> dict[str, Any] | None:
     return {
         "channel_case": {**row(channel_case), "stage_label": channel_case.get_state_display()},
         "decisions": [row(decision) for decision in channel_decisions(channel_case=channel_case)],
+        "panel": _panel_records(channel_case),
+        **_support_records(channel_case),
+    }
+
+
+def _panel_records(channel_case: Any) -> list[dict[str, Any]]:
+    """Each meeting the case was on: the meeting's date and panel, the members' views, the decision, the minutes."""
+    from channel.models import AgendaItem
+
+    items = []
+    for item in AgendaItem.objects.filter(channel_case=channel_case).select_related("meeting").order_by("meeting__date"):
+        item.channel_case = channel_case
+        # A missing reverse one-to-one raises RelatedObjectDoesNotExist, an AttributeError: getattr's default.
+        minutes, decision = getattr(item, "minutes", None), getattr(item, "decision", None)
+        if minutes is not None:
+            minutes.agenda_item = item
+        items.append(
+            {
+                "agenda_item": row(item),
+                "meeting": row(item.meeting),
+                "views": [row(view) for view in item.views.order_by("pk")],
+                "decision": row(decision) if decision is not None else None,
+                "minutes": row(minutes) if minutes is not None else None,
+            }
+        )
+    return items
+
+
+def _support_records(channel_case: Any) -> dict[str, Any]:
+    """The VAF assessments with their ratings, consent, the support plan with its sessions, post-exit reviews."""
+    assessments = []
+    for assessment in channel_case.vaf_assessments.select_related("catalogue").order_by("assessed_on", "created_at"):
+        assessment.channel_case = channel_case
+        ratings = []
+        for rating in assessment.ratings.select_related("factor").order_by("factor__dimension", "factor__order"):
+            rating.assessment = assessment
+            ratings.append({**row(rating), "factor": rating.factor.name, "dimension": rating.factor.dimension})
+        assessments.append({**row(assessment), "catalogue_version": assessment.catalogue.version, "ratings": ratings})
+    interventions = []
+    for intervention in channel_case.interventions.select_related("intervention_type").order_by("created_at"):
+        intervention.channel_case = channel_case
+        sessions = []
+        for session in intervention.sessions.order_by("held_on", "created_at"):
+            session.intervention = intervention
+            sessions.append(row(session))
+        interventions.append(
+            {**row(intervention), "intervention_type": intervention.intervention_type.code, "sessions": sessions}
+        )
+    consents, reviews = [], []
+    for consent in channel_case.consents.order_by("created_at"):
+        consent.channel_case = channel_case
+        consents.append(row(consent))
+    for review in channel_case.post_exit_reviews.order_by("created_at"):
+        review.channel_case = channel_case
+        reviews.append(row(review))
+    return {
+        "vaf_assessments": assessments,
+        "consents": consents,
+        "interventions": interventions,
+        "post_exit_reviews": reviews,
     }
 
 

@@ -161,3 +161,83 @@ def test_delivery_writes_the_package_to_the_drop_folder(closed_case, transfer_ke
     assert_audited("TRANSFER_PACKAGE_DELIVERED", closed_case, transport="drop_folder", attempts=1)
     again = transfer_deliver(transfer_id=transfer.pk)  # delivered once: not sent again
     assert again.delivery_attempts == 1
+
+
+def test_package_holds_the_channel_panel_vaf_consent_and_support_records(  # noqa: PLR0917 - fixtures
+    transfer_keys, referrer, triage_officer, channel_chair, police_prevent_officer, local_authority
+):
+    """A Channel case with a meeting's minutes, a VAF assessment, consent and an intervention with a session, then
+    withdrawn (which closes the case): every one of their encrypted texts is in the opened package."""
+    from django.utils import timezone
+
+    from channel.meetings import services as meetings
+    from channel.models import ChannelCase, InterventionType, Panel, PanelMember
+    from channel.services import channel_case_transition
+    from channel.support.consent import consent_record
+    from channel.support.plan import intervention_create, intervention_session_log
+    from channel.support.selectors import vaf_catalogue_current
+    from channel.support.vaf import vaf_assessment_create
+    from referrals import services
+    from tests.channel.steps import take
+    from tests.channel.support.reference import channel_reference_seed
+    from tests.referrals.factories import information_gathering_referral
+
+    channel_reference_seed()
+    today = timezone.localdate()
+    referral = services.referral_refer_to_channel(
+        referral=information_gathering_referral(user=referrer, screener=triage_officer), actor=triage_officer
+    )
+    channel_case = ChannelCase.objects.select_related("referral").get(referral=referral)
+    panel = Panel.objects.create(local_authority=local_authority, name="Panel", chair=channel_chair, police_force="X")
+    for user, sector in ((channel_chair, "local_authority"), (police_prevent_officer, "police")):
+        PanelMember.objects.create(panel=panel, user=user, sector=sector)
+    meeting = meetings.meeting_create(panel=panel, actor=channel_chair, date=today)
+    item = meetings.agenda_item_add(meeting=meeting, actor=channel_chair, channel_case=channel_case)
+    meetings.minutes_record(item=item, actor=channel_chair, text="Canary-minutes-5e1")
+    channel_case_transition(channel_case=channel_case, actor=channel_chair, transition="adopt", note="Adopted.")
+    catalogue = vaf_catalogue_current()
+    ratings = {str(factor.pk): (1, "Canary-evidence-7b2") for factor in catalogue.factors.all()}
+    vaf_assessment_create(
+        channel_case=channel_case,
+        actor=channel_chair,
+        catalogue=catalogue,
+        occasion="adoption",
+        assessed_on=today,
+        ratings=ratings,
+        agenda_item=item,
+    )
+    consent_record(
+        channel_case=channel_case,
+        actor=triage_officer,
+        outcome="given",
+        given_by="person",
+        decided_on=today,
+        how_obtained="in_person",
+        note="Canary-consent-3c9",
+    )
+    channel_case.refresh_from_db()
+    intervention = intervention_create(
+        channel_case=channel_case,
+        actor=channel_chair,
+        intervention_type=InterventionType.objects.get(code="EDUCATION_TRAINING_EMPLOYMENT"),
+        planned_start=today,
+        owner=triage_officer,
+    )
+    intervention_session_log(
+        intervention=intervention, actor=triage_officer, held_on=today, duration_minutes=45, note="Canary-session-9d4"
+    )
+    channel_case.refresh_from_db()
+    take(channel_case, "withdraw", channel_chair)
+    referral.refresh_from_db()
+    transfer = transfer_package_build(transfer_id=referral.transfer.pk)
+    channel = _open(transfer, transfer_keys).document["case"]["channel"]
+    assert channel["panel"][0]["minutes"]["text"] == "Canary-minutes-5e1"
+    assert channel["panel"][0]["meeting"]["date"] == today.isoformat()
+    assessment = channel["vaf_assessments"][0]
+    assert assessment["catalogue_version"] == catalogue.version
+    assert len(assessment["ratings"]) == 22
+    assert {rating["evidence"] for rating in assessment["ratings"]} == {"Canary-evidence-7b2"}
+    assert channel["consents"][0]["note"] == "Canary-consent-3c9"
+    assert channel["interventions"][0]["intervention_type"] == "EDUCATION_TRAINING_EMPLOYMENT"
+    assert channel["interventions"][0]["sessions"][0]["note"] == "Canary-session-9d4"
+    jsonschema.validate(_open(transfer, transfer_keys).document, json.loads(SCHEMA.read_text()))
