@@ -168,7 +168,8 @@ def _panel_records(channel_case: Any) -> list[dict[str, Any]]:
     from channel.models import AgendaItem
 
     items = []
-    for item in AgendaItem.objects.filter(channel_case=channel_case).select_related("meeting").order_by("meeting__date"):
+    agenda = AgendaItem.objects.filter(channel_case=channel_case).select_related("meeting").order_by("meeting__date")
+    for item in agenda:
         item.channel_case = channel_case
         # A missing reverse one-to-one raises RelatedObjectDoesNotExist, an AttributeError: getattr's default.
         minutes, decision = getattr(item, "minutes", None), getattr(item, "decision", None)
