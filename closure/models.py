@@ -137,7 +137,7 @@ class Tombstone(BaseModel):
     age_band = models.CharField(max_length=10, blank=True)
     gender = models.CharField(max_length=20, blank=True)
     concern_type = models.CharField(max_length=40, blank=True)
-    route = models.CharField(max_length=20, blank=True)
+    route = models.CharField(max_length=30, blank=True)  # "information_gathering" is 21 characters
     outcome = models.CharField(max_length=40, blank=True)
     # Working days (Monday to Friday) from submission to each stage reached; None for a stage never reached.
     days_to_screening = models.PositiveIntegerField(null=True, blank=True)

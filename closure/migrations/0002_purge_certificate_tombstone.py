@@ -86,7 +86,7 @@ class Migration(migrations.Migration):
                 ("age_band", models.CharField(blank=True, max_length=10)),
                 ("gender", models.CharField(blank=True, max_length=20)),
                 ("concern_type", models.CharField(blank=True, max_length=40)),
-                ("route", models.CharField(blank=True, max_length=20)),
+                ("route", models.CharField(blank=True, max_length=30)),
                 ("outcome", models.CharField(blank=True, max_length=40)),
                 ("days_to_screening", models.PositiveIntegerField(blank=True, null=True)),
                 ("days_to_information_gathering", models.PositiveIntegerField(blank=True, null=True)),
