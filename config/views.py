@@ -14,8 +14,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from accounts.models import Role
 from channel.meetings.permissions import can_list_panels
 from channel.meetings.selectors import meeting_list_upcoming
+from channel.support.selectors import channel_work_due
 from mash.information_requests.permissions import ADDRESSEE_ROLES
 from mash.information_requests.selectors import information_request_list_for_addressee
 
@@ -35,6 +37,9 @@ class HomeView(TemplateView):
         if can_list_panels(user):
             # The chair's next meeting; a panel member's meetings (their agendas are one click away).
             context["panel_meetings"] = meeting_list_upcoming(user=user)
+        if user.is_authenticated and user.has_role(Role.CHANNEL_CHAIR):
+            # What is due on the council's Channel cases: re-assessments, post-exit reviews, late starts.
+            context["channel_due"] = channel_work_due(user=user)
         return context
 
 

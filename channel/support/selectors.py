@@ -175,3 +175,44 @@ def agenda_item_of_case(*, channel_case: ChannelCase, agenda_item_id: str) -> Ag
     return (
         AgendaItem.objects.filter(channel_case=channel_case, pk=int(agenda_item_id)).select_related("meeting").first()
     )
+
+
+# How far ahead the chair's home page looks for a consent re-assessment or a post-exit review coming due.
+DUE_SOON_DAYS = 14
+
+
+def channel_work_due(*, user: Any, today: datetime.date | None = None) -> list[dict[str, Any]]:
+    """What is due on the Channel cases this user may see, soonest first: consent re-assessments and post-exit
+    reviews due within DUE_SOON_DAYS (or late), and interventions not started by their planned date.
+    References, what is due and dates only (nothing decrypted); a fixed number of queries, whatever the rows."""
+    from .choices import PostExitReviewKind
+    from .schedule import post_exit_review_due
+
+    today = today or timezone.localdate()
+    horizon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    visible = ChannelCase.objects.filter(referral__in=referral_list_visible(user=user)).select_related(
+        "referral__local_authority"
+    )
+    rows: list[dict[str, Any]] = [
+        {"reference": case.referral.reference, "what": "Re-assess consent", "due_on": case.reassess_on}
+        for case in visible.filter(state=ChannelStage.CONSENT_REFUSED, reassess_on__lte=horizon)
+    ]
+    exited = visible.filter(state__in=(ChannelStage.EXITED, ChannelStage.POST_EXIT_REVIEW), exited_at__isnull=False)
+    for case in exited.prefetch_related("post_exit_reviews"):
+        exit_day = timezone.localdate(case.exited_at)
+        recorded = {review.kind for review in case.post_exit_reviews.all() if review.exited_on == exit_day}
+        for kind in PostExitReviewKind:
+            due_on = post_exit_review_due(exit_day, kind, case.referral.local_authority.nation)
+            if kind.value not in recorded and due_on <= horizon:
+                rows.append({"reference": case.referral.reference, "what": kind.label, "due_on": due_on})
+    rows += [
+        {
+            "reference": intervention.channel_case.referral.reference,
+            "what": f"{intervention.intervention_type.label}: not started",
+            "due_on": intervention.planned_start,
+        }
+        for intervention in interventions_overdue_visible(user=user, today=today)
+    ]
+    for row in rows:
+        row["late"] = row["due_on"] < today
+    return sorted(rows, key=lambda row: (row["due_on"], row["reference"]))

@@ -165,3 +165,35 @@ def test_the_reminders_run_every_day_from_beat_and_the_task_is_registered(settin
     assert (
         settings.OUTBOX_HANDLERS["channel.support_reminder_send"] == "channel.support.reminders.support_reminder_send"
     )
+
+
+def test_what_is_due_lists_the_post_exit_reviews_from_two_weeks_ahead_and_late_after(exited, channel_chair):
+    from channel.support.selectors import channel_work_due
+
+    exit_day = timezone.localdate(exited.exited_at)
+    six = post_exit_review_due(exit_day, "six", exited.referral.local_authority.nation)
+    reference = exited.referral.reference
+    assert channel_work_due(user=channel_chair, today=six - datetime.timedelta(days=15)) == []
+    soon = channel_work_due(user=channel_chair, today=six - datetime.timedelta(days=14))
+    assert soon == [{"reference": reference, "what": "6-month review", "due_on": six, "late": False}]
+    late = channel_work_due(user=channel_chair, today=six + datetime.timedelta(days=1))
+    assert [(row["what"], row["late"]) for row in late] == [("6-month review", True)]
+
+
+def test_what_is_due_lists_a_consent_reassessment(adopted, channel_chair, triage_officer, other_triage_officer):
+    from channel.support.consent import consent_record
+    from channel.support.selectors import channel_work_due
+
+    reassess = timezone.localdate() + datetime.timedelta(days=10)
+    consent_record(
+        channel_case=adopted,
+        actor=triage_officer,
+        outcome="refused",
+        given_by="person",
+        decided_on=timezone.localdate(),
+        how_obtained="phone",
+        reassess_on=reassess,
+    )
+    rows = channel_work_due(user=channel_chair)
+    assert [(row["what"], row["due_on"]) for row in rows] == [("Re-assess consent", reassess)]
+    assert channel_work_due(user=other_triage_officer) == []  # another council's cases are not theirs to see

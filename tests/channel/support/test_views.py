@@ -195,3 +195,20 @@ def test_a_review_at_a_meeting_links_its_vaf_assessment(
     data |= {f"rating_{factor.pk}": "0" for factor in catalogue.factors.all()}
     assert client.post(url, data).status_code == 302
     assert VAFAssessment.objects.get().agenda_item == item
+
+
+def test_the_chairs_home_page_shows_what_is_due(client, channel_chair, triage_officer, supported, provider, mentoring):
+    late = timezone.localdate() - datetime.timedelta(days=3)
+    intervention_create(
+        channel_case=supported, actor=channel_chair, intervention_type=mentoring, planned_start=late, provider=provider
+    )
+    client.force_login(channel_chair)
+    page = client.get(reverse("home")).content.decode()
+    assert "What is due" in page
+    table = page.split('data-testid="channel-due"')[1].split("</table>")[0]
+    assert supported.referral.reference in table
+    assert "Ideological or theological mentoring by an Intervention Provider: not started" in table
+    assert f"{late:%-d %B %Y}" in table
+    assert "Late" in table
+    client.force_login(triage_officer)
+    assert "What is due" not in client.get(reverse("home")).content.decode()
