@@ -197,7 +197,7 @@ def test_a_review_at_a_meeting_links_its_vaf_assessment(
     assert VAFAssessment.objects.get().agenda_item == item
 
 
-def test_the_chairs_home_page_shows_what_is_due(client, channel_chair, triage_officer, supported, provider, mentoring):
+def test_the_chairs_home_page_shows_what_is_due(client, channel_chair, triage_officer, supported, provider, mentoring):  # noqa: PLR0917 - fixtures
     late = timezone.localdate() - datetime.timedelta(days=3)
     intervention_create(
         channel_case=supported, actor=channel_chair, intervention_type=mentoring, planned_start=late, provider=provider
