@@ -31,6 +31,11 @@ def can_chair(panel: Any, user: Any) -> bool:
     return _in_council(panel, user, CHAIR_ROLES)
 
 
+# Sit on panels: panel members, and the police Prevent officer for the person's area (quorum needs one; ACCESS.md:
+# each present member, the police officer included, records their own view). They see their own panels only.
+MEMBER_ROLES = (Role.PANEL_MEMBER, Role.POLICE_PREVENT_OFFICER)
+
+
 def can_list_panels(user: Any) -> bool:
-    """The panels page: managers of a council, and panel members (their own panels only)."""
-    return bool(getattr(user, "is_authenticated", False) and user.has_role(*MANAGER_ROLES, Role.PANEL_MEMBER))
+    """The panels page: managers of a council, and those who sit on panels (their own panels only)."""
+    return bool(getattr(user, "is_authenticated", False) and user.has_role(*MANAGER_ROLES, *MEMBER_ROLES))

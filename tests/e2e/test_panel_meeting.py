@@ -1,5 +1,6 @@
 """A Channel panel meeting in Chromium, as the demo chair: arrange it, set the agenda, record attendance,
-the members' views and the decision, then the printable record (issue 14): axe clean on every page."""
+the members' views and the decision, then the printable record; and as the police officer and a panel member,
+each giving their own view from their home page before the chair decides (issue 14): axe clean on every page."""
 
 from __future__ import annotations
 
@@ -118,3 +119,66 @@ def test_the_chair_runs_a_panel_meeting(live_server, demo, page: Page, axe_viola
     expect(page.get_by_test_id("record-decisions")).to_contain_text("Adopt the case")
     expect(page.get_by_test_id("record-decisions")).not_to_contain_text("Vulnerable")
     _clean(page, axe_violations)
+
+
+def _meeting_today_with_everyone_present(listed_case):
+    """The chair's set-up, through the services: a meeting today with the listed case and everyone present."""
+    from accounts.models import User
+    from channel.meetings import services
+    from channel.models import ChannelCase, Panel
+
+    chair = User.objects.get(email="chair@example.org")
+    panel = Panel.objects.get(local_authority=listed_case.local_authority)
+    meeting = services.meeting_create(panel=panel, actor=chair, date=timezone.localdate())
+    services.agenda_item_add(meeting=meeting, actor=chair, channel_case=ChannelCase.objects.get(referral=listed_case))
+    services.attendance_record(
+        meeting=meeting, actor=chair, statuses={member.pk: "present" for member in panel.members.all()}
+    )
+    return meeting
+
+
+def _give_own_view(page: Page, live_server, axe_violations, *, email: str, reference: str, view: str) -> None:
+    """A member signs in, finds today's meeting from their home page, opens the case and records their view."""
+    page.context.clear_cookies()
+    sign_in(page, live_server, email, DEMO_PASSWORD)
+    page.goto(live_server.url + "/")
+    expect(page.get_by_role("heading", name="Your panel meetings")).to_be_visible()
+    _clean(page, axe_violations)
+    page.get_by_test_id("next-meeting").get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Meeting of")
+    _clean(page, axe_violations)
+    page.get_by_test_id("agenda").get_by_role("link", name=reference).click()
+    form = page.get_by_test_id("views-form")
+    expect(form.locator("select")).to_have_count(1)  # their own view only
+    _clean(page, axe_violations)
+    form.locator("select").select_option(view)
+    page.get_by_role("button", name="Save your view").click()
+    expect(page.get_by_test_id("views")).to_contain_text("Do not adopt" if view == "not_adopt" else "Adopt the case")
+    expect(page.get_by_test_id("decision-form")).to_have_count(0)  # the decision is the chair's
+    _clean(page, axe_violations)
+
+
+def test_the_police_officer_and_a_panel_member_give_their_views_and_the_chair_decides_by_majority(
+    live_server, demo, page: Page, axe_violations
+):
+    from channel.models import ChannelCase
+
+    meeting = _meeting_today_with_everyone_present(demo)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    for email in ("police@example.org", "panel@example.org"):
+        _give_own_view(page, live_server, axe_violations, email=email, reference=demo.reference, view="adopt")
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, "chair@example.org", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/channel/meetings/{meeting.pk}/cases/{demo.reference}/")
+    views = page.get_by_test_id("views")
+    expect(views).to_contain_text("Demo police prevent officer")
+    expect(views).to_contain_text("Not recorded")  # the chair's own view is still to come
+    page.get_by_test_id("views-form").locator("select").first.select_option("not_adopt")
+    page.get_by_role("button", name="Save the views").click()
+    page.get_by_label(REASONS).fill("Two of three members: vulnerable, support offered.")
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_test_id("decision")).to_contain_text("Majority view of the members present")
+    expect(page.get_by_test_id("decision")).to_contain_text("2 of 3 views")
+    _clean(page, axe_violations)
+    assert ChannelCase.objects.get(referral=demo).state == "awaiting_consent"

@@ -458,7 +458,9 @@ RULES: dict[tuple[str, str, str], Rule] = {
     # --- Channel panels and meetings (channel/meetings): managed by the council's chair and Prevent lead,
     # read by the panel's members; views and decisions by the chair (POSTed empty: the form's errors, 200).
     ("referrals:referral-section", "GET", "panel"): case_page(lambda who: who.stage == S.WITH_CHANNEL),
-    ("channel:panel-list", "GET", ""): role_page(Role.CHANNEL_CHAIR, Role.PREVENT_LEAD, Role.PANEL_MEMBER),
+    ("channel:panel-list", "GET", ""): role_page(
+        Role.CHANNEL_CHAIR, Role.PREVENT_LEAD, Role.PANEL_MEMBER, Role.POLICE_PREVENT_OFFICER
+    ),
     ("channel:panel-detail", "GET", ""): _panel_page(manager=200, member=200),
     ("channel:panel-create", "GET", ""): role_page(Role.CHANNEL_CHAIR, Role.PREVENT_LEAD),
     ("channel:panel-create", "POST", ""): role_page(Role.CHANNEL_CHAIR, Role.PREVENT_LEAD),
