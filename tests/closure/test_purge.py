@@ -30,7 +30,9 @@ def _reverse_reachable() -> set[str]:
     seen, todo = {root}, [root]
     while todo:
         model = todo.pop()
-        for relation in model._meta.related_objects:
+        # Hidden reverse relations too (a foreign key with related_name="+", as SupportReminder's).
+        reverse = [f for f in model._meta.get_fields(include_hidden=True) if f.auto_created and not f.concrete]
+        for relation in reverse:
             if relation.many_to_many or relation.related_model in seen:
                 continue
             if relation.field.model is relation.related_model:

@@ -39,7 +39,7 @@ def _python_files() -> list[Path]:
     files = []
     for path in REPO.rglob("*.py"):
         rel = path.relative_to(REPO)
-        if rel.parts[0] in SKIP_DIRS or rel in ALLOWED:
+        if rel.parts[0] in SKIP_DIRS or rel.parts[0].startswith(".venv") or rel in ALLOWED:  # .venv-fuzz too
             continue
         files.append(rel)
     return files
