@@ -76,6 +76,9 @@ def agenda_items(*, meeting: Meeting) -> list[AgendaItem]:
             "channel_case__listed_at",
             "channel_case__referral__reference",
             "channel_case__referral__local_authority_id",
+            # Read by the referral's optimistic locking when it loads (ConcurrentTransitionMixin): deferred, it
+            # would cost a query per agenda item.
+            "channel_case__referral__status",
             "decision__view",
             "decision__rule",
         )

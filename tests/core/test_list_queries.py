@@ -214,6 +214,96 @@ def test_the_channel_case_list(client, referrer, triage_officer, channel_chair):
     _constant(client, reverse("channel:case-list"), lambda: hand_over(MANY), marker="PRV-")
 
 
+# --- Channel meetings (a panel's meetings, a meeting's agenda) and a provider's interventions ------------
+
+
+def _channel_cases(referrer, triage_officer, count: int) -> list:
+    from channel.models import ChannelCase
+    from referrals import services
+
+    cases = []
+    for _ in range(count):
+        referral = information_gathering_referral(user=referrer, screener=triage_officer)
+        services.referral_refer_to_channel(referral=referral, actor=triage_officer)
+        cases.append(ChannelCase.objects.select_related("referral").get(referral=referral))
+    return cases
+
+
+@pytest.fixture
+def panel(local_authority, channel_chair, police_prevent_officer):
+    from channel.models import Panel, PanelMember
+
+    panel = Panel.objects.create(local_authority=local_authority, name="Panel", chair=channel_chair, police_force="X")
+    for user, sector in ((channel_chair, "local_authority"), (police_prevent_officer, "police")):
+        PanelMember.objects.create(panel=panel, user=user, sector=sector)
+    return panel
+
+
+def test_a_panels_meetings(client, channel_chair, panel):
+    from channel.models import Meeting
+
+    today = timezone.localdate()
+
+    def meetings(first: int, count: int) -> None:
+        for number in range(first, first + count):  # past and coming meetings, a week apart
+            Meeting.objects.create(panel=panel, date=today + datetime.timedelta(days=7 * (number - 12)))
+
+    meetings(0, 2)
+    client.force_login(channel_chair)
+    url = reverse("channel:panel-detail", args=[panel.pk])
+    _constant(client, url, lambda: meetings(2, MANY), marker="/channel/meetings/")
+
+
+def test_a_meetings_agenda(client, channel_chair, panel, referrer, triage_officer):
+    from channel.meetings import services as meetings
+
+    meeting = meetings.meeting_create(panel=panel, actor=channel_chair, date=timezone.localdate())
+
+    def add(count: int) -> None:
+        for channel_case in _channel_cases(referrer, triage_officer, count):
+            meetings.agenda_item_add(meeting=meeting, actor=channel_chair, channel_case=channel_case)
+
+    add(2)
+    client.force_login(channel_chair)
+    _constant(client, reverse("channel:meeting-detail", args=[meeting.pk]), lambda: add(MANY), marker="PRV-")
+
+
+def test_a_providers_interventions(  # noqa: PLR0917 - fixtures
+    client, channel_chair, prevent_lead, referrer, triage_officer, local_authority
+):
+    from accounts.services import user_create_with_membership as make
+    from channel.models import InterventionType
+    from channel.support.plan import intervention_create
+    from tests.channel.steps import bring_to
+    from tests.channel.support.reference import channel_reference_seed
+
+    channel_reference_seed()
+    provider = make(
+        email="ip@test.example.org",
+        password=TEST_PASSWORD,
+        local_authority=local_authority,
+        role=Role.INTERVENTION_PROVIDER,
+    )
+    mentoring = InterventionType.objects.get(code="MENTORING")
+    users = {"channel_chair": channel_chair, "triage_officer": triage_officer, "prevent_lead": prevent_lead}
+
+    def add(count: int) -> None:
+        for channel_case in _channel_cases(referrer, triage_officer, count):
+            supported = bring_to(channel_case, "supported", users)
+            late = timezone.localdate() - datetime.timedelta(days=count % 3)  # some late, some due today
+            intervention_create(
+                channel_case=supported,
+                actor=channel_chair,
+                intervention_type=mentoring,
+                planned_start=late,
+                provider=provider,
+            )
+
+    add(2)
+    client.force_login(provider)
+    _constant(client, reverse("channel:provider-home"), lambda: add(MANY), marker="/channel/provider/")
+
+
 # --- the referrer's own referrals, and a case's history -----------------------------------------------
 
 
