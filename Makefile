@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements/*.txt | sha1sum | cut -c1-1
 DJANGO := $(BIN)/python manage.py
 
 .PHONY: run test setup venv keys migrate seed lint system-packages frontend lock \
-        bench-encryption bench-audit bench-submit bench-queue bench-purge fuzz fuzz-venv clean help
+        bench-encryption bench-audit bench-submit bench-queue bench-purge bench-load fuzz fuzz-venv clean help
 
 help:
 	@echo "make run    set up everything and serve http://localhost:8000 (SQLite, tasks inline)"
@@ -85,7 +85,7 @@ frontend:
 # Regenerate the full lock of transitive versions from a clean venv.
 lock:
 	rm -rf /tmp/prevent-lock && $(PYTHON) -m venv /tmp/prevent-lock
-	/tmp/prevent-lock/bin/pip install --quiet -r requirements/test.txt
+	/tmp/prevent-lock/bin/pip install --quiet -r requirements/test.txt -r requirements/bench.txt
 	/tmp/prevent-lock/bin/pip freeze --exclude pip | grep -v '^-e' > requirements/constraints.txt
 
 bench-encryption: setup
@@ -103,6 +103,12 @@ bench-queue: setup
 
 bench-purge: setup
 	$(BIN)/python benchmarks/purge.py
+
+# The production shape under 50 simulated people, then the saturation runs (benchmarks/load.py; docs/performance.md).
+# Needs PostgreSQL on 127.0.0.1:5432 and redis-server; BENCH_LOAD_SECONDS (default 120), BENCH_LOAD_WORKERS (3).
+bench-load: venv
+	$(BIN)/python -m pip install --quiet -r requirements/bench.txt -c requirements/constraints.txt
+	$(BIN)/python benchmarks/load.py
 
 # Schemathesis against a server already running (make run, with API_RATE_* raised for the run), in a
 # virtualenv of its own so its dependencies never meet the application's: FUZZ_TOKEN from create_api_token.

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from audit import services as audit
 from audit.actions import AuditAction
+from core.fault_pause import fault_pause_point
 
 from ..models import Transfer, TransferStage
 from .transfer import transfer_package_build
@@ -99,7 +100,9 @@ def transfer_deliver(*, transfer_id: Any) -> Transfer:
     try:
         if send is None:
             raise TransferDeliveryError(f"Unknown TRANSFER_TRANSPORT {transport!r}.")
+        fault_pause_point("transfer.sending")
         send(transfer)
+        fault_pause_point("transfer.sent")
     except (OSError, ssl.SSLError, TransferDeliveryError) as exc:
         error = type(exc).__name__[:100]
         Transfer.objects.filter(pk=transfer.pk).update(last_error=error)

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from audit import services as audit
 from audit.actions import AuditAction
+from core.fault_pause import fault_pause_point
 from encryption.models import DataKey
 from encryption.services import case_key_shred
 from referrals.choices import ReferralStatus
@@ -58,7 +59,8 @@ class PurgeRefused(Exception):
 
 
 def _step(name: str) -> None:
-    """A named point of the purge; the crash-injection tests make one raise."""
+    """A named point of the purge; the crash-injection tests make one raise, the fault tests pause the worker."""
+    fault_pause_point(f"purge.{name}")
 
 
 def purge_due_at(transfer: Transfer) -> datetime.datetime | None:

@@ -27,6 +27,9 @@ from django.test import override_settings
 
 from config.celery_app import app as celery_app
 
+# The closed and transferred cases of tests/closure, for the worker killed mid-transfer and mid-purge.
+from tests.closure.conftest import closed_case, transfer_keys, transferred_case  # noqa: F401 - fixtures
+
 from .smtp import SmtpSink
 
 REPO = Path(__file__).resolve().parents[2]
@@ -125,11 +128,23 @@ class Background:
         self.folder = folder
         self.processes: dict[str, subprocess.Popen] = {}
 
-    def start(self, name: str, *args: str) -> subprocess.Popen:
+    def start(self, name: str, *args: str, **extra_env: str) -> subprocess.Popen:
         log = (self.folder / f"{name}.log").open("ab")
         command = [sys.executable, "-m", "celery", "--app", "config", *args, "--loglevel", "WARNING"]
-        self.processes[name] = subprocess.Popen(command, cwd=REPO, env=self.env, stdout=log, stderr=log)
+        env = {**self.env, **extra_env}
+        self.processes[name] = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=log)
         return self.processes[name]
+
+    def start_worker(self, **extra_env: str) -> subprocess.Popen:
+        """The worker; solo pool: tasks run in the process a test may SIGKILL (FAULT_PAUSE_AT in extra_env)."""
+        options = ("--pool", "solo", "--without-gossip", "--without-mingle", "--without-heartbeat")
+        return self.start("worker", "worker", *options, **extra_env)
+
+    def kill(self, name: str) -> None:
+        """SIGKILL, as the kernel's OOM killer or a pulled plug does: nothing is cleaned up."""
+        process = self.processes[name]
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
 
     def manage(self, *args: str) -> subprocess.CompletedProcess:
         """An operator's `manage.py` command, run as the worker is: same settings, database, Redis and mail server."""
@@ -171,8 +186,9 @@ def app_on_fault_redis(fault_redis, smtp_server):
 
 
 @pytest.fixture
-def background(transactional_db, fault_redis, smtp_server, tmp_path) -> Iterator[Background]:
-    """Worker and beat (the outbox relay every second) on the fault Redis, the test database and mail server."""
+def beat_only(transactional_db, fault_redis, smtp_server, tmp_path, settings) -> Iterator[Background]:
+    """Beat (the outbox relay every second) on the fault Redis, the test database and mail server; the test
+    starts the worker itself (`start_worker`), with a pause point to kill it at (core/fault_pause.py)."""
     folder = tmp_path / "background"
     folder.mkdir()
     env = {
@@ -184,9 +200,18 @@ def background(transactional_db, fault_redis, smtp_server, tmp_path) -> Iterator
         "CELERY_TASK_DEFAULT_QUEUE": f"faults-{uuid.uuid4().hex[:8]}",
         # Three attempts (1 and 2 minutes apart): the mail test reaches "used every attempt" in seconds.
         "OUTBOX_MAX_ATTEMPTS": str(FAULT_OUTBOX_MAX_ATTEMPTS),
+        # The same encrypted files as the test process, and a drop folder of the test's own.
+        "ENCRYPTION_FILE_ROOT": str(settings.ENCRYPTION_FILE_ROOT),
+        "FAULTS_TRANSFER_DROP_DIR": str(tmp_path / "drop"),
     }
     processes = Background(env, folder)
-    processes.start("worker", "worker", "--pool", "solo", "--without-gossip", "--without-mingle", "--without-heartbeat")
     processes.start("beat", "beat", "--schedule", str(folder / "beat-schedule"))
     yield processes
     processes.stop()
+
+
+@pytest.fixture
+def background(beat_only) -> Background:
+    """Worker and beat (the outbox relay every second) on the fault Redis, the test database and mail server."""
+    beat_only.start_worker()
+    return beat_only

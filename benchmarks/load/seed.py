@@ -1,0 +1,126 @@
+"""Seed the load benchmark's database (run by benchmarks/load.py with benchmarks.load.seed_settings).
+
+The demo seeds (users of every role in two councils, cases in every stage, a panel and its meetings,
+information requests), then BENCH_LOAD_CASES cases written in bulk as benchmarks/queue.py writes them
+(empty ciphertext: listed on the queue and in searches, never opened), then the sessions and API token
+the simulated people use. Writes what the locustfile needs to a JSON file (argv[1]).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import sys
+import time
+import uuid
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+SESSIONS_PER_ROLE = 12
+
+
+def _queue_module():
+    spec = importlib.util.spec_from_file_location("bench_queue", REPO / "benchmarks" / "queue.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _session(user, device) -> str:
+    """A signed-in, second-factor-verified session, as sign-in leaves it; returns its key."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from accounts.middleware import SESSION_LAST_SEEN, SESSION_STARTED_AT, SESSION_TOKEN
+
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    now = int(time.time())
+    session[SESSION_STARTED_AT] = now
+    session[SESSION_LAST_SEEN] = now
+    session[SESSION_TOKEN] = str(user.session_token)
+    session.save()
+    return session.session_key
+
+
+def main(out: Path) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.utils.crypto import get_random_string
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.models import LocalAuthority, Role, User
+    from accounts.services import api_token_create
+    from accounts.services.users import DEMO_AUTHORITIES, demo_email, user_create_with_membership
+    from channel.models import Meeting
+    from mash.models import InformationRequest
+    from referrals.models import Referral
+    from tests.referrals.factories import adult_answers
+    from tests.referrals.test_api import _json
+    from tests.referrals.test_journey import PAGES
+
+    for command in ("seed_demo", "seed_demo_referrals", "seed_demo_mash", "seed_demo_channel", "seed_demo_closure"):
+        call_command(command, verbosity=0)
+    authorities = [LocalAuthority.objects.get(ons_code=spec.ons_code) for spec in DEMO_AUTHORITIES]
+    users = {
+        (number, role): User.objects.get(email=demo_email(role, spec.email_prefix))
+        for number, spec in enumerate(DEMO_AUTHORITIES)
+        for role in Role
+    }
+    real = list(
+        Referral.objects.filter(local_authority=authorities[0])
+        .exclude(status="draft")
+        .values_list("reference", flat=True)
+    )
+    queue = _queue_module()
+    queue.ROWS = int(os.environ.get("BENCH_LOAD_CASES", "10000"))
+    # The bulk cases come from referrers of their own: a demo referrer's own list stays a person's.
+    bulk_referrers = {
+        (number, Role.REFERRER): user_create_with_membership(
+            email=f"bulk-referrer-{number}@bench.example.org",
+            password=get_random_string(24),
+            local_authority=authority,
+            role=Role.REFERRER,
+        )
+        for number, authority in enumerate(authorities)
+    }
+    queue._fill({0: authorities[0], 1: authorities[1], **users, **bulk_referrers})
+
+    sessions = {}
+    for role in Role:
+        user = users[(0, role)]
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        sessions[role.value] = [_session(user, device) for _ in range(SESSIONS_PER_ROLE)]
+    partner = users[(0, Role.PARTNER_CONTRIBUTOR)]
+    chair = users[(0, Role.CHANNEL_CHAIR)]
+    targets = {
+        "csrf": get_random_string(32),
+        "sessions": sessions,
+        "api_token": api_token_create(user=users[(0, Role.REFERRER)])[1],
+        "api_body": _json(adult_answers(given_name="Load")),
+        "journey": [[slug, data or {"local_authority": str(authorities[0].pk)}] for slug, data in PAGES],
+        "cases": real,
+        "bulk_cases": list(
+            Referral.objects.filter(local_authority=authorities[0], reference__startswith="PRV-B-")
+            .order_by("?")
+            .values_list("reference", flat=True)[:200]
+        ),
+        "meetings": list(Meeting.objects.filter(panel__local_authority=authorities[0]).values_list("pk", flat=True)),
+        "requests": [
+            str(pk)
+            for pk in InformationRequest.objects.filter(addressee=partner, status="open").values_list("pk", flat=True)
+        ],
+        "chair": chair.pk,
+        "seed": str(uuid.uuid4()),
+        "counts": {"cases": Referral.objects.count()},
+    }
+    out.write_text(json.dumps(targets))
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))
