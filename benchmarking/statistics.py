@@ -21,7 +21,7 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import Sector
-from closure.statistics import AGE_BANDS, OVER, route, working_days
+from closure.statistics import OVER, route, working_days
 from referrals.choices import ClosingReason, ConcernType, Gender, ReferralStatus
 
 HELD = "held"  # a live case's encrypted answer: not available without decrypting
@@ -35,7 +35,6 @@ AGE_LABELS = {
     "51_60": "51 to 60",
     OVER: "Over 60",
 }
-assert [code for _, code in AGE_BANDS] + [OVER] == list(AGE_LABELS)
 MISSING_LABELS = {UNKNOWN: "Not known", HELD: "Not available (case still held)"}
 
 OUTCOMES = (
@@ -247,7 +246,9 @@ class Statistics:
         return next(table for table in self.tables if table.key == key)
 
 
-def _labelled(counts: Counter, choices: Iterable[tuple[str, str]], missing: Iterable[str]) -> list[tuple[str, str, int]]:
+def _labelled(
+    counts: Counter, choices: Iterable[tuple[str, str]], missing: Iterable[str]
+) -> list[tuple[str, str, int]]:
     rows = [(code, label, counts.get(code, 0)) for code, label in choices]
     rows += [(code, MISSING_LABELS[code], counts[code]) for code in missing if counts.get(code)]
     return rows
@@ -268,8 +269,15 @@ def compute(authority: Any, period: Period) -> Statistics:
     outcome_counts = Counter(code for fact in facts for code in outcomes_of(fact))
     total = len(facts)
     tables = [
-        Table("month", "Referrals by month of referral", [(f"{m:%Y-%m}", f"{m:%B %Y}", by_month[m]) for m in months], total),
-        Table("quarter", "Referrals by quarter", quarters, total, "Quarters of three months from the start of the period."),
+        Table(
+            "month",
+            "Referrals by month of referral",
+            [(f"{m:%Y-%m}", f"{m:%B %Y}", by_month[m]) for m in months],
+            total,
+        ),
+        Table(
+            "quarter", "Referrals by quarter", quarters, total, "Quarters of three months from the start of the period."
+        ),
         Table(
             "sector",
             "Referrals by sector of referral",
@@ -310,6 +318,4 @@ def compute(authority: Any, period: Period) -> Statistics:
         timings.append(
             Timing(stage, label, len(values), pystats.median(values) if values else None, percentile(values, 0.9))
         )
-    return Statistics(
-        authority.name, authority.ons_code, period, total, live, total - live, tables, timings
-    )
+    return Statistics(authority.name, authority.ons_code, period, total, live, total - live, tables, timings)

@@ -75,3 +75,10 @@ def test_percentile_is_the_nearest_rank():
     assert percentile([7], 0.9) == 7
     assert percentile(list(range(1, 11)), 0.9) == 9
     assert percentile(list(range(1, 12)), 0.9) == 10
+
+
+def test_the_age_bands_are_the_tombstones():
+    from benchmarking.statistics import AGE_LABELS
+    from closure.statistics import AGE_BANDS, OVER
+
+    assert list(AGE_LABELS) == [code for _, code in AGE_BANDS] + [OVER]
