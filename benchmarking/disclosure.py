@@ -20,7 +20,7 @@ TOTAL = "total"
 
 
 def threshold() -> int:
-    return int(getattr(settings, "BENCHMARKING_SUPPRESSION_THRESHOLD", 5))
+    return int(settings.BENCHMARKING_SUPPRESSION_THRESHOLD)
 
 
 def rule(limit: int | None = None) -> str:
