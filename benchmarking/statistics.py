@@ -254,6 +254,25 @@ def _labelled(
     return rows
 
 
+def _quarters(months: list[datetime.date], by_month: Counter) -> list[tuple[str, str, int]]:
+    quarters = []
+    for index in range(0, len(months), 3):
+        chunk = months[index : index + 3]
+        label = f"{chunk[0]:%B %Y} to {chunk[-1]:%B %Y}" if len(chunk) > 1 else f"{chunk[0]:%B %Y}"
+        quarters.append((f"q{index // 3 + 1}", label, sum(by_month[month] for month in chunk)))
+    return quarters
+
+
+def _timings(facts: list[dict[str, Any]]) -> list[Timing]:
+    timings = []
+    for stage, label in STAGES:
+        values = [fact[stage] for fact in facts if fact[stage] is not None]
+        timings.append(
+            Timing(stage, label, len(values), pystats.median(values) if values else None, percentile(values, 0.9))
+        )
+    return timings
+
+
 def compute(authority: Any, period: Period) -> Statistics:
     """The statistics of `authority` (accounts.LocalAuthority) for `period`; no decryption, no identifiers."""
     facts = list(_live_facts(authority.pk, period))
@@ -261,11 +280,7 @@ def compute(authority: Any, period: Period) -> Statistics:
     facts += list(_tombstone_facts(authority.pk, period))
     months = period.months()
     by_month = Counter(fact["referral_month"] for fact in facts)
-    quarters: list[tuple[str, str, int]] = []
-    for index in range(0, len(months), 3):
-        chunk = months[index : index + 3]
-        label = f"{chunk[0]:%B %Y} to {chunk[-1]:%B %Y}" if len(chunk) > 1 else f"{chunk[0]:%B %Y}"
-        quarters.append((f"q{index // 3 + 1}", label, sum(by_month[month] for month in chunk)))
+    quarters = _quarters(months, by_month)
     outcome_counts = Counter(code for fact in facts for code in outcomes_of(fact))
     total = len(facts)
     tables = [
@@ -312,10 +327,4 @@ def compute(authority: Any, period: Period) -> Statistics:
             additive=False,
         ),
     ]
-    timings = []
-    for stage, label in STAGES:
-        values = [fact[stage] for fact in facts if fact[stage] is not None]
-        timings.append(
-            Timing(stage, label, len(values), pystats.median(values) if values else None, percentile(values, 0.9))
-        )
-    return Statistics(authority.name, authority.ons_code, period, total, live, total - live, tables, timings)
+    return Statistics(authority.name, authority.ons_code, period, total, live, total - live, tables, _timings(facts))
