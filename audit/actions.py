@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import models
 
 from .action_spec import ActionSpec, Kind
+from .actions_benchmarking import BENCHMARKING_ACTIONS
 from .actions_casework import CASEWORK_ACTIONS
 
 __all__ = ["ACTIONS", "ActionSpec", "AuditAction", "Kind", "Outcome"]
@@ -233,6 +234,7 @@ ACTIONS: dict[str, ActionSpec] = {
         {"attachment_id": Kind.UUID},
     ),
     **CASEWORK_ACTIONS,
+    **BENCHMARKING_ACTIONS,
 }
 
 AuditAction = models.TextChoices("AuditAction", [(name, (name, spec.label)) for name, spec in ACTIONS.items()])

@@ -31,6 +31,8 @@ urlpatterns = [
     path("channel/", include("channel.urls")),
     # The transfer to CTP (closure app): transfers in progress, and confirming a receipt of a case.
     path("closure/", include("closure.urls")),
+    # The council's Prevent statistics for the Home Office (benchmarking app): Prevent lead and auditor.
+    path("statistics/", include("benchmarking.urls")),
 ]
 
 handler400 = "config.views.error_400"

@@ -518,6 +518,9 @@ RULES: dict[tuple[str, str, str], Rule] = {
     ("closure:case-purge", "GET", ""): any_user(405),
     # The council's purge certificates: its Prevent lead and auditor; another council's certificate is a 404.
     ("closure:certificate-list", "GET", ""): role_page(Role.PREVENT_LEAD, Role.AUDITOR),
+    # The council's Prevent statistics (benchmarking): its Prevent lead and auditor; this financial year by default.
+    ("benchmarking:report", "GET", ""): role_page(Role.PREVENT_LEAD, Role.AUDITOR),
+    ("benchmarking:download", "GET", ""): role_page(Role.PREVENT_LEAD, Role.AUDITOR),
     ("closure:certificate-detail", "GET", ""): signed_in(
         lambda who: (200 if who.in_case_authority else 404) if who.role in (Role.PREVENT_LEAD, Role.AUDITOR) else 403
     ),

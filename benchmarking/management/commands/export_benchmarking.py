@@ -1,0 +1,98 @@
+"""Export a council's Prevent statistics for the Home Office (issue 16): one file, audited, no decryption.
+
+    python manage.py export_benchmarking --authority E09000007 --year 2024 --format xlsx --out stats.xlsx
+    python manage.py export_benchmarking --authority E09000007 --from 2024-04-01 --to 2024-09-30 --format csv --out -
+
+Exit status 2, with one line, for an unknown council, year or format, a bad date, or a range ending before it
+starts. `--out -` writes to standard output (not for xlsx).
+"""
+
+from __future__ import annotations
+
+import datetime
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from tqdm import tqdm
+
+from accounts.models import LocalAuthority
+from benchmarking.exports import FORMATS
+from benchmarking.services import STEPS, ExportRefused, statistics_export
+from benchmarking.statistics import Period, PeriodError
+
+EXIT_BAD_INPUT = 2
+
+
+class BadInput(Exception):
+    pass
+
+
+def _date(value: str, name: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise BadInput(f"{name} {value!r} is not a date: give it as YYYY-MM-DD.") from None
+
+
+class Command(BaseCommand):
+    help = "Export a council's Prevent statistics (live cases and tombstones, small counts withheld)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--authority", required=True, help="the council's ONS code, such as E09000007")
+        parser.add_argument("--year", help="the financial year's first year: 2024 is April 2024 to March 2025")
+        parser.add_argument("--from", dest="date_from", help="first day (YYYY-MM-DD), with --to instead of --year")
+        parser.add_argument("--to", dest="date_to", help="last day (YYYY-MM-DD)")
+        parser.add_argument("--format", required=True, help=f"one of {', '.join(FORMATS)}")
+        parser.add_argument("--out", required=True, help="the file to write, or - for standard output")
+
+    def _fail(self, message: str) -> None:
+        self.stderr.write(f"export_benchmarking: {message}")
+        sys.exit(EXIT_BAD_INPUT)
+
+    def _period(self, options: dict[str, Any]) -> Period:
+        year, start, end = options["year"], options["date_from"], options["date_to"]
+        if year and (start or end):
+            raise BadInput("give either --year or --from and --to, not both.")
+        if year:
+            if not year.strip().isdigit():
+                raise BadInput(f"Unknown year {year!r}: give a year such as 2024 for April 2024 to March 2025.")
+            return Period.financial_year(int(year))
+        if not (start and end):
+            raise BadInput("give --year, or both --from and --to.")
+        return Period.between(_date(start, "--from"), _date(end, "--to"))
+
+    def handle(self, *args: object, **options: Any) -> None:
+        fmt = (options["format"] or "").strip().lower()
+        try:
+            if fmt not in FORMATS:
+                raise BadInput(f"Unknown format {options['format']!r}: choose one of {', '.join(FORMATS)}.")
+            code = options["authority"].strip().upper()
+            authority = LocalAuthority.objects.filter(ons_code=code).first()
+            if authority is None:
+                raise BadInput(f"Unknown council {code!r}: give the ONS code of a council of this service.")
+            period = self._period(options)
+            if options["out"] == "-" and fmt == "xlsx":
+                raise BadInput("an Excel file cannot go to standard output: give --out a file name.")
+        except (BadInput, PeriodError) as error:
+            self._fail(str(error))
+        bar = tqdm(total=len(STEPS), desc="Statistics", unit="step", file=sys.stderr, disable=None)
+
+        def step(name: str) -> None:
+            bar.set_postfix_str(name)
+            bar.update(1)
+
+        try:
+            stats, content = statistics_export(
+                actor=None, authority=authority, period=period, fmt=fmt, via="command", progress=step
+            )
+        except ExportRefused as error:
+            self._fail(str(error))
+        finally:
+            bar.close()
+        if options["out"] == "-":
+            self.stdout.write(content.decode("utf-8-sig"), ending="")
+            return
+        Path(options["out"]).write_bytes(content)
+        self.stderr.write(f"Wrote {options['out']}: {stats.authority_name}, {period.label} ({fmt}).")

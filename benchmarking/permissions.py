@@ -1,0 +1,13 @@
+"""Who may produce the council's statistics (issue 16, ACCESS.md): its Prevent lead and its auditor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accounts.models import Role
+
+BENCHMARKING_ROLES = (Role.PREVENT_LEAD, Role.AUDITOR)
+
+
+def can_export_statistics(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.has_role(*BENCHMARKING_ROLES))

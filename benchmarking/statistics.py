@@ -1,0 +1,330 @@
+"""Statistics of a council's Prevent referrals for a period, from live cases and purge tombstones together.
+
+Both kinds of case become the same "facts" (the fields of closure.Tombstone) and are counted by the same code,
+so that a case counts the same before and after its purge. Nothing is decrypted: a live case's facts are read
+from its clear columns only (dates, referrer sector, closing reason) and from its Channel decisions' transition
+names (consent), with closure.statistics' own helpers (`route`, `working_days`). A live case's age band, gender
+and type of concern are encrypted answers: they are counted as "Not available (case still held)" until the
+purge writes them, clear and unlinked, to the tombstone (docs/benchmarking.md "Decision: no decryption").
+"""
+
+from __future__ import annotations
+
+import datetime
+import statistics as pystats
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from django.utils import timezone
+
+from accounts.models import Sector
+from closure.statistics import OVER, route, working_days
+from referrals.choices import ClosingReason, ConcernType, Gender, ReferralStatus
+
+HELD = "held"  # a live case's encrypted answer: not available without decrypting
+UNKNOWN = ""
+AGE_LABELS = {
+    "under_15": "Under 15",
+    "15_20": "15 to 20",
+    "21_30": "21 to 30",
+    "31_40": "31 to 40",
+    "41_50": "41 to 50",
+    "51_60": "51 to 60",
+    OVER: "Over 60",
+}
+MISSING_LABELS = {UNKNOWN: "Not known", HELD: "Not available (case still held)"}
+
+OUTCOMES = (
+    ("no_further_action", "No further action"),
+    ("signposted", "Signposted to other services"),
+    ("police_led", "Police-led partnership"),
+    ("discussed_at_panel", "Discussed at a Channel panel"),
+    ("adopted", "Adopted as a Channel case"),
+    ("consent_refused", "Consent to Channel support refused"),
+    ("exited", "Left Channel (support completed)"),
+)
+STAGES = (
+    ("days_to_screening", "Submission to screening"),
+    ("days_to_information_gathering", "Submission to information gathering"),
+    ("days_to_channel", "Submission to the Channel panel"),
+    ("days_to_closure", "Submission to closure"),
+)
+FACT_FIELDS = (
+    "referral_month",
+    "referrer_sector",
+    "age_band",
+    "gender",
+    "concern_type",
+    "route",
+    "outcome",
+    "consent_given",
+    *(name for name, _ in STAGES),
+)
+
+
+class PeriodError(ValueError):
+    """A period that cannot be reported on (one line, for the command and the page)."""
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole months, first day of the first month to the last day of the last (tombstones keep the month only)."""
+
+    start: datetime.date
+    end: datetime.date
+
+    @classmethod
+    def financial_year(cls, year: int) -> Period:
+        """April `year` to March `year + 1` (the Home Office's 2024/25 is year 2024)."""
+        if not 2000 <= year <= 2100:  # noqa: PLR2004 - a sane range of years
+            raise PeriodError(f"Unknown year {year}: give a year such as 2024 for April 2024 to March 2025.")
+        return cls(datetime.date(year, 4, 1), datetime.date(year + 1, 3, 31))
+
+    @classmethod
+    def between(cls, start: datetime.date, end: datetime.date) -> Period:
+        if end < start:
+            raise PeriodError(f"The period ends ({end:%d %B %Y}) before it starts ({start:%d %B %Y}).")
+        first = start.replace(day=1)
+        following = (end.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+        return cls(first, following - datetime.timedelta(days=1))
+
+    @property
+    def label(self) -> str:
+        if self.start.month == 4 and self.end == datetime.date(self.start.year + 1, 3, 31):  # noqa: PLR2004
+            return f"Financial year {self.start.year} to {self.start.year + 1} (April to March)"
+        return f"{self.start:%B %Y} to {self.end:%B %Y}"
+
+    def months(self) -> list[datetime.date]:
+        months, month = [], self.start
+        while month <= self.end:
+            months.append(month)
+            month = (month + datetime.timedelta(days=32)).replace(day=1)
+        return months
+
+
+def _tombstone_facts(authority_id: int, period: Period) -> Iterator[dict[str, Any]]:
+    from closure.models import Tombstone
+
+    rows = Tombstone.objects.filter(
+        local_authority_id=authority_id, referral_month__gte=period.start, referral_month__lte=period.end
+    ).values_list(*FACT_FIELDS)
+    for row in rows.iterator(chunk_size=5000):
+        yield dict(zip(FACT_FIELDS, row, strict=True))
+
+
+_LIVE_COLUMNS = (
+    "id",
+    "submitted_at",
+    "referrer_sector",
+    "screening_started_at",
+    "information_gathering_started_at",
+    "referred_to_channel_at",
+    "closed_at",
+    "closing_reason",
+)
+
+
+def _consents(referral_ids: list[Any]) -> dict[Any, bool]:
+    """The last consent decision of each case that has one (transition names only: no answer is read)."""
+    from channel.models import ChannelDecision
+
+    last: dict[Any, bool] = {}
+    decisions = (
+        ChannelDecision.objects.filter(
+            channel_case__referral_id__in=referral_ids,
+            transition__in=("record_consent_given", "record_consent_refused"),
+        )
+        .order_by("created_at")
+        .values_list("channel_case__referral_id", "transition")
+    )
+    for referral_id, transition in decisions:
+        last[referral_id] = transition == "record_consent_given"
+    return last
+
+
+def _live_facts(authority_id: int, period: Period) -> Iterator[dict[str, Any]]:
+    """The tombstone's facts of each live case submitted in the period, from clear columns only."""
+    from referrals.models import Referral
+
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(period.start, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(period.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    rows = list(
+        Referral.objects.filter(local_authority_id=authority_id, submitted_at__gte=start, submitted_at__lt=end)
+        .exclude(status__in=(ReferralStatus.DRAFT, ReferralStatus.PURGED))
+        .values_list(*_LIVE_COLUMNS)
+    )
+    consents = _consents([row[0] for row in rows])
+    for row in rows:
+        case = SimpleNamespace(**dict(zip(_LIVE_COLUMNS, row, strict=True)))
+        yield {
+            "referral_month": timezone.localdate(case.submitted_at).replace(day=1),
+            "referrer_sector": case.referrer_sector if case.referrer_sector in Sector.values else UNKNOWN,
+            "age_band": HELD,
+            "gender": HELD,
+            "concern_type": HELD,
+            "route": route(case),
+            "outcome": case.closing_reason if case.closing_reason in ClosingReason.values else UNKNOWN,
+            "consent_given": consents.get(case.id),
+            "days_to_screening": working_days(case.submitted_at, case.screening_started_at),
+            "days_to_information_gathering": working_days(case.submitted_at, case.information_gathering_started_at),
+            "days_to_channel": working_days(case.submitted_at, case.referred_to_channel_at),
+            "days_to_closure": working_days(case.submitted_at, case.closed_at),
+        }
+
+
+def outcomes_of(fact: dict[str, Any]) -> set[str]:
+    """The journey outcomes a case counts in (a case may count in several: discussed, adopted, exited)."""
+    outcome, reached_channel = fact["outcome"], fact["route"] == "channel"
+    found = set()
+    if outcome in (ClosingReason.NFA_NO_CONCERN, ClosingReason.NFA_INSUFFICIENT):
+        found.add("no_further_action")
+    if outcome == ClosingReason.NFA_SIGNPOSTED:
+        found.add("signposted")
+    if outcome == ClosingReason.POLICE_LED:
+        found.add("police_led")
+    if reached_channel:
+        found.add("discussed_at_panel")
+    # Adoption is not a tombstone field: a case was adopted if the panel asked for consent, or completed support.
+    if reached_channel and (fact["consent_given"] is not None or outcome == ClosingReason.CHANNEL_COMPLETED):
+        found.add("adopted")
+    if fact["consent_given"] is False:
+        found.add("consent_refused")
+    if outcome == ClosingReason.CHANNEL_COMPLETED:
+        found.add("exited")
+    return found
+
+
+def percentile(values: list[int], share: float) -> int | None:
+    """Nearest-rank percentile (the smallest value with at least `share` of the values at or below it)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * share // 1))
+    return ordered[int(rank) - 1]
+
+
+@dataclass
+class Table:
+    """One table of counts: rows (code, label, count) and a total; `note` says what is counted."""
+
+    key: str
+    title: str
+    rows: list[tuple[str, str, int]]
+    total: int
+    note: str = ""
+    additive: bool = True  # the rows add up to the total (the outcomes do not: a case counts in several)
+    # Filled by disclosure control: the codes (and "total") whose counts are withheld.
+    suppressed: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Timing:
+    stage: str
+    label: str
+    cases: int
+    median: float | None
+    p90: int | None
+    withheld: bool = False
+
+
+@dataclass
+class Statistics:
+    authority_name: str
+    authority_code: str
+    period: Period
+    referrals: int
+    live: int
+    tombstones: int
+    tables: list[Table]
+    timings: list[Timing]
+
+    def table(self, key: str) -> Table:
+        return next(table for table in self.tables if table.key == key)
+
+
+def _labelled(
+    counts: Counter, choices: Iterable[tuple[str, str]], missing: Iterable[str]
+) -> list[tuple[str, str, int]]:
+    rows = [(code, label, counts.get(code, 0)) for code, label in choices]
+    rows += [(code, MISSING_LABELS[code], counts[code]) for code in missing if counts.get(code)]
+    return rows
+
+
+def _quarters(months: list[datetime.date], by_month: Counter) -> list[tuple[str, str, int]]:
+    quarters = []
+    for index in range(0, len(months), 3):
+        chunk = months[index : index + 3]
+        label = f"{chunk[0]:%B %Y} to {chunk[-1]:%B %Y}" if len(chunk) > 1 else f"{chunk[0]:%B %Y}"
+        quarters.append((f"q{index // 3 + 1}", label, sum(by_month[month] for month in chunk)))
+    return quarters
+
+
+def _timings(facts: list[dict[str, Any]]) -> list[Timing]:
+    timings = []
+    for stage, label in STAGES:
+        values = [fact[stage] for fact in facts if fact[stage] is not None]
+        timings.append(
+            Timing(stage, label, len(values), pystats.median(values) if values else None, percentile(values, 0.9))
+        )
+    return timings
+
+
+def compute(authority: Any, period: Period) -> Statistics:
+    """The statistics of `authority` (accounts.LocalAuthority) for `period`; no decryption, no identifiers."""
+    facts = list(_live_facts(authority.pk, period))
+    live = len(facts)
+    facts += list(_tombstone_facts(authority.pk, period))
+    months = period.months()
+    by_month = Counter(fact["referral_month"] for fact in facts)
+    quarters = _quarters(months, by_month)
+    outcome_counts = Counter(code for fact in facts for code in outcomes_of(fact))
+    total = len(facts)
+    tables = [
+        Table(
+            "month",
+            "Referrals by month of referral",
+            [(f"{m:%Y-%m}", f"{m:%B %Y}", by_month[m]) for m in months],
+            total,
+        ),
+        Table(
+            "quarter", "Referrals by quarter", quarters, total, "Quarters of three months from the start of the period."
+        ),
+        Table(
+            "sector",
+            "Referrals by sector of referral",
+            _labelled(Counter(f["referrer_sector"] for f in facts), Sector.choices, (UNKNOWN,)),
+            total,
+        ),
+        Table(
+            "age",
+            "Referrals by age band at referral",
+            _labelled(Counter(f["age_band"] for f in facts), AGE_LABELS.items(), (UNKNOWN, HELD)),
+            total,
+        ),
+        Table(
+            "gender",
+            "Referrals by gender",
+            _labelled(Counter(f["gender"] for f in facts), Gender.choices, (UNKNOWN, HELD)),
+            total,
+        ),
+        Table(
+            "concern",
+            "Referrals by type of concern",
+            _labelled(Counter(f["concern_type"] for f in facts), ConcernType.choices, (UNKNOWN, HELD)),
+            total,
+        ),
+        Table(
+            "outcome",
+            "Referrals by outcome (journey through Prevent and Channel)",
+            [(code, label, outcome_counts.get(code, 0)) for code, label in OUTCOMES],
+            total,
+            "A case counts in every stage of its journey it reached (discussed, adopted, left), so the rows do not "
+            "add up to the total: the total is the number of referrals.",
+            additive=False,
+        ),
+    ]
+    return Statistics(authority.name, authority.ons_code, period, total, live, total - live, tables, _timings(facts))

@@ -1,0 +1,64 @@
+"""The Prevent lead's (and auditor's) statistics page: the report with charts, and its downloads (audited)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views import View
+
+from accounts.models import LocalAuthority
+
+from . import exports
+from .forms import FORMAT_LABELS, PeriodForm
+from .permissions import can_export_statistics
+from .services import statistics_export
+
+BAD_REQUEST = 400
+
+
+def _authority(request: HttpRequest) -> LocalAuthority:
+    if not can_export_statistics(request.user):
+        raise PermissionDenied
+    return LocalAuthority.objects.get(pk=request.user.local_authority_id)
+
+
+class ReportView(LoginRequiredMixin, View):
+    """The report for a period (this financial year by default), each export link with the same period."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        authority = _authority(request)
+        form = PeriodForm(request.GET)  # empty: this financial year
+        if not form.is_valid():
+            return render(request, "benchmarking/report.html", {"form": form}, status=BAD_REQUEST)
+        period = form.cleaned_data["period"]
+        stats, _ = statistics_export(actor=request.user, authority=authority, period=period, fmt="html", via="page")
+        query = {"date_from_day": period.start.day, "date_from_month": period.start.month}
+        query |= {"date_from_year": period.start.year, "date_to_day": period.end.day}
+        query |= {"date_to_month": period.end.month, "date_to_year": period.end.year}
+        downloads = [
+            (FORMAT_LABELS[fmt], f"{reverse('benchmarking:download')}?{urlencode({**query, 'format': fmt})}")
+            for fmt in ("csv", "xlsx", "json", "html")
+        ]
+        context = {"form": form, "downloads": downloads}
+        context |= exports.report_context(stats)
+        return render(request, "benchmarking/report.html", context)
+
+
+class DownloadView(LoginRequiredMixin, View):
+    """One file of the statistics (this financial year as CSV unless asked otherwise); bad input: the form again."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        authority = _authority(request)
+        form = PeriodForm(request.GET)
+        if not form.is_valid():
+            return render(request, "benchmarking/report.html", {"form": form}, status=BAD_REQUEST)
+        fmt, period = form.cleaned_data["format"], form.cleaned_data["period"]
+        stats, content = statistics_export(actor=request.user, authority=authority, period=period, fmt=fmt, via="page")
+        response = HttpResponse(content, content_type=exports.CONTENT_TYPES[fmt])
+        response["Content-Disposition"] = f'attachment; filename="{exports.filename(stats, fmt)}"'
+        return response
