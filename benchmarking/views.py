@@ -24,7 +24,7 @@ BAD_REQUEST = 400
 def _authority(request: HttpRequest) -> LocalAuthority:
     if not can_export_statistics(request.user):
         raise PermissionDenied
-    return LocalAuthority.objects.get(pk=request.user.local_authority_id)
+    return request.user.membership.local_authority  # loaded with the user (accounts.backends.UserBackend)
 
 
 class ReportView(LoginRequiredMixin, View):

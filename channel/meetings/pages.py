@@ -7,14 +7,13 @@ from typing import Any
 from django.utils import timezone
 
 from channel.case_sections import STEP_TITLES
-from channel.models import AttendanceStatus, VAFAssessment
+from channel.models import AttendanceStatus
 from channel.permissions import can_coordinate
 from channel.selectors import channel_decisions
 
 from . import selectors
 from .choices import MemberView
 from .forms import AgendaAddForm, DecisionForm, MinutesForm, ViewsForm
-from .models import AgendaMinutes, PanelDecision, PanelMemberView
 from .permissions import can_chair, can_manage_panel
 from .quorum import quorum_missing
 from .services import views_allowed
@@ -81,17 +80,9 @@ def item_context(item: Any, user: Any, **forms: Any) -> dict[str, Any]:
     meeting = item.meeting
     channel_case = item.channel_case
     present = selectors.present_members(meeting=meeting)
-    views = {row.member_id: row.view for row in PanelMemberView.objects.filter(agenda_item=item)}
+    views, decision, minutes, vaf = selectors.agenda_item_records(item=item)
     allowed = views_allowed(item)
     chair = can_chair(meeting.panel, user)
-    decision = PanelDecision.objects.filter(agenda_item=item).first()
-    minutes = (
-        AgendaMinutes.objects.filter(agenda_item=item)
-        .select_related("agenda_item__channel_case__referral__data_key")
-        .first()
-    )
-    # The review of the case at this meeting: the VAF assessed for it (adoption or review), or a link to assess it.
-    vaf = VAFAssessment.objects.filter(agenda_item=item).order_by("-assessed_on", "-created_at").first()
     initial_views = {f"member_{member_id}": view for member_id, view in views.items()}
     # A present member who is not the chair gives their own view only (ACCESS.md).
     own = [member for member in present if member.user_id == user.pk]
@@ -133,6 +124,5 @@ def record_context(meeting: Any) -> dict[str, Any]:
         "meeting": meeting,
         "panel": meeting.panel,
         "members": _members(meeting.panel, meeting),
-        "items": items,
-        "decisions": {d.agenda_item_id: d for d in PanelDecision.objects.filter(agenda_item__meeting=meeting)},
+        "items": items,  # each with its decision, joined by the selector
     }

@@ -177,3 +177,20 @@ def panel_organisations(*, panel: Panel) -> list[Any]:
     from accounts.models import Organisation
 
     return list(Organisation.objects.filter(Q(local_authority_id=panel.local_authority_id) | Q(local_authority=None)))
+
+
+def agenda_item_records(*, item: AgendaItem) -> tuple[dict[int, str], Any, Any, Any]:
+    """What the meeting recorded for a case the user was allowed to open (agenda_item_get_for_reading): the
+    members' views by member id, the panel's decision, the minutes (decrypted when read), and the VAF assessed
+    for this meeting (adoption or review), or None for each not yet recorded."""
+    from channel.models import AgendaMinutes, PanelDecision, PanelMemberView, VAFAssessment
+
+    views = {row.member_id: row.view for row in PanelMemberView.objects.filter(agenda_item=item)}
+    decision = PanelDecision.objects.filter(agenda_item=item).first()
+    minutes = (
+        AgendaMinutes.objects.filter(agenda_item=item)
+        .select_related("agenda_item__channel_case__referral__data_key")
+        .first()
+    )
+    vaf = VAFAssessment.objects.filter(agenda_item=item).order_by("-assessed_on", "-created_at").first()
+    return views, decision, minutes, vaf
