@@ -56,6 +56,8 @@ def _arrange_a_meeting_today(page: Page, axe_violations) -> None:
 def _record_everyone_present(page: Page, axe_violations) -> None:
     page.get_by_role("link", name="Back to the meeting").click()
     page.get_by_role("button", name="Record attendance").click()
+    # .all() does not wait: the attendance page must have loaded before its radios are collected.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Record attendance")
     for radio in page.locator("input[type=radio][value=present]").all():
         radio.check()
     _clean(page, axe_violations)

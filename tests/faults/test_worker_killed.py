@@ -45,7 +45,8 @@ def _wait_paused(beat_only, marker: Path, step: str) -> None:
 
 def _sweep_on_the_worker(beat_only, fault_redis) -> None:
     """Queue the closure sweep as beat does (on the worker's queue of the fault Redis)."""
-    client = Celery(broker=fault_redis.url)
+    # Not the current app: shared tasks queued later in this process must still reach the suite's own broker.
+    client = Celery(broker=fault_redis.url, set_as_current=False)
     try:
         client.send_task("closure.closure_sweep", queue=beat_only.env["CELERY_TASK_DEFAULT_QUEUE"])
     finally:
