@@ -12,7 +12,7 @@ from django.utils.html import format_html
 
 from referrals.sections import SummaryItem, register_summary_item
 
-from .models import Assessment
+from .models import BEFORE_SCREENING_DECISION, Assessment
 from .permissions import can_assign_now
 
 
@@ -45,6 +45,9 @@ def screening_due(referral: Any, user: Any) -> str | None:
     if assessment is None:
         return None
     due = date_format(assessment.screening_due_on, "j F Y")
+    if referral.status not in BEFORE_SCREENING_DECISION:
+        # Historical once decided: say so, so a case long past screening does not read as if it were pending.
+        return f"{due} (decision made)"
     if assessment.is_screening_overdue(status=referral.status, today=timezone.localdate()):
         return format_html('{} <strong class="moj-badge moj-badge--red" data-testid="overdue">Overdue</strong>', due)
     return due

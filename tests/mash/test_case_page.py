@@ -139,9 +139,10 @@ def test_overdue_only_while_the_screening_decision_is_awaited(client, referrer, 
     client.force_login(triage_officer)
     assert "Screening due 6 January 2020 Overdue" in _card(client.get(_detail(screening)).content.decode())
     decided = _card(client.get(_detail(gathering)).content.decode())
-    assert "Screening due 6 January 2020" in decided
+    assert "Screening due 6 January 2020 (decision made)" in decided
     assert "Overdue" not in decided
     assert "Overdue" not in _card(client.get(_detail(on_time)).content.decode())
+    assert "decision made" not in _card(client.get(_detail(screening)).content.decode())
     assert "Assigned to Not assigned Assign who the case is assigned to" in _card(
         client.get(_detail(on_time)).content.decode()
     )
