@@ -105,6 +105,11 @@ CASEWORK_ACTIONS: dict[str, ActionSpec] = {
         "{actor} recorded that an intervention of case {case_reference} started",
         {"intervention_id": Kind.UUID},
     ),
+    "CHANNEL_INTERVENTION_ENDED": ActionSpec(
+        "Intervention ended",
+        "{actor} recorded that an intervention of case {case_reference} ended ({end_reason})",
+        {"intervention_id": Kind.UUID, "end_reason": Kind.NAME, "started": Kind.BOOL},
+    ),
     "CHANNEL_SESSION_LOGGED": ActionSpec(
         "Intervention session logged",
         "{actor} logged a session ({minutes} minutes) of an intervention of case {case_reference}",

@@ -30,6 +30,7 @@ class ChannelConfig(AppConfig):
         register_support_sections()
         register_code_labels("answer", labels=support_choices.ConsentOutcome.choices)
         register_code_labels("given_by", labels=support_choices.ConsentGivenBy.choices)
+        register_code_labels("end_reason", labels=support_choices.InterventionEndReason.choices)
         register_code_labels("reason_code", labels=support_choices.PostExitOutcome.choices)
         kinds = [*support_choices.ReminderKind.choices, *support_choices.PostExitReviewKind.choices]
         register_code_labels("kind", labels=kinds)

@@ -57,3 +57,11 @@ class ReminderKind(models.TextChoices):
     REASSESSMENT_DUE = "reassessment_due", "Re-assessment after refused consent due"
     INTERVENTION_NOT_STARTED = "intervention_not_started", "Intervention not started by its planned date"
     POST_EXIT_REVIEW_DUE = "post_exit_review_due", "Post-exit review due"
+
+
+class InterventionEndReason(models.TextChoices):
+    COMPLETED = "completed", "Completed as planned"
+    PERSON_STOPPED = "person_stopped", "The person stopped taking part"
+    NOT_NEEDED = "not_needed", "No longer needed"
+    PROVIDER_STOPPED = "provider_stopped", "The provider could not continue"
+    OTHER = "other", "Another reason"

@@ -10,10 +10,10 @@ from typing import Any
 from django.utils import timezone
 
 from ..choices import ExitReason
-from ..models import ChannelCase, InterventionType
+from ..models import ChannelCase, Intervention, InterventionType
 from ..services import channel_case_transition
 from .consent import consent_record
-from .plan import intervention_create, intervention_session_log
+from .plan import intervention_create, intervention_end, intervention_session_log
 from .selectors import vaf_catalogue_current
 from .vaf import vaf_assessment_create
 
@@ -53,7 +53,9 @@ def _consent(channel_case: ChannelCase, actor: Any, outcome: str, days_ago: int 
     )
 
 
-def _mentoring(channel_case: ChannelCase, users: dict[str, Any], *, planned_days_ago: int, sessions: int) -> None:
+def _mentoring(
+    channel_case: ChannelCase, users: dict[str, Any], *, planned_days_ago: int, sessions: int
+) -> Intervention:
     intervention = intervention_create(
         channel_case=channel_case,
         actor=users["chair"],
@@ -70,6 +72,7 @@ def _mentoring(channel_case: ChannelCase, users: dict[str, Any], *, planned_days
             duration_minutes=60,
             note=f"Demo: session {week + 1}, talked about college and friends.",
         )
+    return intervention
 
 
 def support_demo_seed(channel_case: ChannelCase, given_name: str, users: dict[str, Any]) -> None:
@@ -93,7 +96,13 @@ def support_demo_seed(channel_case: ChannelCase, given_name: str, users: dict[st
     elif given_name == "Robin":  # mentored for a month, then exited: the 6-month review is due next
         _vaf(channel_case, users["chair"], rating=2, occasion="adoption", days_ago=60)
         _consent(channel_case, users["triage"], "given", days_ago=50)
-        _mentoring(channel_case, users, planned_days_ago=45, sessions=4)
+        mentoring = _mentoring(channel_case, users, planned_days_ago=45, sessions=4)
+        intervention_end(
+            intervention=mentoring,
+            actor=users["chair"],
+            ended_on=timezone.localdate() - 20 * DAY,
+            end_reason="completed",
+        )
         _vaf(channel_case, users["chair"], rating=1, occasion="review", days_ago=5)
         channel_case_transition(
             channel_case=channel_case,

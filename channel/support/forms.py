@@ -9,7 +9,15 @@ from django import forms
 from accounts.models import Role, User
 from referrals.forms import GovukDateField
 
-from .choices import AssessmentOccasion, ConsentGivenBy, ConsentHow, ConsentOutcome, PostExitOutcome, VAFRating
+from .choices import (
+    AssessmentOccasion,
+    ConsentGivenBy,
+    ConsentHow,
+    ConsentOutcome,
+    InterventionEndReason,
+    PostExitOutcome,
+    VAFRating,
+)
 from .models import InterventionType, VAFCatalogue
 
 NOTE_MAX = 5000
@@ -219,6 +227,21 @@ class StartForm(forms.Form):
         noun="The start date",
         help_text="For example, 27 3 2026",
         error_messages={"required": "Enter the date it started"},
+    )
+
+
+class EndForm(forms.Form):
+    ended_on = GovukDateField(
+        label="When did it end?",
+        noun="The date it ended",
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date it ended"},
+    )
+    end_reason = forms.ChoiceField(
+        label="Why did it end?",
+        choices=InterventionEndReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select why the intervention ended"},
     )
 
 

@@ -16,6 +16,7 @@ from .choices import (
     ConsentGivenBy,
     ConsentHow,
     ConsentOutcome,
+    InterventionEndReason,
     PostExitOutcome,
     PostExitReviewKind,
     ReminderKind,
@@ -159,6 +160,7 @@ class Intervention(BaseModel):
     planned_start = models.DateField()
     actual_start = models.DateField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
+    end_reason = models.CharField(max_length=20, choices=InterventionEndReason.choices, blank=True, default="")
     description = EncryptedTextField(max_length=5000, blank=True, default="")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 

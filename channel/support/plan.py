@@ -17,6 +17,7 @@ from audit.actions import AuditAction
 
 from ..exceptions import ChannelInvalid
 from ..models import ChannelCase
+from .choices import InterventionEndReason
 from .common import past_date_errors, refuse, require_coordinator
 from .consent import consent_allows_support
 from .models import Intervention, InterventionSession, InterventionType, InterventionUserObjectPermission
@@ -133,6 +134,49 @@ def intervention_start(*, intervention: Intervention, actor: Any, started_on: da
     return intervention
 
 
+def intervention_end(
+    *, intervention: Intervention, actor: Any, ended_on: datetime.date | None, end_reason: str
+) -> Intervention:
+    """Record that an intervention ended (completed, or stopped early) and why; a coordinator of the council.
+
+    An intervention that ends without having started counts as never started ("Lessons for Prevent")."""
+    require_coordinator(channel_case=intervention.channel_case, actor=actor, step="intervention_end")
+    errors = past_date_errors(ended_on, field="ended_on", what="the date it ended")
+    if not errors and intervention.actual_start and ended_on < intervention.actual_start:
+        started = intervention.actual_start.strftime("%-d %B %Y")
+        errors["ended_on"] = [f"The date it ended must be on or after the day it started, {started}"]
+    if end_reason not in InterventionEndReason.values:
+        errors["end_reason"] = ["Select why the intervention ended"]
+    if intervention.ended_on is not None:
+        errors = {"__all__": ["This intervention has ended already"]}
+    if errors:
+        raise ChannelInvalid(errors)
+    with transaction.atomic():
+        intervention.ended_on, intervention.end_reason = ended_on, end_reason
+        intervention.save(update_fields=["ended_on", "end_reason", "updated_at"])
+        audit.record(
+            actor=actor,
+            action=AuditAction.CHANNEL_INTERVENTION_ENDED,
+            target=intervention.channel_case,
+            details={
+                "intervention_id": intervention.pk,
+                "end_reason": end_reason,
+                "started": intervention.actual_start is not None,
+            },
+        )
+    return intervention
+
+
+def _session_errors(intervention: Intervention, held_on: Any, duration_minutes: Any) -> dict[str, list[str]]:
+    errors = past_date_errors(held_on, field="held_on", what="the date of the session")
+    if not errors and intervention.ended_on and held_on > intervention.ended_on:
+        ended = intervention.ended_on.strftime("%-d %B %Y")
+        errors["held_on"] = [f"This intervention ended on {ended}: enter a session held on or before that day"]
+    if not isinstance(duration_minutes, int) or not 1 <= duration_minutes <= MAX_MINUTES:
+        errors["duration_minutes"] = [f"Enter how long the session lasted, in minutes, from 1 to {MAX_MINUTES}"]
+    return errors
+
+
 def intervention_session_log(
     *, intervention: Intervention, actor: Any, held_on: datetime.date | None, duration_minutes: Any, note: str = ""
 ) -> InterventionSession:
@@ -141,9 +185,7 @@ def intervention_session_log(
     Only the intervention's own provider (or a coordinator of the council): anyone else is refused, audited."""
     _require_deliverer(intervention, actor, "intervention_session_log")
     _require_consent(intervention.channel_case, after_exit=True)
-    errors = past_date_errors(held_on, field="held_on", what="the date of the session")
-    if not isinstance(duration_minutes, int) or not 1 <= duration_minutes <= MAX_MINUTES:
-        errors["duration_minutes"] = [f"Enter how long the session lasted, in minutes, from 1 to {MAX_MINUTES}"]
+    errors = _session_errors(intervention, held_on, duration_minutes)
     if errors:
         raise ChannelInvalid(errors)
     with transaction.atomic():

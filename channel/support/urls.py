@@ -23,6 +23,11 @@ urlpatterns = [
         name="intervention-start",
     ),
     path(
+        "<str:reference>/support/interventions/<uuid:intervention_id>/end/",
+        views.InterventionEndView.as_view(),
+        name="intervention-end",
+    ),
+    path(
         "<str:reference>/support/interventions/<uuid:intervention_id>/sessions/",
         views.InterventionSessionCreateView.as_view(),
         name="intervention-session-create",

@@ -25,7 +25,15 @@ from ..models import ChannelCase
 from ..permissions import can_coordinate
 from ..selectors import channel_case_get
 from . import consent, plan, reviews, vaf
-from .forms import ConsentForm, InterventionForm, PostExitReviewForm, SessionForm, StartForm, VAFAssessmentForm
+from .forms import (
+    ConsentForm,
+    EndForm,
+    InterventionForm,
+    PostExitReviewForm,
+    SessionForm,
+    StartForm,
+    VAFAssessmentForm,
+)
 from .selectors import (
     agenda_item_of_case,
     intervention_get,
@@ -219,6 +227,21 @@ class InterventionStartView(_InterventionStepView):
     def perform(self, channel_case: ChannelCase, form: StartForm) -> str:
         plan.intervention_start(intervention=self.intervention, actor=self.request.user, **form.cleaned_data)
         return "Start recorded"
+
+
+class InterventionEndView(_InterventionStepView):
+    title = "Record that the intervention ended"
+    button = "Record the end"
+
+    def not_possible(self, channel_case: ChannelCase) -> str:
+        return "This intervention has ended already." if self.intervention.ended_on else ""
+
+    def make_form(self, channel_case: ChannelCase, data: Any = None) -> EndForm:
+        return EndForm(data)
+
+    def perform(self, channel_case: ChannelCase, form: EndForm) -> str:
+        plan.intervention_end(intervention=self.intervention, actor=self.request.user, **form.cleaned_data)
+        return "End recorded"
 
 
 class InterventionSessionCreateView(_InterventionStepView):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.services import demo_data_seed
 from channel.choices import ChannelStage
-from channel.models import ChannelCase, ChannelConsent, InterventionSession, VAFAssessment
+from channel.models import ChannelCase, ChannelConsent, Intervention, InterventionSession, VAFAssessment
 from channel.support.reviews import post_exit_reviews_due
 from channel.support.selectors import intervention_list_for_provider
 
@@ -33,3 +33,7 @@ def test_the_demo_has_channel_support_in_each_state():
     assert six["review"] is None
     assert six["due_on"] > today
     assert VAFAssessment.objects.filter(channel_case=exited).count() == 2  # noqa: PLR2004 - a trend to draw
+    # Planned, overdue, started and ended: each state of an intervention is on show.
+    ended = Intervention.objects.get(channel_case=exited)
+    assert (ended.end_reason, ended.actual_start is not None) == ("completed", True)
+    assert ended.ended_on < today

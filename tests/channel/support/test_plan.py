@@ -11,7 +11,12 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from channel.exceptions import ChannelInvalid
 from channel.models import Intervention, InterventionSession, InterventionType
-from channel.support.plan import intervention_create, intervention_session_log, intervention_start
+from channel.support.plan import (
+    intervention_create,
+    intervention_end,
+    intervention_session_log,
+    intervention_start,
+)
 from channel.support.selectors import (
     intervention_get_for_provider,
     intervention_list_for_provider,
@@ -193,3 +198,62 @@ def test_the_grant_follows_its_reason_a_moved_or_deactivated_provider_loses_it(
     provider.is_active = False
     provider.save(update_fields=["is_active"])
     assert intervention_list_for_provider(user=provider) == []
+
+
+def test_an_intervention_ended_early_is_no_longer_overdue_and_takes_no_later_session(
+    mentoring_plan, channel_chair, provider, assert_audited
+):
+    yesterday = TODAY() - datetime.timedelta(days=1)
+    Intervention.objects.filter(pk=mentoring_plan.pk).update(planned_start=yesterday - datetime.timedelta(days=5))
+    mentoring_plan.refresh_from_db()
+    assert mentoring_plan.is_overdue(TODAY())
+    intervention_end(intervention=mentoring_plan, actor=channel_chair, ended_on=yesterday, end_reason="person_stopped")
+    ended = Intervention.objects.get(pk=mentoring_plan.pk)
+    assert (ended.ended_on, ended.end_reason, ended.actual_start) == (yesterday, "person_stopped", None)
+    assert not ended.is_overdue(TODAY())
+    assert_audited(
+        "CHANNEL_INTERVENTION_ENDED", mentoring_plan.channel_case, end_reason="person_stopped", started=False
+    )
+    # A session after the end is refused; one on or before it may still be logged late.
+    with pytest.raises(ChannelInvalid) as caught:
+        intervention_session_log(intervention=ended, actor=provider, held_on=TODAY(), duration_minutes=30)
+    assert "ended on" in caught.value.errors["held_on"][0]
+    intervention_session_log(intervention=ended, actor=provider, held_on=yesterday, duration_minutes=30)
+    with pytest.raises(ChannelInvalid) as caught:  # once only
+        intervention_end(intervention=ended, actor=channel_chair, ended_on=TODAY(), end_reason="completed")
+    assert caught.value.errors == {"__all__": ["This intervention has ended already"]}
+
+
+@pytest.mark.parametrize(
+    ("ended_on", "reason", "field"),
+    [
+        (None, "completed", "ended_on"),
+        ("future", "completed", "ended_on"),
+        ("before-start", "completed", "ended_on"),
+        ("today", "", "end_reason"),
+        ("today", "finished", "end_reason"),
+    ],
+)
+def test_bad_end_input_is_refused_and_nothing_is_written(mentoring_plan, channel_chair, ended_on, reason, field):
+    intervention_start(intervention=mentoring_plan, actor=channel_chair, started_on=TODAY())
+    day = {
+        None: None,
+        "today": TODAY(),
+        "future": TODAY() + datetime.timedelta(days=1),
+        "before-start": TODAY() - datetime.timedelta(days=1),
+    }[ended_on]
+    with pytest.raises(ChannelInvalid) as caught:
+        intervention_end(intervention=mentoring_plan, actor=channel_chair, ended_on=day, end_reason=reason)
+    assert field in caught.value.errors
+    assert Intervention.objects.get(pk=mentoring_plan.pk).ended_on is None
+    assert not AuditEvent.objects.filter(action="CHANNEL_INTERVENTION_ENDED").exists()
+
+
+@pytest.mark.parametrize("role", ["intervention_provider", "panel_member", "police_prevent_officer"])
+def test_only_a_coordinator_ends_an_intervention(request, mentoring_plan, role):
+    actor = request.getfixturevalue(role)
+    with pytest.raises(TransitionRefused):
+        intervention_end(intervention=mentoring_plan, actor=actor, ended_on=TODAY(), end_reason="completed")
+    assert Intervention.objects.get(pk=mentoring_plan.pk).ended_on is None
+    refusal = AuditEvent.objects.get(action="CHANNEL_SUPPORT_REFUSED", actor_id=actor.pk)
+    assert refusal.details["step"] == "intervention_end"

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.formatters import event_sentence
 from audit.models import AuditEvent
 from channel.choices import ChannelStage
 from channel.models import ChannelCase, ChannelConsent, InterventionSession, InterventionType, VAFAssessment
@@ -212,3 +213,24 @@ def test_the_chairs_home_page_shows_what_is_due(client, channel_chair, triage_of
     assert "Late" in table
     client.force_login(triage_officer)
     assert "What is due" not in client.get(reverse("home")).content.decode()
+
+
+def test_the_chair_records_the_end_of_an_intervention_and_the_plan_says_so(client, channel_chair, mentoring_plan):
+    client.force_login(channel_chair)
+    reference = mentoring_plan.channel_case.referral.reference
+    support = client.get(_section(mentoring_plan.channel_case, "support")).content.decode()
+    url = reverse("channel:intervention-end", args=[reference, mentoring_plan.pk])
+    assert f'href="{url}"' in support
+    bad = client.post(url, {**_date("ended_on", timezone.localdate())})
+    assert bad.status_code == 200
+    assert "There is a problem" in bad.content.decode()
+    assert "Select why the intervention ended" in bad.content.decode()
+    response = client.post(url, {**_date("ended_on", timezone.localdate()), "end_reason": "not_needed"})
+    assert response.status_code == 302
+    support = client.get(_section(mentoring_plan.channel_case, "support")).content.decode()
+    assert "Ended without starting" in support
+    assert f"{timezone.localdate():%-d %B %Y}: No longer needed" in support
+    assert f'href="{url}"' not in support
+    assert 'data-testid="overdue"' not in support
+    event = AuditEvent.objects.get(action="CHANNEL_INTERVENTION_ENDED")
+    assert event_sentence(event, {}).endswith(f"of case {reference} ended (No longer needed)")
