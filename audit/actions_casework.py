@@ -48,6 +48,11 @@ CASEWORK_ACTIONS: dict[str, ActionSpec] = {
         "{actor} added user {user_id} to Channel panel {panel_id}",
         {"panel_id": Kind.INT, "user_id": Kind.INT},
     ),
+    "PANEL_MEMBER_REMOVED": ActionSpec(
+        "Panel member left the panel",
+        "{actor} recorded that user {user_id} left Channel panel {panel_id}",
+        {"panel_id": Kind.INT, "user_id": Kind.INT},
+    ),
     "PANEL_MEETING_CREATED": ActionSpec(
         "Panel meeting arranged",
         "{actor} arranged a meeting of Channel panel {panel_id} on {meeting_date}",

@@ -223,8 +223,21 @@ class Panel(models.Model):
         return self.name
 
 
+class PanelMemberQuerySet(models.QuerySet):
+    def current(self) -> PanelMemberQuerySet:
+        """Members who have not left the panel: they reach its meetings and hold its grants."""
+        return self.filter(left_on__isnull=True)
+
+    def at_meeting(self, meeting: Meeting) -> PanelMemberQuerySet:
+        """Who sat on the panel on the meeting's day: current members, those who left after it, and anyone
+        whose attendance at it is on record (the record of a past meeting never loses a name)."""
+        sitting = models.Q(left_on__isnull=True) | models.Q(left_on__gt=meeting.date)
+        return self.filter(sitting | models.Q(attendance__meeting=meeting)).distinct()
+
+
 class PanelMember(models.Model):
-    """A member of a panel: the organisation they represent and its sector."""
+    """A member of a panel: the organisation they represent and its sector; `left_on` once they leave it (the
+    row stays: their attendance and views are part of past meetings' records)."""
 
     panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="panel_memberships")
@@ -232,6 +245,9 @@ class PanelMember(models.Model):
         "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     sector = models.CharField(max_length=30, choices=Sector.choices)
+    left_on = models.DateField(null=True, blank=True)
+
+    objects = PanelMemberQuerySet.as_manager()
 
     class Meta:
         ordering = ["panel", "user"]

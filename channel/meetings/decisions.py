@@ -40,7 +40,8 @@ def _meeting_open(item: AgendaItem) -> dict[str, list[str]]:
 def may_give_own_view(panel: Panel, actor: Any, member_ids: set[int]) -> bool:
     """ACCESS.md: each present member records their own view (the chair records anyone's, as the meeting's
     recorder): the actor is a member of the panel and gives no view but their own."""
-    own = set(PanelMember.objects.filter(panel=panel, user_id=getattr(actor, "pk", None)).values_list("pk", flat=True))
+    mine = PanelMember.objects.filter(panel=panel, user_id=getattr(actor, "pk", None)).current()
+    own = set(mine.values_list("pk", flat=True))
     return bool(own) and member_ids <= own
 
 

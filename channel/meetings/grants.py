@@ -47,7 +47,9 @@ def panel_grants_sync_case(*, channel_case: ChannelCase, actor: Any, now: dateti
     users = {}
     for member in members:
         users[member.user_id] = member.user
-        by_user.setdefault(member.user_id, []).extend(windows_by_panel.get(member.panel_id, []))
+        windows = by_user.setdefault(member.user_id, [])
+        if member.left_on is None:  # one who has left the panel gets no window: their grant ends here
+            windows.extend(windows_by_panel.get(member.panel_id, []))
     for user_id, windows in by_user.items():
         grantee = users[user_id]
         if not windows:

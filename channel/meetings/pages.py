@@ -33,7 +33,7 @@ def _members(panel: Any, meeting: Any = None) -> list[dict[str, Any]]:
             "is_chair": member.user_id == panel.chair_id,
             "attendance": STATUS_LABELS.get(attendance.get(member.pk), "Not recorded"),
         }
-        for member in selectors.panel_members(panel=panel)
+        for member in selectors.panel_members(panel=panel, meeting=meeting)
     ]
 
 
@@ -43,6 +43,7 @@ def panel_context(panel: Any, user: Any) -> dict[str, Any]:
     return {
         "panel": panel,
         "members": _members(panel),
+        "former_members": selectors.panel_former_members(panel=panel),
         "upcoming": [meeting for meeting in meetings if meeting.date >= today][::-1],
         "past": [meeting for meeting in meetings if meeting.date < today],
         "can_manage": can_manage_panel(panel, user),

@@ -96,3 +96,36 @@ class PanelMemberAddView(LoginRequiredMixin, View):
             return self._render(request, panel, form)
         messages.success(request, f"{member.user.display_name or member.user.email} added to the panel")
         return redirect(reverse("channel:panel-detail", args=[panel.pk]))
+
+
+class PanelMemberRemoveView(LoginRequiredMixin, View):
+    """Confirm, then record that a member left the panel (their grants end at once)."""
+
+    def _load(self, request: HttpRequest, panel_id: int, member_id: int) -> Any:
+        panel = selectors.panel_get(user=request.user, panel_id=panel_id)
+        if not can_manage_panel(panel, request.user):
+            raise PermissionDenied
+        return selectors.panel_member_get(panel=panel, member_id=member_id)
+
+    def _render(self, request: HttpRequest, member: Any, error: str = "") -> HttpResponse:
+        context = {"panel": member.panel, "name": _name(member), "error": error}
+        return render(request, "channel/meetings/member_remove.html", context, status=400 if error else 200)
+
+    def get(self, request: HttpRequest, panel_id: int, member_id: int) -> HttpResponse:
+        member = self._load(request, panel_id, member_id)
+        return self._render(request, member, panels.member_removal_refusal(member))
+
+    def post(self, request: HttpRequest, panel_id: int, member_id: int) -> HttpResponse:
+        member = self._load(request, panel_id, member_id)
+        try:
+            panels.panel_member_remove(member=member, actor=request.user)
+        except PanelActionRefused as exc:
+            raise PermissionDenied from exc
+        except ChannelInvalid as exc:
+            return self._render(request, member, exc.errors["__all__"][0])
+        messages.success(request, f"{_name(member)} removed from the panel")
+        return redirect(reverse("channel:panel-detail", args=[member.panel_id]))
+
+
+def _name(member: Any) -> str:
+    return member.user.display_name or member.user.email

@@ -24,7 +24,7 @@ def panel_list_visible(*, user: Any) -> QuerySet[Panel]:
     """The panels of the user's council for its managers; a member's own panels for anyone else."""
     if not getattr(user, "is_authenticated", False):
         return Panel.objects.none()
-    visible = Q(members__user=user)
+    visible = Q(members__user=user, members__left_on__isnull=True)  # one join: a membership not ended
     if user.has_role(*MANAGER_ROLES) and user.local_authority_id is not None:
         visible |= Q(local_authority_id=user.local_authority_id)
     return Panel.objects.filter(visible).distinct().select_related("chair", "local_authority")
@@ -37,8 +37,23 @@ def panel_get(*, user: Any, panel_id: int) -> Panel:
     return panel
 
 
-def panel_members(*, panel: Panel) -> list[PanelMember]:
-    return list(panel.members.select_related("user", "organisation").order_by("user__display_name", "pk"))
+def panel_members(*, panel: Panel, meeting: Meeting | None = None) -> list[PanelMember]:
+    """The panel's current members; with a meeting, those who sat on the panel that day."""
+    members = panel.members.at_meeting(meeting) if meeting is not None else panel.members.current()
+    return list(members.select_related("user", "organisation").order_by("user__display_name", "pk"))
+
+
+def panel_member_get(*, panel: Panel, member_id: int) -> PanelMember:
+    """A member of a panel the caller has already opened (panel_get); 404 for a member of another panel."""
+    member = panel.members.select_related("user", "panel").filter(pk=member_id).first()
+    if member is None:
+        raise Http404
+    return member
+
+
+def panel_former_members(*, panel: Panel) -> list[PanelMember]:
+    members = panel.members.filter(left_on__isnull=False).select_related("user", "organisation")
+    return list(members.order_by("-left_on", "user__display_name", "pk"))
 
 
 def meeting_list_visible(*, user: Any) -> QuerySet[Meeting]:
@@ -168,7 +183,7 @@ def panel_member_candidates(*, panel: Panel) -> list[Any]:
             membership_record__local_authority_id=panel.local_authority_id,
             membership_record__role__in=MEMBER_ROLES,
         )
-        .exclude(panel_memberships__panel=panel)
+        .exclude(pk__in=PanelMember.objects.filter(panel=panel).current().values("user_id"))
         .order_by("display_name", "email")
     )
 

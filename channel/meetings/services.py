@@ -165,7 +165,7 @@ def attendance_record(*, meeting: Meeting, actor: Any, statuses: dict[int, str])
     """Record present, apologies or absent for every member of the panel (all of them, or nothing)."""
     action = AuditAction.PANEL_ATTENDANCE_RECORDED
     require(can_manage_panel(meeting.panel, actor), actor=actor, action=action, target=meeting)
-    members = list(PanelMember.objects.filter(panel=meeting.panel))
+    members = list(PanelMember.objects.filter(panel=meeting.panel).at_meeting(meeting))
     errors = {
         f"member_{member.pk}": ["Select whether the member was present, sent apologies or was absent"]
         for member in members

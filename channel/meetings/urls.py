@@ -12,6 +12,11 @@ urlpatterns = [
     path("panels/new/", panel_views.PanelCreateView.as_view(), name="panel-create"),
     path("panels/<int:panel_id>/", views.PanelDetailView.as_view(), name="panel-detail"),
     path("panels/<int:panel_id>/members/add/", panel_views.PanelMemberAddView.as_view(), name="panel-member-add"),
+    path(
+        "panels/<int:panel_id>/members/<int:member_id>/remove/",
+        panel_views.PanelMemberRemoveView.as_view(),
+        name="panel-member-remove",
+    ),
     path("panels/<int:panel_id>/meetings/new/", views.MeetingCreateView.as_view(), name="meeting-create"),
     path("meetings/<int:meeting_id>/", views.MeetingDetailView.as_view(), name="meeting-detail"),
     path("meetings/<int:meeting_id>/date/", views.MeetingDateView.as_view(), name="meeting-date"),

@@ -175,7 +175,8 @@ class AttendanceView(LoginRequiredMixin, View):
 
     def _form(self, meeting: Any, data: Any = None) -> AttendanceForm:
         initial = {f"member_{k}": v for k, v in selectors.attendance_for(meeting=meeting).items()}
-        return AttendanceForm(data, members=selectors.panel_members(panel=meeting.panel), initial=initial)
+        members = selectors.panel_members(panel=meeting.panel, meeting=meeting)
+        return AttendanceForm(data, members=members, initial=initial)
 
     def get(self, request: HttpRequest, meeting_id: int) -> HttpResponse:
         meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)

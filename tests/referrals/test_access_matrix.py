@@ -466,6 +466,9 @@ RULES: dict[tuple[str, str, str], Rule] = {
     ("channel:panel-create", "POST", ""): role_page(Role.CHANNEL_CHAIR, Role.PREVENT_LEAD),
     ("channel:panel-member-add", "GET", ""): _panel_page(manager=200, member=403),
     ("channel:panel-member-add", "POST", ""): _panel_page(manager=200, member=403),
+    # Another member of the panel: the confirmation, then (POST) removed and back to the panel.
+    ("channel:panel-member-remove", "GET", ""): _panel_page(manager=200, member=403),
+    ("channel:panel-member-remove", "POST", ""): _panel_page(manager=302, member=403),
     ("channel:meeting-create", "GET", ""): _panel_page(manager=200, member=403),
     ("channel:meeting-create", "POST", ""): _panel_page(manager=200, member=403),
     ("channel:meeting-detail", "GET", ""): _panel_page(manager=200, member=200),
@@ -926,6 +929,11 @@ def _kwargs(url_name: str, *, variant: str, situation: str, user, case, world) -
             fillers["pk"] = fillers["user_id"] = target.pk
     if names & {"panel_id", "meeting_id"}:
         fillers |= _panel_fillers(user=user, case=case, world=world)
+    if "member_id" in names:
+        from channel.models import PanelMember
+
+        other = world["make_user"](world["own"], Role.PANEL_MEMBER, prefix="other-member-")
+        fillers["member_id"] = PanelMember.objects.create(panel_id=fillers["panel_id"], user=other, sector="health").pk
     if url_name.startswith("admin:"):
         fillers |= _admin_fillers(url_name, world)
     if "token" in names:

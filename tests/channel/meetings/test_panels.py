@@ -83,3 +83,65 @@ def test_setting_up_a_panel_and_adding_a_member_through_the_pages(client, preven
     assert PanelMember.objects.filter(panel=panel, user=panel_member, sector="health").exists()
     page = client.get(reverse("channel:panel-detail", args=[panel.pk])).content.decode()
     assert "Health" in page
+
+
+def test_a_member_who_leaves_loses_the_panel_and_its_cases_at_once_and_may_come_back(
+    item, channel_chair, panel_member, members, assert_audited
+):
+    from channel.meetings.selectors import panel_list_visible, panel_members
+
+    panel, reference = item.meeting.panel, item.channel_case.referral.reference
+    services.attendance_record(
+        meeting=item.meeting, actor=channel_chair, statuses={m.pk: "present" for m in members.values()}
+    )
+    assert referral_is_visible(user=panel_member, reference=reference)
+    panels.panel_member_remove(member=members["panel_member"], actor=channel_chair)
+    assert_audited("PANEL_MEMBER_REMOVED", panel, user_id=panel_member.pk)
+    assert not referral_is_visible(user=panel_member, reference=reference)
+    assert not panel_list_visible(user=panel_member).exists()
+    assert panel_member.pk not in {m.user_id for m in panel_members(panel=panel)}
+    # Today's meeting keeps them: their attendance is on its record.
+    assert panel_member.pk in {m.user_id for m in panel_members(panel=panel, meeting=item.meeting)}
+    later = services.meeting_create(
+        panel=panel, actor=channel_chair, date=timezone.localdate() + timezone.timedelta(days=14)
+    )
+    assert panel_member.pk not in {m.user_id for m in panel_members(panel=panel, meeting=later)}
+    with pytest.raises(ChannelInvalid) as caught:
+        panels.panel_member_remove(member=PanelMember.objects.get(user=panel_member), actor=channel_chair)
+    assert caught.value.errors == {"__all__": ["This person has left the panel already"]}
+    # Back again: the same row, the grant to the case on the agenda restored.
+    panels.panel_member_add(panel=panel, actor=channel_chair, user=panel_member, organisation=None, sector="health")
+    assert PanelMember.objects.get(user=panel_member).left_on is None
+    assert referral_is_visible(user=panel_member, reference=reference)
+
+
+def test_the_chair_cannot_leave_and_only_a_manager_removes(panel, members, channel_chair, panel_member, second_member):
+    with pytest.raises(ChannelInvalid) as caught:
+        panels.panel_member_remove(member=members["channel_chair"], actor=channel_chair)
+    assert "The chair cannot leave the panel" in caught.value.errors["__all__"][0]
+    with pytest.raises(PanelActionRefused):
+        panels.panel_member_remove(member=members["second"], actor=panel_member)
+    assert AuditEvent.objects.filter(action="PANEL_MEMBER_REMOVED", outcome="refused").exists()
+    assert not PanelMember.objects.filter(left_on__isnull=False).exists()
+
+
+def test_removing_a_member_through_the_pages(client, panel, members, channel_chair, second_member):
+    client.force_login(channel_chair)
+    detail = reverse("channel:panel-detail", args=[panel.pk])
+    remove = reverse("channel:panel-member-remove", args=[panel.pk, members["second"].pk])
+    page = client.get(detail).content.decode()
+    assert f'href="{remove}"' in page
+    assert reverse("channel:panel-member-remove", args=[panel.pk, members["channel_chair"].pk]) not in page
+    confirm = client.get(remove).content.decode()
+    assert "Remove from the panel" in confirm
+    assert client.post(remove)["Location"] == detail
+    page = client.get(detail).content.decode()
+    assert f'href="{remove}"' not in page
+    assert 'data-testid="former-members"' in page
+    assert f"left on {timezone.localdate():%-d %B %Y}" in page
+    again = client.post(remove)
+    assert again.status_code == 400
+    assert "This person has left the panel already" in again.content.decode()
+    chair = client.get(reverse("channel:panel-member-remove", args=[panel.pk, members["channel_chair"].pk]))
+    assert "The chair cannot leave the panel" in chair.content.decode()
+    assert "Remove from the panel</button>" not in chair.content.decode()
