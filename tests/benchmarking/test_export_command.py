@@ -104,7 +104,7 @@ def test_html_is_a_report_with_charts_and_no_reference(year_of_cases, tmp_path):
         (["--year", "2024", "--format", "pdf"], "Unknown format"),
         (["--from", "2025-01-01", "--to", "2024-12-31", "--format", "csv"], "before it starts"),
         (["--from", "2025-13-01", "--to", "2025-12-31", "--format", "csv"], "is not a date"),
-        (["--from", "2025-01-01", "--format", "csv"], "give --year, or both"),
+        (["--from", "2025-01-01", "--format", "csv"], "give both --from and --to"),
         (["--year", "2024", "--from", "2025-01-01", "--to", "2025-02-01", "--format", "csv"], "not both"),
     ],
 )
@@ -118,6 +118,29 @@ def test_bad_input_is_one_line_and_exit_code_2(local_authority, tmp_path, args, 
     assert len(err.strip().splitlines()) == 1
     assert not target.exists()
     assert not AuditEvent.objects.filter(action="BENCHMARKING_EXPORTED").exists()
+
+
+@pytest.mark.parametrize(("out", "message"), [("missing/stats.csv", "does not exist"), (".", "is a folder")])
+def test_an_out_that_cannot_be_written_is_refused_before_any_work(local_authority, tmp_path, out, message):
+    args = ["--authority", local_authority.ons_code, "--year", "2024", "--format", "csv", "--out", str(tmp_path / out)]
+    code, _, err = export(*args)
+    assert code == 2
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
+    assert not AuditEvent.objects.filter(action="BENCHMARKING_EXPORTED").exists()
+
+
+def test_without_a_period_it_is_this_financial_year_with_a_progress_bar(local_authority, tmp_path, capsys):
+    from benchmarking.forms import current_financial_year
+
+    target = tmp_path / "now.json"
+    code, _, err = export("--authority", local_authority.ons_code, "--format", "json", "--out", str(target))
+    assert code == 0
+    first = current_financial_year()
+    assert json.loads(target.read_text())["period"]["start"] == f"{first}-04-01"
+    assert "Statistics: 100%" in capsys.readouterr().err  # the bar, on the process's standard error
+    assert f"Wrote {target}" in err
+    assert AuditEvent.objects.get(action="BENCHMARKING_EXPORTED").details["date_from"] == f"{first}-04-01"
 
 
 def test_a_period_with_no_cases_says_so(local_authority, tmp_path):

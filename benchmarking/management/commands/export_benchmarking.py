@@ -3,13 +3,16 @@
     python manage.py export_benchmarking --authority E09000007 --year 2024 --format xlsx --out stats.xlsx
     python manage.py export_benchmarking --authority E09000007 --from 2024-04-01 --to 2024-09-30 --format csv --out -
 
-Exit status 2, with one line, for an unknown council, year or format, a bad date, or a range ending before it
-starts. `--out -` writes to standard output (not for xlsx).
+Without --year or --from/--to: the current financial year. Exit status 2, with one line, for an unknown
+council, year or format, a bad date, a range ending before it starts, or an --out that cannot be written
+(checked before anything is computed or audited); 1, with one line, if writing the file fails part way (a full
+disk). `--out -` writes to standard output (not for xlsx).
 """
 
 from __future__ import annotations
 
 import datetime
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,6 +22,7 @@ from tqdm import tqdm
 
 from accounts.models import LocalAuthority
 from benchmarking.exports import FORMATS
+from benchmarking.forms import current_financial_year
 from benchmarking.services import STEPS, ExportRefused, statistics_export
 from benchmarking.statistics import Period, PeriodError
 
@@ -36,12 +40,28 @@ def _date(value: str, name: str) -> datetime.date:
         raise BadInput(f"{name} {value!r} is not a date: give it as YYYY-MM-DD.") from None
 
 
+def _check_writable(out: str) -> None:
+    """Refuse an --out that cannot be written before any work (and before the export is audited)."""
+    if out == "-":
+        return
+    path = Path(out)
+    if path.is_dir():
+        raise BadInput(f"--out {out!r} is a folder: give a file name.")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise BadInput(f"--out {out!r}: the folder {str(folder)!r} does not exist.")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise BadInput(f"--out {out!r} cannot be written: permission denied.")
+
+
 class Command(BaseCommand):
     help = "Export a council's Prevent statistics (live cases and tombstones, small counts withheld)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--authority", required=True, help="the council's ONS code, such as E09000007")
-        parser.add_argument("--year", help="the financial year's first year: 2024 is April 2024 to March 2025")
+        parser.add_argument(
+            "--year", help="the financial year's first year: 2024 is April 2024 to March 2025 (default: this one)"
+        )
         parser.add_argument("--from", dest="date_from", help="first day (YYYY-MM-DD), with --to instead of --year")
         parser.add_argument("--to", dest="date_to", help="last day (YYYY-MM-DD)")
         parser.add_argument("--format", required=True, help=f"one of {', '.join(FORMATS)}")
@@ -59,8 +79,10 @@ class Command(BaseCommand):
             if not year.strip().isdigit():
                 raise BadInput(f"Unknown year {year!r}: give a year such as 2024 for April 2024 to March 2025.")
             return Period.financial_year(int(year))
+        if not (start or end):
+            return Period.financial_year(current_financial_year())  # the issue's default: this financial year
         if not (start and end):
-            raise BadInput("give --year, or both --from and --to.")
+            raise BadInput("give both --from and --to (or --year, or neither for this financial year).")
         return Period.between(_date(start, "--from"), _date(end, "--to"))
 
     def handle(self, *args: object, **options: Any) -> None:
@@ -75,9 +97,11 @@ class Command(BaseCommand):
             period = self._period(options)
             if options["out"] == "-" and fmt == "xlsx":
                 raise BadInput("an Excel file cannot go to standard output: give --out a file name.")
+            _check_writable(options["out"])
         except (BadInput, PeriodError) as error:
             self._fail(str(error))
-        bar = tqdm(total=len(STEPS), desc="Statistics", unit="step", file=sys.stderr, disable=None)
+        # Always drawn (on standard error, never mixed with --out -): an operator watching a log sees it move too.
+        bar = tqdm(total=len(STEPS), desc="Statistics", unit="step", file=sys.stderr, disable=False)
 
         def step(name: str) -> None:
             bar.set_postfix_str(name)
@@ -94,5 +118,9 @@ class Command(BaseCommand):
         if options["out"] == "-":
             self.stdout.write(content.decode("utf-8-sig"), ending="")
             return
-        Path(options["out"]).write_bytes(content)
+        try:
+            Path(options["out"]).write_bytes(content)
+        except OSError as error:
+            self.stderr.write(f"export_benchmarking: could not write {options['out']}: {error.strerror or error}.")
+            sys.exit(1)
         self.stderr.write(f"Wrote {options['out']}: {stats.authority_name}, {period.label} ({fmt}).")
