@@ -41,7 +41,7 @@ def timing_rows(stats: Statistics) -> list[list[Any]]:
 def heading(stats: Statistics) -> list[list[str]]:
     return [
         ["Council", f"{stats.authority_name} ({stats.authority_code})"],
-        ["Period", f"{stats.period.label}: {stats.period.start:%d %B %Y} to {stats.period.end:%d %B %Y}"],
+        ["Period", f"{stats.period.label}: {stats.period.start:%-d %B %Y} to {stats.period.end:%-d %B %Y}"],
         ["Source", "Live cases and the statistical records of purged cases; no case or person is named."],
         ["Disclosure control", disclosure.rule()],
     ]

@@ -86,7 +86,7 @@ class Period:
     @classmethod
     def between(cls, start: datetime.date, end: datetime.date) -> Period:
         if end < start:
-            raise PeriodError(f"The period ends ({end:%d %B %Y}) before it starts ({start:%d %B %Y}).")
+            raise PeriodError(f"The period ends ({end:%-d %B %Y}) before it starts ({start:%-d %B %Y}).")
         first = start.replace(day=1)
         following = (end.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
         return cls(first, following - datetime.timedelta(days=1))

@@ -116,6 +116,7 @@ def test_outcome_without_reason_or_rationale_shows_the_errors_and_writes_nothing
     assert "Select the screening outcome" in body
     assert "Enter the rationale for the screening outcome" in body
     assert "<title>Error:" in body
+    assert "Error: Error:" not in body  # base.html says it once
     assert not ScreeningOutcome.objects.exists()
     assert Referral.objects.get(pk=screening.pk).status == ReferralStatus.SCREENING
 
