@@ -112,3 +112,26 @@ def year_of_cases(local_authority, other_local_authority, referrer, triage_offic
     tombstone(local_authority, datetime.date(2025, 4, 1))
     tombstone(other_local_authority, datetime.date(2024, 5, 1))
     return local_authority
+
+
+@pytest.fixture
+def assurance_users(
+    referrer, triage_officer, channel_chair, police_prevent_officer, panel_member, intervention_provider, prevent_lead
+):
+    return {
+        "referrer": referrer,
+        "triage_officer": triage_officer,
+        "channel_chair": channel_chair,
+        "police": police_prevent_officer,
+        "panel_member": panel_member,
+        "intervention_provider": intervention_provider,
+        "prevent_lead": prevent_lead,
+    }
+
+
+@pytest.fixture
+def assurance_year(local_authority, other_local_authority, assurance_users, make_user):
+    """tests/benchmarking/assurance_data.py: a hand-checked year 2024 of meetings, requests and Channel cases."""
+    from tests.benchmarking.assurance_data import assurance_year as build
+
+    return build(local_authority, other_local_authority, assurance_users, make_user)
