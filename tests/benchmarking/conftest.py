@@ -115,18 +115,11 @@ def year_of_cases(local_authority, other_local_authority, referrer, triage_offic
 
 
 @pytest.fixture
-def assurance_users(
-    referrer, triage_officer, channel_chair, police_prevent_officer, panel_member, intervention_provider, prevent_lead
-):
-    return {
-        "referrer": referrer,
-        "triage_officer": triage_officer,
-        "channel_chair": channel_chair,
-        "police": police_prevent_officer,
-        "panel_member": panel_member,
-        "intervention_provider": intervention_provider,
-        "prevent_lead": prevent_lead,
-    }
+def assurance_users(request):
+    """One user per role the hand-checked year needs, in the council (the panel's police member under "police")."""
+    names = ("referrer", "triage_officer", "channel_chair", "panel_member", "intervention_provider", "prevent_lead")
+    users = {name: request.getfixturevalue(name) for name in names}
+    return users | {"police": request.getfixturevalue("police_prevent_officer")}
 
 
 @pytest.fixture
