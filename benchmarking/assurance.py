@@ -88,27 +88,34 @@ def statement_figures(*, authority: Any, year: int, statement: AssuranceStatemen
     return figures_compute(authority=authority, period=Period.financial_year(year))
 
 
-def assurance_statement_get_for_reading(*, user: Any, year: int) -> StatementView:
-    """The council's statement for `year` with every area (unrated ones "Not yet assessed") and its figures; the
-    comments are decrypted, and the read is audited here."""
-    assurance_check(user, write=False, target_type=TARGET, year=year)
-    authority = user.membership.local_authority
+def assurance_statement_view(*, authority: Any, year: int) -> StatementView:
+    """The council's statement for `year` with every area (unrated ones "Not yet assessed") and its figures, the
+    comments decrypted. No check and no audit: callers are the reading selector and the audited export."""
     statement = assurance_statement_find(authority=authority, year=year)
     ratings: dict[str, AssuranceAreaRating] = {}
     if statement is not None:
         ratings = {r.area: r for r in statement.ratings.select_related("updated_by")}
         for rating in ratings.values():
             rating.statement = statement
+    figures = statement_figures(authority=authority, year=year, statement=statement)
+    areas = [_area_row(area, ratings.get(area.code), figures) for area in AREAS]
+    return StatementView(year, Period.financial_year(year), statement, figures, areas)
+
+
+def assurance_statement_get_for_reading(*, user: Any, year: int) -> StatementView:
+    """The user's council's statement for `year` (assurance_statement_view) for its lead or auditor; the read of
+    the comments is audited here."""
+    assurance_check(user, write=False, target_type=TARGET, year=year)
+    view = assurance_statement_view(authority=user.membership.local_authority, year=year)
+    if view.statement is not None:
         with transaction.atomic():
             audit.record(
                 actor=user,
                 action=AuditAction.ASSURANCE_READ,
-                target=statement,
+                target=view.statement,
                 details={"document": "assurance_statement", "year": year},
             )
-    figures = statement_figures(authority=authority, year=year, statement=statement)
-    areas = [_area_row(area, ratings.get(area.code), figures) for area in AREAS]
-    return StatementView(year, Period.financial_year(year), statement, figures, areas)
+    return view
 
 
 def _statement_for_update(authority: Any, year: int) -> AssuranceStatement:

@@ -21,11 +21,17 @@ from django.template.loader import render_to_string
 from audit import services as audit
 from audit.actions import AuditAction
 
-from .assurance import StatementView, assurance_statement_get_for_reading
+from .assurance import StatementView, assurance_statement_view
 from .assurance_figures import FigureSet
 from .exports import CHART_WIDTH, CONTENT_TYPES, FORMATS
-from .self_assessment import SectionRows, assurance_check, self_assessment_get_for_reading
-from .toolkit import BENCHMARKS, Rating
+from .self_assessment import (
+    AssuranceInvalid,
+    AssuranceRefused,
+    SectionRows,
+    assurance_check,
+    self_assessment_sections,
+)
+from .toolkit import Rating
 
 
 def _figures(sets: list[FigureSet]) -> str:
@@ -207,17 +213,19 @@ def filename(authority: Any, year: int, fmt: str) -> str:
     return f"prevent-assurance-{authority.ons_code}-{year}-{year + 1}.{fmt}"
 
 
-def assurance_export(*, actor: Any, year: int, fmt: str, via: str = "page") -> tuple[str, bytes]:
-    """The year's self-assessment and statement of the actor's council as `fmt` (file name, bytes), audited."""
-    assurance_check(actor, write=False, target_type="benchmarking.assurancestatement", year=year)
+def assurance_export(*, actor: Any, authority: Any, year: int, fmt: str, via: str) -> tuple[str, bytes]:
+    """The year's self-assessment and statement of `authority` as `fmt` (file name, bytes), audited as one export.
+
+    `actor` is the council's lead or auditor (the page) or None (the command, run by an operator: the service).
+    """
+    if actor is not None:
+        assurance_check(actor, write=False, target_type="benchmarking.assurancestatement", year=year)
+        if actor.local_authority_id != authority.pk:
+            raise AssuranceRefused("Only the council's own Prevent lead or auditor may export its assurance.")
     if fmt not in FORMATS:
-        raise ValueError(f"Unknown format {fmt!r}")
-    authority = actor.membership.local_authority
-    _, sections = self_assessment_get_for_reading(user=actor, year=year, figures=None)
-    view = assurance_statement_get_for_reading(user=actor, year=year)
-    for section in sections:  # the benchmarks' figures: the statement's (as signed with, once submitted)
-        for row in section.rows:
-            row.figures = [view.figures[key] for key in BENCHMARKS[row.code].figures if key in view.figures]
+        raise AssuranceInvalid({"format": f"Unknown format {fmt!r}: choose one of {', '.join(FORMATS)}."})
+    view = assurance_statement_view(authority=authority, year=year)
+    _, sections = self_assessment_sections(authority=authority, year=year, figures=view.figures)
     content = RENDERERS[fmt](document(sections, view, authority))
     with transaction.atomic():
         audit.record(

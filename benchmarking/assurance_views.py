@@ -206,7 +206,8 @@ class AssuranceDownloadView(LoginRequiredMixin, View):
             context = {"year_form": form, "form": form}
             return render(request, "benchmarking/assurance_statement.html", context, status=BAD_REQUEST)
         fmt, year = form.cleaned_data["format"], form.cleaned_data["year"]
-        name, content = assurance_export(actor=request.user, year=year, fmt=fmt)
+        authority = request.user.membership.local_authority
+        name, content = assurance_export(actor=request.user, authority=authority, year=year, fmt=fmt, via="page")
         response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response

@@ -83,18 +83,34 @@ def self_assessment_find(*, authority: Any, year: int) -> SelfAssessment | None:
     return SelfAssessment.objects.filter(local_authority=authority, year=year).select_related("data_key").first()
 
 
-def self_assessment_get_for_reading(
-    *, user: Any, year: int, figures: dict[str, FigureSet] | None = None
+def self_assessment_sections(
+    *, authority: Any, year: int, figures: dict[str, FigureSet] | None = None
 ) -> tuple[SelfAssessment | None, list[SectionRows]]:
-    """The council's self-assessment for `year`, every section and benchmark (unrated ones "Not yet assessed"),
-    with the evidence decrypted: the read is audited here, so no page can forget it."""
-    assurance_check(user, write=False, target_type="benchmarking.selfassessment", year=year)
-    assessment = self_assessment_find(authority=user.membership.local_authority, year=year)
+    """Every section and benchmark of the council's self-assessment for `year` (unrated ones "Not yet assessed"),
+    the evidence decrypted. No check and no audit: callers are the reading selector and the audited export."""
+    assessment = self_assessment_find(authority=authority, year=year)
     ratings: dict[str, BenchmarkRating] = {}
     if assessment is not None:
         ratings = {r.benchmark: r for r in assessment.ratings.select_related("updated_by")}
         for rating in ratings.values():
             rating.assessment = assessment  # the data key without a query per row
+    sections = [
+        SectionRows(section, [_row(b.code, ratings.get(b.code), figures or {}) for b in section.benchmarks])
+        for section in SECTIONS
+    ]
+    return assessment, sections
+
+
+def self_assessment_get_for_reading(
+    *, user: Any, year: int, figures: dict[str, FigureSet] | None = None
+) -> tuple[SelfAssessment | None, list[SectionRows]]:
+    """The user's council's self-assessment for `year` (self_assessment_sections) for its lead or auditor; the
+    read of the evidence is audited here, so no page can forget it."""
+    assurance_check(user, write=False, target_type="benchmarking.selfassessment", year=year)
+    assessment, sections = self_assessment_sections(
+        authority=user.membership.local_authority, year=year, figures=figures
+    )
+    if assessment is not None:
         with transaction.atomic():
             audit.record(
                 actor=user,
@@ -102,10 +118,6 @@ def self_assessment_get_for_reading(
                 target=assessment,
                 details={"document": "self_assessment", "year": year},
             )
-    sections = [
-        SectionRows(section, [_row(b.code, ratings.get(b.code), figures or {}) for b in section.benchmarks])
-        for section in SECTIONS
-    ]
     return assessment, sections
 
 

@@ -168,3 +168,44 @@ def test_a_bad_download_is_a_govuk_error(lead_client):
     assert response.status_code == 400
     assert "govuk-error-summary" in response.content.decode()
     assert not AuditEvent.objects.filter(action="ASSURANCE_EXPORTED").exists()
+
+
+def test_the_command_exports_the_assurance_of_a_year(local_authority, prevent_lead, tmp_path):
+    from django.core.management import call_command
+
+    assurance_area_rate(actor=prevent_lead, year=YEAR, area="quorum", rating="partly_met", comment="CANARY-cmd")
+    out = tmp_path / "assurance.json"
+    call_command(
+        "export_benchmarking",
+        "--authority",
+        local_authority.ons_code,
+        "--year",
+        str(YEAR),
+        "--assurance",
+        "--format",
+        "json",
+        "--out",
+        str(out),
+        stderr=io.StringIO(),
+    )
+    document = json.loads(out.read_text())
+    quorum = next(a for a in document["assurance_statement"]["areas"] if a["code"] == "quorum")
+    assert quorum["comment"] == "CANARY-cmd"
+    event = AuditEvent.objects.filter(action="ASSURANCE_EXPORTED").get()
+    assert event.actor_id is None
+    assert event.details["via"] == "command"
+
+
+def test_the_command_refuses_assurance_for_dates(local_authority):
+    from django.core.management import call_command
+
+    err = io.StringIO()
+    with pytest.raises(SystemExit) as exit_:
+        call_command(
+            "export_benchmarking",
+            *("--authority", local_authority.ons_code, "--from", "2024-04-01", "--to", "2024-09-30"),
+            *("--assurance", "--format", "csv", "--out", "-"),
+            stderr=err,
+        )
+    assert exit_.value.code == 2
+    assert "--assurance is for a financial year" in err.getvalue()
