@@ -209,3 +209,16 @@ def test_the_command_refuses_assurance_for_dates(local_authority):
         )
     assert exit_.value.code == 2
     assert "--assurance is for a financial year" in err.getvalue()
+
+
+def test_a_submitted_statements_area_cannot_be_changed(lead_client, prevent_lead):
+    from benchmarking.assurance import assurance_statement_submit
+
+    for item in AREAS:
+        assurance_area_rate(actor=prevent_lead, year=YEAR, area=item.code, rating="fully_met", comment="")
+    assurance_statement_submit(actor=prevent_lead, year=YEAR)
+    url = reverse("benchmarking:assurance-area", args=[YEAR, "quorum"])
+    assert "it can no longer be changed" in lead_client.get(url).content.decode()
+    response = lead_client.post(url, {"rating": "not_met", "comment": "Too late."})
+    assert "This statement has been submitted" in response.content.decode()
+    assert "govuk-error-summary" in response.content.decode()
