@@ -231,20 +231,25 @@ def reviews(authority: Any, period: Period, today: datetime.date) -> Rows:
 
 def _missing_post_exit_reviews(authority: Any, period: Period, today: datetime.date) -> int:
     """Reviews due in the year, before today, and not recorded (cases still in their post-exit reviews)."""
+    cases = list(
+        ChannelCase.objects.filter(
+            referral__local_authority=authority,
+            state__in=(ChannelStage.EXITED, ChannelStage.POST_EXIT_REVIEW),
+            exited_at__isnull=False,
+        ).values_list("id", "exited_at")
+    )
+    done = set(
+        PostExitReview.objects.filter(channel_case_id__in=[case_id for case_id, _ in cases]).values_list(
+            "channel_case_id", "exited_on", "kind"
+        )
+    )
     missing = 0
-    cases = ChannelCase.objects.filter(
-        referral__local_authority=authority,
-        state__in=(ChannelStage.EXITED, ChannelStage.POST_EXIT_REVIEW),
-        exited_at__isnull=False,
-    ).values_list("id", "exited_at")
     for case_id, exited_at in cases:
         exit_day = _day(exited_at)
-        done = set(
-            PostExitReview.objects.filter(channel_case_id=case_id, exited_on=exit_day).values_list("kind", flat=True)
-        )
         for kind in PostExitReviewKind:
             due = post_exit_review_due(exit_day, kind, authority.nation)
-            if kind.value not in done and period.start <= due <= period.end and due < today:
+            recorded = (case_id, exit_day, kind.value) in done
+            if not recorded and period.start <= due <= period.end and due < today:
                 missing += 1
     return missing
 
