@@ -89,6 +89,15 @@ def document(sections: list[SectionRows], view: StatementView, authority: Any) -
     }
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell_text(text: str) -> str:
+    """Free text for a spreadsheet cell: one that would start a formula (CSV injection, openpyxl's "=") is
+    shown as text, behind an apostrophe."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
 def _benchmark_rows(doc: dict[str, Any]) -> list[list[Any]]:
     rows = [["Section", "Benchmark", "Statement", "Rating", "Evidence", "Figures"]]
     for section in doc["self_assessment"]:
@@ -102,7 +111,7 @@ def _benchmark_rows(doc: dict[str, Any]) -> list[list[Any]]:
                     b["code"],
                     b["statement"],
                     b["rating_label"],
-                    b["evidence"],
+                    cell_text(b["evidence"]),
                     figures,
                 ]
             )
@@ -115,7 +124,7 @@ def _area_rows(doc: dict[str, Any]) -> list[list[Any]]:
         figures = _figures(
             [FigureSet(f["key"], f["title"], [(r["label"], r["count"]) for r in f["rows"]]) for f in a["figures"]]
         )
-        rows.append([a["title"], a["question"], a["rating_label"], a["comment"], figures])
+        rows.append([a["title"], a["question"], a["rating_label"], cell_text(a["comment"]), figures])
     return rows
 
 

@@ -222,3 +222,20 @@ def test_a_submitted_statements_area_cannot_be_changed(lead_client, prevent_lead
     response = lead_client.post(url, {"rating": "not_met", "comment": "Too late."})
     assert "This statement has been submitted" in response.content.decode()
     assert "govuk-error-summary" in response.content.decode()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_evidence_that_looks_like_a_formula_stays_text(lead_client, prevent_lead, fmt):
+    assurance_area_rate(
+        actor=prevent_lead, year=YEAR, area="quorum", rating="partly_met", comment='=HYPERLINK("http://x.test")'
+    )
+    response = lead_client.get(reverse("benchmarking:assurance-download"), {"year": str(YEAR), "format": fmt})
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(io.BytesIO(response.content))["Assurance statement"]
+        cells = [c for row in sheet.iter_rows() for c in row if c.value and "HYPERLINK" in str(c.value)]
+        assert [c.data_type for c in cells] == ["s"]
+        assert cells[0].value.startswith("'=")
+    else:
+        assert "'=HYPERLINK" in response.content.decode("utf-8-sig")
