@@ -112,3 +112,19 @@ def year_of_cases(local_authority, other_local_authority, referrer, triage_offic
     tombstone(local_authority, datetime.date(2025, 4, 1))
     tombstone(other_local_authority, datetime.date(2024, 5, 1))
     return local_authority
+
+
+@pytest.fixture
+def assurance_users(request):
+    """One user per role the hand-checked year needs, in the council (the panel's police member under "police")."""
+    names = ("referrer", "triage_officer", "channel_chair", "panel_member", "intervention_provider", "prevent_lead")
+    users = {name: request.getfixturevalue(name) for name in names}
+    return users | {"police": request.getfixturevalue("police_prevent_officer")}
+
+
+@pytest.fixture
+def assurance_year(local_authority, other_local_authority, assurance_users, make_user):
+    """tests/benchmarking/assurance_data.py: a hand-checked year 2024 of meetings, requests and Channel cases."""
+    from tests.benchmarking.assurance_data import assurance_year as build
+
+    return build(local_authority, other_local_authority, assurance_users, make_user)

@@ -526,6 +526,17 @@ RULES: dict[tuple[str, str, str], Rule] = {
     # The council's Prevent statistics (benchmarking): its Prevent lead and auditor; this financial year by default.
     ("benchmarking:report", "GET", ""): role_page(Role.PREVENT_LEAD, Role.AUDITOR),
     ("benchmarking:download", "GET", ""): role_page(Role.PREVENT_LEAD, Role.AUDITOR),
+    # The toolkit self-assessment and the Channel assurance statement: read by the lead and the auditor, changed
+    # by the lead only (an empty POST: the form's errors, 200; submitting with nothing rated: the reason, 200).
+    ("benchmarking:self-assessment", "GET", ""): role_page(Role.PREVENT_LEAD, Role.AUDITOR),
+    ("benchmarking:assurance-statement", "GET", ""): role_page(Role.PREVENT_LEAD, Role.AUDITOR),
+    ("benchmarking:assurance-download", "GET", ""): role_page(Role.PREVENT_LEAD, Role.AUDITOR),
+    ("benchmarking:self-assessment-section", "GET", ""): role_page(Role.PREVENT_LEAD),
+    ("benchmarking:self-assessment-section", "POST", ""): role_page(Role.PREVENT_LEAD),
+    ("benchmarking:assurance-area", "GET", ""): role_page(Role.PREVENT_LEAD),
+    ("benchmarking:assurance-area", "POST", ""): role_page(Role.PREVENT_LEAD),
+    ("benchmarking:assurance-submit", "GET", ""): role_page(Role.PREVENT_LEAD),
+    ("benchmarking:assurance-submit", "POST", ""): role_page(Role.PREVENT_LEAD),
     ("closure:certificate-detail", "GET", ""): signed_in(
         lambda who: (200 if who.in_case_authority else 404) if who.role in (Role.PREVENT_LEAD, Role.AUDITOR) else 403
     ),
@@ -902,7 +913,9 @@ def _request(case, world, *, addressee, grant_for):
 def _kwargs(url_name: str, *, variant: str, situation: str, user, case, world) -> dict:
     """A value for every argument of the URL, for this situation."""
     names = URLS[url_name]
-    fillers: dict = {"transition": variant, "section": variant, "step": "council"}
+    # The assurance pages' year, toolkit section and statement area (benchmarking).
+    fillers: dict = {"transition": variant, "section": variant, "step": "council", "year": 2025, "number": 4}
+    fillers["area"] = "quorum"
     if case is not None:
         referral = case["referral"]
         fillers |= {

@@ -2,6 +2,10 @@
 
     python manage.py export_benchmarking --authority E09000007 --year 2024 --format xlsx --out stats.xlsx
     python manage.py export_benchmarking --authority E09000007 --from 2024-04-01 --to 2024-09-30 --format csv --out -
+    python manage.py export_benchmarking --authority E09000007 --year 2024 --assurance --format json --out a.json
+
+`--assurance` exports the year's toolkit self-assessment and Channel assurance statement instead (a financial
+year only).
 
 Without --year or --from/--to: the current financial year. Exit status 2, with one line, for an unknown
 council, year or format, a bad date, a range ending before it starts, or an --out that cannot be written
@@ -21,6 +25,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
 from accounts.models import LocalAuthority
+from benchmarking.assurance_exports import assurance_export
 from benchmarking.exports import FORMATS
 from benchmarking.forms import current_financial_year
 from benchmarking.services import STEPS, ExportRefused, statistics_export
@@ -66,6 +71,11 @@ class Command(BaseCommand):
         parser.add_argument("--to", dest="date_to", help="last day (YYYY-MM-DD)")
         parser.add_argument("--format", required=True, help=f"one of {', '.join(FORMATS)}")
         parser.add_argument("--out", required=True, help="the file to write, or - for standard output")
+        parser.add_argument(
+            "--assurance",
+            action="store_true",
+            help="the year's toolkit self-assessment and Channel assurance statement instead of the statistics",
+        )
 
     def _fail(self, message: str) -> None:
         self.stderr.write(f"export_benchmarking: {message}")
@@ -100,6 +110,9 @@ class Command(BaseCommand):
             _check_writable(options["out"])
         except (BadInput, PeriodError) as error:
             self._fail(str(error))
+        if options["assurance"]:
+            self._assurance(authority, period, fmt, options)
+            return
         # Always drawn (on standard error, never mixed with --out -): an operator watching a log sees it move too.
         bar = tqdm(total=len(STEPS), desc="Statistics", unit="step", file=sys.stderr, disable=False)
 
@@ -115,12 +128,26 @@ class Command(BaseCommand):
             self._fail(str(error))
         finally:
             bar.close()
-        if options["out"] == "-":
+        self._write(content, options["out"])
+        if options["out"] != "-":
+            self.stderr.write(f"Wrote {options['out']}: {stats.authority_name}, {period.label} ({fmt}).")
+
+    def _write(self, content: bytes, out: str) -> None:
+        if out == "-":
             self.stdout.write(content.decode("utf-8-sig"), ending="")
             return
         try:
-            Path(options["out"]).write_bytes(content)
+            Path(out).write_bytes(content)
         except OSError as error:
-            self.stderr.write(f"export_benchmarking: could not write {options['out']}: {error.strerror or error}.")
+            self.stderr.write(f"export_benchmarking: could not write {out}: {error.strerror or error}.")
             sys.exit(1)
-        self.stderr.write(f"Wrote {options['out']}: {stats.authority_name}, {period.label} ({fmt}).")
+
+    def _assurance(self, authority: LocalAuthority, period: Period, fmt: str, options: dict[str, Any]) -> None:
+        if options["date_from"] or options["date_to"]:
+            self._fail(
+                "--assurance is for a financial year: give --year (or neither, for this one), not --from and --to."
+            )
+        _, content = assurance_export(actor=None, authority=authority, year=period.start.year, fmt=fmt, via="command")
+        self._write(content, options["out"])
+        if options["out"] != "-":
+            self.stderr.write(f"Wrote {options['out']}: {authority.name}, {period.label}, assurance ({fmt}).")
