@@ -24,7 +24,9 @@ from accounts.models import Sector
 from closure.statistics import JOURNEY_TRANSITIONS, OVER, journey, route, working_days
 from referrals.choices import ClosingReason, ConcernType, Gender, ReferralStatus
 
+from .activity import activity_tables, answer_timing, live_activity
 from .answers import HELD, coarse_counts
+from .national import national_figures
 
 UNKNOWN = ""
 AGE_LABELS = {
@@ -65,6 +67,7 @@ FACT_FIELDS = (
     "outcome",
     "consent_given",
     "adopted",
+    "activity",
     *(name for name, _ in STAGES),
 )
 
@@ -159,6 +162,7 @@ def _live_facts(authority_id: int, period: Period, nation: str) -> Iterator[dict
         .values_list(*_LIVE_COLUMNS)
     )
     decisions = _decisions([row[0] for row in rows])
+    activities = live_activity({row[0]: row[6] is not None for row in rows}, nation)
     for row in rows:
         case = SimpleNamespace(**dict(zip(_LIVE_COLUMNS, row, strict=True)))
         yield {
@@ -176,6 +180,7 @@ def _live_facts(authority_id: int, period: Period, nation: str) -> Iterator[dict
             "days_to_channel": working_days(case.submitted_at, case.referred_to_channel_at, nation),
             "days_to_closure": working_days(case.submitted_at, case.closed_at, nation),
             **journey(case.submitted_at, decisions.get(case.id, ()), nation),
+            "activity": activities.get(case.id, {}),
         }
 
 
@@ -224,6 +229,10 @@ class Table:
     total: int
     note: str = ""
     additive: bool = True  # the rows add up to the total (the outcomes do not: a case counts in several)
+    unit: str = "Referrals"  # what is counted (requests, interventions, panel members for benchmarking.activity)
+    # The national figure of each row where the Home Office published one (benchmarking.national), and its source.
+    national: dict[str, str] = field(default_factory=dict)
+    national_source: str = ""
     # Filled by disclosure control: the codes (and "total") whose counts are withheld.
     suppressed: set[str] = field(default_factory=set)
 
@@ -335,4 +344,8 @@ def compute(authority: Any, period: Period) -> Statistics:
             additive=False,
         ),
     ]
-    return Statistics(authority.name, authority.ons_code, period, total, live, total - live, tables, _timings(facts))
+    tables += activity_tables(authority, period, facts)
+    timings = [*_timings(facts), answer_timing(facts)]
+    stats = Statistics(authority.name, authority.ons_code, period, total, live, total - live, tables, timings)
+    national_figures(stats)
+    return stats

@@ -149,6 +149,9 @@ class Tombstone(BaseModel):
     adopted = models.BooleanField(null=True, blank=True)
     days_to_adoption = models.PositiveIntegerField(null=True, blank=True)
     days_to_exit = models.PositiveIntegerField(null=True, blank=True)
+    # Counts of the case's information requests and interventions by how they went (closure.activity): no
+    # dates, no partner, no person; empty when there were none (or for tombstones written before).
+    activity = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["referral_month"]
