@@ -50,6 +50,7 @@ seed: migrate
 	$(DJANGO) seed_demo_mash
 	$(DJANGO) seed_demo_channel
 	$(DJANGO) seed_demo_closure
+	$(DJANGO) seed_demo_statistics
 
 setup: seed
 

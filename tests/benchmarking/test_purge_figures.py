@@ -4,6 +4,7 @@ case's statistical record cannot be linked to it from clear columns."""
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
 from django.db import connection
@@ -109,3 +110,21 @@ def test_the_statistics_decrypt_nothing(year_of_cases, purgeable_in_the_year, mo
     stats, _, _ = figures(year_of_cases)
     assert stats.live == 4
     assert opened == []
+
+
+def test_the_backfill_writes_a_record_for_a_case_submitted_before_records(year_of_cases, purgeable_in_the_year):
+    from django.core.management import call_command
+
+    record_id = Referral.objects.get(pk=purgeable_in_the_year.pk).statistics_record
+    StatisticalRecord.objects.filter(pk=record_id).delete()
+    Referral.objects.filter(pk=purgeable_in_the_year.pk).update(statistics_record=None)
+    _, before, _ = figures(year_of_cases)
+    call_command("statistical_records_backfill", stdout=io.StringIO())
+    record = StatisticalRecord.objects.get(pk=Referral.objects.get(pk=purgeable_in_the_year.pk).statistics_record)
+    record.referral_month = datetime.date(2024, 9, 1)  # the fixture moved the case into the year
+    record.save()
+    _, after, _ = figures(year_of_cases)
+    assert before["gender"]["held"] == 1
+    assert "held" not in after["gender"]
+    call_command("statistical_records_backfill", stdout=io.StringIO())
+    assert StatisticalRecord.objects.count() == 6
