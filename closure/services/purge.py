@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -167,7 +168,10 @@ def _certificate(
 def _tombstone(statistics: dict[str, Any], *, record_id: str, now: datetime.datetime) -> None:
     # The live case's statistical record becomes the tombstone: its figures move, they are not counted twice.
     if record_id:
-        StatisticalRecord.objects.filter(pk=record_id).delete()
+        try:
+            StatisticalRecord.objects.filter(pk=uuid.UUID(str(record_id))).delete()
+        except ValueError:
+            pass  # not an id this service wrote: there is no record to remove
     tombstone = Tombstone.objects.create(**statistics)
     # Written the same instant as the certificate: keep the day only, so the two cannot be paired by time.
     midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
