@@ -51,6 +51,7 @@ seed: migrate
 	$(DJANGO) seed_demo_channel
 	$(DJANGO) seed_demo_closure
 	$(DJANGO) seed_demo_benchmarking
+	$(DJANGO) seed_demo_statistics
 
 setup: seed
 

@@ -67,7 +67,8 @@ def apply(stats: Statistics, limit: int | None = None) -> Statistics:
     months = [code for code, _, _ in stats.table("month").rows]
     for index, (quarter, _, _) in enumerate(stats.table("quarter").rows):
         lines.append(([f"month:{code}" for code in months[index * 3 : index * 3 + 3]], f"quarter:{quarter}"))
-    totals = [f"{table.key}:{TOTAL}" for table in stats.tables]
+    # (Tables of requests, interventions or panel members have totals of their own.)
+    totals = [f"{table.key}:{TOTAL}" for table in stats.tables if table.unit == "Referrals"]
     lines += [([first], second) for first, second in zip(totals, totals[1:], strict=False)]
     hidden = suppress_lines(values, lines, limit)
     for table in stats.tables:

@@ -60,16 +60,31 @@ def as_csv(stats: Statistics) -> bytes:
         writer.writerow([table.title])
         if table.note:
             writer.writerow([table.note])
-        writer.writerow(["Category", "Referrals"])
-        writer.writerows([label, _shown(cell(table, code, count))] for code, label, count in table.rows)
-        writer.writerow(["Total referrals", _shown(total_of(table))])
+        writer.writerow(["Category", table.unit, *national_heading(table)])
+        writer.writerows(
+            [label, _shown(cell(table, code, count)), *national_cell(table, code)] for code, label, count in table.rows
+        )
+        writer.writerow(
+            [f"Total {table.unit.lower()}", _shown(total_of(table)), *national_cell(table, disclosure.TOTAL)]
+        )
+        if table.national_source:
+            writer.writerow([f"National source: {table.national_source}"])
     writer.writerow([])
-    writer.writerow(["Working days between stages (Monday to Friday)"])
+    writer.writerow(["Working days between stages (Monday to Friday less bank holidays; a request: from the request)"])
     writer.writerow(["Stage", "Cases", "Median", "90th percentile"])
     for label, cases, median, p90, withheld in timing_rows(stats):
         mark = disclosure.MARK if withheld else ""
         writer.writerow([label, cases, mark if median is None and withheld else _blank(median), mark or _blank(p90)])
     return out.getvalue().encode("utf-8-sig")  # the byte order mark: Excel opens it as UTF-8
+
+
+def national_heading(table: Table) -> list[str]:
+    """The national column's heading, for the tables with national figures (benchmarking.national)."""
+    return ["England and Wales"] if table.national else []
+
+
+def national_cell(table: Table, code: str) -> list[str]:
+    return [table.national.get(code, "")] if table.national else []
 
 
 def _blank(value: Any) -> Any:
@@ -94,12 +109,19 @@ def as_dict(stats: Statistics) -> dict[str, Any]:
                     {
                         "code": code,
                         "label": label,
-                        "referrals": cell(table, code, count),
+                        "referrals" if table.unit == "Referrals" else "count": cell(table, code, count),
                         "withheld": code in table.suppressed,
+                        **({"national": table.national.get(code)} if table.national else {}),
                     }
                     for code, label, count in table.rows
                 ],
                 "total": total_of(table),
+                "unit": table.unit,
+                **(
+                    {"national_total": table.national.get(disclosure.TOTAL), "national_source": table.national_source}
+                    if table.national
+                    else {}
+                ),
             }
             for table in stats.tables
         ],
@@ -131,19 +153,21 @@ def as_xlsx(stats: Statistics) -> bytes:
     for row in heading(stats):
         about.append(row)
     for table in stats.tables:
-        sheet = book.create_sheet(table.key.capitalize())
+        sheet = book.create_sheet(table.key.replace("_", " ").capitalize()[:31])
         sheet.append([table.title])
         sheet["A1"].font = Font(bold=True)
         if table.note:
             sheet.append([table.note])
-        sheet.append(["Category", "Referrals"])
+        sheet.append(["Category", table.unit, *national_heading(table)])
         for code, label, count in table.rows:
-            sheet.append([label, _shown(cell(table, code, count))])
-        sheet.append(["Total referrals", _shown(total_of(table))])
+            sheet.append([label, _shown(cell(table, code, count)), *national_cell(table, code)])
+        sheet.append([f"Total {table.unit.lower()}", _shown(total_of(table)), *national_cell(table, disclosure.TOTAL)])
+        if table.national_source:
+            sheet.append([f"National source: {table.national_source}"])
         sheet.append([disclosure.rule()])
         sheet.column_dimensions["A"].width = 50
     timings = book.create_sheet("Timings")
-    timings.append(["Working days between stages (Monday to Friday)"])
+    timings.append(["Working days between stages (Monday to Friday less bank holidays; a request: from the request)"])
     timings.append(["Stage", "Cases", "Median", "90th percentile"])
     for label, cases, median, p90, withheld in timing_rows(stats):
         timings.append([label, cases, disclosure.MARK if withheld else median, disclosure.MARK if withheld else p90])
@@ -169,9 +193,18 @@ def charts(stats: Statistics) -> list[dict[str, Any]]:
                     "width": 0 if value is None else round(CHART_WIDTH * value / longest),
                     "y": index * 24,
                     "code": code,
+                    "national": table.national.get(code, ""),
                 }
             )
-        result.append({"table": table, "bars": bars, "height": len(bars) * 24, "total": _shown(total_of(table))})
+        result.append(
+            {
+                "table": table,
+                "bars": bars,
+                "height": len(bars) * 24,
+                "total": _shown(total_of(table)),
+                "national_total": table.national.get(disclosure.TOTAL, ""),
+            }
+        )
     return result
 
 

@@ -3,9 +3,9 @@
 Both kinds of case become the same "facts" (the fields of closure.Tombstone) and are counted by the same code,
 so that a case counts the same before and after its purge. Nothing is decrypted: a live case's facts are read
 from its clear columns only (dates, referrer sector, closing reason) and from its Channel decisions' transition
-names (consent), with closure.statistics' own helpers (`route`, `working_days`). A live case's age band, gender
-and type of concern are encrypted answers: they are counted as "Not available (case still held)" until the
-purge writes them, clear and unlinked, to the tombstone (docs/benchmarking.md "Decision: no decryption").
+names and times (adoption, consent, exit), with closure.statistics' own helpers (`route`, `working_days`,
+`journey`). A live case's age band, gender and type of concern are encrypted answers: they are counted from the
+unlinked statistical records written at submission (benchmarking.answers; docs/benchmarking.md "Decision").
 """
 
 from __future__ import annotations
@@ -21,10 +21,13 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import Sector
-from closure.statistics import OVER, route, working_days
+from closure.statistics import JOURNEY_TRANSITIONS, OVER, journey, route, working_days
 from referrals.choices import ClosingReason, ConcernType, Gender, ReferralStatus
 
-HELD = "held"  # a live case's encrypted answer: not available without decrypting
+from .activity import activity_tables, answer_timing, live_activity
+from .answers import HELD, coarse_counts
+from .national import national_figures
+
 UNKNOWN = ""
 AGE_LABELS = {
     "under_15": "Under 15",
@@ -50,6 +53,8 @@ STAGES = (
     ("days_to_screening", "Submission to screening"),
     ("days_to_information_gathering", "Submission to information gathering"),
     ("days_to_channel", "Submission to the Channel panel"),
+    ("days_to_adoption", "Submission to adoption as a Channel case"),
+    ("days_to_exit", "Submission to leaving Channel (exit)"),
     ("days_to_closure", "Submission to closure"),
 )
 FACT_FIELDS = (
@@ -61,6 +66,8 @@ FACT_FIELDS = (
     "route",
     "outcome",
     "consent_given",
+    "adopted",
+    "activity",
     *(name for name, _ in STAGES),
 )
 
@@ -127,25 +134,22 @@ _LIVE_COLUMNS = (
 )
 
 
-def _consents(referral_ids: list[Any]) -> dict[Any, bool]:
-    """The last consent decision of each case that has one (transition names only: no answer is read)."""
+def _decisions(referral_ids: list[Any]) -> dict[Any, list[tuple[str, Any]]]:
+    """Each case's journey decisions, in order (transition names and times only: no note is read)."""
     from channel.models import ChannelDecision
 
-    last: dict[Any, bool] = {}
+    found: dict[Any, list[tuple[str, Any]]] = {}
     decisions = (
-        ChannelDecision.objects.filter(
-            channel_case__referral_id__in=referral_ids,
-            transition__in=("record_consent_given", "record_consent_refused"),
-        )
+        ChannelDecision.objects.filter(channel_case__referral_id__in=referral_ids, transition__in=JOURNEY_TRANSITIONS)
         .order_by("created_at")
-        .values_list("channel_case__referral_id", "transition")
+        .values_list("channel_case__referral_id", "transition", "created_at")
     )
-    for referral_id, transition in decisions:
-        last[referral_id] = transition == "record_consent_given"
-    return last
+    for referral_id, transition, when in decisions:
+        found.setdefault(referral_id, []).append((transition, when))
+    return found
 
 
-def _live_facts(authority_id: int, period: Period) -> Iterator[dict[str, Any]]:
+def _live_facts(authority_id: int, period: Period, nation: str) -> Iterator[dict[str, Any]]:
     """The tombstone's facts of each live case submitted in the period, from clear columns only."""
     from referrals.models import Referral
 
@@ -157,7 +161,8 @@ def _live_facts(authority_id: int, period: Period) -> Iterator[dict[str, Any]]:
         .exclude(status__in=(ReferralStatus.DRAFT, ReferralStatus.PURGED))
         .values_list(*_LIVE_COLUMNS)
     )
-    consents = _consents([row[0] for row in rows])
+    decisions = _decisions([row[0] for row in rows])
+    activities = live_activity({row[0]: row[6] is not None for row in rows}, nation)
     for row in rows:
         case = SimpleNamespace(**dict(zip(_LIVE_COLUMNS, row, strict=True)))
         yield {
@@ -168,11 +173,14 @@ def _live_facts(authority_id: int, period: Period) -> Iterator[dict[str, Any]]:
             "concern_type": HELD,
             "route": route(case),
             "outcome": case.closing_reason if case.closing_reason in ClosingReason.values else UNKNOWN,
-            "consent_given": consents.get(case.id),
-            "days_to_screening": working_days(case.submitted_at, case.screening_started_at),
-            "days_to_information_gathering": working_days(case.submitted_at, case.information_gathering_started_at),
-            "days_to_channel": working_days(case.submitted_at, case.referred_to_channel_at),
-            "days_to_closure": working_days(case.submitted_at, case.closed_at),
+            "days_to_screening": working_days(case.submitted_at, case.screening_started_at, nation),
+            "days_to_information_gathering": working_days(
+                case.submitted_at, case.information_gathering_started_at, nation
+            ),
+            "days_to_channel": working_days(case.submitted_at, case.referred_to_channel_at, nation),
+            "days_to_closure": working_days(case.submitted_at, case.closed_at, nation),
+            **journey(case.submitted_at, decisions.get(case.id, ()), nation),
+            "activity": activities.get(case.id, {}),
         }
 
 
@@ -188,8 +196,12 @@ def outcomes_of(fact: dict[str, Any]) -> set[str]:
         found.add("police_led")
     if reached_channel:
         found.add("discussed_at_panel")
-    # Adoption is not a tombstone field: a case was adopted if the panel asked for consent, or completed support.
-    if reached_channel and (fact["consent_given"] is not None or outcome == ClosingReason.CHANNEL_COMPLETED):
+    # Adopted: the panel's adoption decision; a tombstone written before it was recorded (None): the panel
+    # asked for consent, or the person completed support.
+    adopted = fact.get("adopted")
+    if adopted is None:
+        adopted = reached_channel and (fact["consent_given"] is not None or outcome == ClosingReason.CHANNEL_COMPLETED)
+    if adopted:
         found.add("adopted")
     if fact["consent_given"] is False:
         found.add("consent_refused")
@@ -217,6 +229,10 @@ class Table:
     total: int
     note: str = ""
     additive: bool = True  # the rows add up to the total (the outcomes do not: a case counts in several)
+    unit: str = "Referrals"  # what is counted (requests, interventions, panel members for benchmarking.activity)
+    # The national figure of each row where the Home Office published one (benchmarking.national), and its source.
+    national: dict[str, str] = field(default_factory=dict)
+    national_source: str = ""
     # Filled by disclosure control: the codes (and "total") whose counts are withheld.
     suppressed: set[str] = field(default_factory=set)
 
@@ -275,9 +291,10 @@ def _timings(facts: list[dict[str, Any]]) -> list[Timing]:
 
 def compute(authority: Any, period: Period) -> Statistics:
     """The statistics of `authority` (accounts.LocalAuthority) for `period`; no decryption, no identifiers."""
-    facts = list(_live_facts(authority.pk, period))
+    facts = list(_live_facts(authority.pk, period, authority.nation))
     live = len(facts)
     facts += list(_tombstone_facts(authority.pk, period))
+    answers = coarse_counts(authority.pk, period, facts[live:], live)
     months = period.months()
     by_month = Counter(fact["referral_month"] for fact in facts)
     quarters = _quarters(months, by_month)
@@ -302,19 +319,19 @@ def compute(authority: Any, period: Period) -> Statistics:
         Table(
             "age",
             "Referrals by age band at referral",
-            _labelled(Counter(f["age_band"] for f in facts), AGE_LABELS.items(), (UNKNOWN, HELD)),
+            _labelled(answers["age_band"], AGE_LABELS.items(), (UNKNOWN, HELD)),
             total,
         ),
         Table(
             "gender",
             "Referrals by gender",
-            _labelled(Counter(f["gender"] for f in facts), Gender.choices, (UNKNOWN, HELD)),
+            _labelled(answers["gender"], Gender.choices, (UNKNOWN, HELD)),
             total,
         ),
         Table(
             "concern",
             "Referrals by type of concern",
-            _labelled(Counter(f["concern_type"] for f in facts), ConcernType.choices, (UNKNOWN, HELD)),
+            _labelled(answers["concern_type"], ConcernType.choices, (UNKNOWN, HELD)),
             total,
         ),
         Table(
@@ -327,4 +344,8 @@ def compute(authority: Any, period: Period) -> Statistics:
             additive=False,
         ),
     ]
-    return Statistics(authority.name, authority.ons_code, period, total, live, total - live, tables, _timings(facts))
+    tables += activity_tables(authority, period, facts)
+    timings = [*_timings(facts), answer_timing(facts)]
+    stats = Statistics(authority.name, authority.ons_code, period, total, live, total - live, tables, timings)
+    national_figures(stats)
+    return stats

@@ -11,6 +11,11 @@ class ClosureConfig(AppConfig):
 
         # The case page's Closure section and history phrases (referrals/sections.py).
         register_case_section()
+        # The tombstone keeps how the case's information requests and interventions went (closure.activity).
+        from closure.activity import case_activity
+        from closure.statistics import register_statistics
+
+        register_statistics(case_activity)
         # A purged case still reads "Closed" in its referrer's list (by its certificate).
         from closure.selectors import purged_references_for_referrer
         from referrals import sections

@@ -145,9 +145,39 @@ class Tombstone(BaseModel):
     days_to_channel = models.PositiveIntegerField(null=True, blank=True)
     days_to_closure = models.PositiveIntegerField(null=True, blank=True)
     consent_given = models.BooleanField(null=True, blank=True)
+    # The panel adopted the case (even if it was withdrawn later); None: written before this was recorded.
+    adopted = models.BooleanField(null=True, blank=True)
+    days_to_adoption = models.PositiveIntegerField(null=True, blank=True)
+    days_to_exit = models.PositiveIntegerField(null=True, blank=True)
+    # Counts of the case's information requests and interventions by how they went (closure.activity): no
+    # dates, no partner, no person; empty when there were none (or for tombstones written before).
+    activity = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["referral_month"]
 
     def __str__(self) -> str:
         return f"Tombstone {self.pk}"
+
+
+class StatisticalRecord(models.Model):
+    """A live case's coarse answers for the statistics (age band, gender, type of concern), unlinked from it.
+
+    Written when the case is submitted, under a random id that only the case's encrypted data holds
+    (Referral.statistics_record); the purge, which opens that data anyway, deletes it when it writes the
+    tombstone. No key to the case, no reference, no time finer than the month: from clear columns, a record
+    cannot be told apart from the other records of its council and month (docs/benchmarking.md "Decision").
+    """
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    local_authority = models.ForeignKey("accounts.LocalAuthority", on_delete=models.PROTECT, related_name="+")
+    referral_month = models.DateField()  # the first day of the month of submission
+    age_band = models.CharField(max_length=10, blank=True)
+    gender = models.CharField(max_length=20, blank=True)
+    concern_type = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["local_authority", "referral_month"], name="closure_statrecord_month_idx")]
+
+    def __str__(self) -> str:
+        return f"Statistical record {self.pk}"

@@ -6,11 +6,17 @@ from typing import Any
 
 from django.dispatch import receiver
 
-from referrals.signals import referral_closed
+from referrals.signals import referral_closed, referral_submitted
 
 from .services import transfer_record
+from .statistics import statistical_record_write
 
 
 @receiver(referral_closed, dispatch_uid="closure.transfer_record")
 def transfer_record_on_close(*, referral_id: Any, actor: Any, **_: Any) -> None:
     transfer_record(referral_id=referral_id, actor=actor)
+
+
+@receiver(referral_submitted, dispatch_uid="closure.statistical_record_write")
+def statistical_record_on_submit(*, referral: Any, **_: Any) -> None:
+    statistical_record_write(referral)

@@ -1,26 +1,29 @@
 """The statistical tombstone of a case: coarse facts for the Home Office statistics, computed before the purge.
 
 Nothing that identifies the person or the case: the month (not the day) of referral, an age band (not the
-age), codes of the answers (anything else is left out), working days between stages, whether consent to
-Channel support was given (the panel's decisions). An app with more to add registers a function
+age), codes of the answers (anything else is left out), working days between stages (less the council's
+bank holidays), whether the case was adopted and whether consent to Channel support was given (the panel's
+decisions). While the case is live, its three coarse answers are in an unlinked `StatisticalRecord` whose id
+only the case's encrypted data holds (docs/benchmarking.md "Decision"); the purge swaps it for the
+tombstone. An app with more to add registers a function
 `fn(referral) -> dict of Tombstone fields` with `register_statistics`.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.utils import timezone
 
 from accounts.models import Sector
+from core.calendar import working_days_between
 from referrals.choices import ClosingReason, ConcernType, Gender
 
 # (upper age, band code): the bands of the Home Office Prevent statistics.
 AGE_BANDS = ((14, "under_15"), (20, "15_20"), (30, "21_30"), (40, "31_40"), (50, "41_50"), (60, "51_60"))
 OVER = "over_60"
-SATURDAY = 5
 STATISTICS: list[Callable[[Any], dict[str, Any]]] = []
 
 
@@ -29,16 +32,12 @@ def register_statistics(fn: Callable[[Any], dict[str, Any]]) -> None:
         STATISTICS.append(fn)
 
 
-def working_days(start: datetime.datetime | None, end: datetime.datetime | None) -> int | None:
-    """Weekdays after `start`'s day up to and including `end`'s (no bank holidays); None if either is missing."""
+def working_days(start: datetime.datetime | None, end: datetime.datetime | None, nation: str) -> int | None:
+    """Working days after `start`'s day up to and including `end`'s: Monday to Friday less the bank holidays
+    of the council's `nation` (core.calendar, as MASH's deadlines); None if either is missing."""
     if start is None or end is None:
         return None
-    first, last = timezone.localdate(start), timezone.localdate(end)
-    days, day = 0, first
-    while day < last:
-        day += datetime.timedelta(days=1)
-        days += day.weekday() < SATURDAY
-    return days
+    return working_days_between(timezone.localdate(start), timezone.localdate(end), nation)
 
 
 def age_band(referral: Any) -> str:
@@ -71,40 +70,93 @@ def _code(value: Any, allowed: Any) -> str:
     return value if value in allowed else ""
 
 
-def consent_given(referral: Any) -> bool | None:
-    """The person's consent to Channel support as last recorded by the panel; None if never asked."""
+# The Channel decisions that mark the journey: adopted, consent (the last one counts), exited.
+JOURNEY_TRANSITIONS = ("adopt", "record_consent_given", "record_consent_refused", "exit")
+
+
+def journey(
+    submitted_at: datetime.datetime | None, decisions: Iterable[tuple[str, Any]], nation: str
+) -> dict[str, Any]:
+    """The Channel journey of a case from its decisions `(transition, when)` in the order made.
+
+    Adopted once the panel adopted it (even if withdrawn later, or relisted and not adopted again); the days to
+    adoption and to exit count from submission to the first adoption and the first exit; consent is the last
+    recorded. The same function for a live case (benchmarking) and for the tombstone (the purge).
+    """
+    adopted_at = exited_at = None
+    consent: bool | None = None
+    for transition, when in decisions:
+        if transition == "adopt" and adopted_at is None:
+            adopted_at = when
+        elif transition == "exit" and exited_at is None:
+            exited_at = when
+        elif transition in ("record_consent_given", "record_consent_refused"):
+            consent = transition == "record_consent_given"
+    return {
+        "adopted": adopted_at is not None,
+        "consent_given": consent,
+        "days_to_adoption": working_days(submitted_at, adopted_at, nation),
+        "days_to_exit": working_days(submitted_at, exited_at, nation),
+    }
+
+
+def channel_decisions(referral: Any) -> list[tuple[str, Any]]:
+    """The case's journey decisions (transition names and times only: no note is read)."""
     from channel.models import ChannelDecision
 
-    last = (
-        ChannelDecision.objects.filter(
-            channel_case__referral=referral, transition__in=("record_consent_given", "record_consent_refused")
-        )
-        .order_by("-created_at")
-        .values_list("transition", flat=True)
-        .first()
+    return list(
+        ChannelDecision.objects.filter(channel_case__referral=referral, transition__in=JOURNEY_TRANSITIONS)
+        .order_by("created_at")
+        .values_list("transition", "created_at")
     )
-    return None if last is None else last == "record_consent_given"
+
+
+def coarse_answers(referral: Any) -> dict[str, Any]:
+    """The three coarse answers of the statistics (decrypts: at submission and at the purge only)."""
+    return {
+        "age_band": age_band(referral),
+        "gender": _code(referral.gender, Gender.values),
+        "concern_type": _code(referral.concern_type, ConcernType.values),
+    }
+
+
+def referral_month(referral: Any) -> datetime.date:
+    """The month the case counts in (of its submission, in the service's time zone)."""
+    return timezone.localdate(referral.submitted_at or referral.created_at).replace(day=1)
 
 
 def case_statistics(referral: Any) -> dict[str, Any]:
     """The tombstone's fields for a case (read while its key still exists)."""
-    referred = referral.submitted_at or referral.created_at
-    month = timezone.localdate(referred).replace(day=1)
+    nation = referral.local_authority.nation
     values: dict[str, Any] = {
-        "referral_month": month,
+        "referral_month": referral_month(referral),
         "local_authority_id": referral.local_authority_id,
         "referrer_sector": _code(referral.referrer_sector, Sector.values),
-        "age_band": age_band(referral),
-        "gender": _code(referral.gender, Gender.values),
-        "concern_type": _code(referral.concern_type, ConcernType.values),
+        **coarse_answers(referral),
         "route": route(referral),
         "outcome": _code(referral.closing_reason, ClosingReason.values),
-        "days_to_screening": working_days(referral.submitted_at, referral.screening_started_at),
-        "days_to_information_gathering": working_days(referral.submitted_at, referral.information_gathering_started_at),
-        "days_to_channel": working_days(referral.submitted_at, referral.referred_to_channel_at),
-        "days_to_closure": working_days(referral.submitted_at, referral.closed_at),
-        "consent_given": consent_given(referral),
+        "days_to_screening": working_days(referral.submitted_at, referral.screening_started_at, nation),
+        "days_to_information_gathering": working_days(
+            referral.submitted_at, referral.information_gathering_started_at, nation
+        ),
+        "days_to_channel": working_days(referral.submitted_at, referral.referred_to_channel_at, nation),
+        "days_to_closure": working_days(referral.submitted_at, referral.closed_at, nation),
+        **journey(referral.submitted_at, channel_decisions(referral), nation),
     }
     for fn in STATISTICS:
         values.update(fn(referral))
     return values
+
+
+def statistical_record_write(referral: Any) -> None:
+    """At submission: the case's unlinked statistical record, under the id kept in its encrypted data only."""
+    from .models import StatisticalRecord
+
+    if not referral.statistics_record:
+        return
+    StatisticalRecord.objects.create(
+        id=referral.statistics_record,
+        local_authority_id=referral.local_authority_id,
+        referral_month=referral_month(referral),
+        **coarse_answers(referral),
+    )

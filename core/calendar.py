@@ -6,6 +6,7 @@ neither may import the other. Nations are accounts.Nation's values (core sits be
 from __future__ import annotations
 
 import datetime
+from bisect import bisect_right
 from functools import lru_cache
 
 import holidays
@@ -56,3 +57,30 @@ def working_day_on_or_after(day: datetime.date, nation: str) -> datetime.date:
     while not is_working_day(day, nation):
         day += datetime.timedelta(days=1)
     return day
+
+
+@lru_cache(maxsize=64)
+def _sorted_bank_holidays(nation: str, first_year: int, last_year: int) -> tuple[datetime.date, ...]:
+    days: set[datetime.date] = set()
+    for year in range(first_year, last_year + 1):
+        days |= _bank_holidays(nation, year)
+    return tuple(sorted(day for day in days if day.weekday() < SATURDAY))
+
+
+def _weekdays_up_to(day: datetime.date) -> int:
+    """Monday-to-Friday days from an arbitrary Monday (day 1 of the ordinal calendar) up to `day`, inclusive."""
+    weeks, extra = divmod(day.toordinal(), 7)  # date(1, 1, 1) is a Monday, ordinal 1
+    return weeks * 5 + min(extra, 5)
+
+
+def working_days_between(first: datetime.date, last: datetime.date, nation: str) -> int:
+    """Working days after `first` up to and including `last` (0 if `last` is not after `first`).
+
+    Counted without walking the days (the statistics call it for every case of a year): weekdays by
+    arithmetic, less the nation's bank holidays that fall on a weekday in between.
+    """
+    if last <= first:
+        return 0
+    weekdays = _weekdays_up_to(last) - _weekdays_up_to(first)
+    holidays_between = _sorted_bank_holidays(str(nation), first.year, last.year)
+    return weekdays - (bisect_right(holidays_between, last) - bisect_right(holidays_between, first))

@@ -103,6 +103,9 @@ class Referral(ConcurrentTransitionMixin, BaseModel):
     concern_when = EncryptedCharField(max_length=500, blank=True, default="")
     concern_how_learned = EncryptedTextField(max_length=2000, blank=True, default="")
     concern_type = EncryptedCharField(max_length=40, blank=True, default="")
+    # The id of the case's unlinked statistical record (closure.StatisticalRecord), set at submission: kept
+    # encrypted so that nothing in clear links the record to the case (docs/benchmarking.md "Decision").
+    statistics_record = EncryptedCharField(max_length=36, null=True, blank=True)  # noqa: DJ001 - none before it existed
     indicators = EncryptedJSONField(null=True, blank=True)
     complex_needs = EncryptedTextField(max_length=5000, blank=True, default="")
     person_aware = EncryptedCharField(max_length=10, blank=True, default="")

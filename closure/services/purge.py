@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -31,7 +32,7 @@ from referrals.services import referral_purge
 from .. import leftovers
 from ..case_rows import case_rows
 from ..certificate import certificate_sign
-from ..models import PurgeCertificate, Tombstone, Transfer, TransferStage
+from ..models import PurgeCertificate, StatisticalRecord, Tombstone, Transfer, TransferStage
 from ..statistics import case_statistics
 
 logger = logging.getLogger(__name__)
@@ -164,7 +165,13 @@ def _certificate(
     return certificate
 
 
-def _tombstone(statistics: dict[str, Any], *, now: datetime.datetime) -> None:
+def _tombstone(statistics: dict[str, Any], *, record_id: str, now: datetime.datetime) -> None:
+    # The live case's statistical record becomes the tombstone: its figures move, they are not counted twice.
+    if record_id:
+        try:
+            StatisticalRecord.objects.filter(pk=uuid.UUID(str(record_id))).delete()
+        except ValueError:
+            pass  # not an id this service wrote: there is no record to remove
     tombstone = Tombstone.objects.create(**statistics)
     # Written the same instant as the certificate: keep the day only, so the two cannot be paired by time.
     midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -174,6 +181,7 @@ def _tombstone(statistics: dict[str, Any], *, now: datetime.datetime) -> None:
 def _purge(*, locked: Referral, transfer: Transfer, actor: Any, via: str, now: datetime.datetime) -> PurgeCertificate:
     """The steps inside the purge's transaction (the caller holds the referral's lock)."""
     statistics = case_statistics(locked)  # read while the key exists
+    record_id = locked.statistics_record
     rows = case_rows(locked.pk)
     _step("transition")
     referral_purge(referral=locked, actor=actor)
@@ -193,7 +201,7 @@ def _purge(*, locked: Referral, transfer: Transfer, actor: Any, via: str, now: d
         authorised_via=via,
     )
     _step("tombstone")
-    _tombstone(statistics, now=now)
+    _tombstone(statistics, record_id=record_id, now=now)
     _step("audit")
     audit.record(
         actor=None,

@@ -20,3 +20,6 @@ POST_EXIT_REVIEW_REMINDER_WORKING_DAYS = env.int("POST_EXIT_REVIEW_REMINDER_WORK
 # Home Office statistics (benchmarking.disclosure): counts from 1 to this many are withheld, with the cells that
 # would give them away (docs/benchmarking.md).
 BENCHMARKING_SUPPRESSION_THRESHOLD = env.int("BENCHMARKING_SUPPRESSION_THRESHOLD", default=5)
+# Statistics (benchmarking.activity): an intervention of a support plan counts as started on time if it started
+# within this many working days of the later of the day it was added to the plan and its planned start.
+INTERVENTION_START_WORKING_DAYS = env.int("INTERVENTION_START_WORKING_DAYS", default=10)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -157,14 +158,17 @@ def _submit_in_transaction(referral: Referral, *, actor: Any, via: str, attachme
         person_index=referral.person_index
     )
     referral.submit()
+    # The id of the unlinked statistical record closure writes on referral_submitted (encrypted here only).
+    referral.statistics_record = str(uuid.uuid4())
     mash_notified = referral_mash_notify_enqueue(referral)
     if new:
         referral.save(force_insert=True)
     else:
         # The draft's answers are already stored: write only what submitting sets, re-encrypting nothing.
-        also = ("reference", "possible_repeat_count", "person_index")
+        also = ("reference", "possible_repeat_count", "person_index", "statistics_record")
         referral.save(update_fields=transition_update_fields(referral.submit, *also))
-    referral_submitted.send(sender=Referral, referral=referral, actor=actor)  # mash opens its assessment
+    # mash opens its assessment; closure writes the statistical record.
+    referral_submitted.send(sender=Referral, referral=referral, actor=actor)
     audit.record(
         actor=actor,
         action=AuditAction.REFERRAL_SUBMITTED,

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from closure.models import Tombstone
+from closure.models import StatisticalRecord, Tombstone
 from referrals import services
 from referrals.choices import ClosingReason
 from referrals.models import Referral
@@ -19,6 +19,15 @@ YEAR = 2024  # April 2024 to March 2025
 
 def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour), tzinfo=timezone.get_current_timezone())
+
+
+def move(referral, **dates) -> None:
+    """Set a case's dates; its statistical record follows the month of submission (the test opens the link)."""
+    Referral.objects.filter(pk=referral.pk).update(**dates)
+    if "submitted_at" in dates:
+        record_id = Referral.objects.get(pk=referral.pk).statistics_record
+        month = timezone.localdate(dates["submitted_at"]).replace(day=1)
+        StatisticalRecord.objects.filter(pk=record_id).update(referral_month=month)
 
 
 def tombstone(authority, month: datetime.date, **facts):
@@ -54,22 +63,21 @@ def year_of_cases(local_authority, other_local_authority, referrer, triage_offic
     first = services.referral_close(
         referral=first, actor=triage_officer, reason_code=ClosingReason.NFA_SIGNPOSTED, summary="Signposted."
     )
-    Referral.objects.filter(pk=first.pk).update(
+    move(
+        first,
         submitted_at=at(datetime.date(2024, 5, 6)),
         screening_started_at=at(datetime.date(2024, 5, 7)),
         closed_at=at(datetime.date(2024, 5, 13)),
     )
     second = screening_referral(user=referrer, screener=triage_officer, referrer_sector="health")
-    Referral.objects.filter(pk=second.pk).update(
-        submitted_at=at(datetime.date(2025, 2, 3)), screening_started_at=at(datetime.date(2025, 2, 5))
-    )
+    move(second, submitted_at=at(datetime.date(2025, 2, 3)), screening_started_at=at(datetime.date(2025, 2, 5)))
     third = submitted_referral(user=referrer, referrer_sector="police")
-    Referral.objects.filter(pk=third.pk).update(submitted_at=at(datetime.date(2025, 3, 14)))
+    move(third, submitted_at=at(datetime.date(2025, 3, 14)))
     before = submitted_referral(user=referrer)
-    Referral.objects.filter(pk=before.pk).update(submitted_at=at(datetime.date(2024, 3, 31)))
+    move(before, submitted_at=at(datetime.date(2024, 3, 31)))
     other_referrer = make_user(other_local_authority, "referrer", "other-")
     elsewhere = submitted_referral(user=other_referrer)
-    Referral.objects.filter(pk=elsewhere.pk).update(submitted_at=at(datetime.date(2024, 6, 3)))
+    move(elsewhere, submitted_at=at(datetime.date(2024, 6, 3)))
 
     tombstone(local_authority, datetime.date(2024, 5, 1))
     tombstone(

@@ -73,7 +73,12 @@ def test_xlsx_has_one_sheet_per_table(year_of_cases, tmp_path):
     )
     assert code == 0
     book = load_workbook(target)
-    assert book.sheetnames == ["About", "Month", "Quarter", "Sector", "Age", "Gender", "Concern", "Outcome", "Timings"]
+    assert book.sheetnames == [
+        "About",
+        *("Month", "Quarter", "Sector", "Age", "Gender", "Concern", "Outcome"),
+        *("Requests", "Attendance expected", "Attendance present", "Interventions"),
+        "Timings",
+    ]
     quarter = [[cell.value for cell in row] for row in book["Quarter"].iter_rows()]
     assert ["Total referrals", 7] in quarter
     assert quarter[-1][0].startswith("Disclosure control")
@@ -88,7 +93,7 @@ def test_html_is_a_report_with_charts_and_no_reference(year_of_cases, tmp_path):
     )
     assert code == 0
     html = target.read_text()
-    assert html.count("<svg") == 7
+    assert html.count("<svg") == 11  # seven referral tables, requests, attendance (2), interventions
     assert "Disclosure control" in html
     assert "@media print" in html
     for reference in Referral.objects.exclude(reference=None).values_list("reference", flat=True):

@@ -28,7 +28,7 @@ def test_the_report_shows_tables_charts_and_the_rule(lead_client, year_of_cases)
     response = lead_client.get(reverse("benchmarking:report"), {"year": str(YEAR)})
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.count("<svg") == 7
+    assert html.count("<svg") == 11
     assert 'data-testid="table-sector"' in html
     assert "Disclosure control: counts from 1 to 5" in html
     assert "Financial year 2024 to 2025" in html

@@ -77,6 +77,7 @@ def test_a_submission_is_one_insert_per_row_and_no_more(referrer, mash_inbox):
     inserts = sorted(table for sql in statements for table in re.findall(r'INSERT INTO "?(\w+)', sql))
     assert inserts == [
         "audit_auditevent",
+        "closure_statisticalrecord",
         "core_outboxmessage",
         "encryption_datakey",
         "mash_assessment",
@@ -85,6 +86,6 @@ def test_a_submission_is_one_insert_per_row_and_no_more(referrer, mash_inbox):
     ]
     assert not [sql for sql in statements if sql.startswith("UPDATE") and "referrals_referral" in sql]
     # A savepoint and its release, the data key, the reference (with the repeat count on PostgreSQL),
-    # the outbox row, the referral, the MASH assessment (mash's receiver of referral_submitted), and the
-    # audit event (taking the head; inserting and moving it).
-    assert len(statements) == (9 if connection.vendor == "postgresql" else 11)
+    # the outbox row, the referral, the MASH assessment (mash's receiver of referral_submitted), the unlinked
+    # statistical record (closure's receiver), and the audit event (taking the head; inserting and moving it).
+    assert len(statements) == (10 if connection.vendor == "postgresql" else 12)

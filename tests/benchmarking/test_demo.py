@@ -1,0 +1,26 @@
+"""The demo year of statistics: every referral table, outcome, timing and activity table has figures."""
+
+from __future__ import annotations
+
+import pytest
+
+from accounts.models import LocalAuthority
+from accounts.services.users import DEMO_AUTHORITIES
+from benchmarking.statistics_demo import YEAR, statistics_demo_seed
+from benchmarking.statistics import Period, compute
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_year_shows_every_figure():
+    spec = DEMO_AUTHORITIES[0]
+    authority = LocalAuthority.objects.create(name=spec.name, ons_code=spec.ons_code, nation=spec.nation)
+    assert statistics_demo_seed() == 120
+    assert statistics_demo_seed() == 0  # once
+    stats = compute(authority, Period.financial_year(YEAR))
+    counts = {table.key: {code: n for code, _, n in table.rows} for table in stats.tables}
+    assert all(counts["outcome"].values())
+    assert all(counts["requests"][code] for code in ("on_time", "late", "overdue"))
+    assert all(counts["interventions"][code] for code in ("on_time", "late", "never"))
+    assert all(timing.cases for timing in stats.timings)
+    assert stats.table("sector").national["total"] == "8,778"
