@@ -33,12 +33,23 @@ def working_days(start: datetime.datetime | None, end: datetime.datetime | None)
     """Weekdays after `start`'s day up to and including `end`'s (no bank holidays); None if either is missing."""
     if start is None or end is None:
         return None
-    first, last = timezone.localdate(start), timezone.localdate(end)
-    days, day = 0, first
-    while day < last:
-        day += datetime.timedelta(days=1)
-        days += day.weekday() < SATURDAY
-    return days
+    return weekdays_between(timezone.localdate(start), timezone.localdate(end))
+
+
+def weekdays_between(first: datetime.date | None, last: datetime.date | None) -> int | None:
+    """Weekdays after `first` up to and including `last` (0 if `last` is not after `first`); None if either is
+    missing. Days already in the service's time zone: the statistics of live cases convert them in SQL."""
+    if first is None or last is None:
+        return None
+    span = (last - first).days
+    if span <= 0:
+        return 0
+    weeks, rest = divmod(span, 7)  # each whole week has five weekdays; then the days left over
+    return weeks * 5 + _WEEKDAYS_AFTER[first.weekday()][rest]
+
+
+# _WEEKDAYS_AFTER[w][n]: the weekdays among the n days after a day of weekday w (n < 7).
+_WEEKDAYS_AFTER = tuple(tuple(sum((w + d) % 7 < SATURDAY for d in range(1, n + 1)) for n in range(7)) for w in range(7))
 
 
 def age_band(referral: Any) -> str:
