@@ -3,8 +3,8 @@
 Both kinds of case become the same "facts" (the fields of closure.Tombstone) and are counted by the same code,
 so that a case counts the same before and after its purge. Nothing is decrypted: a live case's facts are read
 from its clear columns only (dates, referrer sector, closing reason) and from its Channel decisions' transition
-names (consent), with closure.statistics' own helpers (`route`, `working_days`). A live case's age band, gender
-and type of concern are encrypted answers: they are counted as "Not available (case still held)" until the
+names (consent), with closure.statistics' own helpers (`route`, `weekdays_between`). A live case's age band,
+gender and type of concern are encrypted answers: they are counted as "Not available (case still held)" until the
 purge writes them, clear and unlinked, to the tombstone (docs/benchmarking.md "Decision: no decryption").
 """
 

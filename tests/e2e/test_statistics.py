@@ -101,7 +101,7 @@ def test_the_prevent_lead_reads_the_report_changes_the_period_and_downloads_csv(
     assert download.value.suggested_filename == "prevent-statistics-E08000901-2024-04-to-2024-09.csv"
     rows = list(csv.reader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig"))))
     assert ["Council", "Northmoor City Council (E08000901)"] in rows
-    assert ["Period", "April 2024 to September 2024: 01 April 2024 to 30 September 2024"] in rows
+    assert ["Period", "April 2024 to September 2024: 1 April 2024 to 30 September 2024"] in rows
     assert ["April 2024", "8"] in rows
     assert ["Education", "18"] in rows
     assert rows.count(["Total referrals", "48"]) == 7
