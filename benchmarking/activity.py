@@ -20,17 +20,20 @@ from accounts.models import Sector
 from closure.activity import INTERVENTION_COLUMNS, INTERVENTIONS, REQUEST_COLUMNS, REQUESTS, SUPPORT_OVER, activity
 
 
-def live_activity(cases: dict[Any, bool], nation: str) -> dict[Any, dict[str, Any]]:
-    """{referral id: its activity counts} for the live cases `{referral id: closed}` (clear columns only)."""
+def live_activity(cases: dict[Any, bool], nation: str, *, ids: Any = None) -> dict[Any, dict[str, Any]]:
+    """{referral id: its activity counts} for the live cases `{referral id: closed}` (clear columns only).
+
+    `ids`: the same cases as a subquery (a year of a large council is past PostgreSQL's 65,535 parameters)."""
+    ids = list(cases) if ids is None else ids
     from channel.models import Intervention
     from mash.models import InformationRequest
 
     requests: dict[Any, list[dict[str, Any]]] = {}
-    for row in InformationRequest.objects.filter(referral_id__in=list(cases)).values("referral_id", *REQUEST_COLUMNS):
+    for row in InformationRequest.objects.filter(referral_id__in=ids).values("referral_id", *REQUEST_COLUMNS):
         requests.setdefault(row["referral_id"], []).append(row)
     interventions: dict[Any, list[dict[str, Any]]] = {}
     over: set[Any] = set()
-    rows = Intervention.objects.filter(channel_case__referral_id__in=list(cases)).values(
+    rows = Intervention.objects.filter(channel_case__referral_id__in=ids).values(
         "channel_case__referral_id", "channel_case__state", *INTERVENTION_COLUMNS
     )
     for row in rows:
