@@ -44,6 +44,9 @@ def warm() -> int:
                     backend.get_template(name)
                 except (TemplateDoesNotExist, TemplateSyntaxError):
                     continue  # a library's template for a tag library not installed here: never rendered
+                except Exception as exc:  # noqa: BLE001 - a warm-up must never stop a worker from starting
+                    logger.warning("Warm-up: template %s not compiled (%s).", name, type(exc).__name__)
+                    continue
                 compiled += 1
     logger.info("Warm-up: %d templates compiled in %.2f s.", compiled, time.monotonic() - started)
     return compiled
