@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import cached_property
 from django.views import View
 
 from audit import chain, selectors
@@ -21,6 +22,8 @@ from audit.forms import AuditSearchForm
 
 PAGE_SIZE = 50
 MAX_PAGE = 1_000_000
+# The log only grows: a search counts its events at most this many pages past the page shown.
+COUNT_AHEAD_PAGES = 10
 # The CSV carries every chained field, so an exported row can be checked against the chain.
 CSV_COLUMNS = ["sequence", *chain.BODY_FIELDS, "mac"]
 # And, after them, what people read: the action, role and outcome by their labels and the event's sentence.
@@ -41,8 +44,36 @@ def _page_number(request: HttpRequest) -> int:
     return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) < MAX_PAGE else 1
 
 
+class BoundedPaginator(Paginator):
+    """A Paginator whose count stops COUNT_AHEAD_PAGES pages past the page asked for.
+
+    Counting every matching event reads the whole of a log that only grows (an unfiltered search
+    counts the authority's every event). Up to the bound the count is exact, as before; past it,
+    `count` is the bound plus one, so there is always a next page to go to, and `count_is_exact` is
+    False for the page to say "more than". Still one COUNT query, as any Paginator's.
+    """
+
+    def __init__(self, object_list: Any, per_page: int, *, page_number: int) -> None:
+        super().__init__(object_list, per_page)
+        self.count_limit = (page_number + COUNT_AHEAD_PAGES) * per_page
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: self.count_limit + 1].count()
+
+    @property
+    def count_is_exact(self) -> bool:
+        return self.count <= self.count_limit
+
+    @property
+    def pages_counted(self) -> int:
+        """Whole pages known to exist (for "page 3 of more than 13")."""
+        return self.count_limit // self.per_page
+
+
 def _page_context(request: HttpRequest, events: Any) -> dict[str, Any]:
-    page = Paginator(events, PAGE_SIZE).get_page(_page_number(request))
+    number = _page_number(request)
+    page = BoundedPaginator(events, PAGE_SIZE, page_number=number).get_page(number)
     query = request.GET.copy()
     query.pop("page", None)
     return {"page": page, "rows": event_rows(list(page.object_list)), "query": query.urlencode()}

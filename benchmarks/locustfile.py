@@ -8,6 +8,7 @@ Pauses of 2 to 8 seconds between actions (LOAD_PAUSE=0: none, for the saturation
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
@@ -18,6 +19,7 @@ from locust import HttpUser, between, constant, task
 
 TARGETS = json.loads(open(os.environ["LOAD_TARGETS"]).read())  # noqa: PTH123, SIM115
 PAUSE = os.environ.get("LOAD_PAUSE", "1") != "0"
+REQUEST_LINK = re.compile(r'href="/requests/([0-9a-f-]{36})/"')
 VERSION = re.compile(r'name="answers_version"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="answers_version"')
 
 
@@ -26,8 +28,11 @@ class Person(HttpUser):
     role = ""
     wait_time = between(2, 8) if PAUSE else constant(0)
 
+    def session_key(self) -> str:
+        return random.choice(TARGETS["sessions"][self.role])  # noqa: S311
+
     def on_start(self) -> None:
-        session = random.choice(TARGETS["sessions"][self.role])  # noqa: S311
+        session = self.session_key()
         self.client.headers.update(
             {
                 "X-Forwarded-Proto": "https",
@@ -121,17 +126,46 @@ class Chair(Person):
 
 
 class Partner(Person):
+    """A partner contributor: their list, a request, and answering one (the real form post).
+
+    Each simulated partner is a person of their own (one seeded session each, taken in turn), so two never
+    answer the same request; the requests to open and answer are the ones their list shows.
+    """
+
     weight = 8
     role = "partner_contributor"
+    taken = itertools.count()
 
-    @task(1)
+    def on_start(self) -> None:
+        sessions = TARGETS["sessions"][self.role]
+        self.session = sessions[next(Partner.taken) % len(sessions)]
+        super().on_start()
+        self.open: list[str] = []
+
+    def session_key(self) -> str:
+        return self.session
+
+    @task(2)
     def requests(self) -> None:
-        self.get("/requests/", "GET /requests/")
+        with self.client.get("/requests/", name="GET /requests/", catch_response=True) as response:
+            if response.status_code != 200:  # noqa: PLR2004
+                response.failure(f"{response.status_code}")
+                return
+            self.open = REQUEST_LINK.findall(response.text or "")
 
     @task(2)
     def request(self) -> None:
-        if TARGETS["requests"]:
-            self.get(f"/requests/{random.choice(TARGETS['requests'])}/", "GET /requests/[id]/")  # noqa: S311
+        if self.open:
+            self.get(f"/requests/{random.choice(self.open)}/", "GET /requests/[id]/")  # noqa: S311
+
+    @task(1)
+    def answer(self) -> None:
+        if not self.open:
+            return
+        request_id = self.open.pop(random.randrange(len(self.open)))  # noqa: S311
+        self.get(f"/requests/{request_id}/", "GET /requests/[id]/")
+        answer = {"answer": "Known to our service since 2024; no current concerns recorded."}
+        self.post(f"/requests/{request_id}/", answer, "POST /requests/[id]/ (answer)")
 
 
 class Auditor(Person):

@@ -12,7 +12,7 @@ from referrals import sections
 
 from .choices import ALL_REASONS, ChannelStage
 from .models import ChannelCase
-from .selectors import channel_case_for, channel_decisions
+from .selectors import channel_case_for, channel_decisions, channel_stage_of
 from .services import PANEL_DECISIONS, is_permitted
 
 # Consent is recorded in the Consent section (channel/support): who answered, how, and the age rule.
@@ -93,11 +93,11 @@ def _context(referral: Any, user: Any) -> dict[str, Any]:
 
 
 def _visible(referral: Any, user: Any) -> bool:
-    return ChannelCase.objects.filter(referral=referral).exists()
+    return channel_stage_of(referral) is not None
 
 
 def _stage(referral: Any, user: Any) -> str | None:
-    state = ChannelCase.objects.filter(referral=referral).values_list("state", flat=True).first()
+    state = channel_stage_of(referral)
     return STAGE_LABELS.get(state) if state else None
 
 

@@ -17,6 +17,24 @@ def channel_case_for(referral: Any) -> ChannelCase | None:
     return ChannelCase.objects.filter(referral=referral).first()
 
 
+# Where channel_stage_of() keeps its answer on the loaded referral (as cached_property keeps its value).
+_STAGE_KEY = "_channel_stage_of"
+
+
+def channel_stage_of(referral: Any) -> str | None:
+    """The state of the referral's Channel case, or None before it was handed to Channel.
+
+    Read once per loaded referral: the case page asks it of every Channel section (channel, consent,
+    support, reviews, panel: is it visible?) and of its summary (the stage), five to six queries that
+    were each the same. A loaded referral lives for one request; a page that hands a case to Channel
+    redirects, so the next request loads the referral, and the answer, afresh.
+    """
+    if _STAGE_KEY not in referral.__dict__:
+        state = ChannelCase.objects.filter(referral=referral).values_list("state", flat=True).first()
+        referral.__dict__[_STAGE_KEY] = state
+    return referral.__dict__[_STAGE_KEY]
+
+
 def channel_case_get(*, user: Any, reference: str) -> ChannelCase:
     """The Channel case of a referral this user may see; 404 if the case is not visible or not with Channel."""
     referral = referral_get(user=user, reference=reference)

@@ -18,6 +18,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 SESSIONS_PER_ROLE = 12
+# Partners answer requests in the mix: PARTNERS contributors of the demo partner's organisation (the
+# demo partner among them), each with REQUESTS_PER_PARTNER open requests made through the service.
+PARTNERS = 12
+REQUESTS_PER_PARTNER = 20
 
 
 def _queue_module():
@@ -46,6 +50,41 @@ def _session(user, device) -> str:
     return session.session_key
 
 
+def _partners(partner, authority, device_model) -> list:
+    """The demo partner and PARTNERS - 1 more of their organisation, each with open requests to answer."""
+    from django.utils.crypto import get_random_string
+
+    from accounts.models import Role
+    from accounts.services.users import user_create_with_membership
+    from mash.information_requests.services import information_request_create
+    from mash.models import InformationRequest
+
+    asked = InformationRequest.objects.filter(addressee=partner, status="open").select_related("referral").first()
+    organisation = partner.membership.organisation
+    partners = [partner]
+    for number in range(1, PARTNERS):
+        extra = user_create_with_membership(
+            email=f"bench-partner-{number}@bench.example.org",
+            password=get_random_string(24),
+            local_authority=authority,
+            role=Role.PARTNER_CONTRIBUTOR,
+            organisation=organisation,
+        )
+        device_model.objects.create(user=extra, name="Bench authenticator", confirmed=True)
+        partners.append(extra)
+    for addressee in partners:
+        for _ in range(REQUESTS_PER_PARTNER):
+            information_request_create(
+                referral=asked.referral,
+                actor=asked.created_by,
+                organisation=organisation,
+                addressee=addressee,
+                question="Is this person known to your service? (load benchmark)",
+                due_on=asked.due_on,
+            )
+    return partners
+
+
 def main(out: Path) -> None:
     import django
 
@@ -58,7 +97,6 @@ def main(out: Path) -> None:
     from accounts.services import api_token_create
     from accounts.services.users import DEMO_AUTHORITIES, demo_email, user_create_with_membership
     from channel.models import Meeting
-    from mash.models import InformationRequest
     from referrals.models import Referral
     from tests.referrals.factories import adult_answers
     from tests.referrals.test_api import _json
@@ -97,6 +135,11 @@ def main(out: Path) -> None:
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         sessions[role.value] = [_session(user, device) for _ in range(SESSIONS_PER_ROLE)]
     partner = users[(0, Role.PARTNER_CONTRIBUTOR)]
+    # One session per partner: each simulated partner answers their own requests, never another's.
+    sessions[Role.PARTNER_CONTRIBUTOR.value] = [
+        _session(person, TOTPDevice.objects.filter(user=person, confirmed=True).first())
+        for person in _partners(partner, authorities[0], TOTPDevice)
+    ]
     chair = users[(0, Role.CHANNEL_CHAIR)]
     targets = {
         "csrf": get_random_string(32),
@@ -111,10 +154,6 @@ def main(out: Path) -> None:
             .values_list("reference", flat=True)[:200]
         ),
         "meetings": list(Meeting.objects.filter(panel__local_authority=authorities[0]).values_list("pk", flat=True)),
-        "requests": [
-            str(pk)
-            for pk in InformationRequest.objects.filter(addressee=partner, status="open").values_list("pk", flat=True)
-        ],
         "chair": chair.pk,
         "seed": str(uuid.uuid4()),
         "counts": {"cases": Referral.objects.count()},

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from channel.models import ChannelCase
+from channel.selectors import channel_stage_of
 from referrals import sections
 
 from . import selectors
@@ -29,7 +30,7 @@ def _context(referral: Any, user: Any) -> dict[str, Any]:
 
 
 def _visible(referral: Any, user: Any) -> bool:
-    return ChannelCase.objects.filter(referral=referral).exists()
+    return channel_stage_of(referral) is not None
 
 
 def register_case_sections() -> None:

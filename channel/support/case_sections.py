@@ -12,7 +12,7 @@ from referrals import sections
 from ..choices import ChannelStage
 from ..models import ChannelCase, Intervention
 from ..permissions import can_coordinate
-from ..selectors import channel_case_for
+from ..selectors import channel_case_for, channel_stage_of
 from .chart import vaf_chart
 from .consent import consent_allows_support, consent_giver_for
 from .permissions import can_deliver
@@ -28,7 +28,7 @@ def _case(referral: Any) -> ChannelCase | None:
 
 
 def _visible(referral: Any, user: Any) -> bool:
-    return ChannelCase.objects.filter(referral=referral).exists()
+    return channel_stage_of(referral) is not None
 
 
 def _consent(referral: Any, user: Any) -> dict[str, Any]:

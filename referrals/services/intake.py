@@ -108,8 +108,14 @@ def referral_draft_save(
             referral=referral, actor=actor, transition="save_draft", source=ReferralStatus.DRAFT
         ) from exc
     if changed:
-        referral.refresh_from_db(fields=["answers_version"])
+        _answers_version_reload(referral)
     return referral
+
+
+def _answers_version_reload(referral: Referral) -> None:
+    """The version the database counted (F() + 1), read alone: refresh_from_db() would build a second
+    instance, whose optimistic locking reads its deferred state field too (two queries, not one)."""
+    referral.answers_version = Referral.objects.values_list("answers_version", flat=True).get(pk=referral.pk)
 
 
 class _SentMeanwhile(Exception):  # noqa: N818 - leaves the transaction only, turned into CaseChangedMeanwhile
@@ -135,7 +141,7 @@ def draft_files_change(*, referral: Referral, actor: Any) -> Iterator[None]:
         raise case_changed_meanwhile(
             referral=referral, actor=actor, transition="save_draft", source=ReferralStatus.DRAFT
         ) from exc
-    referral.refresh_from_db(fields=["answers_version"])
+    _answers_version_reload(referral)
 
 
 def referral_answers(referral: Referral) -> dict[str, Any]:

@@ -306,3 +306,25 @@ def test_auditors_never_see_case_content(auditor_client, triage_officer, canarie
     for url in (SEARCH, reverse("audit:case-access", args=[REFERENCE]), reverse("audit:event-export")):
         page = auditor_client.get(url).content.decode()
         assert not any(value in page for value in canaries.values())
+
+
+@pytest.mark.usefixtures("history")
+def test_the_count_stops_a_few_pages_past_the_page_shown(auditor_client, triage_officer, monkeypatch):
+    """The log only grows: a search counts at most COUNT_AHEAD_PAGES pages past its page, then says "more than"."""
+    monkeypatch.setattr("audit.views.COUNT_AHEAD_PAGES", 1)
+    for _ in range(160):
+        audit.record(actor=triage_officer, action=audit.AuditAction.REFERRAL_SUBMITTED, case_reference=REFERENCE)
+    search = {"action": "REFERRAL_SUBMITTED"}
+    first = auditor_client.get(SEARCH, search)
+    assert not first.context["page"].paginator.count_is_exact
+    assert "Page 1 of more than 2 (more than 100 events)" in first.content.decode()
+    assert "page=2" in first.content.decode()
+    # Each page counts ahead of itself, so the next page is always reachable, and the last is exact.
+    third = auditor_client.get(SEARCH, {**search, "page": "3"})
+    assert len(third.context["rows"]) == 50
+    assert "page=4" in third.content.decode()
+    last = auditor_client.get(SEARCH, {**search, "page": "4"})
+    assert last.context["page"].paginator.count_is_exact
+    assert len(last.context["rows"]) == 10
+    assert "Page 4 of 4 (160 events)" in last.content.decode()
+    assert "more than" not in last.content.decode()

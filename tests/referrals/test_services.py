@@ -397,6 +397,18 @@ def test_draft_save_writes_only_the_changed_answers_and_counts_a_version(referre
     assert Referral.objects.get(pk=draft.pk).answers_version == version + 1  # nothing changed: same version
 
 
+def test_the_counted_version_is_read_back_in_one_query_after_the_save(referrer):
+    """Every question page of the journey saves: the new version comes back alone, not with a state reload."""
+    draft = draft_referral(user=referrer)
+    with CaptureQueriesContext(connection) as queries:
+        services.referral_draft_save(referral=draft, actor=referrer, answers={"given_name": "Robin"})
+    after_save = [query["sql"] for query in queries.captured_queries if query["sql"].startswith("SELECT")]
+    reads = [sql for sql in after_save if '"referrals_referral"' in sql.split(" WHERE ", 1)[0]]
+    assert len(reads) == 1
+    assert '"answers_version"' in reads[0]
+    assert '"status"' not in reads[0].split(" FROM ", 1)[0]
+
+
 def test_submit_after_an_answer_saved_in_another_tab_is_refused_and_keeps_that_answer(referrer, assert_audited):
     draft = draft_referral(user=referrer)
     checked = Referral.objects.get(pk=draft.pk)  # the check-your-answers tab
