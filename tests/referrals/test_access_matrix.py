@@ -827,10 +827,38 @@ def world(django_db_setup, django_db_blocker):
         outer._from_testcase = True  # as django's TestCase marks its own: a durable block may run inside it
         outer.__enter__()
         try:
-            yield _build_world()
+            built = _build_world()
+            built["stored_files"] = _stored_files()
+            yield built
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+def _stored_files() -> dict:
+    """The world's encrypted files (path -> bytes): the rows are rolled back after each combination, the files are
+    not, so a combination that purges a case of the world (the Prevent lead's "purge now") would take its files
+    from every later combination in this process."""
+    from django.conf import settings
+
+    from mash.models import InformationRequestAttachment
+    from referrals.models import ReferralAttachment
+
+    refs = [*ReferralAttachment.objects.values_list("file_ref", flat=True)]
+    refs += InformationRequestAttachment.objects.values_list("file_ref", flat=True)
+    paths = [settings.ENCRYPTION_FILE_ROOT / ref[:2] / ref for ref in refs]
+    return {path: path.read_bytes() for path in paths}
+
+
+@pytest.fixture(autouse=True)
+def _world_files_kept(request):
+    """After each combination, put back any file of the world a purge removed."""
+    yield
+    if "world" in request.fixturenames:
+        for path, content in request.getfixturevalue("world")["stored_files"].items():
+            if not path.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(content)
 
 
 def _user(role: str, situation: str, world, case):
