@@ -9,7 +9,8 @@ created and dropped here), in the same run and interleaved:
     and is not timed);
   - plain: a Django ModelForm of the same fields on an unencrypted, unaudited table, `is_valid()`
     then `save()` (one INSERT, autocommitted).
-Prints the median and best time per submission on each side, their ratio, and the SQL statements
+Prints the median and best time per submission on each side, their ratio, the median CPU time of this
+process per submission on each side (with the load average, since the wall clock follows it), and the SQL statements
 of one submission on each side (BEGIN, COMMIT and SAVEPOINT included), as Django's query log
 records them. Both sides use Django's public API only: the service's rows are the ORM's own
 INSERTs, plus the hand-written reference upsert and audit chain statements.
@@ -148,17 +149,21 @@ def _statements(run: object) -> list[str]:
     return [query["sql"][:100] for query in captured.captured_queries]
 
 
-def _time(service: object, plain: object) -> dict[str, list[float]]:
+def _time(service: object, plain: object) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Wall-clock and this process's CPU time per submission on each side (the CPU time is the Python,
+    the driver included; it moves far less with the machine's load than the wall clock does)."""
     times: dict[str, list[float]] = {"service": [], "plain": []}
+    cpu: dict[str, list[float]] = {"service": [], "plain": []}
     for _ in range(WARMUP):
         service()
         plain()
     for _ in range(SUBMISSIONS):
         for name, run in (("service", service), ("plain", plain)):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.thread_time()
             run()
             times[name].append(time.perf_counter() - start)
-    return times
+            cpu[name].append(time.thread_time() - start_cpu)
+    return times, cpu
 
 
 def main() -> None:
@@ -167,7 +172,7 @@ def main() -> None:
     try:
         _setup_django()
         service, plain = _runners()
-        times = _time(service, plain)
+        times, cpu = _time(service, plain)
         service_sql, plain_sql = _statements(service), _statements(plain)
         from django.db import connection
 
@@ -182,6 +187,12 @@ def main() -> None:
         print(f"  {name:8} median {med[name]:.3f} ms   best {best[name]:.3f} ms")  # noqa: T201
     ratio_median, ratio_best = med["service"] / med["plain"], best["service"] / best["plain"]
     print(f"  ratio service/plain: median {ratio_median:.2f}x, best {ratio_best:.2f}x")  # noqa: T201
+    cpu_med = {name: statistics.median(values) * 1000 for name, values in cpu.items()}
+    print(  # noqa: T201
+        f"  CPU of this process per submission, median: service {cpu_med['service']:.3f} ms, "
+        f"plain {cpu_med['plain']:.3f} ms ({cpu_med['service'] / cpu_med['plain']:.2f}x); load average "
+        f"{os.getloadavg()[0]:.1f}"
+    )
     print(f"  SQL statements per submission: service {len(service_sql)}, plain {len(plain_sql)}")  # noqa: T201
     for line in service_sql:
         print(f"    service: {line}")  # noqa: T201

@@ -26,8 +26,15 @@ class Assessment(models.Model):
     """
 
     referral = models.OneToOneField("referrals.Referral", on_delete=models.CASCADE, related_name="assessment")
+    # No index of its own: the (assigned_to, screening_due_on) index below starts with it and serves its lookups,
+    # so each submission keeps up one index entry fewer.
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="mash_assessments"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mash_assessments",
+        db_index=False,
     )
     assigned_at = models.DateTimeField(null=True, blank=True)
     screening_due_on = models.DateField(db_index=True)

@@ -67,7 +67,9 @@ class Referral(ConcurrentTransitionMixin, BaseModel):
     information_gathering_started_at = models.DateTimeField(null=True, blank=True)
     referred_to_channel_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    closing_reason = models.CharField(max_length=40, blank=True)
+    # Filled by the database (DEFAULT, no bound parameter): the referral's INSERT then binds 50 parameters, within
+    # what psycopg caches the parsing of; at 51 it parsed the statement again on every submission and draft.
+    closing_reason = models.CharField(max_length=40, blank=True, db_default="")
     possible_repeat_count = models.PositiveIntegerField(default=0)
     # Counts the draft saves that changed an answer: check your answers shows one version, and
     # submitting refuses if another tab has saved a newer one since (referral_submit).

@@ -89,3 +89,24 @@ def test_a_submission_is_one_insert_per_row_and_no_more(referrer, mash_inbox):
     # the outbox row, the referral, the MASH assessment (mash's receiver of referral_submitted), the unlinked
     # statistical record (closure's receiver), and the audit event (taking the head; inserting and moving it).
     assert len(statements) == (10 if connection.vendor == "postgresql" else 12)
+
+
+@pytest.mark.postgresql  # SQLite binds a database default as a parameter (no DEFAULT in INSERT ... VALUES)
+def test_the_referral_insert_binds_few_enough_parameters_for_psycopg_to_cache_its_parsing(referrer, mash_inbox):
+    """psycopg parses a statement's placeholders again on every run once it binds more than 50 parameters
+    (psycopg._queries.MAX_CACHED_STATEMENT_PARAMS): a new answer column on Referral needs another column
+    filled by the database (db_default), as closing_reason is, or each submission pays that parse again."""
+    inserts: list[int] = []
+
+    def spy(execute, sql, params, many, context):
+        if sql.startswith('INSERT INTO "referrals_referral"'):
+            inserts.append(len(params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        services.referral_create_submitted(actor=referrer, answers=adult_answers())
+    assert len(inserts) == 1
+    from psycopg import _queries  # noqa: PLC0415 - psycopg's own limit, read here only to notice a change
+
+    assert _queries.MAX_CACHED_STATEMENT_PARAMS == 50  # noqa: PLR2004
+    assert inserts[0] <= _queries.MAX_CACHED_STATEMENT_PARAMS
