@@ -6,8 +6,8 @@ import pytest
 
 from accounts.models import LocalAuthority
 from accounts.services.users import DEMO_AUTHORITIES
-from benchmarking.statistics_demo import YEAR, statistics_demo_seed
 from benchmarking.statistics import Period, compute
+from benchmarking.statistics_demo import YEAR, statistics_demo_seed
 
 pytestmark = pytest.mark.django_db
 
