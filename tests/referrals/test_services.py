@@ -378,6 +378,7 @@ def test_submit_updates_only_what_submitting_sets_and_reencrypts_no_answer(refer
         "reference",
         "possible_repeat_count",
         "person_index",
+        "statistics_record",  # the encrypted link to the unlinked statistical record written at submission
     }
     assert _stored(draft, "given_name") == given_name
 
