@@ -11,12 +11,13 @@ Nothing is decrypted (benchmarks/export.py counts it).
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import Count, DateField, Q
+from django.db.models import BooleanField, Count, DateField, ExpressionWrapper, Q
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
@@ -87,9 +88,10 @@ def live_filter(authority_id: int, period: Any, path: str = "") -> Q:
     ) & ~Q(**{f"{path}status__in": (ReferralStatus.DRAFT, ReferralStatus.PURGED)})
 
 
-def _route(screening: Any, information: Any, channel: Any) -> str:
-    dates = (screening, information, channel)
-    return route(SimpleNamespace(**dict(zip(ROUTE_DATES, dates, strict=True))))
+@functools.cache
+def _route(screening: bool, information: bool, channel: bool) -> str:
+    """closure.statistics.route of a case that reached the stages it did (eight possible answers, each once)."""
+    return route(SimpleNamespace(**dict(zip(ROUTE_DATES, (screening, information, channel), strict=True))))
 
 
 def _journeys(live: Q, calendar: WorkingDayCounter) -> tuple[Counter, dict[str, Counter]]:
@@ -100,27 +102,23 @@ def _journeys(live: Q, calendar: WorkingDayCounter) -> tuple[Counter, dict[str, 
     from channel.models import ChannelDecision
 
     case = "channel_case__referral__"
-    days = {"on": _local_day("created_at"), "submitted_on": _local_day(f"{case}submitted_at")}
+    reached = {
+        f"{name}_reached": ExpressionWrapper(Q(**{f"{case}{name}__isnull": False}), output_field=BooleanField())
+        for name in ROUTE_DATES
+    }
     rows = (
         ChannelDecision.objects.filter(live, transition__in=JOURNEY_TRANSITIONS)
-        .annotate(**days, **{f"{name}_on": _local_day(f"{case}{name}") for name in ROUTE_DATES})
+        .annotate(on=_local_day("created_at"), submitted_on=_local_day(f"{case}submitted_at"), **reached)
         .order_by("created_at")
-        .values_list(
-            "channel_case_id",
-            "transition",
-            "on",
-            f"{case}closing_reason",
-            "submitted_on",
-            *(f"{name}_on" for name in ROUTE_DATES),
-        )
+        .values_list("channel_case_id", "transition", "on", f"{case}closing_reason", "submitted_on", *reached)
     )
     cases: dict[Any, tuple[tuple, list]] = {}
     for channel_case, transition, on, *facts in rows:
         cases.setdefault(channel_case, (tuple(facts), []))[1].append((transition, on))
     moved, stage_days = Counter(), {"days_to_adoption": Counter(), "days_to_exit": Counter()}
-    for (reason, submitted, *dates), decisions in cases.values():
+    for (reason, submitted, *reached_stages), decisions in cases.values():
         adopted_on, exited_on, consent = journey_points(decisions)
-        journey = (_outcome(reason), _route(*dates))
+        journey = (_outcome(reason), _route(*reached_stages))
         moved[(*journey, False, None)] -= 1
         moved[(*journey, adopted_on is not None, consent)] += 1
         for stage, on in (("days_to_adoption", adopted_on), ("days_to_exit", exited_on)):
@@ -179,7 +177,7 @@ def count_tombstones(tally: Tally, authority_id: int, period: Any) -> int:
         return tombstones.values_list(*fields).annotate(cases=Count("pk"))
 
     counted = 0
-    # Month, sector and journey together: a few hundred groups (12 months, 11 sectors, about 20 journeys).
+    # Month, sector and journey together: at most a few thousand groups (12 months, 11 sectors, some 20 journeys).
     coarse = grouped("referral_month", "referrer_sector", "outcome", "route", "adopted", "consent_given")
     for month, sector, *journey, cases in coarse:
         tally.months[month] += cases
