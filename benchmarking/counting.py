@@ -184,9 +184,14 @@ def count_tombstones(tally: Tally, authority_id: int, period: Any) -> int:
         tally.sectors[sector] += cases
         tally.journeys[tuple(journey)] += cases
         counted += cases
-    for stage, _ in STAGES:
-        for days, cases in grouped(stage).filter(**{f"{stage}__isnull": False}):
-            tally.days[stage][days] += cases
+    # Two stages a query (each query is a scan of the tombstones): a stage's days are tens of values, so pairs of
+    # them are still a few thousand groups at most, and a later stage is empty for most cases.
+    for pair in zip(STAGES[::2], STAGES[1::2], strict=True):
+        stages = [stage for stage, _ in pair]
+        for *days, cases in grouped(*stages):
+            for stage, value in zip(stages, days, strict=True):
+                if value is not None:
+                    tally.days[stage][value] += cases
     # Identical activity counts group together (most cases have the same few).
     for activity, cases in grouped("activity"):
         tally.add_activity(activity, cases)
