@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import itertools
 from collections import Counter
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -150,9 +151,10 @@ def count_live(tally: Tally, authority: Any, period: Any) -> int:
         tally.sectors[sector if sector in SECTORS else UNKNOWN] += cases
     calendar = WorkingDayCounter(period.start, max(period.end, timezone.localdate()), authority.nation)
     for (_, stage), dates in zip(STAGE_DATES, stages, strict=True):
-        for (first, last), cases in Counter(zip(submitted, dates, strict=True)).items():
-            if last is not None:
-                tally.days[stage][calendar.between(first, last)] += cases
+        # The cases that reached the stage: their submission days (compress) beside their stage days (filter).
+        pairs = zip(itertools.compress(submitted, dates), filter(None, dates), strict=True)
+        for (first, last), cases in Counter(pairs).items():
+            tally.days[stage][calendar.between(first, last)] += cases
     reached = [map(bool, dates) for dates in stages[:3]]
     for (reason, *dates), cases in Counter(zip(reasons, *reached, strict=True)).items():
         tally.journeys[(_outcome(reason), _route(*dates), False, None)] += cases
