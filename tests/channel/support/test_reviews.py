@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed, can_proceed
 
@@ -276,3 +277,54 @@ def test_what_is_due_lists_a_consent_reassessment(adopted, channel_chair, triage
     rows = channel_work_due(user=channel_chair)
     assert [(row["what"], row["due_on"]) for row in rows] == [("Re-assess consent", reassess)]
     assert channel_work_due(user=other_triage_officer) == []  # another council's cases are not theirs to see
+
+
+# --- the case page: no button before the window opens; the date it opens instead
+
+
+def _reviews_page(client, channel_case):
+    return client.get(reverse("referrals:referral-section", args=[channel_case.referral.reference, "reviews"]))
+
+
+def test_the_case_page_says_from_when_and_offers_no_button_before_the_window(client, exited, channel_chair):
+    client.force_login(channel_chair)
+    opens = _opens(exited, "six")
+    page = _reviews_page(client, exited).content.decode()
+    assert f"not recorded yet, can be recorded from {opens:%-d %B %Y}" in page
+    assert "Record the post-exit review" not in page
+    channel_page = client.get(
+        reverse("referrals:referral-section", args=[exited.referral.reference, "channel"])
+    ).content.decode()
+    assert "Record the 6-month review" not in channel_page
+    exit_dated(exited)
+    assert "Record the post-exit review" in _reviews_page(client, exited).content.decode()
+    channel_page = client.get(
+        reverse("referrals:referral-section", args=[exited.referral.reference, "channel"])
+    ).content.decode()
+    assert "Record the 6-month review" in channel_page
+
+
+def test_the_review_pages_before_the_window_send_back_saying_from_when(client, exited, channel_chair):
+    client.force_login(channel_chair)
+    message = f"The 6-month review can be recorded from {_opens(exited, 'six'):%-d %B %Y}."
+    reference = exited.referral.reference
+    for url in (
+        reverse("channel:post-exit-review-record", args=[reference]),
+        reverse("channel:case-step", args=[reference, "record_six_month_review"]),
+    ):
+        response = client.get(url, follow=True)
+        assert response.redirect_chain, url
+        assert message in response.content.decode(), url
+
+
+def test_a_review_posted_before_the_window_is_refused_with_an_error_summary_and_audited(
+    client, exited, channel_chair, assert_audited
+):
+    client.force_login(channel_chair)
+    url = reverse("channel:post-exit-review-record", args=[exited.referral.reference])
+    response = client.post(url, {"outcome": "NO_CONCERNS", "note": "Seen early."})
+    assert response.status_code == 200
+    assert f"The 6-month review can be recorded from {_opens(exited, 'six'):%-d %B %Y}" in response.content.decode()
+    assert_audited("CHANNEL_STAGE_CHANGED", exited, outcome="refused", transition="record_six_month_review")
+    assert ChannelCase.objects.get(pk=exited.pk).state == S.EXITED
+    assert not PostExitReview.objects.exists()
