@@ -42,7 +42,8 @@ def steps_for(channel_case: ChannelCase, user: Any) -> list[dict[str, Any]]:
         if spec.source not in (channel_case.state, "*") or spec.name in (*PANEL_DECISIONS, *CONSENT_STEPS):
             continue
         method = getattr(channel_case, spec.name)
-        if can_proceed(method, check_conditions=False) and is_permitted(channel_case, spec.name, user):
+        # With its conditions: a post-exit review step is not offered before its window opens (channel/conditions.py).
+        if can_proceed(method) and is_permitted(channel_case, spec.name, user):
             steps.append({"name": spec.name, "label": spec.custom["label"], "warning": spec.custom.get("warning")})
     return sorted(steps, key=lambda step: bool(step["warning"]))
 

@@ -13,3 +13,15 @@ class ChannelInvalid(ValueError):
 
 class ChannelStateUpdateRefused(RuntimeError):
     """Someone tried to change ChannelCase.state outside a transition."""
+
+
+class PostExitReviewNotOpen(ChannelInvalid):
+    """A post-exit review asked for before its window opens (or the 12-month one before the 6-month one); the
+    message names the day it can be recorded from. The refusal is audited before this is raised."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__({"__all__": [message]})
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message

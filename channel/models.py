@@ -12,7 +12,7 @@ from accounts.models import Sector
 from core.models import BaseModel
 from encryption.fields import EncryptedTextField
 
-from . import permissions
+from . import conditions, permissions
 from .choices import ChannelStage
 from .exceptions import ChannelStateUpdateRefused
 
@@ -135,6 +135,7 @@ class ChannelCase(ConcurrentTransitionMixin, BaseModel):
         field=state,
         source=S.EXITED,
         target=S.POST_EXIT_REVIEW,
+        conditions=[conditions.six_month_review_window_open],
         permission=permissions.can_coordinate,
         custom={"label": "Record the 6-month review", "writes": ("six_month_review_at",), "needs": ("note",)},
     )
@@ -145,6 +146,7 @@ class ChannelCase(ConcurrentTransitionMixin, BaseModel):
         field=state,
         source=S.POST_EXIT_REVIEW,
         target=S.COMPLETED,
+        conditions=[conditions.twelve_month_review_window_open],
         permission=permissions.can_coordinate,
         custom={"label": "Record the 12-month review and complete", "writes": ("closed_at",), "needs": ("note",)},
     )

@@ -19,7 +19,8 @@ from referrals.exceptions import CaseChangedMeanwhile, TransitionNotPossible, Tr
 from referrals.models import Referral
 
 from .choices import ExitReason, NotAdoptedReason, RelistReason, WithdrawalReason
-from .exceptions import ChannelInvalid
+from .conditions import review_not_yet
+from .exceptions import ChannelInvalid, PostExitReviewNotOpen
 from .models import ChannelCase, ChannelDecision
 
 # The steps that end the Channel case close the referral too, for this reason (referrals' own list).
@@ -118,6 +119,21 @@ def channel_case_check(
         )
         raise TransitionRefused(name)
     return method
+
+
+def post_exit_review_window_check(channel_case: ChannelCase, name: str, *, actor: Any) -> None:
+    """A post-exit review step before its window opens (the transition's own condition, checked first so the
+    refusal says from when, in words, and is audited, committed on its own, before any transaction opens)."""
+    message = review_not_yet(channel_case, name)
+    if message:
+        audit.record_refusal(
+            actor=actor,
+            action=AuditAction.CHANNEL_STAGE_CHANGED,
+            target=channel_case,
+            reason_code="REVIEW_NOT_YET_OPEN",
+            details={"transition": name, "stage_before": channel_case.state},
+        )
+        raise PostExitReviewNotOpen(message)
 
 
 def _date_errors(name: str, *, consent_date: Any, reassess_on: Any, today: datetime.date) -> dict[str, list[str]]:
@@ -219,6 +235,7 @@ def channel_case_transition(
     the columns the step writes; ConcurrentTransitionMixin refuses it if the stored stage moved on.
     """
     method = channel_case_check(channel_case, transition, actor=actor, shown_state=shown_state)
+    post_exit_review_window_check(channel_case, transition, actor=actor)
     note = (note or "").strip()
     reason_code = reason_code if transition in STEP_REASONS else ""
     errors = step_errors(

@@ -16,6 +16,7 @@ from referrals.exceptions import CaseChangedMeanwhile, TransitionNotPossible, Tr
 
 from . import services
 from .case_sections import STEP_TITLES
+from .conditions import review_not_yet
 from .exceptions import ChannelInvalid
 from .forms import ChannelStepForm
 from .models import ChannelCase
@@ -85,6 +86,10 @@ class ChannelStepView(LoginRequiredMixin, View):
             return redirect(_section_url(reference))
         except TransitionRefused as exc:
             raise PermissionDenied from exc
+        not_yet = review_not_yet(channel_case, transition)  # a post-exit review before its window opens
+        if not_yet:
+            messages.error(request, f"{not_yet}.")
+            return redirect(_section_url(reference))
         return self._render(request, channel_case, transition, self._form(channel_case, transition))
 
     def post(self, request: HttpRequest, reference: str, transition: str) -> HttpResponse:

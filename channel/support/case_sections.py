@@ -16,7 +16,7 @@ from ..selectors import channel_case_for, channel_stage_of
 from .chart import vaf_chart
 from .consent import consent_allows_support, consent_giver_for
 from .permissions import can_deliver
-from .reviews import REVIEW_AT, post_exit_reviews_due
+from .reviews import post_exit_review_recordable, post_exit_reviews_due
 from .selectors import consents_for, interventions_for, vaf_assessments_for, vaf_trend
 
 
@@ -85,7 +85,7 @@ def _reviews(referral: Any, user: Any) -> dict[str, Any]:
         "chart": vaf_chart(trend),
         "post_exit": post_exit_reviews_due(channel_case),
         "can_assess": coordinator and channel_case.is_open,
-        "can_review": coordinator and channel_case.state in REVIEW_AT,
+        "can_review": coordinator and post_exit_review_recordable(channel_case),  # not before its window opens
     }
 
 

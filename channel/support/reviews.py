@@ -1,5 +1,6 @@
-"""Post-exit reviews (DOMAIN.md step 11): due 6 and 12 months after exit, in the council's working days;
-the 6-month one moves the case to "post-exit reviews", the 12-month one completes it (closing the referral)."""
+"""Post-exit reviews (DOMAIN.md step 11): due 6 and 12 months after exit, in the council's working days, and
+recorded from POST_EXIT_REVIEW_EARLY_DAYS before that, never earlier (channel/conditions.py); the 6-month one
+moves the case to "post-exit reviews", the 12-month one completes it (closing the referral)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,13 @@ from audit import services as audit
 from audit.actions import AuditAction
 
 from ..choices import ChannelStage
+from ..conditions import review_not_yet
 from ..exceptions import ChannelInvalid
 from ..models import ChannelCase
-from ..services import channel_case_check, channel_case_transition
+from ..services import channel_case_check, channel_case_transition, post_exit_review_window_check
 from .choices import PostExitOutcome, PostExitReviewKind
 from .models import PostExitReview
-from .schedule import post_exit_review_due
+from .schedule import post_exit_review_due, post_exit_review_opens
 
 # The review due at each stage, and the step that records it.
 REVIEW_AT = {
@@ -32,7 +34,8 @@ def exited_on(channel_case: ChannelCase) -> datetime.date | None:
 
 
 def post_exit_reviews_due(channel_case: ChannelCase) -> list[dict[str, Any]]:
-    """Both reviews of the latest exit: kind, due date, and the recorded review if there is one."""
+    """Both reviews of the latest exit: kind, due date, the day it can be recorded from (and whether that is still
+    ahead), and the recorded review if there is one."""
     exit_day = exited_on(channel_case)
     if exit_day is None or channel_case.state not in (*REVIEW_AT, ChannelStage.COMPLETED):
         return []
@@ -40,15 +43,34 @@ def post_exit_reviews_due(channel_case: ChannelCase) -> list[dict[str, Any]]:
     recorded = {
         review.kind: review for review in PostExitReview.objects.filter(channel_case=channel_case, exited_on=exit_day)
     }
-    return [
-        {
-            "kind": kind,
-            "label": kind.label,
-            "due_on": post_exit_review_due(exit_day, kind, nation),
-            "review": recorded.get(kind.value),
-        }
-        for kind in PostExitReviewKind
-    ]
+    today = timezone.localdate()
+    rows = []
+    for kind in PostExitReviewKind:
+        due_on = post_exit_review_due(exit_day, kind, nation)
+        opens_on = post_exit_review_opens(due_on)
+        rows.append(
+            {
+                "kind": kind,
+                "label": kind.label,
+                "due_on": due_on,
+                "opens_on": opens_on,
+                "not_yet": today < opens_on,
+                "review": recorded.get(kind.value),
+            }
+        )
+    return rows
+
+
+def post_exit_review_not_yet(channel_case: ChannelCase) -> str:
+    """Why the review due at the case's stage cannot be recorded today ("" when it can, or none is due)."""
+    if channel_case.state not in REVIEW_AT:
+        return ""
+    return review_not_yet(channel_case, REVIEW_AT[ChannelStage(channel_case.state)][1])
+
+
+def post_exit_review_recordable(channel_case: ChannelCase) -> bool:
+    """Whether a review is due at the case's stage and its window is open today."""
+    return channel_case.state in REVIEW_AT and not post_exit_review_not_yet(channel_case)
 
 
 def post_exit_review_record(*, channel_case: ChannelCase, actor: Any, outcome: str, note: str) -> PostExitReview:
@@ -58,6 +80,7 @@ def post_exit_review_record(*, channel_case: ChannelCase, actor: Any, outcome: s
         raise ChannelInvalid({"__all__": ["No post-exit review is due for this case now"]})
     kind, transition = REVIEW_AT[ChannelStage(channel_case.state)]
     channel_case_check(channel_case, transition, actor=actor)  # the permission; a refusal is audited
+    post_exit_review_window_check(channel_case, transition, actor=actor)  # not before its window; audited too
     if outcome not in PostExitOutcome.values:
         raise ChannelInvalid({"outcome": ["Select what the review found"]})
     exit_day = exited_on(channel_case)

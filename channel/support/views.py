@@ -267,6 +267,16 @@ class PostExitReviewRecordView(SupportFormView):
     def not_possible(self, channel_case: ChannelCase) -> str:
         return "" if channel_case.state in reviews.REVIEW_AT else "No post-exit review is due for this case now."
 
+    def get(self, request: HttpRequest, reference: str, **kwargs: Any) -> HttpResponse:
+        """Before its window opens the page is not offered: back to the section, saying from when. (A POST goes
+        to the service, which refuses it, audited, with the same words.)"""
+        channel_case = self._load(request, reference, **kwargs)
+        not_yet = "" if self.not_possible(channel_case) else reviews.post_exit_review_not_yet(channel_case)
+        if not_yet and can_coordinate(channel_case, request.user):
+            messages.error(request, f"{not_yet}.")
+            return redirect(self._back(channel_case))
+        return super().get(request, reference, **kwargs)
+
     def extra_context(self, channel_case: ChannelCase) -> dict[str, Any]:
         due = [row for row in reviews.post_exit_reviews_due(channel_case) if row["review"] is None]
         label = due[0]["label"] if due else "post-exit review"

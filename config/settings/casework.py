@@ -17,6 +17,9 @@ PANEL_GRANT_DAYS_AFTER = env.int("PANEL_GRANT_DAYS_AFTER", default=2)
 # support (to log the last sessions); post-exit review reminders go this many working days before the due day.
 INTERVENTION_GRANT_TAIL_DAYS = env.int("INTERVENTION_GRANT_TAIL_DAYS", default=7)
 POST_EXIT_REVIEW_REMINDER_WORKING_DAYS = env.int("POST_EXIT_REVIEW_REMINDER_WORKING_DAYS", default=10)
+# A post-exit review can be recorded from this many calendar days before its due day (a panel may hold it at
+# the meeting nearest the due date), never earlier: the 12-month one completes the case and starts its closure.
+POST_EXIT_REVIEW_EARLY_DAYS = env.int("POST_EXIT_REVIEW_EARLY_DAYS", default=28)
 # Home Office statistics (benchmarking.disclosure): counts from 1 to this many are withheld, with the cells that
 # would give them away (docs/benchmarking.md).
 BENCHMARKING_SUPPRESSION_THRESHOLD = env.int("BENCHMARKING_SUPPRESSION_THRESHOLD", default=5)

@@ -13,7 +13,7 @@ from channel.models import ChannelCase, ChannelDecision
 from referrals.choices import ReferralStatus
 from referrals.exceptions import TransitionNotPossible, TransitionRefused
 
-from .steps import ALLOWED, MAY, STEPS, TAKER, bring_to, inputs, take
+from .steps import ALLOWED, MAY, STEPS, TAKER, bring_to, exit_dated, inputs, take
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +43,8 @@ def test_every_step_has_a_permission_callable_and_a_label():
 @pytest.mark.parametrize(("source", "step"), sorted(ALLOWED), ids=str)
 def test_every_allowed_step_moves_the_case_and_records_it(channel_case, users, assert_audited, source, step):
     channel_case = bring_to(channel_case, source, users)
+    if step == "record_six_month_review":
+        exit_dated(channel_case)  # its window opens 28 days before the 6-month due day
     decision = take(channel_case, step, users[TAKER[step]])
     stored = ChannelCase.objects.get(pk=channel_case.pk)
     assert stored.state == ALLOWED[(source, step)]
@@ -83,6 +85,8 @@ PERMISSION_CASES = [
 @pytest.mark.parametrize(("source", "step", "role"), PERMISSION_CASES, ids=str)
 def test_each_step_is_taken_only_by_its_roles(channel_case, users, source, step, role):
     channel_case = bring_to(channel_case, source, users)
+    if step == "record_six_month_review":
+        exit_dated(channel_case)  # its window is open: only the role decides
     if role in MAY[step]:
         take(channel_case, step, users[role])
         assert ChannelCase.objects.get(pk=channel_case.pk).state == ALLOWED[(source, step)]
@@ -128,7 +132,12 @@ def test_each_step_body_sets_only_the_fields_it_declares_in_writes():
         assert writes <= set(attnames), declared.name
         channel_case = ChannelCase(state=declared.source)
         before = {name: channel_case.__dict__.get(attnames[name]) for name in attnames}
-        getattr(channel_case, declared.name)()
+        method = getattr(channel_case, declared.name)
+        # The body alone where the step has conditions (the post-exit review windows read the case's council).
+        if declared.conditions:
+            method.__wrapped__(channel_case)
+        else:
+            method()
         after = {name: channel_case.__dict__.get(attnames[name]) for name in attnames}
         changed = {name for name in attnames if before[name] != after[name]}
         assert changed <= {"state", *writes}, declared.name

@@ -84,7 +84,8 @@ def test_the_chair_reads_the_support_and_the_vaf_trend(live_server, demo, page: 
     page.goto(f"{live_server.url}/referrals/{exited.reference}/reviews/")
     expect(page.get_by_role("img", name="VAF trend by dimension")).to_be_visible()
     expect(page.get_by_test_id("vaf-table").locator("tbody tr")).to_have_count(2)
-    expect(page.get_by_test_id("post-exit-reviews")).to_contain_text("not recorded yet")
+    expect(page.get_by_test_id("post-exit-reviews")).to_contain_text("not recorded yet, can be recorded from")
+    expect(page.get_by_role("button", name="Record the post-exit review")).to_have_count(0)  # not before its window
     _checked(page, axe_violations)
     page.goto(f"{live_server.url}/referrals/{exited.reference}/consent/")
     expect(page.get_by_test_id("consents")).to_contain_text("Consent given")

@@ -13,7 +13,7 @@ from accounts.models import User
 from accounts.services import demo_data_seed
 from channel.choices import ChannelStage
 from channel.models import ChannelCase, ChannelConsent, Intervention, InterventionSession, VAFAssessment
-from channel.support.reviews import post_exit_reviews_due
+from channel.support.reviews import post_exit_review_recordable, post_exit_reviews_due
 from channel.support.selectors import intervention_list_for_provider
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +32,9 @@ def test_the_demo_has_channel_support_in_each_state():
     six, twelve = post_exit_reviews_due(exited)
     assert six["review"] is None
     assert six["due_on"] > today
+    # Exited today: the 6-month review is months away, so the case page says from when, not a button.
+    assert six["not_yet"]
+    assert not post_exit_review_recordable(exited)
     assert VAFAssessment.objects.filter(channel_case=exited).count() == 2  # noqa: PLR2004 - a trend to draw
     # Planned, overdue, started and ended: each state of an intervention is on show.
     ended = Intervention.objects.get(channel_case=exited)

@@ -6,22 +6,25 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
+from django_fsm import TransitionNotAllowed, can_proceed
 
 from accounts.models import Nation
 from channel.choices import ChannelStage
-from channel.exceptions import ChannelInvalid
-from channel.models import ChannelCase, InterventionType, PostExitReview, SupportReminder
+from channel.conditions import review_not_yet
+from channel.exceptions import ChannelInvalid, PostExitReviewNotOpen
+from channel.models import ChannelCase, ChannelDecision, InterventionType, PostExitReview, SupportReminder
 from channel.support.plan import intervention_create
 from channel.support.reminders import channel_support_reminders_due, support_reminder_send
 from channel.support.reviews import post_exit_review_record, post_exit_reviews_due
-from channel.support.schedule import post_exit_review_due
+from channel.support.schedule import post_exit_review_due, post_exit_review_opens
 from channel.tasks import support_reminders_due
 from core.models import OutboxMessage
 from referrals.choices import ReferralStatus
 from referrals.exceptions import TransitionRefused
 
-from ..steps import take
+from ..steps import exit_dated, take
 
 pytestmark = pytest.mark.django_db
 S = ChannelStage
@@ -57,9 +60,17 @@ def exited(supported, users):
     return ChannelCase.objects.select_related("referral__local_authority").get(pk=supported.pk)
 
 
+def _opens(channel_case, kind):
+    exit_day = timezone.localdate(channel_case.exited_at)
+    return post_exit_review_due(exit_day, kind, channel_case.referral.local_authority.nation) - datetime.timedelta(
+        days=28
+    )
+
+
 def test_the_reviews_are_recorded_in_order_and_the_12_month_one_completes_the_case(
     exited, triage_officer, channel_chair, assert_audited
 ):
+    exit_dated(exited)  # exited 13 months ago: both windows are open
     due = {row["kind"].value: row["due_on"] for row in post_exit_reviews_due(exited)}
     nation = exited.referral.local_authority.nation
     exit_day = timezone.localdate(exited.exited_at)
@@ -76,6 +87,75 @@ def test_the_reviews_are_recorded_in_order_and_the_12_month_one_completes_the_ca
     assert (twelve.kind, exited.state) == ("twelve", S.COMPLETED)
     assert exited.referral.status == ReferralStatus.CLOSED
     assert [row["review"].pk for row in post_exit_reviews_due(exited)] == [six.pk, twelve.pk]
+
+
+def test_a_review_asked_for_on_the_day_of_exit_is_refused_naming_the_day_it_opens(
+    exited, triage_officer, assert_audited
+):
+    opens = _opens(exited, "six")
+    with pytest.raises(PostExitReviewNotOpen) as refused:
+        post_exit_review_record(channel_case=exited, actor=triage_officer, outcome="NO_CONCERNS", note="Early.")
+    assert refused.value.message == f"The 6-month review can be recorded from {opens:%-d %B %Y}"
+    assert refused.value.errors == {"__all__": [refused.value.message]}
+    event = assert_audited(
+        "CHANNEL_STAGE_CHANGED", exited, outcome="refused", transition="record_six_month_review", stage_before="exited"
+    )
+    assert event.reason_code == "REVIEW_NOT_YET_OPEN"
+    # Nothing half-written: no review, no decision, the case still exited and its referral open.
+    stored = ChannelCase.objects.select_related("referral").get(pk=exited.pk)
+    assert (stored.state, stored.six_month_review_at) == (S.EXITED, None)
+    assert stored.referral.status == ReferralStatus.WITH_CHANNEL
+    assert not PostExitReview.objects.exists()
+    assert not ChannelDecision.objects.filter(channel_case=exited, transition="record_six_month_review").exists()
+
+
+def test_the_window_opens_post_exit_review_early_days_before_the_due_day(exited, triage_officer, settings):
+    exit_dated(exited, months_ago=5, days=10)  # the 6-month review is due in about 20 days
+    ahead = (_opens(exited, "six") - timezone.localdate()).days + 28
+    settings.POST_EXIT_REVIEW_EARLY_DAYS = ahead - 1  # opens tomorrow
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    with pytest.raises(PostExitReviewNotOpen, match=f"can be recorded from {tomorrow:%-d %B %Y}$"):
+        post_exit_review_record(channel_case=exited, actor=triage_officer, outcome="NO_CONCERNS", note="x")
+    settings.POST_EXIT_REVIEW_EARLY_DAYS = ahead  # opens today
+    review = post_exit_review_record(channel_case=exited, actor=triage_officer, outcome="NO_CONCERNS", note="x")
+    assert (review.kind, exited.state) == ("six", S.POST_EXIT_REVIEW)
+
+
+def test_the_12_month_review_waits_for_its_own_window_and_nothing_closes(exited, triage_officer, channel_chair):
+    exit_dated(exited, months_ago=7)  # the 6-month window is open, the 12-month one months away
+    post_exit_review_record(channel_case=exited, actor=triage_officer, outcome="NO_CONCERNS", note="x")
+    opens = _opens(exited, "twelve")
+    with pytest.raises(PostExitReviewNotOpen, match=f"^The 12-month review can be recorded from {opens:%-d %B %Y}$"):
+        post_exit_review_record(channel_case=exited, actor=channel_chair, outcome="NO_CONCERNS", note="Done.")
+    stored = ChannelCase.objects.select_related("referral").get(pk=exited.pk)
+    assert (stored.state, stored.closed_at) == (S.POST_EXIT_REVIEW, None)
+    assert stored.referral.status == ReferralStatus.WITH_CHANNEL  # no closure, so no transfer and no purge
+    assert list(PostExitReview.objects.values_list("kind", flat=True)) == ["six"]
+
+
+def test_the_12_month_review_comes_only_after_the_6_month_one(exited):
+    exit_dated(exited)  # both windows open, the 6-month review not recorded
+    assert review_not_yet(exited, "complete") == "The 12-month review can be recorded only after the 6-month review"
+    assert review_not_yet(exited, "record_six_month_review") == ""
+
+
+def test_no_other_path_records_a_review_before_its_window(exited, channel_chair, triage_officer):
+    """The transition's own condition: the generic step service and the model method refuse it too."""
+    assert not can_proceed(exited.record_six_month_review)
+    with pytest.raises(TransitionNotAllowed):
+        exited.record_six_month_review()
+    exited = ChannelCase.objects.select_related("referral__local_authority").get(pk=exited.pk)
+    with pytest.raises(PostExitReviewNotOpen):
+        take(exited, "record_six_month_review", triage_officer)
+    assert ChannelCase.objects.get(pk=exited.pk).state == S.EXITED
+    exit_dated(exited)
+    assert can_proceed(exited.record_six_month_review)
+
+
+def test_the_window_opens_a_fixed_number_of_days_before_the_due_day(settings):
+    assert post_exit_review_opens(D(2027, 6, 1)) == D(2027, 5, 4)
+    settings.POST_EXIT_REVIEW_EARLY_DAYS = 0
+    assert post_exit_review_opens(D(2027, 6, 1)) == D(2027, 6, 1)
 
 
 def test_a_review_without_an_outcome_or_a_note_writes_nothing(exited, triage_officer):
@@ -197,3 +277,54 @@ def test_what_is_due_lists_a_consent_reassessment(adopted, channel_chair, triage
     rows = channel_work_due(user=channel_chair)
     assert [(row["what"], row["due_on"]) for row in rows] == [("Re-assess consent", reassess)]
     assert channel_work_due(user=other_triage_officer) == []  # another council's cases are not theirs to see
+
+
+# --- the case page: no button before the window opens; the date it opens instead
+
+
+def _reviews_page(client, channel_case):
+    return client.get(reverse("referrals:referral-section", args=[channel_case.referral.reference, "reviews"]))
+
+
+def test_the_case_page_says_from_when_and_offers_no_button_before_the_window(client, exited, channel_chair):
+    client.force_login(channel_chair)
+    opens = _opens(exited, "six")
+    page = _reviews_page(client, exited).content.decode()
+    assert f"not recorded yet, can be recorded from {opens:%-d %B %Y}" in page
+    assert "Record the post-exit review" not in page
+    channel_page = client.get(
+        reverse("referrals:referral-section", args=[exited.referral.reference, "channel"])
+    ).content.decode()
+    assert "Record the 6-month review" not in channel_page
+    exit_dated(exited)
+    assert "Record the post-exit review" in _reviews_page(client, exited).content.decode()
+    channel_page = client.get(
+        reverse("referrals:referral-section", args=[exited.referral.reference, "channel"])
+    ).content.decode()
+    assert "Record the 6-month review" in channel_page
+
+
+def test_the_review_pages_before_the_window_send_back_saying_from_when(client, exited, channel_chair):
+    client.force_login(channel_chair)
+    message = f"The 6-month review can be recorded from {_opens(exited, 'six'):%-d %B %Y}."
+    reference = exited.referral.reference
+    for url in (
+        reverse("channel:post-exit-review-record", args=[reference]),
+        reverse("channel:case-step", args=[reference, "record_six_month_review"]),
+    ):
+        response = client.get(url, follow=True)
+        assert response.redirect_chain, url
+        assert message in response.content.decode(), url
+
+
+def test_a_review_posted_before_the_window_is_refused_with_an_error_summary_and_audited(
+    client, exited, channel_chair, assert_audited
+):
+    client.force_login(channel_chair)
+    url = reverse("channel:post-exit-review-record", args=[exited.referral.reference])
+    response = client.post(url, {"outcome": "NO_CONCERNS", "note": "Seen early."})
+    assert response.status_code == 200
+    assert f"The 6-month review can be recorded from {_opens(exited, 'six'):%-d %B %Y}" in response.content.decode()
+    assert_audited("CHANNEL_STAGE_CHANGED", exited, outcome="refused", transition="record_six_month_review")
+    assert ChannelCase.objects.get(pk=exited.pk).state == S.EXITED
+    assert not PostExitReview.objects.exists()
