@@ -22,9 +22,9 @@ from django.db.models import BooleanField, Count, DateField, ExpressionWrapper, 
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
+from accounts.calendar import WorkingDayCounter
 from accounts.models import Sector
 from closure.statistics import JOURNEY_TRANSITIONS, journey_points, route
-from core.calendar import WorkingDayCounter
 from referrals.choices import ClosingReason, ReferralStatus
 
 from .activity import live_activity

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from core.calendar import working_days_after, working_days_between
+from accounts.calendar import working_days_after, working_days_between
 
 REQUESTS = (
     ("on_time", "Answered by the due date"),

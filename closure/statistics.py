@@ -17,8 +17,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from accounts.calendar import working_days_between
 from accounts.models import Sector
-from core.calendar import working_days_between
 from referrals.choices import ClosingReason, ConcernType, Gender
 
 # (upper age, band code): the bands of the Home Office Prevent statistics.
@@ -34,7 +34,7 @@ def register_statistics(fn: Callable[[Any], dict[str, Any]]) -> None:
 
 def working_days(start: datetime.datetime | None, end: datetime.datetime | None, nation: str) -> int | None:
     """Working days after `start`'s day up to and including `end`'s: Monday to Friday less the bank holidays
-    of the council's `nation` (core.calendar, as MASH's deadlines); None if either is missing."""
+    of the council's `nation` (accounts.calendar, as MASH's deadlines); None if either is missing."""
     if start is None or end is None:
         return None
     return working_days_between(timezone.localdate(start), timezone.localdate(end), nation)

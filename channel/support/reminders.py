@@ -14,10 +14,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.calendar import working_days_after
 from accounts.models import Role, User
 from audit import services as audit
 from audit.actions import AuditAction
-from core.calendar import working_days_after
 from core.services import outbox_enqueue
 
 from ..choices import ChannelStage

@@ -1,5 +1,5 @@
 """When the post-exit reviews fall due: 6 and 12 months after the exit date, moved on to the next working
-day of the council's nation when that day is a weekend or a bank holiday (core.calendar, as mash counts)."""
+day of the council's nation when that day is a weekend or a bank holiday (accounts.calendar, as mash counts)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import datetime
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 
-from core.calendar import working_day_on_or_after
+from accounts.calendar import working_day_on_or_after
 
 from .choices import PostExitReviewKind
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from audit import services as audit
 from audit.actions import AuditAction
-from core.fault_pause import fault_pause_point
+from closure.fault_pause import fault_pause_point
 
 from ..models import Transfer, TransferStage
 from .transfer import transfer_package_build

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from audit import services as audit
 from audit.actions import AuditAction
-from core.fault_pause import fault_pause_point
+from closure.fault_pause import fault_pause_point
 from encryption.models import DataKey
 from encryption.services import case_key_shred
 from referrals.choices import ReferralStatus

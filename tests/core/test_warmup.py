@@ -1,4 +1,4 @@
-"""The warm-up config/wsgi.py runs in each worker before its first request (core/warmup.py)."""
+"""The warm-up config/wsgi.py runs in each worker before its first request (config/warmup.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import get_template
 
-from core.warmup import _template_names, warm
+from config.warmup import _template_names, warm
 
 
 def test_every_template_of_the_service_compiles_before_the_first_request():

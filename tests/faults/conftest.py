@@ -188,7 +188,7 @@ def app_on_fault_redis(fault_redis, smtp_server):
 @pytest.fixture
 def beat_only(transactional_db, fault_redis, smtp_server, tmp_path, settings) -> Iterator[Background]:
     """Beat (the outbox relay every second) on the fault Redis, the test database and mail server; the test
-    starts the worker itself (`start_worker`), with a pause point to kill it at (core/fault_pause.py)."""
+    starts the worker itself (`start_worker`), with a pause point to kill it at (closure/fault_pause.py)."""
     folder = tmp_path / "background"
     folder.mkdir()
     env = {

@@ -33,6 +33,6 @@ EMAIL_TIMEOUT = 5
 
 # The worker writes transfer packages where the test looks (the test settings' folder is shared by every run).
 TRANSFER_DROP_DIR = env.path("FAULTS_TRANSFER_DROP_DIR", default=str(TRANSFER_DROP_DIR))  # noqa: F405
-# Test-only: stop at this named step and wait to be killed (core/fault_pause.py); empty, the default, never stops.
+# Test-only: stop at this named step and wait to be killed (closure/fault_pause.py); empty, the default, never stops.
 FAULT_PAUSE_AT = env.str("FAULT_PAUSE_AT", default="")
 FAULT_PAUSE_FILE = env.str("FAULT_PAUSE_FILE", default="")

@@ -1,6 +1,6 @@
 """The worker killed (SIGKILL) in the middle of a transfer and in the middle of a purge (issue 17, point 4).
 
-The worker is started with FAULT_PAUSE_AT naming a step (core/fault_pause.py): when its task reaches that
+The worker is started with FAULT_PAUSE_AT naming a step (closure/fault_pause.py): when its task reaches that
 step it writes a marker file and sleeps, and the test kills it there, deterministically. The case is then
 fully present or fully purged, and the next run (the closure sweep, on a worker started again without the
 pause) finishes the job: the package delivered once, or the purge completed and verified.

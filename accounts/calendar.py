@@ -1,7 +1,7 @@
 """Working days: Monday to Friday, less the bank holidays of the council's nation (the `holidays` package).
 
-Shared by mash (screening and request deadlines) and channel (post-exit reviews): both sit above core and
-neither may import the other. Nations are accounts.Nation's values (core sits below accounts)."""
+Shared by mash (screening and request deadlines), channel (post-exit reviews), closure and benchmarking (days
+between stages): all sit above accounts, which holds the councils and their nations (accounts.Nation's values)."""
 
 from __future__ import annotations
 

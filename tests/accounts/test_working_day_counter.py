@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from core.calendar import WorkingDayCounter, working_days_between
+from accounts.calendar import WorkingDayCounter, working_days_between
 
 D = datetime.date
 
