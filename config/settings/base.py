@@ -273,6 +273,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "mash.information_requests_chase_due",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Every weekday at 07:05: remind the assignee (else the council's triage officers) of a screening decision
+    # that is overdue, once per due date; none on the council's bank holidays (mash/screening/reminders.py).
+    "screening-decisions-remind-overdue": {
+        "task": "mash.screening_decisions_remind_overdue",
+        "schedule": crontab(hour=7, minute=5, day_of_week="mon-fri"),
+    },
     # Every quarter of an hour: end per-request grants past their expiry; their open requests expire.
     "information-requests-expire": {"task": "mash.information_requests_expire", "schedule": crontab(minute="*/15")},
     # Every night at 00:10: a case on two agendas: once one meeting's window closed, open the next one's.
@@ -291,6 +297,7 @@ OUTBOX_HANDLERS = {
     "referrals.mash_notify": "referrals.services.notifications.referral_mash_notify",
     "mash.information_request_notify": "mash.information_requests.notifications.information_request_notify",
     "mash.information_request_remind": "mash.information_requests.notifications.information_request_remind",
+    "mash.screening_decision_remind": "mash.screening.reminders.screening_decision_remind",
     "channel.support_reminder_send": "channel.support.reminders.support_reminder_send",
     **CLOSURE_OUTBOX_HANDLERS,  # noqa: F405 (config/settings/transfer.py)
 }
