@@ -213,3 +213,14 @@ def test_two_workers_at_once_queue_one_reminder(transactional_db, referrer):
     assert sorted(results) == [0, 1]
     assert _reminders(case) == 1
     assert AuditEvent.objects.filter(action="SCREENING_DECISION_CHASED").count() == 1
+
+
+def test_the_reminder_runs_every_weekday_from_beat_and_its_email_from_the_outbox(settings):
+    from config.celery_app import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["screening-decisions-remind-overdue"]
+    assert entry["task"] == remind_task.name
+    assert entry["schedule"].day_of_week == {1, 2, 3, 4, 5}
+    app.loader.import_default_modules()
+    assert remind_task.name in app.tasks
+    assert settings.OUTBOX_HANDLERS[REMIND] == "mash.screening.reminders.screening_decision_remind"
