@@ -24,6 +24,13 @@ CASEWORK_ACTIONS: dict[str, ActionSpec] = {
         "{actor} recorded the decision on case {case_reference}: {route} ({reason_code})",
         {"route": Kind.NAME},
     ),
+    # The scheduled reminder of an overdue screening decision (mash/screening/reminders.py), once per due date:
+    # to the assignee (assignee_id), or to the council's triage officers when the case has none.
+    "SCREENING_DECISION_CHASED": ActionSpec(
+        "Overdue screening decision chased",
+        "A reminder that the screening decision on case {case_reference} is overdue (due {due_on}) was sent",
+        {"due_on": Kind.DATE, "assignee_id": Kind.INT},
+    ),
     # The Channel panel (channel app): a case listed on hand-over, each step of its sub-lifecycle, conflicts.
     "CHANNEL_CASE_OPENED": ActionSpec(
         "Listed for the Channel panel", "Case {case_reference} was listed for the Channel panel by {actor}"

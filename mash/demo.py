@@ -1,6 +1,6 @@
-"""Demo MASH cases (development only): a new case, an assigned one, an overdue one, one in screening; the
-screening cases: a gateway check recorded, closed at screening, referred to Channel after information gathering;
-and cases in information gathering with an open, an overdue and an answered request."""
+"""Demo MASH cases (development only): a new case, an assigned one, an overdue one (its assignee reminded), one in
+screening; the screening cases: a gateway check recorded, closed at screening, referred to Channel after
+information gathering; and cases in information gathering with an open, an overdue and an answered request."""
 
 from __future__ import annotations
 
@@ -17,11 +17,12 @@ from referrals.exceptions import ReferralInvalid
 from referrals.models import Referral
 from referrals.services.demo import DEMO_PERSON
 
-from .calendar import working_days_after
+from .calendar import working_day_before, working_days_after
 from .information_requests import services as request_services
 from .information_requests.grants import grant_expiry
 from .models import Assessment, InformationRequest, InformationRequestUserObjectPermission
 from .screening import services as screening
+from .screening.reminders import screening_decisions_remind_overdue
 from .services import referral_assign
 
 # Made-up people (no real person): each name is one demo case of the first demo council.
@@ -67,6 +68,7 @@ def mash_demo_seed() -> list[tuple[str, str]]:
         draft = referral_services.referral_draft_create(actor=referrer)
         referral_services.referral_draft_save(referral=draft, actor=referrer, answers=answers)
         referral = referral_services.referral_submit(referral=draft, actor=referrer)
+        reminded = ""
         if shows in ("assigned", "overdue", "screening"):
             referral_assign(referral=referral, actor=triage, assignee=police if shows == "assigned" else triage)
         if shows == "screening":
@@ -77,8 +79,16 @@ def mash_demo_seed() -> list[tuple[str, str]]:
                 Assessment.objects.filter(referral=referral).update(
                     screening_due_on=timezone.localdate() - datetime.timedelta(days=10)
                 )
-        rows.append((referral.reference, shows))
+            reminded = ", its assignee reminded" if _remind_overdue_demo(referral) else ""
+        rows.append((referral.reference, shows + reminded))
     return rows
+
+
+def _remind_overdue_demo(referral: Referral) -> int:
+    """What the weekday morning task does (mash/screening/reminders.py): the overdue case's assignee is e-mailed
+    once, and the case's History shows it. As on the last working day, so a demo seeded at a weekend shows it."""
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    return screening_decisions_remind_overdue(today=working_day_before(tomorrow, referral.local_authority.nation))
 
 
 # Screening (issue 13, points 3 and 5): made-up people again. Quinn is referred twice: the first case was closed

@@ -40,6 +40,9 @@ class Assessment(models.Model):
     screening_due_on = models.DateField(db_index=True)
     under_18 = models.BooleanField(default=False)
     immediate_risk = models.BooleanField(default=False)
+    # The screening due date whose overdue reminder was queued (mash.screening.reminders): one reminder per due
+    # date, claimed by a conditional UPDATE, so a task that runs twice (or two workers) sends it once.
+    screening_reminded_for = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -19,3 +19,12 @@ def information_requests_expire() -> int:
     from mash.information_requests.grants import information_requests_expire as service
 
     return service()
+
+
+@shared_task(name="mash.screening_decisions_remind_overdue", acks_late=True)
+def screening_decisions_remind_overdue() -> int:
+    """Queue a reminder for each overdue screening decision, once per due date (the assignee, else the council's
+    triage officers)."""
+    from mash.screening.reminders import screening_decisions_remind_overdue as service
+
+    return service()

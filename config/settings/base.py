@@ -268,30 +268,14 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Every OUTBOX_POLL_SECONDS (10 seconds): dispatch outbox messages that are due (core.services).
     "outbox-sweep": {"task": "core.outbox_sweep", "schedule": float(OUTBOX_POLL_SECONDS)},
-    # Every day at 07:00: remind partners of requests due the next working day or overdue (once each; mash).
-    "information-requests-chase-due": {
-        "task": "mash.information_requests_chase_due",
-        "schedule": crontab(hour=7, minute=0),
-    },
-    # Every quarter of an hour: end per-request grants past their expiry; their open requests expire.
-    "information-requests-expire": {"task": "mash.information_requests_expire", "schedule": crontab(minute="*/15")},
-    # Every night at 00:10: a case on two agendas: once one meeting's window closed, open the next one's.
-    "panel-grants-sync": {"task": "channel.panel_grants_sync", "schedule": crontab(hour=0, minute=10)},
-    # Every day at 07:10: Channel support reminders (re-assessment due, intervention not started, post-exit
-    # review coming due), once each (channel/support/reminders.py).
-    "channel-support-reminders-due": {
-        "task": "channel.support_reminders_due",
-        "schedule": crontab(hour=7, minute=10),
-    },
+    **CASEWORK_BEAT_SCHEDULE,  # noqa: F405 (config/settings/casework.py: MASH and Channel reminders, grants)
     **CLOSURE_BEAT_SCHEDULE,  # noqa: F405 (config/settings/transfer.py)
 }
 # The outbox (core.services): work that must not be lost, by topic -> handler taking the object's id.
 OUTBOX_HANDLERS = {
     "accounts.invitation_send": "accounts.services.management.invitation_email_send",
     "referrals.mash_notify": "referrals.services.notifications.referral_mash_notify",
-    "mash.information_request_notify": "mash.information_requests.notifications.information_request_notify",
-    "mash.information_request_remind": "mash.information_requests.notifications.information_request_remind",
-    "channel.support_reminder_send": "channel.support.reminders.support_reminder_send",
+    **CASEWORK_OUTBOX_HANDLERS,  # noqa: F405 (config/settings/casework.py)
     **CLOSURE_OUTBOX_HANDLERS,  # noqa: F405 (config/settings/transfer.py)
 }
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)

@@ -8,17 +8,16 @@ import uuid
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from audit import services as audit
 from audit.actions import AuditAction
-from core.services import outbox_enqueue
 
 from ..calendar import working_day_before, working_days_after
 from ..models import InformationRequest, InformationRequestStatus
+from ..reminders import reminder_queue_once
 from .services import REMIND
 
 # How far back and ahead the scheduled reminder looks at due dates (a long weekend plus Christmas fits).
@@ -91,27 +90,23 @@ def _chase_kind(information_request: InformationRequest, today: datetime.date, n
 
 
 def _chase_once(information_request: InformationRequest, kind: str, now: datetime.datetime) -> bool:
-    """Record the reminder and queue its e-mail in one transaction, only if it was not recorded before: two
-    runs of the task (or two workers) send it once."""
+    """Record the reminder and queue its e-mail, only if it was not recorded before (see reminder_queue_once)."""
     field = "chased_before_due_at" if kind == "before" else "chased_after_due_at"
-    with transaction.atomic():
-        marked = InformationRequest.objects.filter(
+    return reminder_queue_once(
+        claim=InformationRequest.objects.filter(
             pk=information_request.pk, status=InformationRequestStatus.OPEN, **{f"{field}__isnull": True}
-        ).update(**{field: now}, chase_count=F("chase_count") + 1, last_chased_at=now, updated_at=now)
-        if not marked:
-            return False
-        outbox_enqueue(topic=REMIND, object_id=information_request.pk)
-        audit.record(
-            actor=None,
-            action=AuditAction.INFORMATION_REQUEST_CHASED,
-            target=information_request.referral,
-            details={
-                "request_id": information_request.pk,
-                "organisation_id": information_request.organisation_id,
-                "when": f"{kind}_due",
-            },
-        )
-    return True
+        ),
+        values={field: now, "chase_count": F("chase_count") + 1, "last_chased_at": now, "updated_at": now},
+        topic=REMIND,
+        object_id=information_request.pk,
+        action=AuditAction.INFORMATION_REQUEST_CHASED,
+        target=information_request.referral,
+        details={
+            "request_id": information_request.pk,
+            "organisation_id": information_request.organisation_id,
+            "when": f"{kind}_due",
+        },
+    )
 
 
 def information_requests_chase_due(*, today: datetime.date | None = None) -> int:

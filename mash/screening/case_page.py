@@ -103,6 +103,13 @@ def _decision_recorded(event: Any, names: dict[int, str]) -> tuple[str, str]:
     return "Decision: close the case", ""
 
 
+def _decision_chased(event: Any, names: dict[int, str]) -> tuple[str, str]:
+    assignee_id = (event.details or {}).get("assignee_id")
+    if isinstance(assignee_id, int):
+        return "Reminder sent: the screening decision is overdue", f"Sent to {names.get(assignee_id, 'a former user')}."
+    return "Reminder sent: the screening decision is overdue", "Sent to the council's triage officers: not assigned."
+
+
 def register() -> None:
     sections.register(sections.CaseSection(SLUG, "Screening", 20, "mash/sections/screening.html", _context, can_read))
     sections.register_action(
@@ -141,6 +148,7 @@ def register() -> None:
     sections.register_history_phrase("GATEWAY_CHECK_RECORDED", _gateway_recorded)
     sections.register_history_phrase("SCREENING_OUTCOME_RECORDED", _outcome_recorded)
     sections.register_history_phrase("MASH_DECISION_RECORDED", _decision_recorded)
+    sections.register_history_phrase("SCREENING_DECISION_CHASED", _decision_chased)
 
 
 __all__ = ["SLUG", "register"]

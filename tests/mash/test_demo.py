@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import demo_data_seed
+from core.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +45,24 @@ def test_the_demo_queue_shows_each_kind_of_case_once(client):
     assert "Under 18" in body
     assert "Immediate risk" in body
     assert "already exist" in _seed()
+
+
+def test_the_demo_overdue_case_shows_its_assignees_reminder(client):
+    from accounts.models import Nation
+    from mash.calendar import working_day_before
+    from mash.models import Assessment
+    from mash.screening.reminders import REMIND, screening_decisions_remind_overdue
+
+    demo_data_seed(password="a-long-demo-password", totp_secret="DEMOPREVENTCHANNELTOTPKEY234567A")
+    assert "overdue, its assignee reminded" in _seed()
+    overdue = Assessment.objects.select_related("referral").get(screening_reminded_for__isnull=False)
+    assert OutboxMessage.objects.filter(topic=REMIND, object_id=str(overdue.pk)).count() == 1
+    # The morning task after the seed, on the day the demo reminded as (the last working day): sent already.
+    last_working_day = working_day_before(timezone.localdate() + datetime.timedelta(days=1), Nation.ENGLAND)
+    assert screening_decisions_remind_overdue(today=last_working_day) == 0
+    client.force_login(User.objects.get(email="triage@example.org"))
+    history = client.get(reverse("referrals:referral-section", args=[overdue.referral.reference, "history"]))
+    assert "Reminder sent: the screening decision is overdue" in history.content.decode()
 
 
 def test_the_demo_shows_screening_in_each_of_its_states(client):
