@@ -36,6 +36,9 @@ ROWS = int(os.environ.get("BENCH_QUEUE_ROWS", "100000"))
 RUNS = int(os.environ.get("BENCH_QUEUE_RUNS", "30"))
 WARMUP = 5
 PAGE_SIZE = 25
+# The issue's goal for every queue page: a median of at most 50 ms, and at most 2x the plain ListView.
+GOAL_MS = 50
+GOAL_RATIO = 2.0
 
 PLAIN_TEMPLATE = """{% extends "base.html" %}{% block content %}<table class="govuk-table"><tbody>
 {% for r in page_obj.object_list %}<tr>
@@ -188,10 +191,16 @@ def _measure(people: dict) -> None:
     plain = statistics.median(times["plain ListView"])
     print(f"{ROWS:,} referrals in two councils; {RUNS} runs after {WARMUP} warm-up; page size {PAGE_SIZE}.")
     print(f"{'page':<28}{'median ms':>10}{'best ms':>9}{'x plain':>9}{'queries':>9}")
+    missed = []
     for name, url in urls.items():
         median = statistics.median(times[name])
         line = f"{name:<28}{median * 1000:>10.1f}{min(times[name]) * 1000:>9.1f}{median / plain:>9.2f}"
         print(f"{line}{_queries(client, url):>9}")
+        if name != "plain ListView" and (median * 1000 > GOAL_MS or median / plain > GOAL_RATIO):
+            missed.append(name)
+    pages = len(urls) - 1
+    verdict = f"NOT met on {', '.join(missed)}" if missed else "met"
+    print(f"Goal: median at most {GOAL_MS} ms and at most {GOAL_RATIO:g}x plain on each of {pages} pages: {verdict}.")
     big = _queries(client, urls["All"].replace(f"per_page={PAGE_SIZE}", "per_page=100"))
     print(f"Queries of the queue with 100 rows a page: {big} (with {PAGE_SIZE}: {_queries(client, urls['All'])}).")
 

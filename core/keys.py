@@ -28,6 +28,8 @@ def _read(value: str, name: str) -> str:
             raise ImproperlyConfigured(
                 f"{name} points at {path}, which cannot be read; run `python manage.py keys_init` for development keys."
             ) from exc
+        except UnicodeDecodeError as exc:  # a binary file (a key file holds base64 text)
+            raise ImproperlyConfigured(f"{name} points at {path}, which does not hold a base64 key.") from exc
     return value.strip()
 
 

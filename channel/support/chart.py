@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 WIDTH, HEIGHT = 420, 280
-LEFT, RIGHT, TOP, BOTTOM = 52, 36, 16, 44
+# The date under the last assessment is centred on it: RIGHT leaves room for half of "30 Sep 2026" (about
+# 85 units wide in 14-unit type), as LEFT does for the first.
+LEFT, RIGHT, TOP, BOTTOM = 52, 52, 16, 44
 # (stroke colour, dash pattern, marker) per dimension, in VAFDimension's order.
 STYLES = (
     ("#1d70b8", "", "circle", ""),

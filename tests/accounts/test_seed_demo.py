@@ -55,6 +55,9 @@ def test_seed_demo_prints_accounts_and_password(settings, capsys):
     assert "lead@example.org" in out
     assert "other-auditor@example.org" in out
     assert "printed-demo-password" in out
+    # It makes accounts only; a new user is told where the cases of the MASH, Channel and closure demos come from.
+    for command in ("seed_demo_referrals", "seed_demo_mash", "seed_demo_channel", "seed_demo_closure"):
+        assert command in out
 
 
 @pytest.mark.django_db

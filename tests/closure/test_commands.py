@@ -73,6 +73,17 @@ def test_open_package_refuses_the_wrong_key(dropped, tmp_path):
     _refused("open_package", str(path), "--private-key", str(wrong))
 
 
+def test_open_package_refuses_a_key_file_that_is_not_a_key(dropped, tmp_path):
+    _transfer, path = dropped
+    binary = tmp_path / "binary.key"
+    binary.write_bytes(b"\x87\x00 random bytes, not base64 text")
+    message = _refused("open_package", str(path), "--private-key", str(binary))
+    assert message == f"Refused: --private-key points at {binary}, which does not hold a base64 key."
+    short = tmp_path / "short.key"
+    short.write_text("c2hvcnQ=")
+    assert "at least 32 bytes" in _refused("open_package", str(path), "--private-key", str(short))
+
+
 def test_acknowledge_then_receive_receipt(dropped, transfer_keys, tmp_path, capsys):
     transfer, path = dropped
     receipt = tmp_path / "receipt.json"

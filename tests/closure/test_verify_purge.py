@@ -78,3 +78,31 @@ def test_an_unknown_reference_exits_2(db, capsys):
     code, out = _run("PRV-2026-999999", capsys)
     assert code == 2
     assert "unknown" in out
+
+
+@pytest.mark.integration
+def test_redis_keys_naming_the_case_are_removed_by_the_purge_or_reported(transferred_case, settings, capsys):
+    """With Redis (production): a cached string naming the case goes with the purge; a queue is never deleted,
+    and verify_purge reports one that still names the case (exit 1)."""
+    import os
+    import uuid
+
+    import redis
+
+    settings.REDIS_URL = os.environ["REDIS_URL"]
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    prefix = f"test-verify-purge-{uuid.uuid4().hex[:8]}"
+    reference, case_id = transferred_case.reference, str(transferred_case.pk)
+    cached, by_value, queue = f"{prefix}:{case_id}", f"{prefix}:value", f"{prefix}:queue"
+    try:
+        client.set(cached, b"a fragment")
+        client.set(by_value, f"a result naming {reference}".encode())
+        case_purge(reference=reference, actor=None, via="schedule")
+        assert client.exists(cached, by_value) == 0  # the purge removed both strings after its commit
+        _verify_ok(reference, capsys)
+        client.rpush(queue, f"a message naming {case_id}".encode())
+        code, out = _run(reference, capsys)
+        assert code == 1
+        assert queue in out
+    finally:
+        client.delete(cached, by_value, queue)

@@ -121,6 +121,13 @@ def test_the_chair_runs_a_panel_meeting(live_server, demo, page: Page, axe_viola
     expect(page.get_by_test_id("record-decisions")).to_contain_text("Adopt the case")
     expect(page.get_by_test_id("record-decisions")).not_to_contain_text("Vulnerable")
     _clean(page, axe_violations)
+    # Printed: the record alone, without the service's header (council bar, navigation, "Sign out") or footer.
+    page.emulate_media(media="print")
+    for chrome in ("header", "footer"):
+        expect(page.locator(chrome).first).to_be_hidden()
+    expect(page.get_by_role("link", name="Sign out")).to_be_hidden()
+    expect(page.get_by_test_id("record-decisions")).to_be_visible()
+    page.emulate_media(media="screen")
 
 
 def _meeting_today_with_everyone_present(listed_case):

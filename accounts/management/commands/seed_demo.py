@@ -27,3 +27,8 @@ class Command(BaseCommand):
             f"Authenticator (TOTP) secret for every demo account: {secret}  (set DEMO_TOTP_SECRET to change it);"
             " add it to any authenticator app, then enter its 6-digit code after the password"
         )
+        # The demo cases live in the apps' own commands (accounts imports none of them); `make run` runs them all.
+        self.stdout.write(
+            "This makes accounts only; for the demo cases run seed_demo_referrals, seed_demo_mash,"
+            " seed_demo_channel and seed_demo_closure in that order (`make seed` and `make run` do)"
+        )
