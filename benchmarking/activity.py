@@ -10,65 +10,63 @@ keeps (no key to a case): it needs no tombstone. Nothing is decrypted.
 
 from __future__ import annotations
 
-import statistics as pystats
 from collections import Counter
+from collections.abc import Callable, Iterator
 from typing import Any
 
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from accounts.models import Sector
 from closure.activity import INTERVENTION_COLUMNS, INTERVENTIONS, REQUEST_COLUMNS, REQUESTS, SUPPORT_OVER, activity
 
 
-def live_activity(cases: dict[Any, bool], nation: str, *, ids: Any = None) -> dict[Any, dict[str, Any]]:
-    """{referral id: its activity counts} for the live cases `{referral id: closed}` (clear columns only).
-
-    `ids`: the same cases as a subquery (a year of a large council is past PostgreSQL's 65,535 parameters)."""
-    ids = list(cases) if ids is None else ids
+def live_activity(live: Callable[[str], Q], nation: str) -> Iterator[dict[str, Any]]:
+    """The activity counts of each live case with requests or interventions, from clear columns only. `live`:
+    the condition on the cases, from the path to the referral (a condition of the join, not a list of ids: a
+    year of a large council is past PostgreSQL's 65,535 parameters)."""
     from channel.models import Intervention
     from mash.models import InformationRequest
 
+    def closed(path: str) -> ExpressionWrapper:
+        return ExpressionWrapper(Q(**{f"{path}closed_at__isnull": False}), output_field=BooleanField())
+
     requests: dict[Any, list[dict[str, Any]]] = {}
-    for row in InformationRequest.objects.filter(referral_id__in=ids).values("referral_id", *REQUEST_COLUMNS):
+    closed_cases: set[Any] = set()
+    rows = InformationRequest.objects.filter(live("referral__")).annotate(closed=closed("referral__"))
+    for row in rows.values("referral_id", "closed", *REQUEST_COLUMNS):
         requests.setdefault(row["referral_id"], []).append(row)
+        if row["closed"]:
+            closed_cases.add(row["referral_id"])
     interventions: dict[Any, list[dict[str, Any]]] = {}
     over: set[Any] = set()
-    rows = Intervention.objects.filter(channel_case__referral_id__in=ids).values(
-        "channel_case__referral_id", "channel_case__state", *INTERVENTION_COLUMNS
+    rows = Intervention.objects.filter(live("channel_case__referral__")).annotate(
+        closed=closed("channel_case__referral__")
     )
-    for row in rows:
+    for row in rows.values("channel_case__referral_id", "channel_case__state", "closed", *INTERVENTION_COLUMNS):
         referral_id = row["channel_case__referral_id"]
         interventions.setdefault(referral_id, []).append(row)
         if row["channel_case__state"] in SUPPORT_OVER:
             over.add(referral_id)
+        if row["closed"]:
+            closed_cases.add(referral_id)
     today = timezone.localdate()
-    return {
-        referral_id: activity(
+    for referral_id in set(requests) | set(interventions):
+        yield activity(
             requests.get(referral_id, []),
             interventions.get(referral_id, []),
-            closed=cases[referral_id],
+            closed=referral_id in closed_cases,
             support_over=referral_id in over,
             nation=nation,
             today=today,
         )
-        for referral_id in set(requests) | set(interventions)
-    }
 
 
-def _counted(facts: list[dict[str, Any]], part: str) -> Counter:
-    counts: Counter = Counter()
-    for fact in facts:
-        counts.update((fact.get("activity") or {}).get(part, {}))
-    return counts
-
-
-def answer_timing(facts: list[dict[str, Any]]) -> Any:
+def answer_timing(tally: Any) -> Any:
     """Working days from an information request to its answer (or refusal), over the period's cases."""
-    from .statistics import Timing, percentile
+    from .statistics import timing
 
-    values = [day for fact in facts for day in (fact.get("activity") or {}).get("answer_days", [])]
-    median = pystats.median(values) if values else None
-    return Timing("days_to_answer", "Information request to its answer", len(values), median, percentile(values, 0.9))
+    return timing("days_to_answer", "Information request to its answer", tally.answer_days)
 
 
 def _attendance(authority: Any, period: Any) -> tuple[Counter, Counter]:
@@ -85,10 +83,10 @@ def _attendance(authority: Any, period: Any) -> tuple[Counter, Counter]:
     return expected, present
 
 
-def activity_tables(authority: Any, period: Any, facts: list[dict[str, Any]]) -> list[Any]:
+def activity_tables(authority: Any, period: Any, tally: Any) -> list[Any]:
     from .statistics import Table
 
-    requests, interventions = _counted(facts, "requests"), _counted(facts, "interventions")
+    requests, interventions = tally.requests, tally.interventions
     expected, present = _attendance(authority, period)
 
     def table(key: str, title: str, choices: Any, counts: Counter, *, unit: str, note: str) -> Any:

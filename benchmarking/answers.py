@@ -12,25 +12,32 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from django.db.models import Count
+
 ANSWERS = ("age_band", "gender", "concern_type")
 HELD = "held"
 
 
-def coarse_counts(
-    authority_id: int, period: Any, tombstone_facts: list[dict[str, Any]], live: int
-) -> dict[str, Counter]:
-    """{answer: Counter of codes} over tombstones and records, with the live cases lacking a record as held."""
-    from closure.models import StatisticalRecord
+def coarse_counts(authority_id: int, period: Any, live: int) -> dict[str, Counter]:
+    """{answer: Counter of codes} over tombstones and records (counted in SQL, by distinct answers), with the
+    `live` cases lacking a record as held."""
+    from closure.models import StatisticalRecord, Tombstone
 
-    records = StatisticalRecord.objects.filter(
-        local_authority_id=authority_id, referral_month__gte=period.start, referral_month__lte=period.end
-    ).values_list(*ANSWERS)
-    counts = {answer: Counter(fact[answer] for fact in tombstone_facts) for answer in ANSWERS}
+    counts = {answer: Counter() for answer in ANSWERS}
     recorded = 0
-    for row in records.iterator(chunk_size=5000):
-        recorded += 1
-        for answer, code in zip(ANSWERS, row, strict=True):
-            counts[answer][code] += 1
+    for model in (Tombstone, StatisticalRecord):
+        rows = (
+            model.objects.filter(
+                local_authority_id=authority_id, referral_month__gte=period.start, referral_month__lte=period.end
+            )
+            .order_by()
+            .values_list(*ANSWERS)
+            .annotate(cases=Count("pk"))
+        )
+        for *codes, cases in rows:
+            recorded += cases if model is StatisticalRecord else 0
+            for answer, code in zip(ANSWERS, codes, strict=True):
+                counts[answer][code] += cases
     held = live - recorded
     if held > 0:
         for answer in ANSWERS:

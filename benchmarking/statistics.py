@@ -1,36 +1,31 @@
 """Statistics of a council's Prevent referrals for a period, from live cases and purge tombstones together.
 
-Both kinds of case become the same "facts" (the fields of closure.Tombstone) and are counted by the same code,
-so that a case counts the same before and after its purge. Nothing is decrypted: a live case's facts are read
-from its clear columns only (dates, referrer sector, closing reason) and from its Channel decisions' transition
-names and times (adoption, consent, exit), with closure.statistics' own helpers (`route`, `working_days`,
-`journey`). A live case's age band, gender and type of concern are encrypted answers: they are counted from the
-unlinked statistical records written at submission (benchmarking.answers; docs/benchmarking.md "Decision").
+Both kinds of case are counted into the same tally (benchmarking.counting) with the tombstone's rules, so that
+a case counts the same before and after its purge. Nothing is decrypted: a live case is read from its clear
+columns only (dates, referrer sector, closing reason) and from its Channel decisions' transition names and times
+(adoption, consent, exit), with closure.statistics' own rules (`route`, `journey_points`, working days less the
+bank holidays). A live case's age band, gender and type of concern are encrypted answers: they are counted from
+the unlinked statistical records written at submission (benchmarking.answers; docs/benchmarking.md "Decision").
 """
 
 from __future__ import annotations
 
 import datetime
 import statistics as pystats
-from collections import Counter, namedtuple
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import DateField, QuerySet
-from django.db.models.functions import Cast, TruncDate
-from django.utils import timezone
-
 from accounts.models import Sector
-from closure.statistics import JOURNEY_TRANSITIONS, OVER, journey, route
-from core.calendar import working_days_between
-from referrals.choices import ClosingReason, ConcernType, Gender, ReferralStatus
+from closure.statistics import OVER
+from referrals.choices import ClosingReason, ConcernType, Gender
 
-from .activity import activity_tables, answer_timing, live_activity
+from .activity import activity_tables, answer_timing
 from .answers import HELD, coarse_counts
+from .counting import STAGES, UNKNOWN, Tally, count_live, count_tombstones
 from .national import national_figures
 
-UNKNOWN = ""
 AGE_LABELS = {
     "under_15": "Under 15",
     "15_20": "15 to 20",
@@ -50,27 +45,6 @@ OUTCOMES = (
     ("adopted", "Adopted as a Channel case"),
     ("consent_refused", "Consent to Channel support refused"),
     ("exited", "Left Channel (support completed)"),
-)
-STAGES = (
-    ("days_to_screening", "Submission to screening"),
-    ("days_to_information_gathering", "Submission to information gathering"),
-    ("days_to_channel", "Submission to the Channel panel"),
-    ("days_to_adoption", "Submission to adoption as a Channel case"),
-    ("days_to_exit", "Submission to leaving Channel (exit)"),
-    ("days_to_closure", "Submission to closure"),
-)
-FACT_FIELDS = (
-    "referral_month",
-    "referrer_sector",
-    "age_band",
-    "gender",
-    "concern_type",
-    "route",
-    "outcome",
-    "consent_given",
-    "adopted",
-    "activity",
-    *(name for name, _ in STAGES),
 )
 
 
@@ -112,91 +86,6 @@ class Period:
             months.append(month)
             month = (month + datetime.timedelta(days=32)).replace(day=1)
         return months
-
-
-def _tombstone_facts(authority_id: int, period: Period) -> Iterator[dict[str, Any]]:
-    from closure.models import Tombstone
-
-    rows = Tombstone.objects.filter(
-        local_authority_id=authority_id, referral_month__gte=period.start, referral_month__lte=period.end
-    ).values_list(*FACT_FIELDS)
-    for row in rows.iterator(chunk_size=5000):
-        yield dict(zip(FACT_FIELDS, row, strict=True))
-
-
-_STAGE_DATES = ("screening_started_at", "information_gathering_started_at", "referred_to_channel_at", "closed_at")
-# The stages' days under the fields' own names (closure.statistics.route reads those), and the submission's time
-# too (closure.statistics.journey counts from it, as the purge does).
-_LiveRow = namedtuple(
-    "_LiveRow", ("id", "referrer_sector", "closing_reason", "submitted_at", "submitted_on", *_STAGE_DATES)
-)
-SECTORS = frozenset(Sector.values)
-CLOSING_REASONS = frozenset(ClosingReason.values)
-
-
-def _decisions(live: QuerySet) -> dict[Any, list[tuple[str, Any]]]:
-    """Each case's journey decisions, in order (transition names and times only: no note is read). The cases as
-    a subquery, not a list of ids: a year of a large council is 100,000 cases, past PostgreSQL's 65,535
-    parameters."""
-    from channel.models import ChannelDecision
-
-    found: dict[Any, list[tuple[str, Any]]] = {}
-    decisions = (
-        ChannelDecision.objects.filter(channel_case__referral__in=live.values("id"), transition__in=JOURNEY_TRANSITIONS)
-        .order_by("created_at")
-        .values_list("channel_case__referral_id", "transition", "created_at")
-    )
-    for referral_id, transition, when in decisions:
-        found.setdefault(referral_id, []).append((transition, when))
-    return found
-
-
-def _days(first: datetime.date, last: datetime.date | None, nation: str) -> int | None:
-    """closure.statistics.working_days on days already in the service's time zone (converted in SQL)."""
-    return None if last is None else working_days_between(first, last, nation)
-
-
-def _live_facts(authority_id: int, period: Period, nation: str) -> Iterator[dict[str, Any]]:
-    """The tombstone's facts of each live case submitted in the period, from clear columns only.
-
-    The days (in the service's time zone) come from the database, and the related rows are read with the cases
-    as a subquery: a year of a large council is read in about a second (benchmarks/export.py).
-    """
-    from referrals.models import Referral
-
-    tz = timezone.get_current_timezone()
-    start = datetime.datetime.combine(period.start, datetime.time.min, tzinfo=tz)
-    end = datetime.datetime.combine(period.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
-    live = (
-        Referral.objects.filter(local_authority_id=authority_id, submitted_at__gte=start, submitted_at__lt=end)
-        .exclude(status__in=(ReferralStatus.DRAFT, ReferralStatus.PURGED))
-        .order_by()
-    )
-    # Cast: a plain date column, without TruncDate's conversion of each value in Python (100,000 rows, five dates).
-    days = {f"{name}_on": Cast(TruncDate(name, tzinfo=tz), DateField()) for name in ("submitted_at", *_STAGE_DATES)}
-    rows = [
-        _LiveRow._make(row)
-        for row in live.annotate(**days).values_list("id", "referrer_sector", "closing_reason", "submitted_at", *days)
-    ]
-    decisions = _decisions(live)
-    activities = live_activity({row.id: row.closed_at is not None for row in rows}, nation, ids=live.values("id"))
-    for case in rows:
-        submitted = case.submitted_on
-        yield {
-            "referral_month": submitted.replace(day=1),
-            "referrer_sector": case.referrer_sector if case.referrer_sector in SECTORS else UNKNOWN,
-            "age_band": HELD,
-            "gender": HELD,
-            "concern_type": HELD,
-            "route": route(case),
-            "outcome": case.closing_reason if case.closing_reason in CLOSING_REASONS else UNKNOWN,
-            "days_to_screening": _days(submitted, case.screening_started_at, nation),
-            "days_to_information_gathering": _days(submitted, case.information_gathering_started_at, nation),
-            "days_to_channel": _days(submitted, case.referred_to_channel_at, nation),
-            "days_to_closure": _days(submitted, case.closed_at, nation),
-            **journey(case.submitted_at, decisions.get(case.id, ()), nation),
-            "activity": activities.get(case.id, {}),
-        }
 
 
 def outcomes_of(fact: dict[str, Any]) -> set[str]:
@@ -294,27 +183,33 @@ def _quarters(months: list[datetime.date], by_month: Counter) -> list[tuple[str,
     return quarters
 
 
-def _timings(facts: list[dict[str, Any]]) -> list[Timing]:
-    timings = []
-    for stage, label in STAGES:
-        values = [fact[stage] for fact in facts if fact[stage] is not None]
-        timings.append(
-            Timing(stage, label, len(values), pystats.median(values) if values else None, percentile(values, 0.9))
-        )
-    return timings
+def timing(stage: str, label: str, days: Counter) -> Timing:
+    """The median and 90th percentile of `days` (working days -> cases)."""
+    values = sorted(days.elements())
+    median = pystats.median(values) if values else None
+    return Timing(stage, label, len(values), median, percentile(values, 0.9))
+
+
+def journey_outcomes(journeys: Counter) -> Counter:
+    """Cases per journey outcome, from cases per `(outcome, route, adopted, consent_given)` (`outcomes_of`)."""
+    counts: Counter = Counter()
+    for (outcome, route, adopted, consent), cases in journeys.items():
+        fact = {"outcome": outcome, "route": route, "adopted": adopted, "consent_given": consent}
+        for code in outcomes_of(fact):
+            counts[code] += cases
+    return counts
 
 
 def compute(authority: Any, period: Period) -> Statistics:
     """The statistics of `authority` (accounts.LocalAuthority) for `period`; no decryption, no identifiers."""
-    facts = list(_live_facts(authority.pk, period, authority.nation))
-    live = len(facts)
-    facts += list(_tombstone_facts(authority.pk, period))
-    answers = coarse_counts(authority.pk, period, facts[live:], live)
+    tally = Tally()
+    live = count_live(tally, authority, period)
+    total = live + count_tombstones(tally, authority.pk, period)
+    answers = coarse_counts(authority.pk, period, live)
     months = period.months()
-    by_month = Counter(fact["referral_month"] for fact in facts)
+    by_month = tally.months
     quarters = _quarters(months, by_month)
-    outcome_counts = Counter(code for fact in facts for code in outcomes_of(fact))
-    total = len(facts)
+    outcome_counts = journey_outcomes(tally.journeys)
     tables = [
         Table(
             "month",
@@ -328,7 +223,7 @@ def compute(authority: Any, period: Period) -> Statistics:
         Table(
             "sector",
             "Referrals by sector of referral",
-            _labelled(Counter(f["referrer_sector"] for f in facts), Sector.choices, (UNKNOWN,)),
+            _labelled(tally.sectors, Sector.choices, (UNKNOWN,)),
             total,
         ),
         Table(
@@ -359,8 +254,8 @@ def compute(authority: Any, period: Period) -> Statistics:
             additive=False,
         ),
     ]
-    tables += activity_tables(authority, period, facts)
-    timings = [*_timings(facts), answer_timing(facts)]
+    tables += activity_tables(authority, period, tally)
+    timings = [*(timing(stage, label, tally.days[stage]) for stage, label in STAGES), answer_timing(tally)]
     stats = Statistics(authority.name, authority.ons_code, period, total, live, total - live, tables, timings)
     national_figures(stats)
     return stats

@@ -74,15 +74,9 @@ def _code(value: Any, allowed: Any) -> str:
 JOURNEY_TRANSITIONS = ("adopt", "record_consent_given", "record_consent_refused", "exit")
 
 
-def journey(
-    submitted_at: datetime.datetime | None, decisions: Iterable[tuple[str, Any]], nation: str
-) -> dict[str, Any]:
-    """The Channel journey of a case from its decisions `(transition, when)` in the order made.
-
-    Adopted once the panel adopted it (even if withdrawn later, or relisted and not adopted again); the days to
-    adoption and to exit count from submission to the first adoption and the first exit; consent is the last
-    recorded. The same function for a live case (benchmarking) and for the tombstone (the purge).
-    """
+def journey_points(decisions: Iterable[tuple[str, Any]]) -> tuple[Any, Any, bool | None]:
+    """(first adoption, first exit, last consent) of a case's decisions `(transition, when)` in the order made:
+    the rule of `journey`, for the statistics of live cases too (benchmarking, `when` as days)."""
     adopted_at = exited_at = None
     consent: bool | None = None
     for transition, when in decisions:
@@ -92,6 +86,19 @@ def journey(
             exited_at = when
         elif transition in ("record_consent_given", "record_consent_refused"):
             consent = transition == "record_consent_given"
+    return adopted_at, exited_at, consent
+
+
+def journey(
+    submitted_at: datetime.datetime | None, decisions: Iterable[tuple[str, Any]], nation: str
+) -> dict[str, Any]:
+    """The Channel journey of a case from its decisions `(transition, when)` in the order made.
+
+    Adopted once the panel adopted it (even if withdrawn later, or relisted and not adopted again); the days to
+    adoption and to exit count from submission to the first adoption and the first exit; consent is the last
+    recorded. The same rule (`journey_points`) for a live case (benchmarking) and for the tombstone (the purge).
+    """
+    adopted_at, exited_at, consent = journey_points(decisions)
     return {
         "adopted": adopted_at is not None,
         "consent_given": consent,

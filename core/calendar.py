@@ -84,3 +84,26 @@ def working_days_between(first: datetime.date, last: datetime.date, nation: str)
     weekdays = _weekdays_up_to(last) - _weekdays_up_to(first)
     holidays_between = _sorted_bank_holidays(str(nation), first.year, last.year)
     return weekdays - (bisect_right(holidays_between, last) - bisect_right(holidays_between, first))
+
+
+class WorkingDayCounter:
+    """`working_days_between` for many pairs of days (the statistics count a year of cases): each day of
+    `first` to `last` numbered once by the working days up to it, so a pair is one subtraction. A day outside
+    that span falls back to `working_days_between`: the same count, whatever the days."""
+
+    def __init__(self, first: datetime.date, last: datetime.date, nation: str) -> None:
+        self.nation = str(nation)
+        self._numbers: dict[datetime.date, int] = {}
+        number, day = 0, first
+        while day <= last:
+            number += is_working_day(day, self.nation)
+            self._numbers[day] = number
+            day += datetime.timedelta(days=1)
+
+    def between(self, first: datetime.date, last: datetime.date) -> int:
+        if last <= first:
+            return 0
+        start, end = self._numbers.get(first), self._numbers.get(last)
+        if start is None or end is None:
+            return working_days_between(first, last, self.nation)
+        return end - start

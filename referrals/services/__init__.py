@@ -20,6 +20,7 @@ from .grants import (
 )
 from .intake import (
     referral_answers,
+    referral_answers_on_demand,
     referral_create_submitted,
     referral_draft_create,
     referral_draft_save,
@@ -49,6 +50,7 @@ __all__ = [
     "attachment_content_type",
     "reference_allocate",
     "referral_answers",
+    "referral_answers_on_demand",
     "referral_attachment_add",
     "referral_attachment_allowed",
     "referral_attachment_remove",

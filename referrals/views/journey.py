@@ -62,7 +62,8 @@ class ReferralStepView(LoginRequiredMixin, View):
         if self.step is None:
             raise Http404
         self.referral = referral_draft_get(user=request.user, draft_id=kwargs["draft_id"])
-        self.answers = services.referral_answers(self.referral)
+        # Decrypted as read: this page's answers and what the journey's conditions ask, not the whole draft.
+        self.answers = services.referral_answers_on_demand(self.referral)
         self.back_to_check = request.GET.get("return") == "check"
         return super().dispatch(request, *args, **kwargs)
 
