@@ -25,12 +25,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[0] = str(REPO)  # in place of benchmarks/, whose queue.py would shadow the standard library
 
-HOST = os.environ.get("BENCH_PGHOST", "127.0.0.1")
-PORT = int(os.environ.get("BENCH_PGPORT", "5432"))
-USER = os.environ.get("BENCH_PGUSER", "postgres")
+from benchmarks.common import HOST, PORT, USER, database_drop, database_fresh, database_url, django_setup  # noqa: E402
+
 DB_NAME = "prevent_bench_audit"
 DSN = f"host={HOST} port={PORT} user={USER} dbname={DB_NAME}"
-DATABASE_URL = f"postgres://{USER}@{HOST}:{PORT}/{DB_NAME}"
+DATABASE_URL = database_url(DB_NAME)
 EVENTS_ONE_WRITER = int(os.environ.get("BENCH_EVENTS_ONE", "400"))
 EVENTS_PER_WRITER = int(os.environ.get("BENCH_EVENTS_EACH", "100"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
@@ -43,21 +42,6 @@ COLUMNS = (
 )
 INSERT_CHAINED = f"INSERT INTO audit_auditevent ({COLUMNS}) VALUES ({', '.join(['%s'] * 15)})"  # noqa: S608
 INSERT_PLAIN = f"INSERT INTO bench_plain_event ({COLUMNS}) VALUES ({', '.join(['%s'] * 15)})"  # noqa: S608
-
-
-def _django_setup() -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    os.environ["DATABASE_URL"] = DATABASE_URL
-    import django
-
-    django.setup()
-
-
-def _admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"host={HOST} port={PORT} user={USER} dbname=postgres", autocommit=True) as conn:
-        conn.execute(sql)
 
 
 def _fields(i: int) -> dict:
@@ -146,7 +130,7 @@ WRITER_BODIES = {"record": _write_record, "raw": _write_raw, "plain": _write_pla
 
 def _worker_loop(jobs: mp.Queue, results: mp.Queue) -> None:
     """A writer process, set up and connected once (as a pooled web worker would be), running jobs until None."""
-    _django_setup()
+    django_setup(DATABASE_URL, migrate=False)
     from django.db import connection
 
     connection.ensure_connection()
@@ -249,13 +233,10 @@ def verify_figures() -> tuple[object, float, float, str]:
 
 
 def prepare() -> None:
-    _admin(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-    _admin(f"CREATE DATABASE {DB_NAME}")
-    _django_setup()
-    from django.core.management import call_command
+    database_fresh(DB_NAME)
+    django_setup(DATABASE_URL)
     from django.db import connection
 
-    call_command("migrate", verbosity=0)
     with connection.cursor() as cursor:
         # The unchained peer: the same columns and indexes, no triggers, no chain.
         cursor.execute("CREATE TABLE bench_plain_event (LIKE audit_auditevent INCLUDING ALL)")
@@ -312,7 +293,7 @@ def main() -> None:
         from django.db import connection
 
         connection.close()
-        _admin(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        database_drop(DB_NAME)
 
 
 if __name__ == "__main__":

@@ -35,11 +35,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[0] = str(REPO)  # in place of benchmarks/, whose queue.py would shadow the standard library
 
-HOST = os.environ.get("BENCH_PGHOST", "127.0.0.1")
-PORT = int(os.environ.get("BENCH_PGPORT", "5432"))
-USER = os.environ.get("BENCH_PGUSER", "postgres")
+from benchmarks.common import database_drop, database_fresh, database_url, django_setup  # noqa: E402
+
 DB_NAME = os.environ.get("BENCH_DB_NAME", "prevent_bench_export")
-DATABASE_URL = f"postgres://{USER}@{HOST}:{PORT}/{DB_NAME}"
 LIVE = int(os.environ.get("BENCH_LIVE", "100000"))
 TOMBSTONES = int(os.environ.get("BENCH_TOMBSTONES", "100000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
@@ -49,25 +47,6 @@ GOAL_SECONDS = 2.0
 FORMATS = ("csv", "xlsx", "json", "html")
 SEALED = ("given_name", "family_name", "date_of_birth", "approximate_age", "gender", "concern_type")
 SECONDS_SPREAD = 364 * 24 * 3600  # 1 April 08:00 UTC to 31 March: every case in the year, in any time zone
-
-
-def _admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"host={HOST} port={PORT} user={USER} dbname=postgres", autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def _setup_django() -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    os.environ["DATABASE_URL"] = DATABASE_URL
-    os.environ["REDIS_URL"] = ""
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def _people() -> tuple:
@@ -338,11 +317,10 @@ def _measure(authority, spy: Spy) -> None:
 
 
 def main() -> None:
-    _admin(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
-    _admin(f'CREATE DATABASE "{DB_NAME}"')
+    database_fresh(DB_NAME)
     keep = os.environ.get("BENCH_EXPORT_KEEP") == "1"  # keep the database to EXPLAIN its queries
     try:
-        _setup_django()
+        django_setup(database_url(DB_NAME), REDIS_URL="")
         started = time.perf_counter()
         authority = _fill()
         print(f"{LIVE:,} live cases and {TOMBSTONES:,} tombstones written in {time.perf_counter() - started:.1f} s.")
@@ -354,7 +332,7 @@ def main() -> None:
 
         connections.close_all()
         if not keep:
-            _admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+            database_drop(DB_NAME)
 
 
 if __name__ == "__main__":

@@ -34,9 +34,8 @@ REPO = Path(__file__).resolve().parents[1]
 # Replace, not prepend: this file's folder first on the path would make benchmarks/queue.py the standard `queue`.
 sys.path[0] = str(REPO)
 BIN = Path(sys.executable).parent
-HOST = os.environ.get("BENCH_PGHOST", "127.0.0.1")
-PORT = int(os.environ.get("BENCH_PGPORT", "5432"))
-PGUSER = os.environ.get("BENCH_PGUSER", "postgres")
+from benchmarks.common import database_drop, database_fresh, database_url  # noqa: E402
+
 DB_NAME = os.environ.get("BENCH_DB_NAME", "prevent_bench_load")
 WORKERS = int(os.environ.get("BENCH_LOAD_WORKERS", "3"))
 SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "120"))
@@ -55,13 +54,6 @@ def _free_port() -> int:
 
 def _key() -> str:
     return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
-
-
-def _admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"host={HOST} port={PORT} user={PGUSER} dbname=postgres", autocommit=True) as conn:
-        conn.execute(sql)
 
 
 def _environment(redis_url: str, web_port: int, folder: Path) -> dict[str, str]:
@@ -89,7 +81,7 @@ def _environment(redis_url: str, web_port: int, folder: Path) -> dict[str, str]:
         # Passkeys want a domain name (never localhost); nothing here uses them.
         "OTP_WEBAUTHN_RP_ID": "prevent.bench.example",
         "OTP_WEBAUTHN_ALLOWED_ORIGINS": "https://prevent.bench.example",
-        "DATABASE_URL": f"postgres://{PGUSER}@{HOST}:{PORT}/{DB_NAME}",
+        "DATABASE_URL": database_url(DB_NAME),
         "REDIS_URL": redis_url,
         "SERVICE_BASE_URL": origin,
         "ENCRYPTION_KEYRING": json.dumps({"active": "bench-1", "keys": {"bench-1": _key()}}),
@@ -210,8 +202,7 @@ def main() -> None:  # noqa: PLR0915
     redis_port, web_port = _free_port(), _free_port()
     host = f"http://127.0.0.1:{web_port}"
     env = _environment(f"redis://127.0.0.1:{redis_port}/0", web_port, folder)
-    _admin(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
-    _admin(f'CREATE DATABASE "{DB_NAME}"')
+    database_fresh(DB_NAME)
     try:
         processes.start("redis", ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", ""], env)
         started = time.monotonic()
@@ -249,7 +240,7 @@ def main() -> None:  # noqa: PLR0915
     finally:
         processes.stop()
         time.sleep(1)
-        _admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+        database_drop(DB_NAME)
         print(f"Stopped everything it started; logs in {folder}.")
 
 

@@ -23,11 +23,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[0] = str(REPO)  # in place of benchmarks/, whose queue.py would shadow the standard library
 
-HOST = os.environ.get("BENCH_PGHOST", "127.0.0.1")
-PORT = int(os.environ.get("BENCH_PGPORT", "5432"))
-USER = os.environ.get("BENCH_PGUSER", "postgres")
+from benchmarks.common import HOST, PORT, database_drop, database_fresh, database_url, django_setup  # noqa: E402
+
 DB_NAME = os.environ.get("BENCH_DB_NAME", "prevent_bench_purge")
-DATABASE_URL = f"postgres://{USER}@{HOST}:{PORT}/{DB_NAME}"
 CASES = int(os.environ.get("BENCH_CASES", "5"))
 ROWS_PER_CASE = 200
 FILES_PER_CASE = 20
@@ -35,27 +33,14 @@ GOAL_SECONDS = 0.5
 BENCH_PASSWORD = "a-long-bench-password"  # noqa: S105 - users of a throwaway database
 
 
-def _admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"host={HOST} port={PORT} user={USER} dbname=postgres", autocommit=True) as conn:
-        conn.execute(sql)
-
-
 def _setup_django(scratch: Path) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    os.environ["DATABASE_URL"] = DATABASE_URL
-    os.environ["REDIS_URL"] = ""
-    os.environ["MEDIA_ROOT"] = str(scratch / "media")
-    os.environ["ENCRYPTION_FILE_ROOT"] = str(scratch / "media" / "encrypted")
-    import django
-
-    django.setup()
+    media = scratch / "media"
+    django_setup(
+        database_url(DB_NAME), REDIS_URL="", MEDIA_ROOT=str(media), ENCRYPTION_FILE_ROOT=str(media / "encrypted")
+    )
     from django.conf import settings
-    from django.core.management import call_command
 
     settings.TRANSFER_DROP_DIR = scratch / "drop"
-    call_command("migrate", verbosity=0)
 
 
 def _people() -> dict:
@@ -156,8 +141,7 @@ def _view_permission() -> int:
 
 
 def main() -> None:
-    _admin(f"DROP DATABASE IF EXISTS {DB_NAME}")
-    _admin(f"CREATE DATABASE {DB_NAME}")
+    database_fresh(DB_NAME)
     try:
         with tempfile.TemporaryDirectory(prefix="bench-purge-") as scratch:
             _setup_django(Path(scratch))
@@ -181,7 +165,7 @@ def main() -> None:
             )
             print(f"  goal: at most {GOAL_SECONDS * 1000:.0f} ms ({'met' if median <= GOAL_SECONDS else 'NOT met'})")
     finally:
-        _admin(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        database_drop(DB_NAME)
 
 
 if __name__ == "__main__":

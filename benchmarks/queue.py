@@ -27,11 +27,9 @@ REPO = Path(__file__).resolve().parents[1]
 # Replace, not prepend: this file's folder first on the path would make it the standard library's `queue`.
 sys.path[0] = str(REPO)
 
-HOST = os.environ.get("BENCH_PGHOST", "127.0.0.1")
-PORT = int(os.environ.get("BENCH_PGPORT", "5432"))
-USER = os.environ.get("BENCH_PGUSER", "postgres")
+from benchmarks.common import database_drop, database_fresh, database_url, django_setup  # noqa: E402
+
 DB_NAME = os.environ.get("BENCH_DB_NAME", "prevent_bench_queue")
-DATABASE_URL = f"postgres://{USER}@{HOST}:{PORT}/{DB_NAME}"
 ROWS = int(os.environ.get("BENCH_QUEUE_ROWS", "100000"))
 RUNS = int(os.environ.get("BENCH_QUEUE_RUNS", "30"))
 WARMUP = 5
@@ -45,24 +43,6 @@ PLAIN_TEMPLATE = """{% extends "base.html" %}{% block content %}<table class="go
 <td><a href="{% url 'referrals:referral-detail' r.reference %}">{{ r.reference }}</a></td>
 <td>{{ r.submitted_at|date:"j M Y" }}</td><td>{{ r.get_status_display }}</td></tr>{% endfor %}
 </tbody></table>{{ page_obj.number }} of {{ page_obj.paginator.num_pages }}{% endblock %}"""
-
-
-def _admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"host={HOST} port={PORT} user={USER} dbname=postgres", autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def _setup_django() -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    os.environ["DATABASE_URL"] = DATABASE_URL
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def _people() -> dict:
@@ -233,11 +213,10 @@ def _plain_view():
 
 
 def main() -> None:
-    _admin(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
-    _admin(f'CREATE DATABASE "{DB_NAME}"')
+    database_fresh(DB_NAME)
     keep = os.environ.get("BENCH_QUEUE_KEEP") == "1"  # keep the database to EXPLAIN its queries
     try:
-        _setup_django()
+        django_setup(database_url(DB_NAME))
         from django.test.utils import override_settings, setup_test_environment
         from django.urls import include, path
 
@@ -255,7 +234,7 @@ def main() -> None:
 
         connections.close_all()
         if not keep:
-            _admin(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
+            database_drop(DB_NAME)
 
 
 if __name__ == "__main__":

@@ -31,33 +31,17 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[0] = str(REPO)  # in place of benchmarks/, whose queue.py would shadow the standard library
 
-HOST = os.environ.get("BENCH_PGHOST", "127.0.0.1")
-PORT = int(os.environ.get("BENCH_PGPORT", "5432"))
-USER = os.environ.get("BENCH_PGUSER", "postgres")
+from benchmarks.common import HOST, PORT, database_drop, database_fresh, database_url, django_setup  # noqa: E402
+
 DB_NAME = os.environ.get("BENCH_DB_NAME", "prevent_bench_submit")
 BROKER_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 QUEUE = "bench-submit"
-DATABASE_URL = f"postgres://{USER}@{HOST}:{PORT}/{DB_NAME}"
 SUBMISSIONS = int(os.environ.get("BENCH_SUBMISSIONS", "300"))
 WARMUP = 30
 
 
-def _admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"host={HOST} port={PORT} user={USER} dbname=postgres", autocommit=True) as conn:
-        conn.execute(sql)
-
-
 def _setup_django() -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    os.environ["DATABASE_URL"] = DATABASE_URL + os.environ.get("BENCH_DB_QUERY", "")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    django_setup(database_url(DB_NAME) + os.environ.get("BENCH_DB_QUERY", ""))
     from config.celery_app import app
 
     # Production's path: tasks are queued on the broker, not run inline as the test settings do.
@@ -167,8 +151,7 @@ def _time(service: object, plain: object) -> tuple[dict[str, list[float]], dict[
 
 
 def main() -> None:
-    _admin(f"DROP DATABASE IF EXISTS {DB_NAME}")
-    _admin(f"CREATE DATABASE {DB_NAME}")
+    database_fresh(DB_NAME)
     try:
         _setup_django()
         service, plain = _runners()
@@ -179,7 +162,7 @@ def main() -> None:
         connection.close()
         _drop_queue()
     finally:
-        _admin(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        database_drop(DB_NAME)
     med = {name: statistics.median(values) * 1000 for name, values in times.items()}
     best = {name: min(values) * 1000 for name, values in times.items()}
     print(f"PostgreSQL {HOST}:{PORT}, {SUBMISSIONS} submissions each, interleaved, after {WARMUP} warm-up")  # noqa: T201

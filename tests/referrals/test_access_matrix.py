@@ -23,10 +23,12 @@ from dataclasses import dataclass
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
@@ -49,7 +51,7 @@ from tests.mash.factories import organisation_in, request_row
 
 from .factories import draft_referral, grant_row
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.access_matrix]
 
 ANONYMOUS, SUPERUSER = "anonymous", "superuser"
 ROLES = [*Role.values, SUPERUSER, ANONYMOUS]
@@ -829,10 +831,28 @@ def world(django_db_setup, django_db_blocker):
         try:
             built = _build_world()
             built["stored_files"] = _stored_files()
-            yield built
+            signed_in_users = [*built["users"].values(), built["superuser"]]
+            built["sessions"] = _sessions(signed_in_users)
+            built["tokens"] = {user.pk: api_token_create(user=user)[1] for user in signed_in_users}
+            # The world's sessions are signed in once and must outlast a long run; the idle limit has its own
+            # tests (tests/accounts), the matrix checks who may use which URL.
+            with override_settings(SESSION_IDLE_TIMEOUT=24 * 60 * 60):
+                yield built
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+def _sessions(users) -> dict[int, str]:
+    """A signed-in session with a verified second factor per user (tests/conftest.py's force_login), made with the
+    world and rolled back with it: signing in anew for each of 20,000 combinations was a third of the matrix's
+    time. A combination that changes a session (activity, sign-out, revocation) does so in its own savepoint."""
+    sessions = {}
+    for user in users:
+        signer = Client()
+        signer.force_login(user)
+        sessions[user.pk] = signer.cookies[settings.SESSION_COOKIE_NAME].value
+    return sessions
 
 
 def _stored_files() -> dict:
@@ -1049,11 +1069,10 @@ def _admin_fillers(url_name: str, world) -> dict:
     return {}
 
 
-def _api_headers(user) -> dict:
+def _api_headers(user, world) -> dict:
     if user is None:
         return {}
-    _, token = api_token_create(user=user)
-    return {"HTTP_AUTHORIZATION": f"Token {token}"}
+    return {"HTTP_AUTHORIZATION": f"Token {world['tokens'][user.pk]}"}
 
 
 @pytest.mark.parametrize(("url_name", "method", "variant", "stage", "role", "situation"), COMBINATIONS)
@@ -1094,10 +1113,10 @@ def test_access_matrix(client, world, *, url_name, method, variant, stage, role,
         url_name, kwargs=_kwargs(url_name, variant=variant, situation=situation, user=user, case=case, world=world)
     )
     if url_name.startswith("api:"):
-        response = client.generic(method, url, **_api_headers(user))
+        response = client.generic(method, url, **_api_headers(user, world))
     else:
         if user is not None:
-            client.force_login(user)
+            client.cookies[settings.SESSION_COOKIE_NAME] = world["sessions"][user.pk]
         response = client.generic(method, url)
     expected = rule(Who(role, situation, stage))
     assert response.status_code == expected, f"got {response.status_code}, expected {expected}"
