@@ -28,7 +28,7 @@ DEMO_CASES = (
     ("Sam", "awaiting consent (adopted at last week's panel meeting)", ()),
     # Consent, the support plan and the exit come from Channel support's demo (channel/support/demo.py).
     ("Jamie", "supported, mentoring not started", (("adopt", "chair"),)),
-    ("Robin", "exited, 6-month review due", (("adopt", "chair"),)),
+    ("Robin", "exited, post-exit reviews at 6 and 12 months to come", (("adopt", "chair"),)),
     ("Kit", "consent refused", (("adopt", "chair"),)),
 )
 DEMO_FAMILY_NAME = "Channel-Demo"
