@@ -343,6 +343,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.write_line(
             f"Access matrix: {checked} combinations checked (URL x method x stage x role x situation), "
             f"{_MATRIX['passed']} as expected, {_MATRIX['failed']} not"
+            + (
+                f" (one in {every}: ACCESS_MATRIX_EVERY)"
+                if (every := os.environ.get("ACCESS_MATRIX_EVERY", "1")) != "1"
+                else ""
+            )
         )
 
 
