@@ -73,11 +73,9 @@ def _dump() -> bytes:
     return subprocess.run(command, check=True, capture_output=True, env=env).stdout  # noqa: S603 - fixed arguments
 
 
-def test_nothing_of_a_purged_case_remains_but_its_certificate_tombstone_and_audit_trail(  # noqa: PLR0917 - fixtures
-    settings, tmp_path, transfer_keys, referrer, triage_officer, channel_chair, prevent_lead, local_authority
-):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.ENCRYPTION_FILE_ROOT = tmp_path / "media" / "encrypted"
+def case_through_mash_to_post_exit_review(referrer, triage_officer, channel_chair, prevent_lead, local_authority):  # noqa: PLR0917
+    """A case with further information and a partner's request, referred to Channel and brought to its post-exit
+    review: the walk both end-to-end purge tests (in-process, and with a real worker) start from."""
     referral = information_gathering_referral(user=referrer, screener=triage_officer)
     services.referral_information_add(referral=referral, actor=referrer, text="More")
     request_row(
@@ -90,6 +88,17 @@ def test_nothing_of_a_purged_case_remains_but_its_certificate_tombstone_and_audi
     referral = services.referral_refer_to_channel(referral=referral, actor=triage_officer)
     users = {"channel_chair": channel_chair, "triage_officer": triage_officer, "prevent_lead": prevent_lead}
     channel_case = bring_to(referral.channel_case, "post_exit_review", users)
+    return referral, channel_case
+
+
+def test_nothing_of_a_purged_case_remains_but_its_certificate_tombstone_and_audit_trail(  # noqa: PLR0917 - fixtures
+    settings, tmp_path, transfer_keys, referrer, triage_officer, channel_chair, prevent_lead, local_authority
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.ENCRYPTION_FILE_ROOT = tmp_path / "media" / "encrypted"
+    referral, channel_case = case_through_mash_to_post_exit_review(
+        referrer, triage_officer, channel_chair, prevent_lead, local_authority
+    )
     ref = encrypted_file_save(
         data_key=referral.data_key, fileobj=io.BytesIO(ATTACHMENT), filename="c.pdf", content_type="application/pdf"
     )

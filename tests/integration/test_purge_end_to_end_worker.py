@@ -29,11 +29,8 @@ from closure.tasks import closure_sweep
 from core.tasks import outbox_sweep
 from encryption.signing import ed25519_public_key
 from encryption.storage import encrypted_file_save
-from referrals import services
 from referrals.models import Referral, ReferralAttachment
-from tests.channel.steps import bring_to, take
-from tests.mash.factories import organisation_in, request_row
-from tests.referrals.factories import information_gathering_referral
+from tests.channel.steps import take
 
 pytestmark = pytest.mark.integration
 
@@ -56,18 +53,9 @@ def _delivered_by_the_worker(transfer: Transfer) -> Transfer:
 def test_the_worker_takes_a_case_with_canaries_everywhere_to_its_purge(  # noqa: PLR0917 - fixtures
     celery_worker_process, referrer, triage_officer, channel_chair, prevent_lead, local_authority
 ):
-    referral = information_gathering_referral(user=referrer, screener=triage_officer)
-    services.referral_information_add(referral=referral, actor=referrer, text="More")
-    request_row(
-        referral=referral,
-        created_by=triage_officer,
-        addressee=triage_officer,
-        organisation=organisation_in(local_authority),
-        grant_for=None,
+    referral, channel_case = steps.case_through_mash_to_post_exit_review(
+        referrer, triage_officer, channel_chair, prevent_lead, local_authority
     )
-    referral = services.referral_refer_to_channel(referral=referral, actor=triage_officer)
-    users = {"channel_chair": channel_chair, "triage_officer": triage_officer, "prevent_lead": prevent_lead}
-    channel_case = bring_to(referral.channel_case, "post_exit_review", users)
     ref = encrypted_file_save(
         data_key=referral.data_key,
         fileobj=io.BytesIO(steps.ATTACHMENT),
