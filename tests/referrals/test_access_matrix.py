@@ -712,7 +712,7 @@ def _rows(url_name: str) -> list[tuple[str, str]]:
 
 
 # ACCESS_MATRIX_EVERY=N checks a fixed one in N of the combinations (by a hash of each one's id), and at least
-# one of every URL and method: CI's PostgreSQL pass, where the whole matrix alone would take about 17 minutes;
+# one of every URL and method: CI's PostgreSQL pass, where the whole matrix alone would take about 10 more minutes;
 # CI's SQLite pass, and `make test` by default, check every combination.
 EVERY = int(os.environ.get("ACCESS_MATRIX_EVERY", "1"))
 
