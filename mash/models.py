@@ -57,6 +57,14 @@ class Assessment(models.Model):
         return status in BEFORE_SCREENING_DECISION and self.screening_due_on < today
 
 
+def screening_overdue_q(today: datetime.date, *, of: str = "") -> models.Q:
+    """Assessment.is_screening_overdue asked of the database, for an assessment (`of=""`) or for a query over
+    referrals (`of="referral"`: the assessment is reached from its case): the queue's Overdue filter and the
+    overdue reminder ask the same."""
+    assessment, referral = ("assessment__", "") if of == "referral" else ("", "referral__")
+    return models.Q(**{f"{referral}status__in": BEFORE_SCREENING_DECISION, f"{assessment}screening_due_on__lt": today})
+
+
 class ScreeningRoute(models.TextChoices):
     CLOSE = "close", "Close the case"
     PROCEED = "proceed", "Proceed to information gathering"

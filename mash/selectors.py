@@ -13,7 +13,7 @@ from referrals.choices import ReferralStatus
 from referrals.models import Referral, ReferralAttachment
 from referrals.selectors import referral_list_visible
 
-from .models import BEFORE_SCREENING_DECISION, Assessment
+from .models import Assessment, screening_overdue_q
 from .permissions import ASSIGNEE_ROLES, QUEUE_ROLES
 
 S = ReferralStatus
@@ -53,7 +53,7 @@ SORTS = {
 
 def _overdue(today: Any) -> Q:
     """The rule of Assessment.is_screening_overdue, asked of the database."""
-    return Q(status__in=BEFORE_SCREENING_DECISION, assessment__screening_due_on__lt=today)
+    return screening_overdue_q(today, of="referral")
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from accounts.models import Role, User
 from audit.actions import AuditAction
 
 from ..calendar import is_working_day
-from ..models import BEFORE_SCREENING_DECISION, Assessment
+from ..models import Assessment, screening_overdue_q
 from ..permissions import ASSIGNEE_ROLES
 from ..reminders import reminder_queue_once
 
@@ -56,8 +56,7 @@ def screening_decisions_remind_overdue(*, today: datetime.date | None = None) ->
     nation (a bank holiday there). Returns how many were queued."""
     today = today or timezone.localdate()
     overdue: QuerySet[Assessment] = (
-        Assessment.objects.filter(_unreminded(), referral__status__in=BEFORE_SCREENING_DECISION)
-        .filter(screening_due_on__lt=today)
+        Assessment.objects.filter(_unreminded(), screening_overdue_q(today))
         .select_related("referral__local_authority")
         .only(
             "id",
