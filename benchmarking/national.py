@@ -15,13 +15,27 @@ SOURCE = (
 )
 NOT_PUBLISHED = "Not published"
 NOT_HELD = "Not available"
-# Financial year (its first calendar year) -> published counts; "share" rows are rounded percentages of referrals.
+# Financial year (its first calendar year) -> the release's published counts, by table and row (the counts the
+# release gives in its key results; a row it gives no count for says "Not available"). Checked against the
+# releases of 14 December 2023 (2022 to 2023), 5 December 2024 (2023 to 2024) and November 2025 (2024 to 2025).
 RELEASES: dict[int, dict[str, Any]] = {
-    2022: {"referrals": 6817, "share": {"education": 40, "police": 28}},
-    2023: {"referrals": 6922, "discussed_at_panel": 893, "adopted": 512, "share": {"education": 40, "police": 28}},
-    2024: {"referrals": 8778, "share": {"education": 40, "police": 28}},
+    2022: {
+        "referrals": 6817,
+        "sector": {"education": 2684, "police": 1943},
+        "gender": {"male": 6125},
+    },
+    2023: {
+        "referrals": 6922,
+        "sector": {"education": 2788, "police": 1921},
+        "outcome": {"discussed_at_panel": 893, "adopted": 512},
+    },
+    2024: {
+        "referrals": 8778,
+        "sector": {"education": 3129, "police": 2631, "local_authority": 895},
+        "concern": {"extreme_right_wing": 1798, "islamist": 870},
+    },
 }
-TABLES = ("sector", "outcome")
+TABLES = ("sector", "gender", "concern", "outcome")
 
 
 def _count(value: int, referrals: int) -> str:
@@ -29,7 +43,7 @@ def _count(value: int, referrals: int) -> str:
 
 
 def national_figures(stats: Any) -> None:
-    """Fill `national` of the tables the release has figures for (sector shares, panel and adoption counts)."""
+    """Fill `national` of the tables the release has figures for (sector, gender, concern, panel and adoption)."""
     period = stats.period
     year = period.start.year
     whole_year = period.start.month == 4 and (period.end.year, period.end.month, period.end.day) == (year + 1, 3, 31)  # noqa: PLR2004
@@ -42,12 +56,6 @@ def national_figures(stats: Any) -> None:
             table.national_source = "No national release for this period (national figures cover whole years)."
             continue
         referrals = release["referrals"]
-        figures = {"total": f"{referrals:,}"}
-        if table.key == "sector":
-            figures |= {code: f"About {share}% of referrals" for code, share in release["share"].items()}
-        else:
-            figures |= {
-                code: _count(release[code], referrals) for code in ("discussed_at_panel", "adopted") if code in release
-            }
-        table.national = {code: figures.get(code, NOT_HELD) for code, _, _ in table.rows} | {"total": figures["total"]}
+        figures = {code: _count(value, referrals) for code, value in release.get(table.key, {}).items()}
+        table.national = {code: figures.get(code, NOT_HELD) for code, _, _ in table.rows} | {"total": f"{referrals:,}"}
         table.national_source = SOURCE.format(start=year, end=year + 1)

@@ -138,10 +138,19 @@ def test_the_national_figures_sit_beside_the_councils(local_authority):
     assert outcome.national["discussed_at_panel"] == "893 (12.9% of referrals)"
     assert outcome.national["adopted"] == "512 (7.4% of referrals)"
     assert outcome.national["total"] == sector.national["total"] == "6,922"
-    assert sector.national["education"] == "About 40% of referrals"
+    assert sector.national["education"] == "2,788 (40.3% of referrals)"
+    assert sector.national["police"] == "1,921 (27.8% of referrals)"
     assert "April 2023 to March 2024" in sector.national_source
     assert outcome.national["police_led"] == "Not available"
-    assert compute(local_authority, Period.financial_year(2024)).table("sector").national["total"] == "8,778"
+    next_year = compute(local_authority, Period.financial_year(2024))
+    assert next_year.table("sector").national["total"] == "8,778"
+    assert next_year.table("sector").national["education"] == "3,129 (35.6% of referrals)"
+    assert next_year.table("concern").national["extreme_right_wing"] == "1,798 (20.5% of referrals)"
+    assert next_year.table("concern").national["unsure"] == "Not available"
+    assert (
+        compute(local_authority, Period.financial_year(2022)).table("gender").national["male"]
+        == "6,125 (89.8% of referrals)"
+    )
     later = compute(local_authority, Period.financial_year(2025)).table("sector")
     assert set(later.national.values()) == {"Not published"}
     assert not stats.table("month").national
