@@ -14,7 +14,7 @@ from referrals.models import Referral, ReferralAttachment
 from referrals.selectors import referral_list_visible
 
 from .models import Assessment, screening_overdue_q
-from .permissions import ASSIGNEE_ROLES, QUEUE_ROLES
+from .permissions import ASSIGNABLE_STAGES, ASSIGNEE_ROLES, QUEUE_ROLES
 
 S = ReferralStatus
 
@@ -143,6 +143,15 @@ def queue_mark_attachments(referrals: list[Referral]) -> list[Referral]:
     for referral in referrals:
         referral.has_attachments = referral.pk in with_files
     return referrals
+
+
+def queue_mark_assignable(referrals: list[Referral]) -> str | None:
+    """Set `assignable` on the cases of one page (still MASH work: a case with Channel or closed is not), so the
+    queue offers a tick box only where assigning can succeed; returns the first such case's reference (the
+    error summary's link goes to its box)."""
+    for referral in referrals:
+        referral.assignable = referral.status in ASSIGNABLE_STAGES
+    return next((referral.reference for referral in referrals if referral.assignable), None)
 
 
 def queue_assignees(*, user: Any) -> QuerySet[User]:

@@ -25,6 +25,7 @@ from .selectors import (
     STAGES,
     QueueFilters,
     queue_list,
+    queue_mark_assignable,
     queue_mark_attachments,
     queue_referrals_for_assignment,
     referral_assignee_id,
@@ -140,6 +141,7 @@ class QueueView(LoginRequiredMixin, View):
         rows = queue_list(user=request.user, filters=state["filters"], sort=state["sort"])
         page = QueuePage.of(rows, number=params.get("page"), size=state["per_page"])
         queue_mark_attachments(page.object_list)
+        first_assignable = queue_mark_assignable(page.object_list)
         may_assign = request.user.has_role(*ASSIGNER_ROLES)
         if may_assign and form is None:
             form = AssignForm(user=request.user, references=[])
@@ -152,6 +154,7 @@ class QueueView(LoginRequiredMixin, View):
             "page_sizes": PAGE_SIZES,
             "form": form,
             "may_assign": may_assign,
+            "first_assignable": first_assignable,
             "return_query": _kept(params).urlencode(),
             "page_query": kept.urlencode(),
             "selected_filters": _selected_filters(state["filters"], kept),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.test import override_settings
@@ -136,3 +137,22 @@ def test_a_case_of_another_council_cannot_be_assigned_from_the_queue(
     assert response.status_code == 200
     assert "Select cases from the list" in response.content.decode()
     assert Assessment.objects.get(referral=theirs).assigned_to is None
+
+
+def test_the_queue_offers_a_tick_box_only_where_assigning_can_succeed(client, referrer, triage_officer):
+    """A case with Channel (or closed) is no longer MASH work: the service would refuse it, so no box."""
+    new = submitted_referral(user=referrer)
+    closed = referral_services.referral_close(
+        referral=screening_referral(user=referrer, screener=triage_officer, given_name="Cy"),
+        actor=triage_officer,
+        reason_code=ClosingReason.NFA_NO_CONCERN,
+        summary="Closed.",
+    )
+    client.force_login(triage_officer)
+    body = client.get(reverse("referrals:referral-queue")).content.decode()
+    boxes = re.findall(
+        r'<input class="govuk-checkboxes__input" id="([^"]+)" name="references"[^>]*value="([^"]+)"', body
+    )
+    # Newest first: the closed case heads the page, yet the first box (the error summary's target) is the new one's.
+    assert boxes == [("id_references", new.reference)]
+    assert closed.reference in body
