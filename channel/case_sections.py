@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 from django_fsm import can_proceed
 
@@ -13,7 +14,7 @@ from referrals import sections
 from .choices import ALL_REASONS, ChannelStage
 from .models import ChannelCase
 from .selectors import channel_case_for, channel_decisions, channel_stage_of
-from .services import PANEL_DECISIONS, is_permitted
+from .services import PANEL_DECISIONS, REVIEW_STEPS, is_permitted
 
 # Consent is recorded in the Consent section (channel/support): who answered, how, and the age rule.
 CONSENT_STEPS = ("record_consent_given", "record_consent_refused")
@@ -44,8 +45,23 @@ def steps_for(channel_case: ChannelCase, user: Any) -> list[dict[str, Any]]:
         method = getattr(channel_case, spec.name)
         # With its conditions: a post-exit review step is not offered before its window opens (channel/conditions.py).
         if can_proceed(method) and is_permitted(channel_case, spec.name, user):
-            steps.append({"name": spec.name, "label": spec.custom["label"], "warning": spec.custom.get("warning")})
+            steps.append(
+                {
+                    "name": spec.name,
+                    "label": spec.custom["label"],
+                    "warning": spec.custom.get("warning"),
+                    "url": _step_url(channel_case.referral.reference, spec.name),
+                }
+            )
     return sorted(steps, key=lambda step: bool(step["warning"]))
+
+
+def _step_url(reference: str, name: str) -> str:
+    """A post-exit review is recorded with its outcome, on the Reviews section's form (the only service that
+    takes those steps); every other step has its own step page."""
+    if name in REVIEW_STEPS:
+        return reverse("channel:post-exit-review-record", args=[reference])
+    return reverse("channel:case-step", args=[reference, name])
 
 
 def _dates(channel_case: ChannelCase) -> list[dict[str, str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -16,8 +17,8 @@ from referrals.models import Referral
 from referrals.services.demo import DEMO_PERSON
 
 from .choices import ExitReason
-from .meetings.demo import demo_meetings_seed, demo_panels_seed
-from .models import ChannelCase
+from .meetings.demo import HELD_DAYS_AGO, demo_meetings_seed, demo_panels_seed
+from .models import ChannelCase, ChannelConsent, ChannelDecision
 from .services import channel_case_transition
 from .support.demo import support_demo_seed
 
@@ -31,6 +32,27 @@ DEMO_CASES = (
     ("Robin", "exited, post-exit reviews at 6 and 12 months to come", (("adopt", "chair"),)),
     ("Kit", "consent refused", (("adopt", "chair"),)),
 )
+# When each demo case reached each point, in days before the day it is seeded, in the order a case goes: its
+# referral submitted and screened (SCREENED_IN days before listing), listed for the panel, adopted (Sam at the
+# meeting held a week ago, channel/meetings/demo.py), consent answered, the support plan (the mentoring's planned
+# start, its end), a VAF at a review, the exit. The records are made today through the services and then dated
+# back (demo only; the audit trail keeps the day they were really written).
+TIMELINE: dict[str, dict[str, int]] = {
+    "Alex": {"listed": 3},
+    "Sam": {"listed": 21, "adopted": HELD_DAYS_AGO},
+    "Jamie": {"listed": 49, "adopted": 35, "consent": 28, "planned": 5},
+    "Kit": {"listed": 49, "adopted": 35, "consent": 28},
+    "Robin": {
+        "listed": 120,
+        "adopted": 100,
+        "consent": 93,
+        "planned": 86,
+        "ended": 30,
+        "review": HELD_DAYS_AGO,
+        "exited": 2,
+    },
+}
+SCREENED_IN = 12
 DEMO_FAMILY_NAME = "Channel-Demo"
 DEMO_BIRTH = datetime.date(1999, 5, 17)
 NOTES = {
@@ -94,10 +116,47 @@ def channel_demo_seed() -> list[tuple[str, str]]:
                 channel_case=channel_case, actor=users[who], transition=transition, **_step_inputs(transition)
             )
         if steps:  # Sam is adopted at the demo's past meeting, below, and then assessed
-            support_demo_seed(channel_case, given_name, users)
+            support_demo_seed(channel_case, given_name, users, TIMELINE[given_name])
         rows.append((referral.reference, shows))
         cases[given_name] = channel_case
     demo_meetings_seed(panel=panels[0], decided=cases["Sam"], agenda=[cases["Alex"], cases["Jamie"]], users=users)
     cases["Sam"].refresh_from_db()
-    support_demo_seed(cases["Sam"], "Sam", users)
+    support_demo_seed(cases["Sam"], "Sam", users, TIMELINE["Sam"])
+    for given_name, channel_case in cases.items():
+        _date_back(channel_case, TIMELINE[given_name])
     return rows
+
+
+def _at(days_ago: int, hour: int = 10) -> datetime.datetime:
+    day = timezone.localdate() - datetime.timedelta(days=days_ago)
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=timezone.get_current_timezone())
+
+
+def _date_back(channel_case: ChannelCase, days: dict[str, int]) -> None:
+    """Demo only: the case's dates moved back to its TIMELINE, so the referral comes before the listing, the
+    listing before the panel's decision, and each step is recorded on the day it shows."""
+    listed = days["listed"]
+    with transaction.atomic():
+        Referral.objects.filter(pk=channel_case.referral_id).update(
+            created_at=_at(listed + SCREENED_IN, 9),
+            submitted_at=_at(listed + SCREENED_IN),
+            screening_started_at=_at(listed + SCREENED_IN - 1),
+            information_gathering_started_at=_at(listed + SCREENED_IN - 3),
+            referred_to_channel_at=_at(listed),
+        )
+        dates = {"created_at": _at(listed), "listed_at": _at(listed)}
+        steps = {"adopt": days.get("adopted"), "exit": days.get("exited")}
+        steps |= dict.fromkeys(("record_consent_given", "record_consent_refused"), days.get("consent"))
+        if "adopted" in days:
+            dates["decided_at"] = _at(days["adopted"], 11)
+        if "exited" in days:
+            dates["exited_at"] = _at(days["exited"], 11)
+        ChannelCase.objects.filter(pk=channel_case.pk).update(**dates)
+        for transition, days_ago in steps.items():
+            if days_ago is not None:
+                at = _at(days_ago, 11)
+                ChannelDecision.objects.filter(channel_case=channel_case, transition=transition).update(
+                    created_at=at, updated_at=at
+                )
+        if "consent" in days:
+            ChannelConsent.objects.filter(channel_case=channel_case).update(created_at=_at(days["consent"], 11))

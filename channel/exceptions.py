@@ -25,3 +25,17 @@ class PostExitReviewNotOpen(ChannelInvalid):
 
     def __str__(self) -> str:
         return self.message
+
+
+class PostExitReviewNeedsOutcome(ChannelInvalid):
+    """A post-exit review step asked of the generic step service: a review is recorded only with its outcome, by
+    channel.support.reviews.post_exit_review_record (the Reviews section's form), never as a bare step."""
+
+    MESSAGE = "Record the post-exit review in the case's Reviews section, with what it found"
+
+    def __init__(self, transition: str) -> None:
+        super().__init__({"__all__": [self.MESSAGE]})
+        self.transition = transition
+
+    def __str__(self) -> str:
+        return self.MESSAGE

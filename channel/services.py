@@ -19,8 +19,8 @@ from referrals.exceptions import CaseChangedMeanwhile, TransitionNotPossible, Tr
 from referrals.models import Referral
 
 from .choices import ExitReason, NotAdoptedReason, RelistReason, WithdrawalReason
-from .conditions import review_not_yet
-from .exceptions import ChannelInvalid, PostExitReviewNotOpen
+from .conditions import REVIEW_OF, review_not_yet
+from .exceptions import ChannelInvalid, PostExitReviewNeedsOutcome, PostExitReviewNotOpen
 from .models import ChannelCase, ChannelDecision
 
 # The steps that end the Channel case close the referral too, for this reason (referrals' own list).
@@ -41,6 +41,10 @@ STEP_REASONS: dict[str, Any] = {
 PANEL_DECISIONS = frozenset({"adopt", "not_adopt", "exit", "relist"})
 # Consent steps take dates; their note is optional. Every other step records why, in words (encrypted).
 NOTE_OPTIONAL = ("record_consent_given", "record_consent_refused")
+# The post-exit review steps record a review and its outcome (a PostExitReview row): only
+# channel.support.reviews.post_exit_review_record takes them, through _channel_case_step, so no path (the case
+# page's step pages, the demo, a shell) moves the stage without the outcome; channel_case_transition refuses them.
+REVIEW_STEPS = frozenset(REVIEW_OF)
 NOTE_MAX_LENGTH = 5000
 
 
@@ -233,7 +237,37 @@ def channel_case_transition(
     Not adopted, completed and withdrawn close the referral in the same transaction, through
     referrals' referral_close_from_channel, with the note as its closing summary. The UPDATE names only
     the columns the step writes; ConcurrentTransitionMixin refuses it if the stored stage moved on.
+    A post-exit review step is refused (PostExitReviewNeedsOutcome, after the usual checks, nothing written):
+    it is recorded with its outcome by post_exit_review_record.
     """
+    if transition in REVIEW_STEPS:
+        channel_case_check(channel_case, transition, actor=actor, shown_state=shown_state)
+        raise PostExitReviewNeedsOutcome(transition)
+    return _channel_case_step(
+        channel_case=channel_case,
+        actor=actor,
+        transition=transition,
+        shown_state=shown_state,
+        reason_code=reason_code,
+        note=note,
+        consent_date=consent_date,
+        reassess_on=reassess_on,
+    )
+
+
+def _channel_case_step(
+    *,
+    channel_case: ChannelCase,
+    actor: Any,
+    transition: str,
+    shown_state: str = "",
+    reason_code: str = "",
+    note: str = "",
+    consent_date: datetime.date | None = None,
+    reassess_on: datetime.date | None = None,
+) -> ChannelDecision:
+    """The one helper that runs every step (STYLE.md section 3): the checks, then one transaction. Named services
+    wrap it: channel_case_transition, and post_exit_review_record for the review steps."""
     method = channel_case_check(channel_case, transition, actor=actor, shown_state=shown_state)
     post_exit_review_window_check(channel_case, transition, actor=actor)
     note = (note or "").strip()

@@ -16,7 +16,6 @@ from referrals.exceptions import CaseChangedMeanwhile, TransitionNotPossible, Tr
 
 from . import services
 from .case_sections import STEP_TITLES
-from .conditions import review_not_yet
 from .exceptions import ChannelInvalid
 from .forms import ChannelStepForm
 from .models import ChannelCase
@@ -35,6 +34,14 @@ def _at_a_meeting(request: HttpRequest, reference: str) -> HttpResponse:
     return redirect(reverse("referrals:referral-section", args=[reference, "panel"]))
 
 
+def _review_form(request: HttpRequest, reference: str, *, posted: bool = False) -> HttpResponse:
+    """A post-exit review is recorded with its outcome on the Reviews section's form, the only way to take it
+    (channel.support.reviews.post_exit_review_record): a step page of its own would move the stage without one."""
+    if posted:
+        messages.error(request, "Nothing was recorded: record the post-exit review with what it found.")
+    return redirect(reverse("channel:post-exit-review-record", args=[reference]))
+
+
 class ChannelCaseListView(LoginRequiredMixin, View):
     """The council's Channel cases, for the chair and the council's case readers (the chair's way in)."""
 
@@ -49,7 +56,8 @@ class ChannelCaseListView(LoginRequiredMixin, View):
 class ChannelStepView(LoginRequiredMixin, View):
     """GET the form of one step; POST it. 404 for a case the user may not see (or not with Channel), a
     message for a step not possible at this stage, 403 (audited) for a role that may not, 409 if the case
-    moved on since the form was shown."""
+    moved on since the form was shown. A post-exit review step, past those checks, goes to the review's own form
+    (which records the outcome); a panel decision to the case's Panel section."""
 
     def _render(self, request: HttpRequest, channel_case: ChannelCase, step: str, form: Any) -> HttpResponse:
         spec = services.transition_spec(channel_case, step)
@@ -76,6 +84,9 @@ class ChannelStepView(LoginRequiredMixin, View):
         return channel_case
 
     def get(self, request: HttpRequest, reference: str, transition: str) -> HttpResponse:
+        return self._show(request, reference, transition)
+
+    def _show(self, request: HttpRequest, reference: str, transition: str, *, posted: bool = False) -> HttpResponse:
         channel_case = self._load(request, reference, transition)
         if transition in services.PANEL_DECISIONS:
             return _at_a_meeting(request, reference)
@@ -86,16 +97,14 @@ class ChannelStepView(LoginRequiredMixin, View):
             return redirect(_section_url(reference))
         except TransitionRefused as exc:
             raise PermissionDenied from exc
-        not_yet = review_not_yet(channel_case, transition)  # a post-exit review before its window opens
-        if not_yet:
-            messages.error(request, f"{not_yet}.")
-            return redirect(_section_url(reference))
+        if transition in services.REVIEW_STEPS:  # its form says from when, before the window opens
+            return _review_form(request, reference, posted=posted)
         return self._render(request, channel_case, transition, self._form(channel_case, transition))
 
     def post(self, request: HttpRequest, reference: str, transition: str) -> HttpResponse:
+        if transition in services.REVIEW_STEPS | services.PANEL_DECISIONS:  # recorded elsewhere, never here
+            return self._show(request, reference, transition, posted=True)
         channel_case = self._load(request, reference, transition)
-        if transition in services.PANEL_DECISIONS:
-            return _at_a_meeting(request, reference)
         form = self._form(channel_case, transition, request.POST)
         shown_state = request.POST.get("shown_state", "")
         try:

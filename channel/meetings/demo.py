@@ -12,9 +12,13 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.services.users import DEMO_AUTHORITIES, demo_email
-from channel.models import ChannelCase, Meeting, Panel, PanelMember
+from channel.models import AgendaMinutes, ChannelCase, Meeting, Panel, PanelDecision, PanelMember, PanelMemberView
 
 from . import services
+from .grants import panel_grants_sync_case
+
+# The demo's past meeting was held this many days before the demo is seeded; the next one is as many days after.
+HELD_DAYS_AGO = 7
 
 MEMBER_ROLES = (
     (Role.CHANNEL_CHAIR, "local_authority"),
@@ -57,8 +61,8 @@ def demo_panels_seed() -> list[Panel]:
 
 
 def demo_meetings_seed(*, panel: Panel, decided: ChannelCase, agenda: list[ChannelCase], users: dict[str, Any]) -> None:
-    """The meeting held a week ago: everyone present, the members' views, the panel adopting `decided`
-    unanimously; then the next meeting, in a week, with `agenda` on it."""
+    """The meeting held HELD_DAYS_AGO days ago: everyone present, the members' views, the panel adopting `decided`
+    unanimously; then the next meeting, as many days ahead, with `agenda` on it."""
     chair = users["chair"]
     today = timezone.localdate()
     held = services.meeting_create(panel=panel, actor=chair, date=today)
@@ -68,8 +72,21 @@ def demo_meetings_seed(*, panel: Panel, decided: ChannelCase, agenda: list[Chann
     services.views_record(item=item, actor=chair, views={member.pk: "adopt" for member in members})
     services.minutes_record(item=item, actor=chair, text="Demo: the panel discussed the case and agreed to adopt it.")
     services.decision_record(item=item, actor=chair, note="Demo: the panel found vulnerability and offered support.")
-    # Demo only: the meeting is recorded today and shown as held a week ago (a new meeting cannot be in the past).
-    Meeting.objects.filter(pk=held.pk).update(date=today - datetime.timedelta(days=7))
-    upcoming = services.meeting_create(panel=panel, actor=chair, date=today + datetime.timedelta(days=7))
+    _held_days_ago(held, decided, actor=chair)
+    upcoming = services.meeting_create(panel=panel, actor=chair, date=today + datetime.timedelta(days=HELD_DAYS_AGO))
     for channel_case in agenda:
         services.agenda_item_add(meeting=upcoming, actor=chair, channel_case=channel_case)
+
+
+def _held_days_ago(meeting: Meeting, decided: ChannelCase, *, actor: Any) -> None:
+    """Demo only: the meeting is recorded today and shown as held HELD_DAYS_AGO days ago (a new meeting cannot be
+    in the past), its records dated that day too (the decision's Channel step is dated by channel/demo.py), and the
+    panel members' grant windows moved with it (so they have closed, as the rule says)."""
+    held_on = timezone.localdate() - datetime.timedelta(days=HELD_DAYS_AGO)
+    at = datetime.datetime.combine(held_on, datetime.time(11), tzinfo=timezone.get_current_timezone())
+    with transaction.atomic():
+        Meeting.objects.filter(pk=meeting.pk).update(date=held_on)
+        PanelMemberView.objects.filter(agenda_item__meeting=meeting).update(recorded_at=at)
+        AgendaMinutes.objects.filter(agenda_item__meeting=meeting).update(created_at=at, updated_at=at)
+        PanelDecision.objects.filter(agenda_item__meeting=meeting).update(decided_at=at)
+        panel_grants_sync_case(channel_case=decided, actor=actor)

@@ -39,17 +39,17 @@ def _vaf(channel_case: ChannelCase, actor: Any, *, rating: int, occasion: str, d
     )
 
 
-def _consent(channel_case: ChannelCase, actor: Any, outcome: str, days_ago: int = 0) -> None:
-    today = timezone.localdate()
+def _consent(channel_case: ChannelCase, actor: Any, outcome: str, days_ago: int) -> None:
+    decided_on = timezone.localdate() - days_ago * DAY
     consent_record(
         channel_case=channel_case,
         actor=actor,
         outcome=outcome,
         given_by="person",
-        decided_on=today - days_ago * DAY,
+        decided_on=decided_on,
         how_obtained="in_person",
         note="Demo: asked at a meeting with the person and their key worker.",
-        reassess_on=today + 90 * DAY if outcome == "refused" else None,
+        reassess_on=decided_on + 90 * DAY if outcome == "refused" else None,
     )
 
 
@@ -75,16 +75,18 @@ def _mentoring(
     return intervention
 
 
-def support_demo_seed(channel_case: ChannelCase, given_name: str, users: dict[str, Any]) -> None:
-    """Bring one demo case's support to what it shows (the case came through the panel's steps already)."""
+def support_demo_seed(channel_case: ChannelCase, given_name: str, users: dict[str, Any], days: dict[str, int]) -> None:
+    """Bring one demo case's support to what it shows (the case came through the panel's steps already), on the
+    days of its timeline (`days`: how many days ago each point was, channel/demo.py's TIMELINE): the VAF at
+    adoption on the day the panel adopted it, consent after that, then the plan, a review and the exit."""
     if given_name == "Sam":
-        _vaf(channel_case, users["chair"], rating=2, occasion="adoption", days_ago=0)
+        _vaf(channel_case, users["chair"], rating=2, occasion="adoption", days_ago=days["adopted"])
     elif given_name == "Kit":
-        _consent(channel_case, users["triage"], "refused")
+        _consent(channel_case, users["triage"], "refused", days_ago=days["consent"])
     elif given_name == "Jamie":  # supported; the mentoring should have started five days ago and has not
-        _vaf(channel_case, users["chair"], rating=2, occasion="adoption", days_ago=14)
-        _consent(channel_case, users["triage"], "given", days_ago=10)
-        _mentoring(channel_case, users, planned_days_ago=5, sessions=0)
+        _vaf(channel_case, users["chair"], rating=2, occasion="adoption", days_ago=days["adopted"])
+        _consent(channel_case, users["triage"], "given", days_ago=days["consent"])
+        _mentoring(channel_case, users, planned_days_ago=days["planned"], sessions=0)
         intervention_create(
             channel_case=channel_case,
             actor=users["triage"],
@@ -93,17 +95,17 @@ def support_demo_seed(channel_case: ChannelCase, given_name: str, users: dict[st
             owner=users["triage"],
             description="Demo: a college place from September.",
         )
-    elif given_name == "Robin":  # mentored for a month, then exited: the 6-month review is due next
-        _vaf(channel_case, users["chair"], rating=2, occasion="adoption", days_ago=60)
-        _consent(channel_case, users["triage"], "given", days_ago=50)
-        mentoring = _mentoring(channel_case, users, planned_days_ago=45, sessions=4)
+    elif given_name == "Robin":  # mentored for a month, its VAF reviewed a week ago, then exited
+        _vaf(channel_case, users["chair"], rating=2, occasion="adoption", days_ago=days["adopted"])
+        _consent(channel_case, users["triage"], "given", days_ago=days["consent"])
+        mentoring = _mentoring(channel_case, users, planned_days_ago=days["planned"], sessions=4)
         intervention_end(
             intervention=mentoring,
             actor=users["chair"],
-            ended_on=timezone.localdate() - 20 * DAY,
+            ended_on=timezone.localdate() - days["ended"] * DAY,
             end_reason="completed",
         )
-        _vaf(channel_case, users["chair"], rating=1, occasion="review", days_ago=5)
+        _vaf(channel_case, users["chair"], rating=1, occasion="review", days_ago=days["review"])
         channel_case_transition(
             channel_case=channel_case,
             actor=users["chair"],

@@ -246,6 +246,8 @@ class EndForm(forms.Form):
 
 
 class PostExitReviewForm(forms.Form):
+    # The stage the form was shown at: the service answers 409 if the case moved on (a second submission).
+    shown_state = forms.CharField(widget=forms.HiddenInput, required=False)
     outcome = forms.ChoiceField(
         label="What did the review find?",
         choices=PostExitOutcome.choices,

@@ -17,12 +17,14 @@ from ..choices import ChannelStage
 from ..conditions import review_not_yet
 from ..exceptions import ChannelInvalid
 from ..models import ChannelCase
-from ..services import channel_case_check, channel_case_transition, post_exit_review_window_check
+from ..services import _channel_case_step, channel_case_check, post_exit_review_window_check
 from .choices import PostExitOutcome, PostExitReviewKind
 from .models import PostExitReview
 from .schedule import post_exit_review_due, post_exit_review_opens
 
-# The review due at each stage, and the step that records it.
+# The review due at each stage, and the step that records it. Only post_exit_review_record takes these steps,
+# through services._channel_case_step (the one helper that runs every step): channel_case_transition refuses
+# them, so no path moves the stage without the review row (channel/services.py, REVIEW_STEPS).
 REVIEW_AT = {
     ChannelStage.EXITED: (PostExitReviewKind.SIX_MONTHS, "record_six_month_review"),
     ChannelStage.POST_EXIT_REVIEW: (PostExitReviewKind.TWELVE_MONTHS, "complete"),
@@ -73,20 +75,27 @@ def post_exit_review_recordable(channel_case: ChannelCase) -> bool:
     return channel_case.state in REVIEW_AT and not post_exit_review_not_yet(channel_case)
 
 
-def post_exit_review_record(*, channel_case: ChannelCase, actor: Any, outcome: str, note: str) -> PostExitReview:
+def post_exit_review_record(
+    *, channel_case: ChannelCase, actor: Any, outcome: str, note: str, shown_state: str = ""
+) -> PostExitReview:
     """Record the review due now (6-month from "exited", 12-month from "post-exit reviews") with its outcome,
-    through the case's own transition, as one audited transaction."""
-    if channel_case.state not in REVIEW_AT:
+    through the case's own transition, as one audited transaction: the only way a post-exit review step is taken.
+
+    `shown_state` is the stage the form was shown at: a second submission of the 6-month form is a 409, never the
+    12-month review (which would complete the case and close the referral)."""
+    stage = shown_state or channel_case.state
+    if stage not in REVIEW_AT:
         raise ChannelInvalid({"__all__": ["No post-exit review is due for this case now"]})
-    kind, transition = REVIEW_AT[ChannelStage(channel_case.state)]
-    channel_case_check(channel_case, transition, actor=actor)  # the permission; a refusal is audited
+    kind, transition = REVIEW_AT[ChannelStage(stage)]
+    # A 409 if the case moved on since the form was shown; then the permission (a refusal is audited).
+    channel_case_check(channel_case, transition, actor=actor, shown_state=shown_state)
     post_exit_review_window_check(channel_case, transition, actor=actor)  # not before its window; audited too
     if outcome not in PostExitOutcome.values:
         raise ChannelInvalid({"outcome": ["Select what the review found"]})
     exit_day = exited_on(channel_case)
     due_on = post_exit_review_due(exit_day, kind, channel_case.referral.local_authority.nation)
     with transaction.atomic():
-        decision = channel_case_transition(
+        decision = _channel_case_step(
             channel_case=channel_case, actor=actor, transition=transition, shown_state=channel_case.state, note=note
         )
         review = PostExitReview.objects.create(

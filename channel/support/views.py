@@ -283,7 +283,7 @@ class PostExitReviewRecordView(SupportFormView):
         return {"title": f"Record the {label}", "due": due[0] if due else None}
 
     def make_form(self, channel_case: ChannelCase, data: Any = None) -> PostExitReviewForm:
-        return PostExitReviewForm(data)
+        return PostExitReviewForm(data, initial={"shown_state": channel_case.state})
 
     def perform(self, channel_case: ChannelCase, form: PostExitReviewForm) -> str:
         review = reviews.post_exit_review_record(

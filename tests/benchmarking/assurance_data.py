@@ -191,16 +191,14 @@ def assurance_year(authority, other_authority, users, make_user) -> dict:
     ChannelCase.objects.filter(pk=c1.pk).update(exited_at=at(D(2024, 8, 1)), consent_given_on=D(2024, 5, 20))
     ChannelCase.objects.filter(pk=c4.pk).update(exited_at=at(D(2024, 6, 3)), consent_given_on=D(2023, 12, 10))
     ChannelCase.objects.filter(pk=c2.pk).update(consent_given_on=None)
-    review = PostExitReview.objects.create(
-        channel_case=c1,
-        kind="six",
+    # The 6-month review bring_to recorded (through its service, with its outcome), dated as of the exit above.
+    PostExitReview.objects.filter(channel_case=c1, kind="six").update(
         exited_on=D(2024, 8, 1),
         due_on=D(2025, 2, 3),
         outcome="NO_CONCERNS",
-        decision=ChannelDecision.objects.get(channel_case=c1, transition="record_six_month_review"),
         recorded_by=users["channel_chair"],
+        created_at=at(D(2025, 1, 30)),
     )
-    PostExitReview.objects.filter(pk=review.pk).update(created_at=at(D(2025, 1, 30)))
     item = AgendaItem.objects.create(meeting=meetings[0], channel_case=c1, order=1)
     PanelDecision.objects.create(
         agenda_item=item,

@@ -11,6 +11,8 @@ from django.utils import timezone
 from channel.choices import ChannelStage, ExitReason, NotAdoptedReason, RelistReason, WithdrawalReason
 from channel.models import ChannelCase
 from channel.services import channel_case_transition
+from channel.support.choices import PostExitOutcome
+from channel.support.reviews import REVIEW_AT, post_exit_review_record
 
 S = ChannelStage
 
@@ -86,13 +88,20 @@ def inputs(step: str, note: str = "") -> dict[str, Any]:
         values["consent_date"] = today
     if step == "record_consent_refused":
         values["reassess_on"] = today + datetime.timedelta(days=60)
+    if step in ("record_six_month_review", "complete"):
+        values["outcome"] = PostExitOutcome.NO_CONCERNS
     return values
 
 
 def take(channel_case: ChannelCase, step: str, actor: Any, **overrides: Any):
-    return channel_case_transition(
-        channel_case=channel_case, actor=actor, transition=step, **(inputs(step) | overrides)
-    )
+    """Take the step through its service: a post-exit review (at the stage it is due) through the one service
+    that records it with its outcome, whose decision is returned; any other step, or a review step from another
+    stage (refused as not possible), through channel_case_transition."""
+    values = inputs(step) | overrides
+    if REVIEW_AT.get(channel_case.state, (None, None))[1] == step:
+        return post_exit_review_record(channel_case=channel_case, actor=actor, **values).decision
+    values.pop("outcome", None)
+    return channel_case_transition(channel_case=channel_case, actor=actor, transition=step, **values)
 
 
 def exit_dated(channel_case: ChannelCase, *, months_ago: int = 13, days: int = 0) -> ChannelCase:

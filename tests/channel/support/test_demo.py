@@ -32,7 +32,7 @@ def test_the_demo_has_channel_support_in_each_state():
     six, twelve = post_exit_reviews_due(exited)
     assert six["review"] is None
     assert six["due_on"] > today
-    # Exited today: the 6-month review is months away, so the case page says from when, not a button.
+    # Exited two days ago: the 6-month review is months away, so the case page says from when, not a button.
     assert six["not_yet"]
     assert not post_exit_review_recordable(exited)
     assert VAFAssessment.objects.filter(channel_case=exited).count() == 2  # noqa: PLR2004 - a trend to draw
