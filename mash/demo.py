@@ -20,7 +20,13 @@ from referrals.services.demo import DEMO_PERSON
 from .calendar import working_day_before, working_days_after
 from .information_requests import services as request_services
 from .information_requests.grants import grant_expiry
-from .models import Assessment, InformationRequest, InformationRequestUserObjectPermission
+from .models import (
+    Assessment,
+    GatewayCheck,
+    InformationRequest,
+    InformationRequestUserObjectPermission,
+    ScreeningOutcome,
+)
 from .screening import services as screening
 from .screening.reminders import screening_decisions_remind_overdue
 from .services import referral_assign
@@ -208,6 +214,39 @@ def _gathering_case(
     return Referral.objects.get(pk=referral.pk)
 
 
+# The overdue request's case happened this many days ago: submitted, screened and asked then, so the request's
+# five working days ran out before today (and every date of the case still comes in the order it happened).
+OVERDUE_REQUEST_DAYS_AGO = 10
+
+
+def _dated_back(referral: Referral, information_request: InformationRequest, *, days: int) -> None:
+    """Demo only: the whole case moved back `days` days, its request due five working days after it was asked;
+    the partner's access follows the due date (it still has a few days to run)."""
+    back = datetime.timedelta(days=days)
+    asked = timezone.now() - back
+    nation = referral.local_authority.nation
+    # Over bank holidays five working days may not have run out yet: then it fell due the last working day.
+    due_on = min(working_days_after(asked.date(), 5, nation), working_day_before(timezone.localdate(), nation))
+    assessment = Assessment.objects.get(referral=referral)
+    with transaction.atomic():
+        Referral.objects.filter(pk=referral.pk).update(
+            created_at=referral.created_at - back, submitted_at=referral.submitted_at - back
+        )
+        Assessment.objects.filter(pk=assessment.pk).update(
+            created_at=assessment.created_at - back,
+            assigned_at=assessment.assigned_at - back,
+            screening_due_on=assessment.screening_due_on - back,
+        )
+        for model in (GatewayCheck, ScreeningOutcome):
+            model.objects.filter(referral=referral).update(created_at=asked)
+        InformationRequest.objects.filter(pk=information_request.pk).update(
+            created_at=asked, notified_at=asked, due_on=due_on
+        )
+        InformationRequestUserObjectPermission.objects.filter(content_object=information_request).update(
+            created_at=asked, expires_at=grant_expiry(due_on)
+        )
+
+
 def information_requests_demo_seed() -> list[tuple[str, str]]:
     """Three cases in information gathering, each with one request in a different state (idempotent)."""
     first_name, _, birth = REQUEST_CASES[0]
@@ -229,14 +268,7 @@ def information_requests_demo_seed() -> list[tuple[str, str]]:
             due_on=due_on,
         )
         if shows.endswith("overdue"):
-            # Demo only: the due date moved back, as if the request had been waiting since last week; the
-            # partner's access follows it (it still has a few days to run).
-            overdue_on = timezone.localdate() - datetime.timedelta(days=2)
-            with transaction.atomic():
-                InformationRequest.objects.filter(pk=information_request.pk).update(due_on=overdue_on)
-                InformationRequestUserObjectPermission.objects.filter(content_object=information_request).update(
-                    expires_at=grant_expiry(overdue_on)
-                )
+            _dated_back(referral, information_request, days=OVERDUE_REQUEST_DAYS_AGO)
         if shows.endswith("answered"):
             request_services.information_request_answer(
                 information_request=information_request, actor=partner, answer=DEMO_ANSWER

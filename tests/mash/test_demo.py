@@ -103,8 +103,14 @@ def test_the_demo_shows_open_overdue_and_answered_requests_and_the_partner_can_a
     client.force_login(partner)
     listed = client.get(reverse("requests:request-list")).context["requests"]
     assert len(listed) == 2
-    overdue = [r for r in listed if r.due_on < r.created_at.date()]
+    today = timezone.localdate()
+    overdue = [r for r in listed if r.due_on < today]
     assert len(overdue) == 1
+    # Its dates come in the order they happened: submitted, screened, asked, then due (and not yet expired).
+    late = InformationRequest.objects.select_related("referral__screening_outcome").get(pk=overdue[0].pk)
+    assert late.referral.submitted_at <= late.referral.screening_outcome.created_at <= late.created_at
+    assert late.created_at.date() < late.due_on < today
+    assert late.notified_at == late.created_at
     open_request = listed[0]
     response = client.post(reverse("requests:request-detail", args=[open_request.pk]), {"answer": "Not known."})
     assert response.status_code == 302
