@@ -15,6 +15,7 @@ from referrals import services as referral_services
 from referrals.exceptions import ReferralInvalid
 from referrals.models import Referral
 from referrals.services.demo import DEMO_PERSON
+from referrals.signals import referral_demo_dated_back
 
 from .choices import ExitReason
 from .meetings.demo import HELD_DAYS_AGO, demo_meetings_seed, demo_panels_seed
@@ -144,6 +145,7 @@ def _date_back(channel_case: ChannelCase, days: dict[str, int]) -> None:
             information_gathering_started_at=_at(listed + SCREENED_IN - 3),
             referred_to_channel_at=_at(listed),
         )
+        referral_demo_dated_back.send(sender=Referral, referral_id=channel_case.referral_id)
         dates = {"created_at": _at(listed), "listed_at": _at(listed)}
         steps = {"adopt": days.get("adopted"), "exit": days.get("exited")}
         steps |= dict.fromkeys(("record_consent_given", "record_consent_refused"), days.get("consent"))

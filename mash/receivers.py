@@ -8,7 +8,7 @@ from django.dispatch import receiver
 
 from accounts.signals import membership_changed, user_deactivated
 from referrals.choices import GrantEndReason
-from referrals.signals import referral_submitted
+from referrals.signals import referral_demo_dated_back, referral_submitted
 
 from . import services
 from .information_requests.grants import request_grants_end_for_holder
@@ -17,6 +17,11 @@ from .information_requests.grants import request_grants_end_for_holder
 @receiver(referral_submitted, dispatch_uid="mash.assessment_open")
 def assessment_open_on_submit(*, referral: Any, actor: Any, **_: Any) -> None:
     services.assessment_open(referral=referral)
+
+
+@receiver(referral_demo_dated_back, dispatch_uid="mash.assessment_follows_demo_dates")
+def assessment_follows_demo_dates(*, referral_id: Any, **_: Any) -> None:
+    services.assessment_redate_demo(referral_id=referral_id)
 
 
 # ACCESS.md "Grants follow their reason": a partner's per-request grants end with their role, council or account.

@@ -35,11 +35,28 @@ def _under_18(referral: Referral, day: datetime.date) -> bool:
     return age.isdigit() and int(age) < UNDER_18
 
 
+def _screening_due(referral: Referral, submitted_on: datetime.date) -> datetime.date:
+    return working_days_after(submitted_on, settings.SCREENING_DUE_WORKING_DAYS, referral.local_authority.nation)
+
+
+def assessment_redate_demo(*, referral_id: Any) -> None:
+    """Demo data only: after a seed moved a case's submission back, its assessment opens and falls due from it."""
+    referral = (
+        Referral.objects.select_related("local_authority")
+        .only("submitted_at", "local_authority__nation")
+        .get(pk=referral_id)
+    )
+    submitted_on = timezone.localdate(referral.submitted_at)
+    Assessment.objects.filter(referral_id=referral_id).update(
+        created_at=referral.submitted_at, screening_due_on=_screening_due(referral, submitted_on)
+    )
+
+
 def assessment_open(*, referral: Referral) -> Assessment:
     """Called in the submit transaction: the screening due date in working days of the council's nation,
     and the two flags the queue shows without decrypting (see Assessment)."""
     submitted_on = timezone.localdate(referral.submitted_at or timezone.now())
-    due = working_days_after(submitted_on, settings.SCREENING_DUE_WORKING_DAYS, referral.local_authority.nation)
+    due = _screening_due(referral, submitted_on)
     # One INSERT in the submit transaction (a case is submitted once: there is no row to update).
     return Assessment.objects.create(
         referral=referral,

@@ -14,3 +14,7 @@ referral_submitted = Signal()
 # Sent inside the closing transaction (close, close_from_channel) with referral_id and actor; the closure app
 # records the transfer to CTP that must follow, so closing and "a transfer is due" commit together.
 referral_closed = Signal()
+
+# Demo data only (development): sent with referral_id after a seed moved a case's dates back (its submission
+# among them), so the apps that keep dates of their own about the case (mash's screening due date) follow.
+referral_demo_dated_back = Signal()

@@ -26,6 +26,7 @@ from channel.models import (
     PanelMemberView,
     VAFAssessment,
 )
+from mash.models import Assessment
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +102,10 @@ def test_the_demo_s_dates_are_relative_to_today_and_in_the_order_a_case_goes():
         points += [step.created_at for step in decisions]
         assert points == sorted(points), referral.reference
         assert points[-1] <= timezone.now()
+        # mash's assessment follows the submission (the case summary's screening due date, in working days).
+        assessment = Assessment.objects.get(referral=referral)
+        assert assessment.created_at == referral.submitted_at
+        assert day(referral.submitted_at) < assessment.screening_due_on <= day(referral.referred_to_channel_at)
         if channel_case.decided_at:
             assert decisions[0].transition == "adopt"
             assert day(channel_case.decided_at) == day(decisions[0].created_at)
