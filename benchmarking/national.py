@@ -17,8 +17,27 @@ NOT_PUBLISHED = "Not published"
 NOT_HELD = "Not available"
 # Financial year (its first calendar year) -> the release's published counts, by table and row (the counts the
 # release gives in its key results; a row it gives no count for says "Not available"). Checked against the
-# releases of 14 December 2023 (2022 to 2023), 5 December 2024 (2023 to 2024) and November 2025 (2024 to 2025).
+# releases of 26 November 2020 (2019 to 2020), 18 November 2021 (2020 to 2021), 26 January 2023 (2021 to 2022),
+# 14 December 2023 (2022 to 2023), 5 December 2024 (2023 to 2024) and November 2025 (2024 to 2025).
 RELEASES: dict[int, dict[str, Any]] = {
+    2019: {
+        "referrals": 6287,
+        "sector": {"police": 1950, "education": 1928},
+        "gender": {"male": 5514},
+        "outcome": {"discussed_at_panel": 1424, "adopted": 697},
+    },
+    2020: {
+        "referrals": 4915,
+        "sector": {"police": 1770, "education": 1221},
+        "gender": {"male": 4316},
+        "age": {"15_20": 1398},
+        "outcome": {"discussed_at_panel": 1333, "adopted": 688},
+    },
+    2021: {
+        "referrals": 6406,
+        "sector": {"education": 2305, "police": 1808},
+        "gender": {"male": 5725},
+    },
     2022: {
         "referrals": 6817,
         "sector": {"education": 2684, "police": 1943},
@@ -35,7 +54,7 @@ RELEASES: dict[int, dict[str, Any]] = {
         "concern": {"extreme_right_wing": 1798, "islamist": 870},
     },
 }
-TABLES = ("sector", "gender", "concern", "outcome")
+TABLES = ("sector", "age", "gender", "concern", "outcome")
 
 
 def _count(value: int, referrals: int) -> str:
@@ -43,7 +62,7 @@ def _count(value: int, referrals: int) -> str:
 
 
 def national_figures(stats: Any) -> None:
-    """Fill `national` of the tables the release has figures for (sector, gender, concern, panel and adoption)."""
+    """Fill `national` of the tables the release has figures for (sector, age, gender, concern, panel, adoption)."""
     period = stats.period
     year = period.start.year
     whole_year = period.start.month == 4 and (period.end.year, period.end.month, period.end.day) == (year + 1, 3, 31)  # noqa: PLR2004
