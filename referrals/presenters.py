@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from .forms import CHOICES, QUESTION_LABELS
 from .journey import Step
+from .selectors import referral_attachment_count
 from .validation import ANSWERS, age_on
 
 
@@ -30,7 +31,7 @@ def answer_rows(*, referral: Any, answers: dict[str, Any], steps: list[Step], ch
         if step.slug == "council":
             rows = [{"key": "Council area", "value": referral.local_authority.name}]
         elif step.slug == "attachments":
-            rows = [{"key": "Documents", "value": f"{referral.attachments.count()} uploaded"}]
+            rows = [{"key": "Documents", "value": f"{referral_attachment_count(referral)} uploaded"}]
         else:
             rows = [
                 {"key": QUESTION_LABELS.get(name, ANSWERS[name].label), "value": answer_display(name, answers[name])}
@@ -81,7 +82,7 @@ def case_summary(*, referral: Any, answers: dict[str, Any], repeats: Any, today:
         flags.append(("Under 18", FLAG_BADGES["under_18"]))
     if repeats is not None and (repeats.visible or repeats.elsewhere_count):
         flags.append(("Possible repeat referral", FLAG_BADGES["repeat"]))
-    attachments = referral.attachments.count()
+    attachments = referral_attachment_count(referral)
     if attachments:
         flags.append((f"{attachments} document{'s' if attachments != 1 else ''}", FLAG_BADGES["attachments"]))
     person = [

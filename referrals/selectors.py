@@ -341,3 +341,19 @@ def case_grantee_choices(*, referral: Referral) -> QuerySet[Any]:
         membership_record__local_authority_id=referral.local_authority_id,
         membership_record__role__in=GRANTEE_ROLES,
     ).order_by("display_name", "email")
+
+
+_ATTACHMENTS_KEY = "_attachment_count"
+
+
+def referral_attachment_count(referral: Referral) -> int:
+    """How many documents the referral has, counted once per loaded referral.
+
+    The case page's summary (its flags) and its answers (the Documents row) each asked: two identical COUNTs.
+    As with channel_stage_of, a loaded referral lives for one request, and adding or removing a document
+    redirects, so the next page loads the referral, and counts, afresh. A service that must know the count
+    at the moment it writes (the limit on uploads) counts for itself.
+    """
+    if _ATTACHMENTS_KEY not in referral.__dict__:
+        referral.__dict__[_ATTACHMENTS_KEY] = referral.attachments.count()
+    return referral.__dict__[_ATTACHMENTS_KEY]

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import io
 import pathlib
 import re
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEvent
@@ -183,3 +186,23 @@ def test_every_url_of_the_case_itself_is_a_reserved_section_slug():
     own.discard("<slug:section>")
     assert own
     assert own <= sections.RESERVED_SLUGS
+
+
+def test_the_documents_are_counted_once_for_the_summary_and_the_answers(client, referrer, triage_officer):
+    """The flags ("2 documents") and the Documents row ("2 uploaded") share one COUNT (referral_attachment_count)."""
+    draft = draft_referral(user=referrer)
+    for number in (1, 2):
+        content = b"%PDF-1.4 test document " + bytes([48 + number])
+        services.referral_attachment_add(
+            referral=draft, actor=referrer, fileobj=io.BytesIO(content), filename=f"d{number}.pdf", size=len(content)
+        )
+    referral = services.referral_submit(referral=draft, actor=referrer)
+    client.force_login(triage_officer)
+    with CaptureQueriesContext(connection) as queries:
+        page = visible_text(
+            client.get(reverse("referrals:referral-detail", args=[referral.reference])).content.decode()
+        )
+    assert "2 documents" in page
+    assert "2 uploaded" in page
+    counts = [q["sql"] for q in queries.captured_queries if 'FROM "referrals_referralattachment"' in q["sql"]]
+    assert len(counts) == 1
