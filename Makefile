@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements/*.txt | sha1sum | cut -c1-1
 DJANGO := $(BIN)/python manage.py
 
 .PHONY: run test setup venv keys migrate seed lint system-packages frontend lock \
-        bench-encryption bench-audit bench-submit bench-queue bench-purge bench-export bench-load fuzz fuzz-venv clean help
+        bench-encryption bench-audit bench-submit bench-queue bench-purge bench-export bench-load bench-requests fuzz fuzz-venv clean help
 
 help:
 	@echo "make run    set up everything and serve http://localhost:8000 (SQLite, tasks inline)"
@@ -110,6 +110,10 @@ bench-purge: setup
 # Needs PostgreSQL on 127.0.0.1:5432; BENCH_LIVE, BENCH_TOMBSTONES, BENCH_RUNS (default 5).
 bench-export: setup
 	$(BIN)/python benchmarks/export.py
+
+# Each signed-in page's CPU time and statements in-process beside the bare page (benchmarks/requests.py).
+bench-requests: setup
+	$(BIN)/python benchmarks/requests.py
 
 # The production shape under 50 simulated people, then the saturation runs (benchmarks/load.py; docs/performance.md).
 # Needs PostgreSQL on 127.0.0.1:5432 and redis-server; BENCH_LOAD_SECONDS (default 120), BENCH_LOAD_WORKERS (3).

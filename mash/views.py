@@ -155,6 +155,8 @@ class QueueView(LoginRequiredMixin, View):
             "form": form,
             "may_assign": may_assign,
             "first_assignable": first_assignable,
+            # The ticked cases (a refused assignment shows them ticked again), read once, not once per row.
+            "ticked": frozenset(form["references"].value() or ()) if may_assign else frozenset(),
             "return_query": _kept(params).urlencode(),
             "page_query": kept.urlencode(),
             "selected_filters": _selected_filters(state["filters"], kept),

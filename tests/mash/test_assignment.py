@@ -156,3 +156,18 @@ def test_the_queue_offers_a_tick_box_only_where_assigning_can_succeed(client, re
     # Newest first: the closed case heads the page, yet the first box (the error summary's target) is the new one's.
     assert boxes == [("id_references", new.reference)]
     assert closed.reference in body
+
+
+def test_a_refused_assignment_shows_the_cases_still_ticked(client, referrer, triage_officer, other_triage_officer):
+    """The queue reads the ticked references once per page (mash.views), not once per row: still each box."""
+    first, second = submitted_referral(user=referrer), submitted_referral(user=referrer, given_name="Bea")
+    client.force_login(triage_officer)
+    response = client.post(
+        reverse("referrals:referral-queue-assign"),
+        {"references": [second.reference], "assignee": other_triage_officer.pk},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f'value="{second.reference}" checked' in body
+    assert f'value="{first.reference}" checked' not in body
+    assert f'value="{first.reference}">' in body
