@@ -42,10 +42,35 @@ def _lookups() -> dict[type[models.Model], str]:
     return found
 
 
+def _depths(lookups: dict[type[models.Model], str]) -> dict[type[models.Model], int]:
+    """Each case model -> the longest chain of foreign keys from it to the root through case models (the root 0).
+
+    Deleting by this, deepest first, deletes every row before the rows it points at: a model with a key to another
+    case model is deeper than it (a post-exit review names both its Channel case and the Channel decision it
+    recorded, which a shortest lookup would put on one level; the decision is PROTECTed). A key back into a chain
+    (a model naming itself) is not followed."""
+    depths: dict[type[models.Model], int] = {}
+
+    def depth(model: type[models.Model], seen: frozenset) -> int:
+        if model not in depths:
+            targets = {
+                f.related_model
+                for f in model._meta.concrete_fields
+                if f.is_relation and not f.many_to_many and f.related_model in lookups and f.related_model not in seen
+            }
+            depths[model] = max((depth(target, seen | {target}) + 1 for target in targets), default=0)
+        return depths[model]
+
+    for model in lookups:
+        depth(model, frozenset({model}))
+    return depths
+
+
 def case_models() -> list[tuple[type[models.Model], str]]:
     """(model, lookup to the case id) for every model of a case, deepest first, the case root last."""
     lookups = _lookups()
-    return sorted(lookups.items(), key=lambda item: (-item[1].count("__") - (item[1] != "pk"), item[0]._meta.label))
+    depths = _depths(lookups)
+    return sorted(lookups.items(), key=lambda item: (-depths[item[0]], item[0]._meta.label))
 
 
 def _generic_references() -> list[tuple[type[models.Model], str, str]]:

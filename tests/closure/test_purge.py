@@ -48,6 +48,21 @@ def test_every_model_with_a_foreign_key_path_to_the_referral_is_purged():
     assert {"mash.InformationRequestAttachment", "channel.ChannelDecision", "closure.Transfer"} <= purged
 
 
+def test_every_case_model_is_deleted_before_the_case_models_it_points_at():
+    """Deepest first by the longest chain of keys: a post-exit review (which names its Channel case and, PROTECTed,
+    the Channel decision it recorded) goes before that decision, or the purge of a completed case fails."""
+    order = [model for model, _lookup in case_models()]
+    position = {model: index for index, model in enumerate(order)}
+    for model in order:
+        for model_field in model._meta.concrete_fields:
+            target = model_field.related_model if model_field.is_relation else None
+            if target in position and target is not model:
+                assert position[model] < position[target], (model._meta.label, target._meta.label)
+    labels = [model._meta.label for model in order]
+    assert labels.index("channel.PostExitReview") < labels.index("channel.ChannelDecision")
+    assert labels[-1] == ROOT
+
+
 def test_purge_leaves_only_the_certificate_the_tombstone_and_the_audit_trail(transferred_case, prevent_lead):
     case_id, reference = transferred_case.pk, transferred_case.reference
     data_key_id = transferred_case.data_key_id

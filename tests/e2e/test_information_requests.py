@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
@@ -35,7 +36,7 @@ def test_a_triage_officer_asks_and_the_partner_answers(live_server, demo_cases, 
     from mash.models import InformationRequest
 
     case = InformationRequest.objects.filter(status="open").select_related("referral__local_authority").first().referral
-    due = working_days_after(case.created_at.date(), 3, case.local_authority.nation)
+    due = working_days_after(timezone.localdate(), 3, case.local_authority.nation)
 
     sign_in(page, live_server, "triage@example.org", DEMO_PASSWORD)
     page.goto(f"{live_server.url}/referrals/{case.reference}/information-requests/")
