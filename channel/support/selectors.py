@@ -109,7 +109,16 @@ def interventions_overdue_visible(*, user: Any, today: datetime.date | None = No
             planned_start__lt=today,
         )
         .select_related("intervention_type", "channel_case__referral")
-        .only("id", "planned_start", "intervention_type__label", "channel_case__referral__reference")
+        # The two stages too: django-fsm's ConcurrentTransitionMixin reads each loaded row's state as it is made,
+        # so a deferred state would cost a query per row.
+        .only(
+            "id",
+            "planned_start",
+            "intervention_type__label",
+            "channel_case__state",
+            "channel_case__referral__reference",
+            "channel_case__referral__status",
+        )
         .order_by("planned_start")
     )
 

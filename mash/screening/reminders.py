@@ -65,6 +65,7 @@ def screening_decisions_remind_overdue(*, today: datetime.date | None = None) ->
             "assigned_to_id",
             "referral__id",
             "referral__reference",
+            "referral__status",  # the case's optimistic locking reads it as each row loads: deferred, a query each
             "referral__local_authority__nation",
         )
         .order_by("screening_due_on", "pk")

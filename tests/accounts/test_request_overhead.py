@@ -26,7 +26,7 @@ HOME_STATEMENTS = {
     "police_prevent_officer": 6,
     "panel_member": 6,
     "prevent_lead": 6,
-    "channel_chair": 12,
+    "channel_chair": 9,
 }
 
 

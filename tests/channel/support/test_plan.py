@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.models import AuditEvent
@@ -136,7 +138,10 @@ def test_an_intervention_not_started_by_its_planned_date_is_overdue(supported, c
         owner=triage_officer,
     )
     assert late.is_overdue(TODAY())
-    assert [i.pk for i in interventions_overdue_visible(user=channel_chair)] == [late.pk]
+    with CaptureQueriesContext(connection) as captured:
+        listed = list(interventions_overdue_visible(user=channel_chair))
+        assert [(i.pk, i.channel_case.referral.reference) for i in listed] == [(late.pk, supported.referral.reference)]
+    assert len(captured) == 1  # the stages loaded with the rows: django-fsm reads them as each row is made
     intervention_start(intervention=late, actor=triage_officer, started_on=TODAY())
     assert list(interventions_overdue_visible(user=channel_chair)) == []
     with pytest.raises(ChannelInvalid):  # started once only
