@@ -23,9 +23,9 @@ HOME_STATEMENTS = {
     "auditor": 3,
     "intervention_provider": 3,
     "partner_contributor": 4,
-    "police_prevent_officer": 6,
-    "panel_member": 6,
-    "prevent_lead": 6,
+    "police_prevent_officer": 5,
+    "panel_member": 5,
+    "prevent_lead": 5,
     "channel_chair": 9,
 }
 
