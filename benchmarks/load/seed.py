@@ -59,7 +59,14 @@ def _partners(partner, authority, device_model) -> list:
     from mash.information_requests.services import information_request_create
     from mash.models import InformationRequest
 
-    asked = InformationRequest.objects.filter(addressee=partner, status="open").select_related("referral").first()
+    from django.utils import timezone
+
+    # A demo request still in time (the demo's overdue one is past its due date, which a new request may not be).
+    asked = (
+        InformationRequest.objects.filter(addressee=partner, status="open", due_on__gte=timezone.localdate())
+        .select_related("referral")
+        .first()
+    )
     organisation = partner.membership.organisation
     partners = [partner]
     for number in range(1, PARTNERS):
