@@ -52,14 +52,13 @@ def _session(user, device) -> str:
 
 def _partners(partner, authority, device_model) -> list:
     """The demo partner and PARTNERS - 1 more of their organisation, each with open requests to answer."""
+    from django.utils import timezone
     from django.utils.crypto import get_random_string
 
     from accounts.models import Role
     from accounts.services.users import user_create_with_membership
     from mash.information_requests.services import information_request_create
     from mash.models import InformationRequest
-
-    from django.utils import timezone
 
     # A demo request still in time (the demo's overdue one is past its due date, which a new request may not be).
     asked = (
