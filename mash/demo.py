@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -29,7 +30,7 @@ from .models import (
 )
 from .screening import services as screening
 from .screening.reminders import screening_decisions_remind_overdue
-from .services import referral_assign
+from .services import assessment_redate_demo, referral_assign
 
 # Made-up people (no real person): each name is one demo case of the first demo council.
 DEMO_CASES = (
@@ -220,25 +221,22 @@ OVERDUE_REQUEST_DAYS_AGO = 10
 
 
 def _dated_back(referral: Referral, information_request: InformationRequest, *, days: int) -> None:
-    """Demo only: the whole case moved back `days` days, its request due five working days after it was asked;
-    the partner's access follows the due date (it still has a few days to run)."""
+    """Demo only: every date of the case moved back `days` days together (so they keep their order), its
+    screening due date worked out again from the moved submission, and its request due five working days after it
+    was asked; the partner's access follows the due date (it still has a few days to run)."""
     back = datetime.timedelta(days=days)
-    asked = timezone.now() - back
+    stamps = ("created_at", "submitted_at", "screening_started_at", "information_gathering_started_at")
+    information_request.refresh_from_db(fields=["created_at"])
+    asked = information_request.created_at - back
     nation = referral.local_authority.nation
     # Over bank holidays five working days may not have run out yet: then it fell due the last working day.
     due_on = min(working_days_after(asked.date(), 5, nation), working_day_before(timezone.localdate(), nation))
-    assessment = Assessment.objects.get(referral=referral)
     with transaction.atomic():
-        Referral.objects.filter(pk=referral.pk).update(
-            created_at=referral.created_at - back, submitted_at=referral.submitted_at - back
-        )
-        Assessment.objects.filter(pk=assessment.pk).update(
-            created_at=assessment.created_at - back,
-            assigned_at=assessment.assigned_at - back,
-            screening_due_on=assessment.screening_due_on - back,
-        )
+        Referral.objects.filter(pk=referral.pk).update(**{stamp: F(stamp) - back for stamp in stamps})
+        assessment_redate_demo(referral_id=referral.pk)
+        Assessment.objects.filter(referral=referral).update(assigned_at=F("assigned_at") - back)
         for model in (GatewayCheck, ScreeningOutcome):
-            model.objects.filter(referral=referral).update(created_at=asked)
+            model.objects.filter(referral=referral).update(created_at=F("created_at") - back)
         InformationRequest.objects.filter(pk=information_request.pk).update(
             created_at=asked, notified_at=asked, due_on=due_on
         )

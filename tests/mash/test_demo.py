@@ -6,6 +6,7 @@ import datetime
 import io
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.services import demo_data_seed
 from core.models import OutboxMessage
+from mash.calendar import working_days_after
 
 pytestmark = pytest.mark.django_db
 
@@ -107,8 +109,16 @@ def test_the_demo_shows_open_overdue_and_answered_requests_and_the_partner_can_a
     overdue = [r for r in listed if r.due_on < today]
     assert len(overdue) == 1
     # Its dates come in the order they happened: submitted, screened, asked, then due (and not yet expired).
-    late = InformationRequest.objects.select_related("referral__screening_outcome").get(pk=overdue[0].pk)
-    assert late.referral.submitted_at <= late.referral.screening_outcome.created_at <= late.created_at
+    late = InformationRequest.objects.select_related(
+        "referral__screening_outcome", "referral__gateway_check", "referral__assessment"
+    ).get(pk=overdue[0].pk)
+    case = late.referral
+    assert case.submitted_at <= case.screening_started_at <= case.gateway_check.created_at
+    assert case.gateway_check.created_at <= case.screening_outcome.created_at <= case.information_gathering_started_at
+    assert case.information_gathering_started_at <= late.created_at
+    assert case.assessment.screening_due_on == working_days_after(
+        timezone.localdate(case.submitted_at), settings.SCREENING_DUE_WORKING_DAYS, case.local_authority.nation
+    )
     assert late.created_at.date() < late.due_on < today
     assert late.notified_at == late.created_at
     open_request = listed[0]
