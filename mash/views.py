@@ -142,7 +142,8 @@ class QueueView(LoginRequiredMixin, View):
         page = QueuePage.of(rows, number=params.get("page"), size=state["per_page"])
         queue_mark_attachments(page.object_list)
         first_assignable = queue_mark_assignable(page.object_list)
-        may_assign = request.user.has_role(*ASSIGNER_ROLES)
+        # Offered only when a case on this page can be assigned (with Channel or closed, it no longer can).
+        may_assign = request.user.has_role(*ASSIGNER_ROLES) and first_assignable is not None
         if may_assign and form is None:
             form = AssignForm(user=request.user, references=[])
         kept = _kept(params)

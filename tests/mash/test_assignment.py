@@ -156,6 +156,19 @@ def test_the_queue_offers_a_tick_box_only_where_assigning_can_succeed(client, re
     # Newest first: the closed case heads the page, yet the first box (the error summary's target) is the new one's.
     assert boxes == [("id_references", new.reference)]
     assert closed.reference in body
+    assert "Assign selected cases" in body
+    # Once the last assignable case is closed, a page with nothing to assign offers no assigning at all.
+    services.referral_assign(referral=new, actor=triage_officer, assignee=triage_officer)
+    referral_services.referral_close(
+        referral=referral_services.referral_start_screening(referral=new, actor=triage_officer),
+        actor=triage_officer,
+        reason_code=ClosingReason.NFA_NO_CONCERN,
+        summary="Closed.",
+    )
+    nothing = client.get(reverse("referrals:referral-queue")).content.decode()
+    assert closed.reference in nothing
+    assert "Assign selected cases" not in nothing
+    assert 'name="references"' not in nothing
 
 
 def test_a_refused_assignment_shows_the_cases_still_ticked(client, referrer, triage_officer, other_triage_officer):
