@@ -171,3 +171,15 @@ def statistical_record_write(referral: Any) -> None:
         referral_month=referral_month(referral),
         **coarse_answers(referral),
     )
+
+
+def statistical_record_redate_demo(referral_id: Any) -> None:
+    """Demo data only: after a seed moved a case's submission back, its statistical record counts in that month
+    (reads the record's id from the case's encrypted data, as the purge does)."""
+    from referrals.models import Referral
+
+    from .models import StatisticalRecord
+
+    referral = Referral.objects.select_related("data_key").get(pk=referral_id)
+    if referral.statistics_record:
+        StatisticalRecord.objects.filter(pk=referral.statistics_record).update(referral_month=referral_month(referral))

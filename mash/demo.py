@@ -17,6 +17,7 @@ from referrals import services as referral_services
 from referrals.exceptions import ReferralInvalid
 from referrals.models import Referral
 from referrals.services.demo import DEMO_PERSON
+from referrals.signals import referral_demo_dated_back
 
 from .calendar import working_day_before, working_days_after
 from .information_requests import services as request_services
@@ -30,7 +31,7 @@ from .models import (
 )
 from .screening import services as screening
 from .screening.reminders import screening_decisions_remind_overdue
-from .services import assessment_redate_demo, referral_assign
+from .services import referral_assign
 
 # Made-up people (no real person): each name is one demo case of the first demo council.
 DEMO_CASES = (
@@ -233,7 +234,8 @@ def _dated_back(referral: Referral, information_request: InformationRequest, *, 
     due_on = min(working_days_after(asked.date(), 5, nation), working_day_before(timezone.localdate(), nation))
     with transaction.atomic():
         Referral.objects.filter(pk=referral.pk).update(**{stamp: F(stamp) - back for stamp in stamps})
-        assessment_redate_demo(referral_id=referral.pk)
+        # The apps that keep dates of their own about the case follow (mash's screening due date among them).
+        referral_demo_dated_back.send(sender=Referral, referral_id=referral.pk)
         Assessment.objects.filter(referral=referral).update(assigned_at=F("assigned_at") - back)
         for model in (GatewayCheck, ScreeningOutcome):
             model.objects.filter(referral=referral).update(created_at=F("created_at") - back)

@@ -16,5 +16,6 @@ referral_submitted = Signal()
 referral_closed = Signal()
 
 # Demo data only (development): sent with referral_id after a seed moved a case's dates back (its submission
-# among them), so the apps that keep dates of their own about the case (mash's screening due date) follow.
+# among them), so the apps that keep dates of their own about the case follow: mash's screening due date,
+# closure's statistical record (the month it counts in).
 referral_demo_dated_back = Signal()

@@ -26,6 +26,7 @@ from channel.models import (
     PanelMemberView,
     VAFAssessment,
 )
+from closure.models import StatisticalRecord
 from mash.models import Assessment
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +107,9 @@ def test_the_demo_s_dates_are_relative_to_today_and_in_the_order_a_case_goes():
         assessment = Assessment.objects.get(referral=referral)
         assert assessment.created_at == referral.submitted_at
         assert day(referral.submitted_at) < assessment.screening_due_on <= day(referral.referred_to_channel_at)
+        # and closure's statistical record counts the case in the month it was submitted.
+        record = StatisticalRecord.objects.get(pk=referral.statistics_record)
+        assert record.referral_month == day(referral.submitted_at).replace(day=1)
         if channel_case.decided_at:
             assert decisions[0].transition == "adopt"
             assert day(channel_case.decided_at) == day(decisions[0].created_at)
