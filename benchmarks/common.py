@@ -45,3 +45,32 @@ def django_setup(url: str, *, migrate: bool = True, **environ: str) -> None:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
+
+
+def bulk_cases_fill(authorities: list, users: dict, rows: int) -> None:
+    """`rows` cases across the two demo councils, written by benchmarks/queue.py's writer, from referrers of their
+    own (one per council: a demo referrer's own list stays a person's). `users` maps (council number, role) to the
+    demo users, as the writer wants them."""
+    import importlib.util
+    from pathlib import Path
+
+    from django.utils.crypto import get_random_string
+
+    from accounts.models import Role
+    from accounts.services.users import user_create_with_membership
+
+    # Loaded from its file: imported by name, benchmarks/queue.py would be the standard library's queue.
+    spec = importlib.util.spec_from_file_location("bench_queue", Path(__file__).with_name("queue.py"))
+    queue = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(queue)
+    queue.ROWS = rows
+    referrers = {
+        (number, Role.REFERRER): user_create_with_membership(
+            email=f"bulk-referrer-{number}@bench.example.org",
+            password=get_random_string(24),
+            local_authority=authority,
+            role=Role.REFERRER,
+        )
+        for number, authority in enumerate(authorities)
+    }
+    queue._fill({0: authorities[0], 1: authorities[1], **users, **referrers})

@@ -208,7 +208,12 @@ def main() -> None:  # noqa: PLR0915
         started = time.monotonic()
         python = str(BIN / "python")
         targets = folder / "targets.json"
-        seed_env = {**env, "DJANGO_SETTINGS_MODULE": "benchmarks.load.seed_settings"}
+        # The seed runs in production's environment, which holds none of this shell's: it is given the number of cases.
+        seed_env = {
+            **env,
+            "DJANGO_SETTINGS_MODULE": "benchmarks.load.seed_settings",
+            "BENCH_LOAD_CASES": os.environ.get("BENCH_LOAD_CASES", "10000"),
+        }
         for command, command_env in (
             (["manage.py", "migrate", "--noinput", "-v", "0"], env),
             (["manage.py", "collectstatic", "--noinput", "-v", "0"], env),

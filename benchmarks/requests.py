@@ -35,13 +35,10 @@ PROFILE = os.environ.get("BENCH_REQUESTS_PROFILE", "").split(",")
 
 def _seed() -> dict:
     """The demo councils and cases, CASES bulk cases, and what the pages below need."""
-    import importlib.util
-
     from django.core.management import call_command
-    from django.utils.crypto import get_random_string
 
     from accounts.models import LocalAuthority, Role, User
-    from accounts.services.users import DEMO_AUTHORITIES, demo_email, user_create_with_membership
+    from accounts.services.users import DEMO_AUTHORITIES, demo_email
     from referrals.models import Referral
 
     for command in ("seed_demo", "seed_demo_referrals", "seed_demo_mash", "seed_demo_channel"):
@@ -52,20 +49,7 @@ def _seed() -> dict:
         for number, spec in enumerate(DEMO_AUTHORITIES)
         for role in Role
     }
-    spec = importlib.util.spec_from_file_location("bench_queue", REPO / "benchmarks" / "queue.py")
-    queue = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(queue)
-    queue.ROWS = CASES
-    bulk = {
-        (number, Role.REFERRER): user_create_with_membership(
-            email=f"bulk-referrer-{number}@bench.example.org",
-            password=get_random_string(24),
-            local_authority=authority,
-            role=Role.REFERRER,
-        )
-        for number, authority in enumerate(authorities)
-    }
-    queue._fill({0: authorities[0], 1: authorities[1], **users, **bulk})
+    common.bulk_cases_fill(authorities, users, CASES)
     case = (
         Referral.objects.filter(local_authority=authorities[0])
         .exclude(status="draft")

@@ -8,7 +8,6 @@ the simulated people use. Writes what the locustfile needs to a JSON file (argv[
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import sys
@@ -16,19 +15,11 @@ import time
 import uuid
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
 SESSIONS_PER_ROLE = 12
 # Partners answer requests in the mix: PARTNERS contributors of the demo partner's organisation (the
 # demo partner among them), each with REQUESTS_PER_PARTNER open requests made through the service.
 PARTNERS = 12
 REQUESTS_PER_PARTNER = 20
-
-
-def _queue_module():
-    spec = importlib.util.spec_from_file_location("bench_queue", REPO / "benchmarks" / "queue.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _session(user, device) -> str:
@@ -101,7 +92,8 @@ def main(out: Path) -> None:
 
     from accounts.models import LocalAuthority, Role, User
     from accounts.services import api_token_create
-    from accounts.services.users import DEMO_AUTHORITIES, demo_email, user_create_with_membership
+    from accounts.services.users import DEMO_AUTHORITIES, demo_email
+    from benchmarks.common import bulk_cases_fill
     from channel.models import Meeting
     from referrals.models import Referral
     from tests.referrals.factories import adult_answers
@@ -121,19 +113,7 @@ def main(out: Path) -> None:
         .exclude(status="draft")
         .values_list("reference", flat=True)
     )
-    queue = _queue_module()
-    queue.ROWS = int(os.environ.get("BENCH_LOAD_CASES", "10000"))
-    # The bulk cases come from referrers of their own: a demo referrer's own list stays a person's.
-    bulk_referrers = {
-        (number, Role.REFERRER): user_create_with_membership(
-            email=f"bulk-referrer-{number}@bench.example.org",
-            password=get_random_string(24),
-            local_authority=authority,
-            role=Role.REFERRER,
-        )
-        for number, authority in enumerate(authorities)
-    }
-    queue._fill({0: authorities[0], 1: authorities[1], **users, **bulk_referrers})
+    bulk_cases_fill(authorities, users, int(os.environ.get("BENCH_LOAD_CASES", "10000")))
 
     sessions = {}
     for role in Role:
