@@ -47,6 +47,21 @@ def django_setup(url: str, *, migrate: bool = True, **environ: str) -> None:
         call_command("migrate", verbosity=0)
 
 
+def demo_councils_and_users() -> tuple[list, dict]:
+    """The two demo councils (seed_demo's) and their demo users, keyed (council number, role) as
+    bulk_cases_fill and benchmarks/queue.py's writer want them."""
+    from accounts.models import LocalAuthority, Role, User
+    from accounts.services.users import DEMO_AUTHORITIES, demo_email
+
+    authorities = [LocalAuthority.objects.get(ons_code=spec.ons_code) for spec in DEMO_AUTHORITIES]
+    users = {
+        (number, role): User.objects.get(email=demo_email(role, spec.email_prefix))
+        for number, spec in enumerate(DEMO_AUTHORITIES)
+        for role in Role
+    }
+    return authorities, users
+
+
 def bulk_cases_fill(authorities: list, users: dict, rows: int) -> None:
     """`rows` cases across the two demo councils, written by benchmarks/queue.py's writer, from referrers of their
     own (one per council: a demo referrer's own list stays a person's). `users` maps (council number, role) to the

@@ -37,18 +37,12 @@ def _seed() -> dict:
     """The demo councils and cases, CASES bulk cases, and what the pages below need."""
     from django.core.management import call_command
 
-    from accounts.models import LocalAuthority, Role, User
-    from accounts.services.users import DEMO_AUTHORITIES, demo_email
+    from accounts.models import Role
     from referrals.models import Referral
 
     for command in ("seed_demo", "seed_demo_referrals", "seed_demo_mash", "seed_demo_channel"):
         call_command(command, verbosity=0)
-    authorities = [LocalAuthority.objects.get(ons_code=spec.ons_code) for spec in DEMO_AUTHORITIES]
-    users = {
-        (number, role): User.objects.get(email=demo_email(role, spec.email_prefix))
-        for number, spec in enumerate(DEMO_AUTHORITIES)
-        for role in Role
-    }
+    authorities, users = common.demo_councils_and_users()
     common.bulk_cases_fill(authorities, users, CASES)
     case = (
         Referral.objects.filter(local_authority=authorities[0])

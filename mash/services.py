@@ -43,7 +43,7 @@ def assessment_redate_demo(*, referral_id: Any) -> None:
     """Demo data only: after a seed moved a case's submission back, its assessment opens and falls due from it."""
     referral = (
         Referral.objects.select_related("local_authority")
-        .only("submitted_at", "local_authority__nation")
+        .only("submitted_at", "status", "local_authority__nation")  # status: read by the optimistic locking on load
         .get(pk=referral_id)
     )
     submitted_on = timezone.localdate(referral.submitted_at)

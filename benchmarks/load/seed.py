@@ -90,10 +90,9 @@ def main(out: Path) -> None:
     from django.utils.crypto import get_random_string
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from accounts.models import LocalAuthority, Role, User
+    from accounts.models import Role
     from accounts.services import api_token_create
-    from accounts.services.users import DEMO_AUTHORITIES, demo_email
-    from benchmarks.common import bulk_cases_fill
+    from benchmarks.common import bulk_cases_fill, demo_councils_and_users
     from channel.models import Meeting
     from referrals.models import Referral
     from tests.referrals.factories import adult_answers
@@ -102,12 +101,7 @@ def main(out: Path) -> None:
 
     for command in ("seed_demo", "seed_demo_referrals", "seed_demo_mash", "seed_demo_channel", "seed_demo_closure"):
         call_command(command, verbosity=0)
-    authorities = [LocalAuthority.objects.get(ons_code=spec.ons_code) for spec in DEMO_AUTHORITIES]
-    users = {
-        (number, role): User.objects.get(email=demo_email(role, spec.email_prefix))
-        for number, spec in enumerate(DEMO_AUTHORITIES)
-        for role in Role
-    }
+    authorities, users = demo_councils_and_users()
     real = list(
         Referral.objects.filter(local_authority=authorities[0])
         .exclude(status="draft")
