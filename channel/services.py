@@ -42,7 +42,7 @@ PANEL_DECISIONS = frozenset({"adopt", "not_adopt", "exit", "relist"})
 # Consent steps take dates; their note is optional. Every other step records why, in words (encrypted).
 NOTE_OPTIONAL = ("record_consent_given", "record_consent_refused")
 # The post-exit review steps record a review and its outcome (a PostExitReview row): only
-# channel.support.reviews.post_exit_review_record takes them, through _channel_case_step, so no path (the case
+# channel.support.reviews.post_exit_review_record takes them, through channel_case_step_take, so no path (the case
 # page's step pages, the demo, a shell) moves the stage without the outcome; channel_case_transition refuses them.
 REVIEW_STEPS = frozenset(REVIEW_OF)
 NOTE_MAX_LENGTH = 5000
@@ -243,7 +243,7 @@ def channel_case_transition(
     if transition in REVIEW_STEPS:
         channel_case_check(channel_case, transition, actor=actor, shown_state=shown_state)
         raise PostExitReviewNeedsOutcome(transition)
-    return _channel_case_step(
+    return channel_case_step_take(
         channel_case=channel_case,
         actor=actor,
         transition=transition,
@@ -255,7 +255,7 @@ def channel_case_transition(
     )
 
 
-def _channel_case_step(
+def channel_case_step_take(
     *,
     channel_case: ChannelCase,
     actor: Any,
@@ -266,8 +266,9 @@ def _channel_case_step(
     consent_date: datetime.date | None = None,
     reassess_on: datetime.date | None = None,
 ) -> ChannelDecision:
-    """The one helper that runs every step (STYLE.md section 3): the checks, then one transaction. Named services
-    wrap it: channel_case_transition, and post_exit_review_record for the review steps."""
+    """The one helper that runs every step (STYLE.md section 3): the checks, then one transaction. Called by the
+    two services only: channel_case_transition (every step but the reviews) and post_exit_review_record (the
+    reviews, with their outcome row); anything else calls one of those."""
     method = channel_case_check(channel_case, transition, actor=actor, shown_state=shown_state)
     post_exit_review_window_check(channel_case, transition, actor=actor)
     note = (note or "").strip()

@@ -17,13 +17,13 @@ from ..choices import ChannelStage
 from ..conditions import review_not_yet
 from ..exceptions import ChannelInvalid
 from ..models import ChannelCase
-from ..services import _channel_case_step, channel_case_check, post_exit_review_window_check
+from ..services import channel_case_check, channel_case_step_take, post_exit_review_window_check
 from .choices import PostExitOutcome, PostExitReviewKind
 from .models import PostExitReview
 from .schedule import post_exit_review_due, post_exit_review_opens
 
 # The review due at each stage, and the step that records it. Only post_exit_review_record takes these steps,
-# through services._channel_case_step (the one helper that runs every step): channel_case_transition refuses
+# through services.channel_case_step_take (the one helper that runs every step): channel_case_transition refuses
 # them, so no path moves the stage without the review row (channel/services.py, REVIEW_STEPS).
 REVIEW_AT = {
     ChannelStage.EXITED: (PostExitReviewKind.SIX_MONTHS, "record_six_month_review"),
@@ -95,7 +95,7 @@ def post_exit_review_record(
     exit_day = exited_on(channel_case)
     due_on = post_exit_review_due(exit_day, kind, channel_case.referral.local_authority.nation)
     with transaction.atomic():
-        decision = _channel_case_step(
+        decision = channel_case_step_take(
             channel_case=channel_case, actor=actor, transition=transition, shown_state=channel_case.state, note=note
         )
         review = PostExitReview.objects.create(
