@@ -145,6 +145,24 @@ def _wait(url: str, timeout: float = 60) -> None:
     raise SystemExit(f"Nothing answered at {url} within {timeout:.0f} seconds.")
 
 
+def _outbox_drained(timeout: float = 180) -> None:
+    """Wait for the worker to send the e-mails the seed queued (the partners' requests, the demo's MASH
+    notices): beat's first outbox sweep otherwise sends a few hundred during the run's first 20 seconds,
+    which measures the seed's backlog, not a council's steady state."""
+    import psycopg
+
+    started = time.monotonic()
+    query = "SELECT count(*) FROM core_outboxmessage WHERE dispatched_at IS NULL AND next_attempt_at <= now()"
+    with psycopg.connect(database_url(DB_NAME), autocommit=True) as conn:
+        while time.monotonic() - started < timeout:
+            waiting = conn.execute(query).fetchone()[0]
+            if not waiting:
+                print(f"The seed's e-mails sent by the worker in {time.monotonic() - started:.0f} s; the run starts.")
+                return
+            time.sleep(1)
+    raise SystemExit(f"The worker left {waiting} of the seed's e-mails unsent after {timeout:.0f} seconds.")
+
+
 def _locust(host: str, targets: Path, csv_prefix: Path, users: int, seconds: int, classes: list[str], pause: bool):  # noqa: PLR0917
     command = [
         str(BIN / "locust"), "-f", str(REPO / "benchmarks" / "locustfile.py"), "--headless", "--only-summary",
@@ -232,6 +250,7 @@ def main() -> None:  # noqa: PLR0915
         beat_schedule = str(folder / "beat-schedule")
         processes.start("beat", [python, "-m", "celery", "--app", "config", "beat", "-s", beat_schedule], env)
         _wait(f"{host}/healthz")
+        _outbox_drained()
         load = os.getloadavg()
         print(
             f"gunicorn {WORKERS} sync workers, CONN_MAX_AGE 60 (production default), Celery worker and beat; "
