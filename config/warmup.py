@@ -4,8 +4,10 @@ Without it, the first request of each page in each gunicorn worker paid for the 
 map (the first `{% url %}`: every URL pattern walked) and for compiling its templates, a few hundred
 milliseconds on this service: after a deploy, the first people on each page waited for that, and in
 `make bench-load` a rarely opened page (the audit search) had its p95 set by those first requests.
-Public Django APIs only: `reverse()` and the template backends' `get_template()` (the cached loader,
-which production's DEBUG = False turns on, keeps what they compile).
+The same for Django's e-mail validator, whose expressions compile on first use (about 60 ms: the first sign-in,
+referral or API submission of each worker). Public Django APIs only: `reverse()`, `validate_email()` and the
+template backends' `get_template()` (the cached loader, which production's DEBUG = False turns on, keeps what
+they compile).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import logging
 import time
 from pathlib import Path
 
+from django.core.validators import validate_email
 from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
 from django.urls import NoReverseMatch, reverse
 
@@ -30,12 +33,15 @@ def _template_names(directory: Path) -> list[str]:
 
 
 def warm() -> int:
-    """Fill the URL resolver and compile every template the service can render; returns the templates compiled."""
+    """Fill the URL resolver, compile the e-mail validator and every template the service can render.
+
+    Returns the number of templates compiled."""
     started = time.monotonic()
     try:
         reverse("home")
     except NoReverseMatch:
         logger.warning("Warm-up: no URL named home; the URL resolver fills on the first request instead.")
+    validate_email("warm-up@example.org")
     compiled = 0
     for backend in engines.all():
         for directory in backend.template_dirs:
