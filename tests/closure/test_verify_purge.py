@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -80,8 +82,23 @@ def test_an_unknown_reference_exits_2(db, capsys):
     assert "unknown" in out
 
 
+@pytest.fixture
+def reference_of_its_own():
+    """Each xdist worker has a database of its own, so each numbers its first case PRV-YYYY-000001, but Redis is
+    shared: keys planted naming this test's case must name a reference no other worker's case has, or another
+    worker's purge deletes them and its verify_purge reports them (a race seen on PostgreSQL with Redis)."""
+    from django.utils import timezone
+
+    from referrals.models import ReferenceCounter
+
+    start = 500_000 + secrets.randbelow(400_000)
+    ReferenceCounter.objects.update_or_create(year=timezone.localdate().year, defaults={"last": start})
+
+
 @pytest.mark.integration
-def test_redis_keys_naming_the_case_are_removed_by_the_purge_or_reported(transferred_case, settings, capsys):
+def test_redis_keys_naming_the_case_are_removed_by_the_purge_or_reported(
+    reference_of_its_own, transferred_case, settings, capsys
+):
     """With Redis (production): a cached string naming the case goes with the purge; a queue is never deleted,
     and verify_purge reports one that still names the case (exit 1)."""
     import os
@@ -93,6 +110,7 @@ def test_redis_keys_naming_the_case_are_removed_by_the_purge_or_reported(transfe
     client = redis.Redis.from_url(settings.REDIS_URL)
     prefix = f"test-verify-purge-{uuid.uuid4().hex[:8]}"
     reference, case_id = transferred_case.reference, str(transferred_case.pk)
+    assert int(reference.rsplit("-", 1)[1]) > 500_000  # the case was numbered after reference_of_its_own ran
     cached, by_value, queue = f"{prefix}:{case_id}", f"{prefix}:value", f"{prefix}:queue"
     try:
         client.set(cached, b"a fragment")
