@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from accounts.models import Sector
-from closure.statistics import OVER
+from closure.statistics import LEGACY_AGE_BANDS, OVER
 from referrals.choices import ClosingReason, ConcernType, Gender
 
 from .activity import activity_tables, answer_timing
@@ -27,15 +27,20 @@ from .counting import STAGES, UNKNOWN, Tally, count_live, count_tombstones
 from .national import national_figures
 
 AGE_LABELS = {
-    "under_15": "Under 15",
-    "15_20": "15 to 20",
+    "10_or_under": "10 or under",
+    "11_15": "11 to 15",
+    "16_17": "16 to 17",
+    "18_20": "18 to 20",
     "21_30": "21 to 30",
     "31_40": "31 to 40",
-    "41_50": "41 to 50",
-    "51_60": "51 to 60",
-    OVER: "Over 60",
+    OVER: "41 and over",
 }
+# Cases recorded under the earlier bands whose band no current one holds whole (closure migration 0004): their
+# own rows after the current bands, only when a count exists, rather than a guess at which current band they are.
+LEGACY_AGE_LABELS = dict(zip(LEGACY_AGE_BANDS, ("Under 15 (earlier bands)", "15 to 20 (earlier bands)"), strict=True))
 MISSING_LABELS = {UNKNOWN: "Not known", HELD: "Not available (case still held)"}
+# The rows shown only when a count exists (earlier age bands, answers not known, cases without a record).
+COUNTED_ONLY_LABELS = LEGACY_AGE_LABELS | MISSING_LABELS
 
 OUTCOMES = (
     ("no_further_action", "No further action"),
@@ -170,7 +175,7 @@ def _labelled(
     counts: Counter, choices: Iterable[tuple[str, str]], missing: Iterable[str]
 ) -> list[tuple[str, str, int]]:
     rows = [(code, label, counts.get(code, 0)) for code, label in choices]
-    rows += [(code, MISSING_LABELS[code], counts[code]) for code in missing if counts.get(code)]
+    rows += [(code, COUNTED_ONLY_LABELS[code], counts[code]) for code in missing if counts.get(code)]
     return rows
 
 
@@ -200,6 +205,18 @@ def journey_outcomes(journeys: Counter) -> Counter:
     return counts
 
 
+def age_table(counts: Counter, total: int) -> Table:
+    """The age bands in age order, then any earlier bands, not known and held rows that have a count."""
+    rows = _labelled(counts, AGE_LABELS.items(), (*LEGACY_AGE_LABELS, UNKNOWN, HELD))
+    note = ""
+    if any(code in LEGACY_AGE_LABELS for code, _, _ in rows):
+        note = (
+            "Rows marked (earlier bands) are cases recorded under the earlier age bands, Under 15 and 15 to 20, "
+            "which cannot be divided between the current bands."
+        )
+    return Table("age", "Referrals by age band at referral", rows, total, note)
+
+
 def compute(authority: Any, period: Period) -> Statistics:
     """The statistics of `authority` (accounts.LocalAuthority) for `period`; no decryption, no identifiers."""
     tally = Tally()
@@ -226,12 +243,7 @@ def compute(authority: Any, period: Period) -> Statistics:
             _labelled(tally.sectors, Sector.choices, (UNKNOWN,)),
             total,
         ),
-        Table(
-            "age",
-            "Referrals by age band at referral",
-            _labelled(answers["age_band"], AGE_LABELS.items(), (UNKNOWN, HELD)),
-            total,
-        ),
+        age_table(answers["age_band"], total),
         Table(
             "gender",
             "Referrals by gender",

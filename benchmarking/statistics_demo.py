@@ -72,7 +72,7 @@ def statistics_demo_seed() -> int:
                 referral_month=month,
                 local_authority=authority,
                 referrer_sector=rng.choice(SECTORS) if rng.random() > 0.02 else "",  # noqa: PLR2004
-                age_band=rng.choice(bands[:4] * 3 + bands),
+                age_band=rng.choice(bands[1:4] * 3 + bands),  # most referrals: 11 to 20
                 gender=rng.choice([Gender.MALE] * 8 + [Gender.FEMALE] * 2 + [Gender.UNKNOWN]),
                 concern_type=rng.choice(ConcernType.values),
                 days_to_screening=screening,

@@ -134,7 +134,7 @@ class Tombstone(BaseModel):
     referral_month = models.DateField()  # the first day of the month of referral
     local_authority = models.ForeignKey("accounts.LocalAuthority", on_delete=models.PROTECT, related_name="+")
     referrer_sector = models.CharField(max_length=30, blank=True)
-    age_band = models.CharField(max_length=10, blank=True)
+    age_band = models.CharField(max_length=20, blank=True)  # "41_and_over" is 11 characters
     gender = models.CharField(max_length=20, blank=True)
     concern_type = models.CharField(max_length=40, blank=True)
     route = models.CharField(max_length=30, blank=True)  # "information_gathering" is 21 characters
@@ -172,7 +172,7 @@ class StatisticalRecord(models.Model):
     id = models.UUIDField(primary_key=True, editable=False)
     local_authority = models.ForeignKey("accounts.LocalAuthority", on_delete=models.PROTECT, related_name="+")
     referral_month = models.DateField()  # the first day of the month of submission
-    age_band = models.CharField(max_length=10, blank=True)
+    age_band = models.CharField(max_length=20, blank=True)  # "41_and_over" is 11 characters
     gender = models.CharField(max_length=20, blank=True)
     concern_type = models.CharField(max_length=40, blank=True)
 

@@ -21,9 +21,13 @@ from accounts.calendar import working_days_between
 from accounts.models import Sector
 from referrals.choices import ClosingReason, ConcernType, Gender
 
-# (upper age, band code): the bands of the Home Office Prevent statistics.
-AGE_BANDS = ((14, "under_15"), (20, "15_20"), (30, "21_30"), (40, "31_40"), (50, "41_50"), (60, "51_60"))
-OVER = "over_60"
+# (upper age, band code): the age bands of the Home Office Prevent statistics (DOMAIN.md "Official statistics":
+# 10 or under, 11-15, 16-17, 18-20, 21-30, 31-40, 41 and over), an age at most `upper` in the first that fits.
+AGE_BANDS = ((10, "10_or_under"), (15, "11_15"), (17, "16_17"), (20, "18_20"), (30, "21_30"), (40, "31_40"))
+OVER = "41_and_over"
+# The two codes of the earlier banding (Under 15, 15 to 20) that no current band holds whole: rows written before
+# the change keep them (closure migration 0004; benchmarking.statistics labels them as earlier bands).
+LEGACY_AGE_BANDS = ("under_15", "15_20")
 # The codes each answer may carry, made once: a Choices class's `.values` builds a new list on every read
 # (about 14 us each, twice per submission).
 GENDERS, CONCERN_TYPES = frozenset(Gender.values), frozenset(ConcernType.values)

@@ -6,7 +6,7 @@ import pytest
 
 from accounts.models import LocalAuthority
 from accounts.services.users import DEMO_AUTHORITIES
-from benchmarking.statistics import Period, compute
+from benchmarking.statistics import AGE_LABELS, Period, compute
 from benchmarking.statistics_demo import YEAR, statistics_demo_seed
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +20,9 @@ def test_the_demo_year_shows_every_figure():
     stats = compute(authority, Period.financial_year(YEAR))
     counts = {table.key: {code: n for code, _, n in table.rows} for table in stats.tables}
     assert all(counts["outcome"].values())
+    # Every current age band has cases, and the demo writes no code of the earlier bands.
+    assert all(counts["age"][code] for code in AGE_LABELS)
+    assert set(counts["age"]) == set(AGE_LABELS)
     assert all(counts["requests"][code] for code in ("on_time", "late", "overdue"))
     assert all(counts["interventions"][code] for code in ("on_time", "late", "never"))
     assert all(timing.cases for timing in stats.timings)

@@ -103,6 +103,8 @@ def test_the_years_tables_withhold_small_counts_and_the_cells_that_would_give_th
     # Gender: male 2 (tombstones), female 4 (three live cases' records and a tombstone), unknown 1: withheld,
     # with the smallest other (male).
     assert hidden["gender"] == {"male", "unknown"}
+    # Age: 10 or under, 18 to 20 and not known (ones) withheld; 21 to 30 (4) with two or more unknowns beside it.
+    assert hidden["age"] == {"10_or_under", "18_20", ""}
     # The outcomes do not add up to a total: ones are withheld, nothing else.
     assert hidden["outcome"] == {"no_further_action", "signposted", "police_led", "consent_refused", "exited"}
     assert all("total" not in cells for cells in hidden.values())

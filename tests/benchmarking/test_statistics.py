@@ -23,7 +23,7 @@ def test_the_year_counts_live_cases_and_tombstones_of_the_council_only(year_of_c
     assert counts(stats, "quarter") == {"q1": 3, "q2": 1, "q4": 3}
     assert counts(stats, "sector") == {"education": 2, "health": 2, "police": 2, "community": 1}
     # The live cases (30, female, "not sure") count by their statistical records; tombstones by their fields.
-    assert counts(stats, "age") == {"15_20": 1, "21_30": 4, "under_15": 1, "": 1}
+    assert counts(stats, "age") == {"18_20": 1, "21_30": 4, "10_or_under": 1, "": 1}
     assert counts(stats, "gender") == {"male": 2, "female": 4, "unknown": 1}
     assert counts(stats, "concern") == {"islamist": 2, "extreme_right_wing": 1, "unsure": 3, "": 1}
     assert counts(stats, "outcome") == {
@@ -76,10 +76,3 @@ def test_percentile_is_the_nearest_rank():
     assert percentile([7], 0.9) == 7
     assert percentile(list(range(1, 11)), 0.9) == 9
     assert percentile(list(range(1, 12)), 0.9) == 10
-
-
-def test_the_age_bands_are_the_tombstones():
-    from benchmarking.statistics import AGE_LABELS
-    from closure.statistics import AGE_BANDS, OVER
-
-    assert list(AGE_LABELS) == [code for _, code in AGE_BANDS] + [OVER]

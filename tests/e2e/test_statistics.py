@@ -40,7 +40,7 @@ def half_year(demo_users):
             referral_month=datetime.date(2024, month, 1),
             local_authority=council,
             referrer_sector=SECTORS[index % len(SECTORS)],
-            age_band="15_20",
+            age_band="16_17",
             gender="male" if index % 2 else "female",
             concern_type="extreme_right_wing",
             route="screening",
