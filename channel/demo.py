@@ -19,7 +19,7 @@ from referrals.signals import referral_demo_dated_back
 
 from .choices import ExitReason
 from .meetings.demo import HELD_DAYS_AGO, demo_meetings_seed, demo_panels_seed
-from .models import ChannelCase, ChannelConsent, ChannelDecision
+from .models import ChannelCase, ChannelConsent, ChannelDecision, Intervention
 from .services import channel_case_transition
 from .support.demo import support_demo_seed
 
@@ -162,3 +162,7 @@ def _date_back(channel_case: ChannelCase, days: dict[str, int]) -> None:
                 )
         if "consent" in days:
             ChannelConsent.objects.filter(channel_case=channel_case).update(created_at=_at(days["consent"], 11))
+            # The support plan is agreed the day consent is given: its interventions were added then (the
+            # statistics count a late start from the later of that day and the planned start).
+            added = _at(days["consent"], 12)
+            Intervention.objects.filter(channel_case=channel_case).update(created_at=added, updated_at=added)

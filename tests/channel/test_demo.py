@@ -120,6 +120,8 @@ def test_the_demo_s_dates_are_relative_to_today_and_in_the_order_a_case_goes():
             assert consent.decided_on in (channel_case.consent_given_on, channel_case.consent_refused_on)
         for intervention in Intervention.objects.filter(channel_case=channel_case):
             assert intervention.planned_start > channel_case.consent_given_on
+            # added to the plan the day consent was given, not the seeding day (the statistics' late starts)
+            assert day(intervention.created_at) == channel_case.consent_given_on
         if channel_case.exited_at:
             assert decisions[-1].transition == "exit"
             assert day(decisions[-1].created_at) == day(channel_case.exited_at)
