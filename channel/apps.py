@@ -22,6 +22,10 @@ class ChannelConfig(AppConfig):
         register_code_labels("change", labels=AGENDA_CHANGES)
         register_code_labels("refused_because", labels=REFUSAL_REASONS)
         register_code_labels("reason_code", labels=[pair for reason in choices.ALL_REASONS for pair in reason.choices])
+        from channel.models import ChannelCase
+
+        steps = ChannelCase._meta.get_field("state").get_all_transitions(ChannelCase)
+        register_code_labels("transition", labels=[(step.name, step.custom["label"]) for step in steps])
         # The case page's Channel section, summary row and history phrases (referrals/sections.py).
         register_case_sections()
         # The case page's Panel section: the meetings the case is on (channel/meetings).

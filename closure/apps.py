@@ -6,6 +6,12 @@ class ClosureConfig(AppConfig):
     verbose_name = "Closure"
 
     def ready(self) -> None:
+        from audit.formatters import register_code_labels
+
+        # Audit pages and CSVs name the transport by its label (audit sits below closure).
+        register_code_labels(
+            "transport", labels=[("drop_folder", "the drop folder"), ("https", "CTP's secure endpoint")]
+        )
         from closure import receivers  # noqa: F401  (a transfer for every case closed)
         from closure.case_section import register_case_section
 

@@ -12,7 +12,12 @@ class ReferralsConfig(AppConfig):
         register_code_labels("source", "target_status", labels=choices.ReferralStatus.choices)
         reasons = (choices.GrantReason, choices.GrantEndReason, choices.BreakGlassReason, choices.ClosingReason)
         register_code_labels("reason_code", labels=[pair for reason in reasons for pair in reason.choices])
-        grant_ends = [("revoked", "revoked"), ("expiry", "expired"), ("holder_changed", "ended: the holder changed")]
+        grant_ends = [
+            ("revoked", "revoked"),
+            ("expiry", "expired"),
+            ("holder_changed", "ended: the holder changed"),
+            ("window_ended", "ended: the case is no longer on a meeting of their panel"),
+        ]
         register_code_labels("via", labels=grant_ends)
         # How a referral arrived (the details key of REFERRAL_SUBMITTED).
         register_code_labels("channel", "via", labels=[("WEB", "the web form"), ("API", "the API")])

@@ -169,6 +169,13 @@ class AttachmentForm(forms.Form):
         error_messages={"invalid": ATTACHMENT_UNREADABLE},
     )
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # "Upload file" pressed with no file chosen says so (Continue without a file is fine: files are optional).
+        if "upload" in self.data and not cleaned.get("file") and "file" not in self.errors:
+            self.add_error("file", "Select a file to upload")
+        return cleaned
+
 
 class DeclarationForm(forms.Form):
     declaration = forms.BooleanField(

@@ -111,6 +111,14 @@ def agenda_candidates(*, meeting: Meeting, user: Any) -> list[ChannelCase]:
     )
 
 
+def agenda_items_readable(*, user: Any, items: list[AgendaItem]) -> set[int]:
+    """The ids of the items whose case the user may open now (a panel member: only in their grant window), so
+    the agenda links those and names the others without a link that would answer 404."""
+    referral_ids = {item.channel_case.referral_id: item.pk for item in items}
+    readable = referral_list_visible(user=user).filter(pk__in=referral_ids).values_list("pk", flat=True)
+    return {referral_ids[referral_id] for referral_id in readable}
+
+
 def agenda_item_get(*, user: Any, meeting: Meeting, reference: str) -> AgendaItem:
     """The agenda item of a case the user may see (a panel member: during their grant window); 404 otherwise."""
     item = (

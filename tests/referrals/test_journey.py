@@ -178,6 +178,18 @@ def test_disguised_or_empty_attachment_is_refused(client, referrer, name, conten
     assert referral.attachments.count() == 0
 
 
+def test_upload_file_with_no_file_chosen_asks_for_one_and_continue_without_one_moves_on(client, referrer):
+    client.force_login(referrer)
+    referral = _start(client)
+    url = reverse("referrals:draft-step", args=[referral.pk, "attachments"])
+    response = client.post(url, {"upload": "1"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in body
+    assert "Select a file to upload" in body
+    assert client.post(url, {}).status_code == 302  # Continue: documents are optional
+
+
 def test_oversized_attachment_is_refused(client, referrer, settings):
     settings.REFERRAL_ATTACHMENT_MAX_BYTES = 1024 * 1024
     client.force_login(referrer)

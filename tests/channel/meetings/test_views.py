@@ -83,6 +83,24 @@ def test_a_panel_member_sees_their_meetings_and_the_agenda_in_the_window(client,
     assert client.get(reverse("channel:meeting-attendance", args=[meeting.pk])).status_code == 403
 
 
+def test_before_their_window_a_panel_member_sees_the_reference_without_a_link_that_would_404(
+    client, panel, channel_chair, channel_case, panel_member
+):
+    from channel.meetings.services import agenda_item_add, meeting_create
+
+    later = meeting_create(panel=panel, actor=channel_chair, date=timezone.localdate() + datetime.timedelta(days=10))
+    agenda_item_add(meeting=later, actor=channel_chair, channel_case=channel_case)
+    reference = channel_case.referral.reference
+    item_url = reverse("channel:agenda-item", args=[later.pk, reference])
+    client.force_login(panel_member)
+    page = client.get(reverse("channel:meeting-detail", args=[later.pk])).content.decode()
+    assert reference in page
+    assert item_url not in page
+    assert client.get(item_url).status_code == 404
+    client.force_login(channel_chair)
+    assert item_url in client.get(reverse("channel:meeting-detail", args=[later.pk])).content.decode()
+
+
 def test_a_case_not_on_the_agenda_is_a_404(client, meeting, channel_chair, channel_case):
     client.force_login(channel_chair)
     reference = channel_case.referral.reference
