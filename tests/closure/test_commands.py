@@ -147,3 +147,22 @@ def test_commands_exit_non_zero_with_one_line(transfer_keys, tmp_path, capsys, c
     lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
     assert len(lines) == 1, lines
     assert lines[0].startswith("CommandError: Refused"), lines
+
+
+def test_open_package_out_onto_a_file_is_one_line_and_leaves_the_file(dropped, transfer_keys, tmp_path):
+    # --out names a folder; a file there once ended in a FileExistsError traceback.
+    _transfer, path = dropped
+    existing = tmp_path / "notes.txt"
+    existing.write_text("kept")
+    key = str(transfer_keys["paths"]["ctp.key"])
+    message = _refused("open_package", str(path), "--private-key", key, "--out", str(existing))
+    assert message == f"Refused: cannot write into --out {existing}: it is a file, not a folder."
+    assert existing.read_text() == "kept"
+
+
+def test_open_package_out_under_a_file_is_one_line(dropped, transfer_keys, tmp_path):
+    _transfer, path = dropped
+    (tmp_path / "file").write_text("")
+    key = str(transfer_keys["paths"]["ctp.key"])
+    message = _refused("open_package", str(path), "--private-key", key, "--out", str(tmp_path / "file" / "sub"))
+    assert message.startswith(f"Refused: cannot write into --out {tmp_path / 'file' / 'sub'}: ")

@@ -53,7 +53,12 @@ class Command(BaseCommand):
         except PackageRefused as error:
             raise CommandError(str(error)) from None
         if options.get("out"):
-            written = package_write_out(opened=opened, folder=Path(options["out"]))
+            folder = Path(options["out"])
+            try:
+                written = package_write_out(opened=opened, folder=folder)
+            except OSError as exc:
+                reason = "it is a file, not a folder" if folder.exists() and not folder.is_dir() else exc.strerror
+                raise CommandError(f"Refused: cannot write into --out {folder}: {reason or exc}.") from None
             count = len(written)
             self.stdout.write(f"Opened package {opened.package_id} (SHA-256 {opened.sha256}): {count} files written")
             return
