@@ -155,3 +155,18 @@ def test_a_period_with_no_cases_says_so(local_authority, tmp_path):
     )
     assert code == 0
     assert "No referral of this council falls in this period" in target.read_text()
+
+
+@pytest.mark.parametrize(
+    ("start", "end"), [("0001-01-01", "9999-12-31"), ("9999-01-01", "9999-12-31"), ("1999-12-01", "2000-03-31")]
+)
+def test_dates_outside_the_years_of_statistics_are_one_line_exit_2(local_authority, tmp_path, start, end):
+    # 9999-12-31 once overflowed computing the month after it: a traceback, exit 1.
+    target = tmp_path / "stats.csv"
+    code, out, err = export(
+        "--authority", local_authority.ons_code, "--from", start, "--to", end, "--format", "csv", "--out", str(target)
+    )
+    assert (code, out) == (2, "")
+    assert err == "export_benchmarking: Give dates from 2000 to 2101: there are no statistics outside them.\n"
+    assert not target.exists()
+    assert not AuditEvent.objects.filter(action="BENCHMARKING_EXPORTED").exists()
