@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -127,19 +128,42 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=200 if healthy else 503)
 
 
+# Under /api/ an error is the API's documented shape, {"detail": "..."} in JSON, never a page: Django answers
+# these before (or without) REST framework's own handling, such as a body over DATA_UPLOAD_MAX_MEMORY_SIZE.
+API_PREFIX = "/api/"
+API_ERRORS = {
+    400: "The request could not be read: check its headers and body",
+    403: "You do not have permission to do this",
+    404: "There is nothing at this address: see /api/docs/ for the API's addresses",
+    500: "Sorry, there is a problem with the service: nothing was saved, try again later",
+}
+
+
+def _api_error(request: HttpRequest | None, status: int, exception: Exception | None = None) -> HttpResponse | None:
+    if request is None or not request.path.startswith(API_PREFIX):
+        return None
+    if isinstance(exception, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        detail = f"The request body is too large: send at most {limit:,} bytes (files go to the attachments address)"
+        return JsonResponse({"detail": detail}, status=413)
+    return JsonResponse({"detail": API_ERRORS[status]}, status=status)
+
+
 def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/400.html", status=400)
+    return _api_error(request, 400, exception) or render(request, "errors/400.html", status=400)
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/403.html", status=403)
+    return _api_error(request, 403) or render(request, "errors/403.html", status=403)
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/404.html", status=404)
+    return _api_error(request, 404) or render(request, "errors/404.html", status=404)
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
+    if api_response := _api_error(request, 500):
+        return api_response
     # No context processors that touch the database: the failure may be the database itself.
     from django.template import loader
 

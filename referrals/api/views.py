@@ -11,7 +11,7 @@ from drf_spectacular.utils import (
     extend_schema_serializer,
 )
 from rest_framework import serializers, status
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,6 +21,7 @@ from referrals.exceptions import AttachmentNotStored, AttachmentRejected, NotEdi
 from referrals.selectors import referral_receipt_get, referral_sent_get
 from referrals.validation import ATTACHMENT_MESSAGES
 
+from .parsers import ApiJSONParser
 from .serializers import FIELD_ERRORS_SCHEMA, ErrorSerializer, ReferralInputSerializer, ReferralReceiptSerializer
 
 IDEMPOTENCY_KEY_MAX = 100
@@ -66,7 +67,7 @@ class ReferralCreateApi(APIView):
         """What a referrer may know of a referral they made; the status view answers with it too."""
 
     throttle_scope = "referral_create"
-    parser_classes = [JSONParser]
+    parser_classes = [ApiJSONParser]
 
     @extend_schema(
         operation_id="referral_create",

@@ -1,0 +1,81 @@
+"""The API's promise for bad input: a structured 4xx in its documented shape, never a 500 or a page, nothing kept."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.services import api_token_create
+from referrals.models import Referral
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/referrals/"
+
+
+@pytest.fixture
+def api(referrer):
+    # raise_request_exception off: the client answers as the server would (handler500), not with the exception.
+    client = APIClient(raise_request_exception=False)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=referrer)[1]}")
+    return client
+
+
+def _post(api: APIClient, body: bytes, url: str = URL, content_type: str = "application/json"):
+    return api.generic("POST", url, body, content_type=content_type)
+
+
+@pytest.mark.parametrize("body", [b"[" * 100_000 + b"]" * 100_000, b'{"a":' * 50_000 + b"1" + b"}" * 50_000])
+def test_json_nested_too_deeply_is_a_400_not_a_500(api, body):
+    # Python's decoder raises RecursionError, which REST framework's parser does not turn into a 400.
+    response = _post(api, body)
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "JSON parse error - the body is nested too deeply: send a referral as one JSON object of answers"
+    }
+    assert Referral.objects.count() == 0
+
+
+def test_an_unknown_field_named_by_a_lone_surrogate_is_a_400_not_a_500(api):
+    # JSON may escape a lone surrogate; echoed back as the error's key, it could not be encoded in UTF-8.
+    response = _post(api, b'{"\\ud800": 1, "given_name": "Alex"}')
+    assert response.status_code == 400
+    errors = json.loads(response.content.decode("utf-8"))
+    assert errors["\\ud800"] == ["This is not a question on the referral form"]
+    assert "given_name" not in errors
+    assert Referral.objects.count() == 0
+
+
+def test_a_body_over_the_size_limit_is_a_json_413_not_a_page(api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = _post(api, json.dumps({"given_name": "A" * 2000}).encode())
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "detail": "The request body is too large: send at most 1,000 bytes (files go to the attachments address)"
+    }
+    assert Referral.objects.count() == 0
+
+
+def test_an_unknown_api_address_is_a_json_404_not_a_page(api):
+    for method in ("get", "post"):
+        response = getattr(api, method)("/api/v1/nothing/")
+        assert response.status_code == 404
+        assert response.json() == {"detail": "There is nothing at this address: see /api/docs/ for the API's addresses"}
+
+
+def test_outside_the_api_errors_are_still_pages(client):
+    response = client.get("/nothing-here/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_server_error_under_the_api_is_json_too(rf):
+    from config.views import error_500
+
+    response = error_500(rf.post(URL))
+    assert response.status_code == 500
+    assert json.loads(response.content) == {
+        "detail": "Sorry, there is a problem with the service: nothing was saved, try again later"
+    }
