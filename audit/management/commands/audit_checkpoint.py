@@ -7,10 +7,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS
 
 from audit.services import CheckpointError, audit_checkpoint_create
+from core.management.base import OperatorCommand
 
 
 def database_check(alias: str) -> None:
@@ -28,7 +29,7 @@ def folder_option(value: str | Path | None, name: str) -> Path | None:
     return Path(value)
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Sign the audit chain's last event (sequence, MAC, time) with Ed25519 and write it as a new file."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS
 
 from audit.database_roles import AppRoleError, app_role_grant
+from core.management.base import OperatorCommand
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = (
         "On PostgreSQL, as the owner of the tables (DATABASE_MIGRATE_URL), give the application role (the user "
         "of DATABASE_URL) exactly what it needs on every table: read and write, but only SELECT and INSERT on "

@@ -6,15 +6,16 @@ import time
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS
 
 from audit.verification import chain_check
+from core.management.base import OperatorCommand
 
 from .audit_checkpoint import database_check, folder_option
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Recompute every audit event's HMAC, check the chain, its triggers and its signed checkpoints; read-only."
 
     def add_arguments(self, parser: CommandParser) -> None:

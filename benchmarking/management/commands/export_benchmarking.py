@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from tqdm import tqdm
 
 from accounts.models import LocalAuthority
@@ -30,6 +30,7 @@ from benchmarking.exports import FORMATS
 from benchmarking.forms import current_financial_year
 from benchmarking.services import STEPS, ExportRefused, statistics_export
 from benchmarking.statistics import Period, PeriodError
+from core.management.base import OperatorCommand
 
 EXIT_BAD_INPUT = 2
 
@@ -59,7 +60,7 @@ def _check_writable(out: str) -> None:
         raise BadInput(f"--out {out!r} cannot be written: permission denied.")
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Export a council's Prevent statistics (live cases and tombstones, small counts withheld)."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -8,11 +8,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from closure import keys
 from closure.package import PackageRefused
 from closure.recipient import package_open_checked, receipt_for
+from core.management.base import OperatorCommand
 
 from .open_package import read_inputs
 
@@ -31,7 +32,7 @@ def _signing_key(path: str | None) -> bytes:
         raise CommandError(f"Refused: {str(exc).splitlines()[0]}") from None
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Verify and open a transfer package, then write CTP's receipt of its SHA-256, signed with CTP's key."
 
     def add_arguments(self, parser: CommandParser) -> None:

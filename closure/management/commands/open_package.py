@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from closure import keys
 from closure.package import PackageRefused
 from closure.recipient import package_open_checked, package_write_out
+from core.management.base import OperatorCommand
 
 
 def read_inputs(options: dict[str, Any]) -> tuple[bytes, bytes, bytes]:
@@ -32,7 +33,7 @@ def read_inputs(options: dict[str, Any]) -> tuple[bytes, bytes, bytes]:
     return data, private_key, sender
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Verify a transfer package (this service's signature) and open it: case.json and the attachments."
 
     def add_arguments(self, parser: CommandParser) -> None:

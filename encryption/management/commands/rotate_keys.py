@@ -7,8 +7,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from core.management.base import OperatorCommand
 from encryption.exceptions import EncryptionError, KeyInUse
 from encryption.keyring import keyring_file_add_key, keyring_file_path, keyring_get
 from encryption.services import RewrapProgress, data_keys_remaining, data_keys_rewrap, kek_retire
@@ -18,7 +19,7 @@ from encryption.services import RewrapProgress, data_keys_remaining, data_keys_r
 BATCH_SIZE_MAX = 100_000
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = (
         "Rewrap every data key not under the active key-encryption key (resumable: rerun after an interruption). "
         "--generate adds and activates a new development KEK first; --retire KEY_ID removes an unused KEK."
