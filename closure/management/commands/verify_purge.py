@@ -30,6 +30,9 @@ class Command(OperatorCommand):
 
     def handle(self, *args: object, **options: Any) -> None:
         reference = options["reference"].strip().upper()
+        if not reference.isprintable() or not reference:  # an unset variable, or a line break that splits the line
+            self.stderr.write("Give a case reference, such as PRV-2026-000123.")
+            sys.exit(EXIT_NOT_PURGED)
         certificate = PurgeCertificate.objects.filter(reference=reference).first()
         if certificate is None:
             known = Referral.objects.filter(reference=reference).exists()
