@@ -310,10 +310,12 @@ def test_verify_audit_refuses_a_checkpoint_folder_that_holds_no_checkpoint(tmp_p
     assert "no checkpoint" in text
 
 
-@pytest.mark.parametrize("command", ["audit_checkpoint", "verify_audit"])
+@pytest.mark.parametrize(
+    "command", [("audit_checkpoint",), ("verify_audit",), ("grant_app_role", "--role", "prevent_app")]
+)
 def test_an_unknown_database_is_one_line(five_events, command):
-    # Django's ConnectionDoesNotExist once ended both commands in a traceback.
-    assert _run(command, "--database", "nope") == (1, "Unknown --database 'nope': give one of default.")
+    # Django's ConnectionDoesNotExist once ended these commands in a traceback.
+    assert _run(*command, "--database", "nope") == (1, "Unknown --database 'nope': give one of default.")
 
 
 @pytest.mark.parametrize(("command", "option"), [("audit_checkpoint", "--dir"), ("verify_audit", "--checkpoints")])

@@ -9,6 +9,8 @@ from django.db import DEFAULT_DB_ALIAS
 from audit.database_roles import AppRoleError, app_role_grant
 from core.management.base import OperatorCommand
 
+from .audit_checkpoint import database_check
+
 
 class Command(OperatorCommand):
     help = (
@@ -25,6 +27,7 @@ class Command(OperatorCommand):
         role = str(options["role"] or getattr(settings, "DATABASE_APP_ROLE", "") or "")
         if not role:
             raise CommandError("No application role: set DATABASE_URL to the application role's URL, or pass --role.")
+        database_check(str(options["database"]))
         try:
             grant = app_role_grant(role=role, using=str(options["database"]))
         except AppRoleError as error:
