@@ -166,3 +166,24 @@ def test_open_package_out_under_a_file_is_one_line(dropped, transfer_keys, tmp_p
     key = str(transfer_keys["paths"]["ctp.key"])
     message = _refused("open_package", str(path), "--private-key", key, "--out", str(tmp_path / "file" / "sub"))
     assert message.startswith(f"Refused: cannot write into --out {tmp_path / 'file' / 'sub'}: ")
+
+
+def test_open_package_with_an_empty_out_is_refused_not_printed(dropped, transfer_keys, capsys):
+    # `--out "$DIR"` with the variable unset once printed the whole case, personal data included.
+    _transfer, path = dropped
+    key = str(transfer_keys["paths"]["ctp.key"])
+    message = _refused("open_package", str(path), "--private-key", key, "--out", "")
+    assert message == "Refused: --out is empty: give the folder to write into, or leave it out to print."
+    assert capsys.readouterr().out == ""
+
+
+def test_acknowledge_package_with_an_empty_signing_key_is_refused_not_the_development_key(
+    dropped, transfer_keys, tmp_path
+):
+    _transfer, path = dropped
+    receipt = tmp_path / "receipt.json"
+    key = str(transfer_keys["paths"]["ctp.key"])
+    args = ("acknowledge_package", str(path), "--private-key", key, "--out", str(receipt), "--signing-key", " ")
+    message = _refused(*args)
+    assert message == "Refused: --signing-key is empty: give CTP's receipt signing key file, or leave it out."
+    assert not receipt.exists()

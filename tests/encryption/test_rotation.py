@@ -175,3 +175,13 @@ def test_an_empty_retire_is_refused_not_taken_for_a_rotation(settings, make_case
     assert str(error.value) == "--retire needs the id of the key-encryption key to retire; nothing was changed."
     assert out.text == ""
     assert _keks() == {"test-1": 1}
+
+
+def test_generate_and_retire_together_are_refused(ring_file, make_case):
+    # --retire once silently won over --generate.
+    make_case(narrative="x")
+    before = ring_file.read_text()
+    with pytest.raises(CommandError) as error:
+        call_command("rotate_keys", "--generate", "--retire", "test-1", stdout=_Out())
+    assert str(error.value) == "Give --generate or --retire, not both: nothing was changed."
+    assert ring_file.read_text() == before

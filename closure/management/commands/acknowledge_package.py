@@ -22,6 +22,8 @@ DEV_SIGNING_KEY = "ctp_signing.key"
 
 def _signing_key(path: str | None) -> bytes:
     """CTP's Ed25519 receipt key: --signing-key, or (outside production) the development key of keys_init."""
+    if path is not None and not path.strip():  # an unset variable: not the development key
+        raise CommandError("Refused: --signing-key is empty: give CTP's receipt signing key file, or leave it out.")
     if not path:
         if settings.ENVIRONMENT == "production":
             raise CommandError("Refused: give CTP's receipt signing key with --signing-key.")

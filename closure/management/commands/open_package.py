@@ -46,6 +46,9 @@ class Command(OperatorCommand):
         )
 
     def handle(self, *args: object, **options: Any) -> None:
+        if options.get("out") is not None and not options["out"].strip():
+            # An unset variable would otherwise print the whole case, personal data included, to the terminal.
+            raise CommandError("Refused: --out is empty: give the folder to write into, or leave it out to print.")
         data, private_key, sender = read_inputs(options)
         try:
             opened = package_open_checked(

@@ -31,6 +31,8 @@ class Command(OperatorCommand):
         parser.add_argument("--batch-size", type=int, default=500, help="Data keys per transaction (default 500).")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["retire"] is not None and options["generate"]:
+            raise CommandError("Give --generate or --retire, not both: nothing was changed.")
         if options["retire"] is not None:  # an empty --retire "" (an unset variable) is refused, not a rotation
             self._retire(options["retire"].strip())
             return
