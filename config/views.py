@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import is_valid_path
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -146,7 +148,10 @@ def _api_error(request: HttpRequest | None, status: int, exception: Exception | 
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         detail = f"The request body is too large: send at most {limit:,} bytes (files go to the attachments address)"
         return JsonResponse({"detail": detail}, status=413)
-    return JsonResponse({"detail": API_ERRORS[status]}, status=status)
+    detail = API_ERRORS[status]
+    if status == HTTPStatus.NOT_FOUND and not request.path.endswith("/") and is_valid_path(f"{request.path}/"):
+        detail = f"There is nothing at this address: the API's addresses end with a slash, {request.path}/"
+    return JsonResponse({"detail": detail}, status=status)
 
 
 def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

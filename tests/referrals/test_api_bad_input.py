@@ -79,3 +79,16 @@ def test_a_server_error_under_the_api_is_json_too(rf):
     assert json.loads(response.content) == {
         "detail": "Sorry, there is a problem with the service: nothing was saved, try again later"
     }
+
+
+def test_an_address_without_its_slash_is_a_json_404_naming_it_not_a_redirect(api):
+    # A 301 to the address with the slash: a client that follows it sends its POST again as a GET, without
+    # its body, and is told that GET is not allowed (with DJANGO_DEBUG on, Django raised: a 500).
+    before = Referral.objects.count()
+    for method in ("get", "post"):
+        response = getattr(api, method)("/api/v1/referrals", {}, format="json")
+        assert response.status_code == 404
+        assert response.json() == {
+            "detail": "There is nothing at this address: the API's addresses end with a slash, /api/v1/referrals/"
+        }
+    assert Referral.objects.count() == before
