@@ -163,6 +163,8 @@ def field_messages(name: str) -> dict[str, str]:
 ATTACHMENT_TYPES = "The selected file must be a PDF, Word document, JPG, PNG or GIF"
 ATTACHMENT_EMPTY = "The selected file is empty"
 ATTACHMENT_UNREADABLE = "The selected file could not be uploaded – try again"
+# The API takes one file per request: a second part named "file" would otherwise be dropped without a word.
+ATTACHMENT_ONE_AT_A_TIME = "Send one file at a time: this request holds more than one"
 ATTACHMENT_MESSAGES = {
     "required": "Select a file",
     "null": "Select a file",

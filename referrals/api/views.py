@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from referrals import services
 from referrals.exceptions import AttachmentNotStored, AttachmentRejected, NotEditable, ReferralInvalid
 from referrals.selectors import referral_receipt_get, referral_sent_get
-from referrals.validation import ATTACHMENT_MESSAGES
+from referrals.validation import ATTACHMENT_MESSAGES, ATTACHMENT_ONE_AT_A_TIME
 
 from .parsers import ApiJSONParser
 from .serializers import FIELD_ERRORS_SCHEMA, ErrorSerializer, ReferralInputSerializer, ReferralReceiptSerializer
@@ -161,6 +161,8 @@ class ReferralAttachmentAddApi(APIView):
             services.referral_attachment_allowed(referral=referral, actor=request.user)
         except NotEditable as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        if len(request.FILES.getlist("file")) > 1:
+            return Response({"file": [ATTACHMENT_ONE_AT_A_TIME]}, status=status.HTTP_400_BAD_REQUEST)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]

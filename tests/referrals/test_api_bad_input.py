@@ -92,3 +92,18 @@ def test_an_address_without_its_slash_is_a_json_404_naming_it_not_a_redirect(api
             "detail": "There is nothing at this address: the API's addresses end with a slash, /api/v1/referrals/"
         }
     assert Referral.objects.count() == before
+
+
+def test_two_files_in_one_upload_are_refused_not_one_dropped(api):
+    # The last part named "file" was stored and the first dropped without a word.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .factories import adult_answers
+    from .test_api import _json
+
+    reference = api.post(URL, _json(adult_answers()), format="json").json()["reference"]
+    files = [SimpleUploadedFile(name, b"%PDF-1.4 " + name.encode()) for name in ("a.pdf", "b.pdf")]
+    response = api.post(f"{URL}{reference}/attachments/", {"file": files}, format="multipart")
+    assert response.status_code == 400
+    assert response.json() == {"file": ["Send one file at a time: this request holds more than one"]}
+    assert Referral.objects.get(reference=reference).attachments.count() == 0
