@@ -187,3 +187,24 @@ def test_acknowledge_package_with_an_empty_signing_key_is_refused_not_the_develo
     message = _refused(*args)
     assert message == "Refused: --signing-key is empty: give CTP's receipt signing key file, or leave it out."
     assert not receipt.exists()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
+        b'{"version": 1' + b"0" * 5000 + b"}",
+    ],
+)
+def test_json_too_deep_or_a_number_too_long_is_refused_in_one_line(transfer_keys, tmp_path, content):
+    # Python's decoder raises RecursionError, or a ValueError that is no JSONDecodeError: both were tracebacks.
+    junk = tmp_path / "junk.json"
+    junk.write_bytes(content)
+    assert _refused("receive_receipt", str(junk)) == "Refused: this is not a transfer receipt (not JSON)."
+    key = str(transfer_keys["paths"]["ctp.key"])
+    assert (
+        _refused("open_package", str(junk), "--private-key", key)
+        == "Refused: this is not a transfer package (not JSON)."
+    )
+    assert AuditEvent.objects.filter(reason_code="MALFORMED").count() == 2
