@@ -335,3 +335,15 @@ def test_audit_checkpoint_into_a_file_is_one_line_and_writes_nothing(five_events
     assert (code, text) == (1, f"Cannot write a checkpoint into {target}: it is a file, not a folder.")
     assert target.read_text() == "kept"
     assert not list(_folder().glob("checkpoint-*.json"))
+
+
+@pytest.mark.parametrize("content", ["[" * 100_000 + "]" * 100_000, '{"sequence": 1' + "0" * 5000 + "}"])
+def test_a_checkpoint_too_deep_or_with_a_number_too_long_is_named_in_one_line(five_events, tmp_path, content):
+    # RecursionError, and the ValueError of an over-long integer, are no JSONDecodeError: both were tracebacks.
+    (tmp_path / FILE_5).write_text(content)
+    code, text = _run("verify_audit", "--checkpoints", str(tmp_path))
+    assert code == 1
+    assert text == (
+        f"Audit chain broken: checkpoint {FILE_5} is not a checkpoint file (unreadable JSON or unknown fields) "
+        "(0 events verified before it)"
+    )
