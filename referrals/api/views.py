@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from referrals import services
 from referrals.exceptions import AttachmentNotStored, AttachmentRejected, NotEditable, ReferralInvalid
 from referrals.selectors import referral_receipt_get, referral_sent_get
-from referrals.validation import ATTACHMENT_MESSAGES, ATTACHMENT_ONE_AT_A_TIME
+from referrals.validation import ATTACHMENT_MESSAGES, ATTACHMENT_NOT_A_FILE, ATTACHMENT_ONE_AT_A_TIME
 
 from .parsers import ApiJSONParser
 from .serializers import FIELD_ERRORS_SCHEMA, ErrorSerializer, ReferralInputSerializer, ReferralReceiptSerializer
@@ -132,7 +132,7 @@ class ReferralAttachmentAddApi(APIView):
     class InputSerializer(serializers.Serializer):
         file = UploadField(
             help_text="PDF, Word document, JPG, PNG or GIF, smaller than the size limit; judged by its content.",
-            error_messages=ATTACHMENT_MESSAGES,
+            error_messages={**ATTACHMENT_MESSAGES, "invalid": ATTACHMENT_NOT_A_FILE},
         )
 
     @extend_schema_serializer(component_name="ReferralAttachment")

@@ -107,3 +107,22 @@ def test_two_files_in_one_upload_are_refused_not_one_dropped(api):
     assert response.status_code == 400
     assert response.json() == {"file": ["Send one file at a time: this request holds more than one"]}
     assert Referral.objects.get(reference=reference).attachments.count() == 0
+
+
+@pytest.mark.parametrize("kind", ["text field", "no file name"])
+def test_a_file_part_that_is_not_a_file_says_how_to_send_it(api, kind):
+    # Before: "The selected file could not be uploaded – try again", which trying again never fixes.
+    from .factories import adult_answers
+    from .test_api import _json
+
+    reference = api.post(URL, _json(adult_answers()), format="json").json()["reference"]
+    boundary = "qa2boundary"
+    disposition = 'form-data; name="file"' + ('; filename=""' if kind == "no file name" else "")
+    body = (
+        f"--{boundary}\r\nContent-Disposition: {disposition}\r\nContent-Type: application/pdf\r\n\r\n"
+        f"%PDF-1.4 notes\r\n--{boundary}--\r\n"
+    ).encode()
+    response = _post(api, body, f"{URL}{reference}/attachments/", f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 400
+    assert response.json() == {"file": ["Send the file as a multipart part named file, with its file name"]}
+    assert Referral.objects.get(reference=reference).attachments.count() == 0
