@@ -119,7 +119,8 @@ def _parse(text: str, name: str) -> Checkpoint:
     try:
         data = json.loads(text)
         checkpoint = Checkpoint(**data)
-    except (json.JSONDecodeError, TypeError) as exc:
+    # ValueError: not JSON, or an integer of 5,000 digits; RecursionError: brackets nested 100,000 deep.
+    except (ValueError, TypeError, RecursionError) as exc:
         raise CheckpointError(
             f"checkpoint {name} is not a checkpoint file (unreadable JSON or unknown fields)."
         ) from exc

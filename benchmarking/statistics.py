@@ -57,6 +57,10 @@ class PeriodError(ValueError):
     """A period that cannot be reported on (one line, for the command and the page)."""
 
 
+# The years a period may fall in: those of the financial years (2000 to 2100, so up to March 2101).
+FIRST_YEAR, LAST_YEAR = 2000, 2101
+
+
 @dataclass(frozen=True)
 class Period:
     """Whole months, first day of the first month to the last day of the last (tombstones keep the month only)."""
@@ -67,7 +71,7 @@ class Period:
     @classmethod
     def financial_year(cls, year: int) -> Period:
         """April `year` to March `year + 1` (the Home Office's 2024/25 is year 2024)."""
-        if not 2000 <= year <= 2100:  # noqa: PLR2004 - a sane range of years
+        if not FIRST_YEAR <= year < LAST_YEAR:
             raise PeriodError(f"Unknown year {year}: give a year such as 2024 for April 2024 to March 2025.")
         return cls(datetime.date(year, 4, 1), datetime.date(year + 1, 3, 31))
 
@@ -75,6 +79,8 @@ class Period:
     def between(cls, start: datetime.date, end: datetime.date) -> Period:
         if end < start:
             raise PeriodError(f"The period ends ({end:%-d %B %Y}) before it starts ({start:%-d %B %Y}).")
+        if start.year < FIRST_YEAR or end.year > LAST_YEAR:
+            raise PeriodError(f"Give dates from {FIRST_YEAR} to {LAST_YEAR}: there are no statistics outside them.")
         first = start.replace(day=1)
         following = (end.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
         return cls(first, following - datetime.timedelta(days=1))

@@ -103,7 +103,7 @@ class Opened:
 def _header(data: bytes) -> tuple[dict[str, Any], str]:
     try:
         outer = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (ValueError, RecursionError):  # not UTF-8 or JSON; an integer of 5,000 digits; brackets nested 100,000 deep
         raise PackageRefused("MALFORMED", "Refused: this is not a transfer package (not JSON).") from None
     header = outer.get("header") if isinstance(outer, dict) else None
     if not isinstance(header, dict) or header.get("format") != FORMAT:

@@ -63,7 +63,7 @@ def receipt_build(
 def _parsed(data: bytes) -> dict[str, Any]:
     try:
         receipt = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (ValueError, RecursionError):  # not UTF-8 or JSON; an integer of 5,000 digits; brackets nested 100,000 deep
         raise ReceiptRefused("MALFORMED", "Refused: this is not a transfer receipt (not JSON).") from None
     if not isinstance(receipt, dict) or receipt.get("format") != FORMAT or receipt.get("version") != VERSION:
         raise ReceiptRefused("MALFORMED", "Refused: this is not a transfer receipt of a supported version.")

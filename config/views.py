@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import is_valid_path
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -127,19 +130,45 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=200 if healthy else 503)
 
 
+# Under /api/ an error is the API's documented shape, {"detail": "..."} in JSON, never a page: Django answers
+# these before (or without) REST framework's own handling, such as a body over DATA_UPLOAD_MAX_MEMORY_SIZE.
+API_PREFIX = "/api/"
+API_ERRORS = {
+    400: "The request could not be read: check its headers and body",
+    403: "You do not have permission to do this",
+    404: "There is nothing at this address: see /api/docs/ for the API's addresses",
+    500: "Sorry, there is a problem with the service: nothing was saved, try again later",
+}
+
+
+def _api_error(request: HttpRequest | None, status: int, exception: Exception | None = None) -> HttpResponse | None:
+    if request is None or not request.path.startswith(API_PREFIX):
+        return None
+    if isinstance(exception, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        detail = f"The request body is too large: send at most {limit:,} bytes (files go to the attachments address)"
+        return JsonResponse({"detail": detail}, status=413)
+    detail = API_ERRORS[status]
+    if status == HTTPStatus.NOT_FOUND and not request.path.endswith("/") and is_valid_path(f"{request.path}/"):
+        detail = f"There is nothing at this address: the API's addresses end with a slash, {request.path}/"
+    return JsonResponse({"detail": detail}, status=status)
+
+
 def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/400.html", status=400)
+    return _api_error(request, 400, exception) or render(request, "errors/400.html", status=400)
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/403.html", status=403)
+    return _api_error(request, 403) or render(request, "errors/403.html", status=403)
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/404.html", status=404)
+    return _api_error(request, 404) or render(request, "errors/404.html", status=404)
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
+    if api_response := _api_error(request, 500):
+        return api_response
     # No context processors that touch the database: the failure may be the database itself.
     from django.template import loader
 

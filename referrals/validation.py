@@ -163,6 +163,10 @@ def field_messages(name: str) -> dict[str, str]:
 ATTACHMENT_TYPES = "The selected file must be a PDF, Word document, JPG, PNG or GIF"
 ATTACHMENT_EMPTY = "The selected file is empty"
 ATTACHMENT_UNREADABLE = "The selected file could not be uploaded – try again"
+# The API takes one file per request: a second part named "file" would otherwise be dropped without a word.
+ATTACHMENT_ONE_AT_A_TIME = "Send one file at a time: this request holds more than one"
+# The API's "file" part is text, not a file (a form field, or a part with no file name): trying again cannot help.
+ATTACHMENT_NOT_A_FILE = "Send the file as a multipart part named file, with its file name"
 ATTACHMENT_MESSAGES = {
     "required": "Select a file",
     "null": "Select a file",

@@ -16,6 +16,13 @@ DEBUG = False
 # Models used only by the encryption tests and benchmark.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]  # noqa: F405
 
+# The test database is SQLite in memory with a shared cache, whose table locks never wait: beginning every
+# transaction with the write lock (base.py, for a file) would fail the tests' second connections at once.
+DATABASES = {"default": {**DATABASES["default"]}}  # noqa: F405
+DATABASES["default"]["OPTIONS"] = {
+    key: value for key, value in DATABASES["default"].get("OPTIONS", {}).items() if key != "transaction_mode"
+}
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never outside tests
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -61,6 +61,12 @@ def _help(name: str) -> str:
     return " ".join(part for part in parts if part)
 
 
+def readable_name(name: str) -> str:
+    """An unknown field's name as the error's key: a lone surrogate (JSON allows "\\ud800") cannot be encoded
+    in the UTF-8 answer, so it is written as its escape instead of failing the response."""
+    return name.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 class GovukTextMixin:
     """REST framework's own NUL and surrogate checks speak in its words: the answer's message instead.
 
@@ -176,7 +182,8 @@ class ReferralInputSerializer(serializers.Serializer):
         """Every error of the request at once: the fields' own, unknown names, and the referral's rules."""
         if not isinstance(data, dict):
             return super().to_internal_value(data)  # refused as a whole, in INVALID_BODY's words
-        errors: dict[str, Any] = {name: [NOT_A_QUESTION] for name in sorted(set(data) - set(self.fields))}
+        unknown = sorted(set(data) - set(self.fields))
+        errors: dict[str, Any] = {readable_name(name): [NOT_A_QUESTION] for name in unknown}
         try:
             value = super().to_internal_value(data)
         except serializers.ValidationError as exc:

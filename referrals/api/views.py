@@ -11,7 +11,7 @@ from drf_spectacular.utils import (
     extend_schema_serializer,
 )
 from rest_framework import serializers, status
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,8 +19,9 @@ from rest_framework.views import APIView
 from referrals import services
 from referrals.exceptions import AttachmentNotStored, AttachmentRejected, NotEditable, ReferralInvalid
 from referrals.selectors import referral_receipt_get, referral_sent_get
-from referrals.validation import ATTACHMENT_MESSAGES
+from referrals.validation import ATTACHMENT_MESSAGES, ATTACHMENT_NOT_A_FILE, ATTACHMENT_ONE_AT_A_TIME
 
+from .parsers import ApiJSONParser
 from .serializers import FIELD_ERRORS_SCHEMA, ErrorSerializer, ReferralInputSerializer, ReferralReceiptSerializer
 
 IDEMPOTENCY_KEY_MAX = 100
@@ -66,7 +67,7 @@ class ReferralCreateApi(APIView):
         """What a referrer may know of a referral they made; the status view answers with it too."""
 
     throttle_scope = "referral_create"
-    parser_classes = [JSONParser]
+    parser_classes = [ApiJSONParser]
 
     @extend_schema(
         operation_id="referral_create",
@@ -131,7 +132,7 @@ class ReferralAttachmentAddApi(APIView):
     class InputSerializer(serializers.Serializer):
         file = UploadField(
             help_text="PDF, Word document, JPG, PNG or GIF, smaller than the size limit; judged by its content.",
-            error_messages=ATTACHMENT_MESSAGES,
+            error_messages={**ATTACHMENT_MESSAGES, "invalid": ATTACHMENT_NOT_A_FILE},
         )
 
     @extend_schema_serializer(component_name="ReferralAttachment")
@@ -160,6 +161,8 @@ class ReferralAttachmentAddApi(APIView):
             services.referral_attachment_allowed(referral=referral, actor=request.user)
         except NotEditable as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        if len(request.FILES.getlist("file")) > 1:
+            return Response({"file": [ATTACHMENT_ONE_AT_A_TIME]}, status=status.HTTP_400_BAD_REQUEST)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]

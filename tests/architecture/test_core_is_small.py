@@ -16,6 +16,7 @@ GENERIC = {
     "management/__init__.py": "package",
     "management/commands/__init__.py": "package",
     "management/commands/outbox_sweep.py": "the outbox",
+    "management/base.py": "every app's operator commands: one-line usage errors",
     "middleware.py": "request ids",
     "logging.py": "request ids in every log line",
     "forms.py": "the form renderer",

@@ -308,3 +308,42 @@ def test_verify_audit_refuses_a_checkpoint_folder_that_holds_no_checkpoint(tmp_p
     assert code == 1
     assert "\n" not in text.strip()
     assert "no checkpoint" in text
+
+
+@pytest.mark.parametrize(
+    "command", [("audit_checkpoint",), ("verify_audit",), ("grant_app_role", "--role", "prevent_app")]
+)
+def test_an_unknown_database_is_one_line(five_events, command):
+    # Django's ConnectionDoesNotExist once ended these commands in a traceback.
+    assert _run(*command, "--database", "nope") == (1, "Unknown --database 'nope': give one of default.")
+
+
+@pytest.mark.parametrize(("command", "option"), [("audit_checkpoint", "--dir"), ("verify_audit", "--checkpoints")])
+def test_an_empty_folder_option_is_refused_not_taken_for_the_current_folder(five_events, command, option, tmp_path):
+    # `--dir "$DIR"` with the variable unset once wrote the checkpoint into the current folder.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(tmp_path)
+        assert _run(command, option, " ") == (1, f"{option} needs a folder; an empty one is refused.")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_audit_checkpoint_into_a_file_is_one_line_and_writes_nothing(five_events, tmp_path):
+    # A file where the folder should be once ended in a FileExistsError traceback.
+    target = tmp_path / "notes.txt"
+    target.write_text("kept")
+    code, text = _run("audit_checkpoint", "--dir", str(target))
+    assert (code, text) == (1, f"Cannot write a checkpoint into {target}: it is a file, not a folder.")
+    assert target.read_text() == "kept"
+    assert not list(_folder().glob("checkpoint-*.json"))
+
+
+@pytest.mark.parametrize("content", ["[" * 100_000 + "]" * 100_000, '{"sequence": 1' + "0" * 5000 + "}"])
+def test_a_checkpoint_too_deep_or_with_a_number_too_long_is_named_in_one_line(five_events, tmp_path, content):
+    # RecursionError, and the ValueError of an over-long integer, are no JSONDecodeError: both were tracebacks.
+    (tmp_path / FILE_5).write_text(content)
+    code, text = _run("verify_audit", "--checkpoints", str(tmp_path))
+    assert code == 1
+    assert text == (
+        f"Audit chain broken: checkpoint {FILE_5} is not a checkpoint file (unreadable JSON or unknown fields) "
+        "(0 events verified before it)"
+    )

@@ -155,3 +155,44 @@ def test_a_period_with_no_cases_says_so(local_authority, tmp_path):
     )
     assert code == 0
     assert "No referral of this council falls in this period" in target.read_text()
+
+
+@pytest.mark.parametrize(
+    ("start", "end"), [("0001-01-01", "9999-12-31"), ("9999-01-01", "9999-12-31"), ("1999-12-01", "2000-03-31")]
+)
+def test_dates_outside_the_years_of_statistics_are_one_line_exit_2(local_authority, tmp_path, start, end):
+    # 9999-12-31 once overflowed computing the month after it: a traceback, exit 1.
+    target = tmp_path / "stats.csv"
+    code, out, err = export(
+        "--authority", local_authority.ons_code, "--from", start, "--to", end, "--format", "csv", "--out", str(target)
+    )
+    assert (code, out) == (2, "")
+    assert err == "export_benchmarking: Give dates from 2000 to 2101: there are no statistics outside them.\n"
+    assert not target.exists()
+    assert not AuditEvent.objects.filter(action="BENCHMARKING_EXPORTED").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["--year", ""], "--year is empty: give it a value, or leave it out."),
+        (["--from", " ", "--to", ""], "--from is empty: give it a value, or leave it out."),
+        (["--year", "٢٠٢٤"], "Unknown year '٢٠٢٤': give a year such as 2024 for April 2024 to March 2025."),
+    ],
+)
+def test_an_empty_or_foreign_period_is_refused_not_taken_for_this_year(local_authority, tmp_path, args, line):
+    # An unset variable once exported this financial year instead; Arabic-Indic digits were read as 2024.
+    target = tmp_path / "stats.csv"
+    code, out, err = export("--authority", local_authority.ons_code, *args, "--format", "csv", "--out", str(target))
+    assert (code, out, err) == (2, "", f"export_benchmarking: {line}\n")
+    assert not target.exists()
+    assert not AuditEvent.objects.filter(action="BENCHMARKING_EXPORTED").exists()
+
+
+def test_a_blank_out_is_refused_not_a_file_named_by_spaces(local_authority, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = export("--authority", local_authority.ons_code, "--format", "csv", "--out", "  ")
+    assert (code, out) == (2, "")
+    assert err == "export_benchmarking: --out is empty: give a file name, or - for standard output.\n"
+    assert list(tmp_path.iterdir()) == []
+    assert not AuditEvent.objects.filter(action="BENCHMARKING_EXPORTED").exists()

@@ -62,6 +62,11 @@ def test_a_download_is_the_file_of_the_same_period(lead_client, year_of_cases):
             "before it starts",
         ),
         ({"date_from_day": "1", "date_from_month": "5", "date_from_year": "2025"}, "Enter both dates"),
+        (  # the month after 31 December 9999 once overflowed: a 500
+            {"date_from_day": "1", "date_from_month": "4", "date_from_year": "2024"}
+            | {"date_to_day": "31", "date_to_month": "12", "date_to_year": "9999"},
+            "Give dates from 2000 to 2101",
+        ),
         ({"format": "pdf"}, "Select a valid choice"),
     ],
 )

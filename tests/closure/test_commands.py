@@ -147,3 +147,64 @@ def test_commands_exit_non_zero_with_one_line(transfer_keys, tmp_path, capsys, c
     lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
     assert len(lines) == 1, lines
     assert lines[0].startswith("CommandError: Refused"), lines
+
+
+def test_open_package_out_onto_a_file_is_one_line_and_leaves_the_file(dropped, transfer_keys, tmp_path):
+    # --out names a folder; a file there once ended in a FileExistsError traceback.
+    _transfer, path = dropped
+    existing = tmp_path / "notes.txt"
+    existing.write_text("kept")
+    key = str(transfer_keys["paths"]["ctp.key"])
+    message = _refused("open_package", str(path), "--private-key", key, "--out", str(existing))
+    assert message == f"Refused: cannot write into --out {existing}: it is a file, not a folder."
+    assert existing.read_text() == "kept"
+
+
+def test_open_package_out_under_a_file_is_one_line(dropped, transfer_keys, tmp_path):
+    _transfer, path = dropped
+    (tmp_path / "file").write_text("")
+    key = str(transfer_keys["paths"]["ctp.key"])
+    message = _refused("open_package", str(path), "--private-key", key, "--out", str(tmp_path / "file" / "sub"))
+    assert message.startswith(f"Refused: cannot write into --out {tmp_path / 'file' / 'sub'}: ")
+
+
+def test_open_package_with_an_empty_out_is_refused_not_printed(dropped, transfer_keys, capsys):
+    # `--out "$DIR"` with the variable unset once printed the whole case, personal data included.
+    _transfer, path = dropped
+    key = str(transfer_keys["paths"]["ctp.key"])
+    message = _refused("open_package", str(path), "--private-key", key, "--out", "")
+    assert message == "Refused: --out is empty: give the folder to write into, or leave it out to print."
+    assert capsys.readouterr().out == ""
+
+
+def test_acknowledge_package_with_an_empty_signing_key_is_refused_not_the_development_key(
+    dropped, transfer_keys, tmp_path
+):
+    _transfer, path = dropped
+    receipt = tmp_path / "receipt.json"
+    key = str(transfer_keys["paths"]["ctp.key"])
+    args = ("acknowledge_package", str(path), "--private-key", key, "--out", str(receipt), "--signing-key", " ")
+    message = _refused(*args)
+    assert message == "Refused: --signing-key is empty: give CTP's receipt signing key file, or leave it out."
+    assert not receipt.exists()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
+        b'{"version": 1' + b"0" * 5000 + b"}",
+    ],
+)
+def test_json_too_deep_or_a_number_too_long_is_refused_in_one_line(transfer_keys, tmp_path, content):
+    # Python's decoder raises RecursionError, or a ValueError that is no JSONDecodeError: both were tracebacks.
+    junk = tmp_path / "junk.json"
+    junk.write_bytes(content)
+    assert _refused("receive_receipt", str(junk)) == "Refused: this is not a transfer receipt (not JSON)."
+    key = str(transfer_keys["paths"]["ctp.key"])
+    assert (
+        _refused("open_package", str(junk), "--private-key", key)
+        == "Refused: this is not a transfer package (not JSON)."
+    )
+    assert AuditEvent.objects.filter(reason_code="MALFORMED").count() == 2

@@ -124,3 +124,9 @@ def test_redis_keys_naming_the_case_are_removed_by_the_purge_or_reported(
         assert queue in out
     finally:
         client.delete(cached, by_value, queue)
+
+
+@pytest.mark.parametrize("reference", ["", "   ", "PRV-2026\n-000001"])
+def test_an_empty_or_broken_reference_is_one_line_exit_2(reference, capsys):
+    # Before: " is unknown here." for an empty one, and two lines for one with a line break.
+    assert _run(reference, capsys) == (2, "Give a case reference, such as PRV-2026-000123.\n")

@@ -150,3 +150,38 @@ def test_progress_bar_only_on_a_terminal(settings, make_case, monkeypatch, capsy
     monkeypatch.setattr(OutputWrapper, "isatty", lambda self: True)
     call_command("rotate_keys", stdout=_Out())
     assert "Rewrapping under test-3" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("size", ["0", "-1", "99999999999999999999"])
+def test_a_batch_size_below_one_or_beyond_any_limit_is_refused_and_nothing_is_rewrapped(settings, make_case, size):
+    # 0 once rewrapped nothing and still said every data key was under the active key; -1 and a number past
+    # the database's limits ended in a traceback.
+    make_case(narrative="x")
+    settings.ENCRYPTION_KEYRING = ring("test-2", test_1=b"k" * 32, test_2=b"n" * 32)
+    with pytest.raises(CommandError) as error:
+        call_command("rotate_keys", "--batch-size", size, stdout=(out := _Out()))
+    assert str(error.value) == "--batch-size must be a whole number from 1 to 100,000."
+    assert out.text == ""
+    assert _keks() == {"test-1": 1}
+
+
+@pytest.mark.parametrize("kek_id", ["", "  "])
+def test_an_empty_retire_is_refused_not_taken_for_a_rotation(settings, make_case, kek_id):
+    # `rotate_keys --retire "$KEY"` with the variable unset once rewrapped every data key and exited 0.
+    make_case(narrative="x")
+    settings.ENCRYPTION_KEYRING = ring("test-2", test_1=b"k" * 32, test_2=b"n" * 32)
+    with pytest.raises(CommandError) as error:
+        call_command("rotate_keys", "--retire", kek_id, stdout=(out := _Out()))
+    assert str(error.value) == "--retire needs the id of the key-encryption key to retire; nothing was changed."
+    assert out.text == ""
+    assert _keks() == {"test-1": 1}
+
+
+def test_generate_and_retire_together_are_refused(ring_file, make_case):
+    # --retire once silently won over --generate.
+    make_case(narrative="x")
+    before = ring_file.read_text()
+    with pytest.raises(CommandError) as error:
+        call_command("rotate_keys", "--generate", "--retire", "test-1", stdout=_Out())
+    assert str(error.value) == "Give --generate or --retire, not both: nothing was changed."
+    assert ring_file.read_text() == before

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from accounts.models import User
 from accounts.services.api_tokens import api_token_create, api_tokens_revoke
+from core.management.base import OperatorCommand
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = (
         "Print a new API token for the user with this e-mail address (only the token, on stdout; it is shown "
         "once and never stored), or with --revoke revoke every token of that user."

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from accounts.services import demo_data_seed
+from core.management.base import OperatorCommand
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Create two demo local authorities with one user per role (idempotent; refused in production)."
 
     def handle(self, *args: object, **options: object) -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.core.validators import validate_ipv46_address
 
 from accounts.services import address_unlock_by_operator
+from core.management.base import OperatorCommand
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = (
         "Clear every failed sign-in from one address, lifting the block for every account behind it "
         "(audited as an operator unlock). Check the attempts first: the block may be someone guessing."

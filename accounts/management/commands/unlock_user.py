@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from accounts.services import account_unlock_by_operator
+from core.management.base import OperatorCommand
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Unlock an account locked after failed sign-ins or wrong security codes (audited as an operator unlock)."
 
     def add_arguments(self, parser) -> None:

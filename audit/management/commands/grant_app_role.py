@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS
 
 from audit.database_roles import AppRoleError, app_role_grant
+from core.management.base import OperatorCommand
+
+from .audit_checkpoint import database_check
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = (
         "On PostgreSQL, as the owner of the tables (DATABASE_MIGRATE_URL), give the application role (the user "
         "of DATABASE_URL) exactly what it needs on every table: read and write, but only SELECT and INSERT on "
@@ -24,6 +27,7 @@ class Command(BaseCommand):
         role = str(options["role"] or getattr(settings, "DATABASE_APP_ROLE", "") or "")
         if not role:
             raise CommandError("No application role: set DATABASE_URL to the application role's URL, or pass --role.")
+        database_check(str(options["database"]))
         try:
             grant = app_role_grant(role=role, using=str(options["database"]))
         except AppRoleError as error:

@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS
 
 from audit.verification import chain_check
+from core.management.base import OperatorCommand
+
+from .audit_checkpoint import database_check, folder_option
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Recompute every audit event's HMAC, check the chain, its triggers and its signed checkpoints; read-only."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
         parser.add_argument(
             "--checkpoints",
-            type=Path,
             default=None,
             help="folder of checkpoints to check against, e.g. a copy from write-once storage (default "
             "AUDIT_CHECKPOINT_DIR)",
@@ -28,13 +29,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
-        folder = options["checkpoints"]
+        database_check(options["database"])
+        folder = folder_option(options["checkpoints"], "--checkpoints")
         if folder is not None and not any(folder.glob("checkpoint-*.json")):
             # A folder named on purpose that holds none (a mistyped path, a copy that never arrived) would check
             # nothing and still say "intact".
             raise CommandError(f"The folder {folder} holds no checkpoint file: nothing to check against.", returncode=1)
         try:
-            report = chain_check(using=options["database"], checkpoint_dir=options["checkpoints"])
+            report = chain_check(using=options["database"], checkpoint_dir=folder)
         except ImproperlyConfigured as error:
             raise CommandError(str(error), returncode=1) from error
         seconds = time.perf_counter() - started

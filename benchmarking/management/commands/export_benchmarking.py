@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from tqdm import tqdm
 
 from accounts.models import LocalAuthority
@@ -30,6 +30,7 @@ from benchmarking.exports import FORMATS
 from benchmarking.forms import current_financial_year
 from benchmarking.services import STEPS, ExportRefused, statistics_export
 from benchmarking.statistics import Period, PeriodError
+from core.management.base import OperatorCommand
 
 EXIT_BAD_INPUT = 2
 
@@ -49,6 +50,8 @@ def _check_writable(out: str) -> None:
     """Refuse an --out that cannot be written before any work (and before the export is audited)."""
     if out == "-":
         return
+    if not out.strip():
+        raise BadInput("--out is empty: give a file name, or - for standard output.")
     path = Path(out)
     if path.is_dir():
         raise BadInput(f"--out {out!r} is a folder: give a file name.")
@@ -59,7 +62,7 @@ def _check_writable(out: str) -> None:
         raise BadInput(f"--out {out!r} cannot be written: permission denied.")
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Export a council's Prevent statistics (live cases and tombstones, small counts withheld)."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -83,10 +86,13 @@ class Command(BaseCommand):
 
     def _period(self, options: dict[str, Any]) -> Period:
         year, start, end = options["year"], options["date_from"], options["date_to"]
+        for name, value in (("--year", year), ("--from", start), ("--to", end)):
+            if value is not None and not value.strip():  # an unset variable: not "this financial year"
+                raise BadInput(f"{name} is empty: give it a value, or leave it out.")
         if year and (start or end):
             raise BadInput("give either --year or --from and --to, not both.")
         if year:
-            if not year.strip().isdigit():
+            if not (year.strip().isascii() and year.strip().isdigit()):
                 raise BadInput(f"Unknown year {year!r}: give a year such as 2024 for April 2024 to March 2025.")
             return Period.financial_year(int(year))
         if not (start or end):

@@ -4,13 +4,14 @@ this year (development only)."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from benchmarking.demo import benchmarking_demo_seed
 from benchmarking.self_assessment import AssuranceInvalid
+from core.management.base import OperatorCommand
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = (
         "Rate part of this year's Prevent duty toolkit self-assessment of the first demo council, submit last "
         "year's Channel assurance statement and start this year's (idempotent)."

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from accounts.models import LocalAuthority
 from benchmarking.statistics_demo import YEAR, statistics_demo_seed
+from core.management.base import OperatorCommand
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = (
         "Write made-up statistical tombstones for the first demo council's financial year 2024/25, so that its "
         "Home Office statistics show every table beside the national figures (idempotent)."

@@ -4,13 +4,14 @@ consent-refused cases (development only)."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from channel.demo import channel_demo_seed
+from core.management.base import OperatorCommand
 from referrals.exceptions import ReferralInvalid
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Hand demo cases of the first demo council to Channel, in several Channel stages (idempotent)."
 
     def handle(self, *args: object, **options: object) -> None:

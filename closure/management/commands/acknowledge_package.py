@@ -8,11 +8,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from closure import keys
 from closure.package import PackageRefused
 from closure.recipient import package_open_checked, receipt_for
+from core.management.base import OperatorCommand
 
 from .open_package import read_inputs
 
@@ -21,6 +22,8 @@ DEV_SIGNING_KEY = "ctp_signing.key"
 
 def _signing_key(path: str | None) -> bytes:
     """CTP's Ed25519 receipt key: --signing-key, or (outside production) the development key of keys_init."""
+    if path is not None and not path.strip():  # an unset variable: not the development key
+        raise CommandError("Refused: --signing-key is empty: give CTP's receipt signing key file, or leave it out.")
     if not path:
         if settings.ENVIRONMENT == "production":
             raise CommandError("Refused: give CTP's receipt signing key with --signing-key.")
@@ -31,7 +34,7 @@ def _signing_key(path: str | None) -> bytes:
         raise CommandError(f"Refused: {str(exc).splitlines()[0]}") from None
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Verify and open a transfer package, then write CTP's receipt of its SHA-256, signed with CTP's key."
 
     def add_arguments(self, parser: CommandParser) -> None:

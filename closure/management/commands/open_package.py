@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from closure import keys
 from closure.package import PackageRefused
 from closure.recipient import package_open_checked, package_write_out
+from core.management.base import OperatorCommand
 
 
 def read_inputs(options: dict[str, Any]) -> tuple[bytes, bytes, bytes]:
@@ -32,7 +33,7 @@ def read_inputs(options: dict[str, Any]) -> tuple[bytes, bytes, bytes]:
     return data, private_key, sender
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Verify a transfer package (this service's signature) and open it: case.json and the attachments."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -45,6 +46,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: object, **options: Any) -> None:
+        if options.get("out") is not None and not options["out"].strip():
+            # An unset variable would otherwise print the whole case, personal data included, to the terminal.
+            raise CommandError("Refused: --out is empty: give the folder to write into, or leave it out to print.")
         data, private_key, sender = read_inputs(options)
         try:
             opened = package_open_checked(
@@ -53,7 +57,12 @@ class Command(BaseCommand):
         except PackageRefused as error:
             raise CommandError(str(error)) from None
         if options.get("out"):
-            written = package_write_out(opened=opened, folder=Path(options["out"]))
+            folder = Path(options["out"])
+            try:
+                written = package_write_out(opened=opened, folder=folder)
+            except OSError as exc:
+                reason = "it is a file, not a folder" if folder.exists() and not folder.is_dir() else exc.strerror
+                raise CommandError(f"Refused: cannot write into --out {folder}: {reason or exc}.") from None
             count = len(written)
             self.stdout.write(f"Opened package {opened.package_id} (SHA-256 {opened.sha256}): {count} files written")
             return

@@ -5,14 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from closure.receipts import ReceiptRefused
 from closure.services import transfer_receipt_accept
+from core.management.base import OperatorCommand
 from referrals.exceptions import CaseChangedMeanwhile, TransitionNotPossible
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Verify CTP's receipt (signature by CTP_SIGNING_PUBLIC_KEY, hash of the package sent) and record it."
 
     def add_arguments(self, parser: CommandParser) -> None:

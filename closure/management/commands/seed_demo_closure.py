@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from closure.demo import closure_demo_purged_seed, closure_demo_seed
+from core.management.base import OperatorCommand
 from referrals.exceptions import ReferralInvalid
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = (
         "Close a demo case of the first demo council and deliver its transfer package to the drop folder, and "
         "take a second one through CTP's receipt to its purge and certificate (idempotent)."

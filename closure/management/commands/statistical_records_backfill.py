@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import uuid
 
-from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from closure.statistics import statistical_record_write
+from core.management.base import OperatorCommand
 from referrals.choices import ReferralStatus
 from referrals.models import Referral
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Write a statistical record for each submitted, unpurged case that has none (idempotent)."
 
     def handle(self, *args: object, **options: object) -> None:

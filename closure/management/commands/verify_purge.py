@@ -10,18 +10,19 @@ import json
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
 from closure.certificate import certificate_document
 from closure.models import PurgeCertificate
 from closure.verification import purge_remains
+from core.management.base import OperatorCommand
 from referrals.models import Referral
 
 EXIT_REMAINS = 1
 EXIT_NOT_PURGED = 2
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Print the purge certificate of REFERENCE and check that nothing of the case remains (exit 0, 1 or 2)."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -29,6 +30,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: Any) -> None:
         reference = options["reference"].strip().upper()
+        if not reference.isprintable() or not reference:  # an unset variable, or a line break that splits the line
+            self.stderr.write("Give a case reference, such as PRV-2026-000123.")
+            sys.exit(EXIT_NOT_PURGED)
         certificate = PurgeCertificate.objects.filter(reference=reference).first()
         if certificate is None:
             known = Referral.objects.filter(reference=reference).exists()

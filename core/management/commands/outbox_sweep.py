@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
-
+from core.management.base import OperatorCommand
 from core.services import outbox_retry_stuck, outbox_stuck_count, outbox_sweep
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = (
         "Dispatch the outbox messages that are due (what beat does every OUTBOX_POLL_SECONDS) and report "
         "those that used every attempt. --retry-stuck gives those a fresh set of attempts first."

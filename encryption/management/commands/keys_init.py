@@ -9,9 +9,10 @@ import secrets
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from core.keys import load_key
+from core.management.base import OperatorCommand
 from encryption.sealing import x25519_private_key_new, x25519_public_key
 from encryption.signing import ed25519_private_key_new, ed25519_public_key
 
@@ -41,7 +42,7 @@ def _write_private(path: Path, text: str) -> None:
         handle.write(text + "\n")
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = (
         "Create development keys (key ring, blind-index key, audit HMAC key, audit checkpoint Ed25519 pair) "
         "and the transfer keys (this service's Ed25519 signing key; CTP's X25519 and Ed25519 pairs, for playing "

@@ -7,14 +7,19 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from core.management.base import OperatorCommand
 from encryption.exceptions import EncryptionError, KeyInUse
 from encryption.keyring import keyring_file_add_key, keyring_file_path, keyring_get
 from encryption.services import RewrapProgress, data_keys_remaining, data_keys_rewrap, kek_retire
 
+# A batch is one transaction: at least one key (0 would rewrap nothing and report success), and few enough that
+# the database's limit on a query's LIMIT is never reached.
+BATCH_SIZE_MAX = 100_000
 
-class Command(BaseCommand):
+
+class Command(OperatorCommand):
     help = (
         "Rewrap every data key not under the active key-encryption key (resumable: rerun after an interruption). "
         "--generate adds and activates a new development KEK first; --retire KEY_ID removes an unused KEK."
@@ -26,9 +31,13 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=500, help="Data keys per transaction (default 500).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["retire"]:
-            self._retire(options["retire"])
+        if options["retire"] is not None and options["generate"]:
+            raise CommandError("Give --generate or --retire, not both: nothing was changed.")
+        if options["retire"] is not None:  # an empty --retire "" (an unset variable) is refused, not a rotation
+            self._retire(options["retire"].strip())
             return
+        if not 1 <= options["batch_size"] <= BATCH_SIZE_MAX:
+            raise CommandError(f"--batch-size must be a whole number from 1 to {BATCH_SIZE_MAX:,}.")
         if options["generate"]:
             self._generate()
         self._rewrap(options["batch_size"])
@@ -66,6 +75,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Rewrapped {progress.done} data key(s); every live data key is now under {active}.")
 
     def _retire(self, kek_id: str) -> None:
+        if not kek_id:
+            raise CommandError("--retire needs the id of the key-encryption key to retire; nothing was changed.")
         try:
             removed = kek_retire(kek_id=kek_id)
         except (KeyInUse, ImproperlyConfigured) as exc:

@@ -4,13 +4,14 @@ screening in each of its states: gateway check recorded, closed at screening, re
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from core.management.base import OperatorCommand
 from mash.demo import information_requests_demo_seed, mash_demo_seed, screening_demo_seed
 from referrals.exceptions import ReferralInvalid
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Submit demo cases in the first demo council for the MASH queue (idempotent)."
 
     def handle(self, *args: object, **options: object) -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from core.management.base import OperatorCommand
 from referrals.exceptions import ReferralInvalid
 from referrals.services.demo import referral_demo_seed
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Submit three demo referrals of one fictional person in the two demo councils (idempotent)."
 
     def handle(self, *args: object, **options: object) -> None:
