@@ -17,6 +17,7 @@ class SignInForm(AuthenticationForm):
         error_messages={
             "required": "Enter your email address",
             "invalid": "Enter an email address in the correct format, like name@example.org",
+            "max_length": "Email address must be 254 characters or fewer",
         },
     )
     password = forms.CharField(
@@ -39,7 +40,10 @@ class SecurityCodeForm(forms.Form):
         max_length=20,
         help_text="The 6-digit code shown in your authenticator app, or one of your backup codes",
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autofocus": True}),
-        error_messages={"required": "Enter the security code"},
+        error_messages={
+            "required": "Enter the security code",
+            "max_length": "Security code must be 20 characters or fewer",
+        },
     )
 
 
@@ -76,7 +80,10 @@ class EnrolmentCodeForm(forms.Form):
         max_length=10,
         help_text="The 6-digit code your authenticator app shows after you add the account",
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}),
-        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+        error_messages={
+            "required": "Enter the 6-digit code from your authenticator app",
+            "max_length": "Security code must be 10 characters or fewer",
+        },
     )
 
 
@@ -89,6 +96,7 @@ class InviteForm(forms.Form):
         error_messages={
             "required": "Enter the email address of the person you are inviting",
             "invalid": "Enter an email address in the correct format, like name@example.org",
+            "max_length": "Email address must be 254 characters or fewer",
         },
     )
     role = forms.ChoiceField(

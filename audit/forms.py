@@ -34,12 +34,14 @@ class AuditSearchForm(forms.Form):
         required=False,
         max_length=20,
         help_text="For example, PRV-2026-000123",
+        error_messages={"max_length": "Case reference must be 20 characters or fewer"},
     )
     user = forms.CharField(
         label="User",
         required=False,
         max_length=254,
         help_text="Their email address or user number",
+        error_messages={"max_length": "User must be 254 characters or fewer"},
     )
     action = forms.ChoiceField(label="Action", required=False, choices=[("", "Any action"), *AuditAction.choices])
     outcome = forms.ChoiceField(label="Outcome", required=False, choices=[("", "Any outcome"), *Outcome.choices])

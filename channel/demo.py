@@ -117,11 +117,13 @@ def channel_demo_seed() -> list[tuple[str, str]]:
                 channel_case=channel_case, actor=users[who], transition=transition, **_step_inputs(transition)
             )
         if steps:  # Sam is adopted at the demo's past meeting, below, and then assessed
+            _date_back_referral(channel_case, TIMELINE[given_name])
             support_demo_seed(channel_case, given_name, users, TIMELINE[given_name])
         rows.append((referral.reference, shows))
         cases[given_name] = channel_case
     demo_meetings_seed(panel=panels[0], decided=cases["Sam"], agenda=[cases["Alex"], cases["Jamie"]], users=users)
     cases["Sam"].refresh_from_db()
+    _date_back_referral(cases["Sam"], TIMELINE["Sam"])
     support_demo_seed(cases["Sam"], "Sam", users, TIMELINE["Sam"])
     for given_name, channel_case in cases.items():
         _date_back(channel_case, TIMELINE[given_name])
@@ -133,18 +135,26 @@ def _at(days_ago: int, hour: int = 10) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour), tzinfo=timezone.get_current_timezone())
 
 
+def _date_back_referral(channel_case: ChannelCase, days: dict[str, int]) -> None:
+    """Demo only: the referral received on its TIMELINE day before support is seeded, whose assessments and
+    consent must come after it (channel/support/common.py: case_date_errors)."""
+    listed = days["listed"]
+    Referral.objects.filter(pk=channel_case.referral_id).update(
+        created_at=_at(listed + SCREENED_IN, 9),
+        submitted_at=_at(listed + SCREENED_IN),
+        screening_started_at=_at(listed + SCREENED_IN - 1),
+        information_gathering_started_at=_at(listed + SCREENED_IN - 3),
+        referred_to_channel_at=_at(listed),
+    )
+    channel_case.referral.refresh_from_db(fields=["submitted_at"])
+
+
 def _date_back(channel_case: ChannelCase, days: dict[str, int]) -> None:
     """Demo only: the case's dates moved back to its TIMELINE, so the referral comes before the listing, the
     listing before the panel's decision, and each step is recorded on the day it shows."""
     listed = days["listed"]
     with transaction.atomic():
-        Referral.objects.filter(pk=channel_case.referral_id).update(
-            created_at=_at(listed + SCREENED_IN, 9),
-            submitted_at=_at(listed + SCREENED_IN),
-            screening_started_at=_at(listed + SCREENED_IN - 1),
-            information_gathering_started_at=_at(listed + SCREENED_IN - 3),
-            referred_to_channel_at=_at(listed),
-        )
+        _date_back_referral(channel_case, days)
         referral_demo_dated_back.send(sender=Referral, referral_id=channel_case.referral_id)
         dates = {"created_at": _at(listed), "listed_at": _at(listed)}
         steps = {"adopt": days.get("adopted"), "exit": days.get("exited")}

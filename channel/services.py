@@ -140,7 +140,10 @@ def post_exit_review_window_check(channel_case: ChannelCase, name: str, *, actor
         raise PostExitReviewNotOpen(message)
 
 
-def _date_errors(name: str, *, consent_date: Any, reassess_on: Any, today: datetime.date) -> dict[str, list[str]]:
+def _date_errors(
+    name: str, *, consent_date: Any, reassess_on: Any, today: datetime.date, received: datetime.date | None = None
+) -> dict[str, list[str]]:
+    """The consent steps' dates: the answer's day not in the future nor before the referral was received."""
     errors: dict[str, list[str]] = {}
     if name in NOTE_OPTIONAL:
         what = "given" if name == "record_consent_given" else "refused"
@@ -148,6 +151,11 @@ def _date_errors(name: str, *, consent_date: Any, reassess_on: Any, today: datet
             errors["consent_date"] = [f"Enter the date consent was {what}"]
         elif consent_date > today:
             errors["consent_date"] = [f"The date consent was {what} must be today or in the past"]
+        elif received and consent_date < received:
+            day = received.strftime("%-d %B %Y")
+            errors["consent_date"] = [
+                f"The date consent was {what} must be on or after the day the referral was received, {day}"
+            ]
     if name == "record_consent_refused":
         if not isinstance(reassess_on, datetime.date):
             errors["reassess_on"] = ["Enter the date the panel will re-assess the case"]
@@ -156,9 +164,19 @@ def _date_errors(name: str, *, consent_date: Any, reassess_on: Any, today: datet
     return errors
 
 
-def step_errors(name: str, *, reason_code: str, note: str, consent_date: Any, reassess_on: Any) -> dict[str, list[str]]:
-    """What is missing or wrong in a step's input, in GOV.UK words (empty when it may be recorded)."""
-    errors = _date_errors(name, consent_date=consent_date, reassess_on=reassess_on, today=timezone.localdate())
+def step_errors(
+    name: str,
+    *,
+    reason_code: str,
+    note: str,
+    consent_date: Any,
+    reassess_on: Any,
+    received: datetime.date | None = None,
+) -> dict[str, list[str]]:
+    """What is missing or wrong in a step's input, in GOV.UK words (empty when it may be recorded); `received`
+    is the day the case's referral was received, when known."""
+    today = timezone.localdate()
+    errors = _date_errors(name, consent_date=consent_date, reassess_on=reassess_on, today=today, received=received)
     reasons = STEP_REASONS.get(name)
     if reasons is not None and reason_code not in reasons.values:
         errors["reason_code"] = ["Select a reason"]
@@ -273,8 +291,14 @@ def channel_case_step_take(
     post_exit_review_window_check(channel_case, transition, actor=actor)
     note = (note or "").strip()
     reason_code = reason_code if transition in STEP_REASONS else ""
+    submitted_at = channel_case.referral.submitted_at
     errors = step_errors(
-        transition, reason_code=reason_code, note=note, consent_date=consent_date, reassess_on=reassess_on
+        transition,
+        reason_code=reason_code,
+        note=note,
+        consent_date=consent_date,
+        reassess_on=reassess_on,
+        received=timezone.localdate(submitted_at) if submitted_at else None,
     )
     if errors:
         raise ChannelInvalid(errors)

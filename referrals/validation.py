@@ -24,6 +24,14 @@ from .choices import ConcernType, Gender, Indicator, YesNoUnknown
 
 POSTCODE_RE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?\s?[0-9][A-Z]{2}$", re.IGNORECASE)
 PHONE_RE = re.compile(r"^[0-9+()\-\s]{7,30}$")
+# "Phone number or email address": a UK-style phone number (10 to 15 digits, with spaces, +, brackets or
+# hyphens between them) or an email address. One pattern for the journey, the API and its schema, so what
+# a client builds from the schema is accepted; its email half is narrower than Django's validate_email.
+CONTACT_PHONE = r"[+()\-\s]*(?:[0-9][+()\-\s]*){10,15}"
+CONTACT_EMAIL = (
+    r"[A-Za-z0-9_%+\-]+(?:\.[A-Za-z0-9_%+\-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+)
+CONTACT_RE = re.compile(rf"^(?:{CONTACT_PHONE}|{CONTACT_EMAIL})$")
 ADULT_AGE = 18
 MAX_AGE = 120
 YES_NO = ["yes", "no"]
@@ -35,7 +43,7 @@ DATE_OF_BIRTH_OR_AGE_NOT_BOTH = "Enter their date of birth or their approximate 
 @dataclass(frozen=True)
 class Answer:
     max_length: int = 0
-    kind: str = "text"  # text, date, choice, choices, email, phone, postcode, age
+    kind: str = "text"  # text, date, choice, choices, email, phone, contact (phone or email), postcode, age
     choices: tuple[str, ...] = ()
     required: str = ""  # the message when a submission lacks it; empty for optional answers
     label: str = ""
@@ -50,7 +58,7 @@ ANSWERS: dict[str, Answer] = {
     "gender": Answer(20, "choice", tuple(Gender.values), "Select their gender", "Gender"),
     "address": Answer(500, required="Enter their address", label="Address"),
     "postcode": Answer(10, "postcode", required="Enter their postcode", label="Postcode"),
-    "contact": Answer(200, label="Phone number or email address"),
+    "contact": Answer(200, "contact", label="Phone number or email address"),
     "first_language": Answer(100, label="First language"),
     "interpreter_needed": Answer(
         10, "choice", tuple(YES_NO), "Select yes if they need an interpreter", "Interpreter needed"
@@ -58,7 +66,7 @@ ANSWERS: dict[str, Answer] = {
     "education_or_employer": Answer(200, label="School, college or employer"),
     "parent_name": Answer(200, label="Parent or carer's full name"),
     "parent_relationship": Answer(100, label="Relationship to the person"),
-    "parent_contact": Answer(200, label="Parent or carer's phone number or email address"),
+    "parent_contact": Answer(200, "contact", label="Parent or carer's phone number or email address"),
     "parent_address": Answer(500, label="Parent or carer's address"),
     "referrer_name": Answer(200, required="Enter your full name", label="Your full name"),
     "referrer_role": Answer(200, required="Enter your job title or role", label="Your role"),
@@ -136,12 +144,16 @@ AGE_INVALID = f"Approximate age must be a whole number between 0 and {MAX_AGE}"
 POSTCODE_INVALID = "Enter a real postcode"
 PHONE_INVALID = "Enter a phone number, like 01632 960 001 or 07700 900 982"
 EMAIL_INVALID = "Enter an email address in the correct format, like name@example.com"
+CONTACT_INVALID = (
+    "Enter a phone number, like 01632 960 001 or 07700 900 982, or an email address, like name@example.com"
+)
 _INVALID = {
     "date": DATE_INVALID,
     "age": AGE_INVALID,
     "postcode": POSTCODE_INVALID,
     "phone": PHONE_INVALID,
     "email": EMAIL_INVALID,
+    "contact": CONTACT_INVALID,
 }
 
 
@@ -232,6 +244,8 @@ def _check_text(spec: Answer, value: str) -> str:  # noqa: PLR0911 - one return 
         return POSTCODE_INVALID
     if spec.kind == "phone" and not PHONE_RE.match(value):
         return PHONE_INVALID
+    if spec.kind == "contact" and not CONTACT_RE.match(value):
+        return CONTACT_INVALID
     if spec.kind == "email":
         try:
             validate_email(value)

@@ -119,10 +119,20 @@ def _person(user: Any) -> str:
 
 class PanelForm(forms.Form):
     name = forms.CharField(
-        label="Name of the panel", max_length=200, error_messages={"required": "Enter the name of the panel"}
+        label="Name of the panel",
+        max_length=200,
+        error_messages={
+            "required": "Enter the name of the panel",
+            "max_length": "Name of the panel must be 200 characters or fewer",
+        },
     )
     police_force = forms.CharField(
-        label="Police force area", max_length=200, error_messages={"required": "Enter the police force area"}
+        label="Police force area",
+        max_length=200,
+        error_messages={
+            "required": "Enter the police force area",
+            "max_length": "Police force area must be 200 characters or fewer",
+        },
     )
 
     def __init__(self, *args: Any, chairs: list[Any], **kwargs: Any) -> None:

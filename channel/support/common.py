@@ -43,3 +43,26 @@ def past_date_errors(value: Any, *, field: str, what: str) -> dict[str, list[str
     if value > timezone.localdate():
         return {field: [f"{what[0].upper()}{what[1:]} must be today or in the past"]}
     return {}
+
+
+def case_date_errors(channel_case: ChannelCase, value: Any, *, field: str, what: str) -> dict[str, list[str]]:
+    """A day in the case's life (an assessment, an answer to the request for consent): given, not in the future,
+    and not before the referral was received, when the case began."""
+    errors = past_date_errors(value, field=field, what=what)
+    submitted_at = channel_case.referral.submitted_at
+    received = timezone.localdate(submitted_at) if submitted_at else None
+    if not errors and received and value < received:
+        day = received.strftime("%-d %B %Y")
+        errors[field] = [f"{what[0].upper()}{what[1:]} must be on or after the day the referral was received, {day}"]
+    return errors
+
+
+def support_date_errors(channel_case: ChannelCase, value: Any, *, field: str, what: str) -> dict[str, list[str]]:
+    """A day of support (a session, a start, an end): given, not in the future, and not before consent was
+    given, since support runs only with consent (CTSA 2015 s.36(4); consent.consent_allows_support)."""
+    errors = past_date_errors(value, field=field, what=what)
+    consented = channel_case.consent_given_on
+    if not errors and consented and value < consented:
+        day = consented.strftime("%-d %B %Y")
+        errors[field] = [f"{what[0].upper()}{what[1:]} must be on or after the day consent was given, {day}"]
+    return errors

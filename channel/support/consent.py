@@ -17,7 +17,7 @@ from ..exceptions import ChannelInvalid
 from ..models import ChannelCase
 from ..services import channel_case_transition
 from .choices import ConsentGivenBy, ConsentHow, ConsentOutcome
-from .common import past_date_errors, require_coordinator
+from .common import case_date_errors, require_coordinator
 from .models import ChannelConsent
 
 ADULT_AGE = 18
@@ -70,7 +70,7 @@ def _errors(
     if channel_case.state != STAGE_FOR[ConsentOutcome(outcome)]:
         stage = "adopted and awaiting consent" if outcome != ConsentOutcome.WITHDRAWN else "supported"
         return {"outcome": [f"This answer can be recorded only while the case is {stage}"]}
-    errors = past_date_errors(decided_on, field="decided_on", what="the date of the answer")
+    errors = case_date_errors(channel_case, decided_on, field="decided_on", what="the date of the answer")
     if how_obtained not in ConsentHow.values:
         errors["how_obtained"] = ["Select how the answer was obtained"]
     if "decided_on" not in errors:

@@ -18,7 +18,7 @@ from audit.actions import AuditAction
 from ..exceptions import ChannelInvalid
 from ..models import ChannelCase
 from .choices import InterventionEndReason
-from .common import past_date_errors, refuse, require_coordinator
+from .common import refuse, require_coordinator, support_date_errors
 from .consent import consent_allows_support
 from .models import Intervention, InterventionSession, InterventionType, InterventionUserObjectPermission
 from .permissions import can_deliver
@@ -124,7 +124,7 @@ def intervention_start(*, intervention: Intervention, actor: Any, started_on: da
     """Record the day the intervention actually started (its provider, or a coordinator)."""
     _require_deliverer(intervention, actor, "intervention_start")
     _require_consent(intervention.channel_case)
-    errors = past_date_errors(started_on, field="started_on", what="the date it started")
+    errors = support_date_errors(intervention.channel_case, started_on, field="started_on", what="the date it started")
     if intervention.actual_start is not None:
         errors["started_on"] = ["This intervention has started already"]
     if errors:
@@ -141,7 +141,7 @@ def intervention_end(
 
     An intervention that ends without having started counts as never started ("Lessons for Prevent")."""
     require_coordinator(channel_case=intervention.channel_case, actor=actor, step="intervention_end")
-    errors = past_date_errors(ended_on, field="ended_on", what="the date it ended")
+    errors = support_date_errors(intervention.channel_case, ended_on, field="ended_on", what="the date it ended")
     if not errors and intervention.actual_start and ended_on < intervention.actual_start:
         started = intervention.actual_start.strftime("%-d %B %Y")
         errors["ended_on"] = [f"The date it ended must be on or after the day it started, {started}"]
@@ -168,7 +168,7 @@ def intervention_end(
 
 
 def _session_errors(intervention: Intervention, held_on: Any, duration_minutes: Any) -> dict[str, list[str]]:
-    errors = past_date_errors(held_on, field="held_on", what="the date of the session")
+    errors = support_date_errors(intervention.channel_case, held_on, field="held_on", what="the date of the session")
     if not errors and intervention.ended_on and held_on > intervention.ended_on:
         ended = intervention.ended_on.strftime("%-d %B %Y")
         errors["held_on"] = [f"This intervention ended on {ended}: enter a session held on or before that day"]

@@ -13,7 +13,7 @@ from audit.actions import AuditAction
 from ..exceptions import ChannelInvalid
 from ..models import AgendaItem, ChannelCase
 from .choices import AssessmentOccasion, VAFRating
-from .common import past_date_errors, require_coordinator, require_open
+from .common import case_date_errors, require_coordinator, require_open
 from .models import VAFAssessment, VAFCatalogue, VAFFactorRating
 
 EVIDENCE_MAX_LENGTH = 5000
@@ -56,7 +56,7 @@ def vaf_assessment_create(
     require_coordinator(channel_case=channel_case, actor=actor, step="vaf_assessment_create")
     require_open(channel_case)
     errors = _rating_errors(catalogue, ratings)
-    errors |= past_date_errors(assessed_on, field="assessed_on", what="the date of the assessment")
+    errors |= case_date_errors(channel_case, assessed_on, field="assessed_on", what="the date of the assessment")
     if occasion not in AssessmentOccasion.values:
         errors["occasion"] = ["Select when the assessment was made"]
     if agenda_item is not None and agenda_item.channel_case_id != channel_case.pk:

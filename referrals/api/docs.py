@@ -16,7 +16,12 @@ from referrals.validation import ANSWERS
 
 from .serializers import OnsCodeField, ReferralInputSerializer
 
-KIND_NOUNS = {"postcode": "UK postcode", "phone": "phone number", "email": "email address"}
+KIND_NOUNS = {
+    "postcode": "UK postcode",
+    "phone": "phone number",
+    "email": "email address",
+    "contact": "phone number (at least 10 digits) or email address",
+}
 
 
 def human_type(name: str, field: serializers.Field) -> str:  # noqa: PLR0911 - one return per kind

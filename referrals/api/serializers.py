@@ -20,6 +20,7 @@ from referrals.forms import CHOICES, HINTS, QUESTION_LABELS
 from referrals.validation import (
     ADULT_AGE,
     ANSWERS,
+    CONTACT_RE,
     COUNCIL_MESSAGES,
     MAX_AGE,
     NOT_A_QUESTION,
@@ -32,7 +33,11 @@ from referrals.validation import (
     not_text_message,
 )
 
-PATTERNS = {"postcode": r"^[A-Za-z]{1,2}[0-9][0-9A-Za-z]?\s?[0-9][A-Za-z]{2}$", "phone": PHONE_RE.pattern}
+PATTERNS = {
+    "postcode": r"^[A-Za-z]{1,2}[0-9][0-9A-Za-z]?\s?[0-9][A-Za-z]{2}$",
+    "phone": PHONE_RE.pattern,
+    "contact": CONTACT_RE.pattern,
+}
 # Text the server accepts: no NUL character and, for a required answer, at least one that is not a space.
 # An optional answer's schema is "this, or the empty string": the pattern needs a character so the two
 # alternatives never overlap (one of them, exactly, as oneOf says).

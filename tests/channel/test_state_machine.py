@@ -199,6 +199,13 @@ def test_consent_dates_are_checked(channel_case, users):
     with pytest.raises(ChannelInvalid) as refused:
         take(channel_case, "record_consent_given", users["triage_officer"], consent_date=today + datetime.timedelta(1))
     assert refused.value.errors == {"consent_date": ["The date consent was given must be today or in the past"]}
+    with pytest.raises(ChannelInvalid) as refused:  # the referral was received today
+        take(channel_case, "record_consent_given", users["triage_officer"], consent_date=today - datetime.timedelta(1))
+    assert refused.value.errors == {
+        "consent_date": [
+            f"The date consent was given must be on or after the day the referral was received, {today:%-d %B %Y}"
+        ]
+    }
     take(channel_case, "record_consent_refused", users["triage_officer"])
     stored = ChannelCase.objects.get(pk=channel_case.pk)
     assert stored.reassess_on == today + datetime.timedelta(days=60)

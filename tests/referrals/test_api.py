@@ -403,3 +403,47 @@ def test_numbers_and_objects_are_not_taken_for_text_or_lists(api):
         "given_name": ["Enter first name as text"],
         "indicators": ["Select one of the options for what you have noticed"],
     }
+
+
+# --- "Phone number or email address": the journey's rule, the schema's pattern
+
+
+def test_a_contact_that_is_neither_a_phone_number_nor_an_email_address_is_refused_in_the_forms_words(api):
+    from referrals.validation import CONTACT_INVALID
+
+    payload = _json(child_answers(contact="Test text", parent_contact="call the school"))
+    response = api.post(URL, payload, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"contact": [CONTACT_INVALID], "parent_contact": [CONTACT_INVALID]}
+    payload = _json(child_answers(contact="robin@example.org", parent_contact="+44 161 496 0000"))
+    assert api.post(URL, payload, format="json").status_code == 201
+
+
+def test_the_schema_and_the_docs_say_what_a_contact_may_be(client):
+    import yaml
+
+    from referrals.validation import CONTACT_RE
+
+    schema = yaml.safe_load(client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").content)
+    body = schema["components"]["schemas"]["ReferralInput"]
+    for name in ("contact", "parent_contact"):
+        patterns = [one["pattern"] for one in body["properties"][name]["oneOf"] if "pattern" in one]
+        assert patterns == [CONTACT_RE.pattern], name
+    docs = client.get(reverse("api:docs")).content.decode()
+    assert "phone number (at least 10 digits) or email address, up to 200 characters" in docs
+
+
+def test_every_contact_the_schemas_pattern_allows_is_accepted():
+    """A client that builds a contact from the pattern alone is never refused by the server's own check."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from referrals.validation import CONTACT_RE, answers_validate
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.from_regex(CONTACT_RE, fullmatch=True).filter(lambda v: len(v.strip()) <= 200))
+    def accepted(value):
+        _, errors = answers_validate({"contact": value})
+        assert errors == {}, value
+
+    accepted()

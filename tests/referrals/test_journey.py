@@ -249,3 +249,42 @@ def test_double_click_on_accept_and_send_gives_one_referral(client, referrer):
     assert first.url == second.url == reverse("referrals:referral-confirmation", args=[referral.reference])
     assert Referral.objects.exclude(status=ReferralStatus.DRAFT).count() == 1
     assert AuditEvent.objects.filter(action="REFERRAL_SUBMITTED").count() == 1
+
+
+# --- "Phone number or email address": a phone number or an email address, nothing else
+
+CONTACT_INVALID = (
+    "Enter a phone number, like 01632 960 001 or 07700 900 982, or an email address, like name@example.com"
+)
+
+
+@pytest.mark.parametrize(
+    ("slug", "name", "others"),
+    [
+        ("address", "contact", {"address": "2 Test Road", "postcode": "SW1A 2AA"}),
+        ("parent-carer", "parent_contact", {"parent_name": "Jo Parent", "parent_relationship": "Father"}),
+    ],
+)
+def test_a_contact_that_is_neither_a_phone_number_nor_an_email_address_is_refused(client, referrer, slug, name, others):
+    client.force_login(referrer)
+    referral = _start(client)
+    for typed in ("Test text", "0161 496", "07700 900982 ext", "jo@", "jo@example"):
+        response = client.post(reverse("referrals:draft-step", args=[referral.pk, slug]), {**others, name: typed})
+        assert response.status_code == 200, typed
+        body = response.content.decode()
+        assert "govuk-error-summary" in body
+        assert f'<a href="#id_{name}">{CONTACT_INVALID}</a>' in body, typed
+        assert f'value="{typed}"' in body, typed
+        assert getattr(Referral.objects.get(pk=referral.pk), name) == ""
+
+
+@pytest.mark.parametrize(
+    "typed", ["07700 900982", "+44 (0)161 496 0000", "0161-496-0000", "jo.parent+school@example.co.uk"]
+)
+def test_a_phone_number_or_an_email_address_is_kept(client, referrer, typed):
+    client.force_login(referrer)
+    referral = _start(client)
+    data = {"parent_name": "Jo Parent", "parent_relationship": "Father", "parent_contact": f" {typed} "}
+    response = client.post(reverse("referrals:draft-step", args=[referral.pk, "parent-carer"]), data)
+    assert response.status_code == 302
+    assert Referral.objects.get(pk=referral.pk).parent_contact == typed

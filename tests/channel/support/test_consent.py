@@ -74,6 +74,7 @@ def test_the_age_is_taken_on_the_decision_date_not_today(referrer, triage_office
     born = _years_before(TODAY(), 18) - datetime.timedelta(days=1)  # 18 since yesterday
     channel_case = _adopted_case_born(born, referrer=referrer, triage_officer=triage_officer, users=users)
     two_days_ago = TODAY() - datetime.timedelta(days=2)  # 17 then
+    _received(channel_case, 3)
     with pytest.raises(ChannelInvalid):
         _answer(channel_case, triage_officer, given_by="person", decided_on=two_days_ago)
     _answer(channel_case, triage_officer, given_by="parent_or_carer", decided_on=two_days_ago)
@@ -151,3 +152,29 @@ def test_withdrawn_consent_stops_the_support_plan(supported, channel_chair, ment
             planned_start=TODAY(),
             provider=provider,
         )
+
+
+def _received(channel_case, days_ago):
+    """The case's referral as received `days_ago` days ago (a case in the fixtures is received today)."""
+    from referrals.models import Referral
+
+    Referral.objects.filter(pk=channel_case.referral_id).update(
+        submitted_at=timezone.now() - datetime.timedelta(days=days_ago)
+    )
+    channel_case.referral.refresh_from_db()
+
+
+def test_an_answer_dated_before_the_referral_was_received_is_refused(adopted, triage_officer):
+    _received(adopted, 10)
+    received = TODAY() - datetime.timedelta(days=10)
+    with pytest.raises(ChannelInvalid) as caught:
+        _answer(adopted, triage_officer, decided_on=received - datetime.timedelta(days=1))
+    assert caught.value.errors == {
+        "decided_on": [
+            f"The date of the answer must be on or after the day the referral was received, {received:%-d %B %Y}"
+        ]
+    }
+    assert not ChannelConsent.objects.exists()
+    assert ChannelCase.objects.get(pk=adopted.pk).consent_given_on is None
+    _answer(adopted, triage_officer, decided_on=received)
+    assert ChannelCase.objects.get(pk=adopted.pk).consent_given_on == received

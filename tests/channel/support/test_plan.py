@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from channel.exceptions import ChannelInvalid
-from channel.models import Intervention, InterventionSession, InterventionType
+from channel.models import ChannelCase, Intervention, InterventionSession, InterventionType
 from channel.support.plan import (
     intervention_create,
     intervention_end,
@@ -209,6 +209,10 @@ def test_an_intervention_ended_early_is_no_longer_overdue_and_takes_no_later_ses
     mentoring_plan, channel_chair, provider, assert_audited
 ):
     yesterday = TODAY() - datetime.timedelta(days=1)
+    # Consent given a week ago: the days of support below come after it.
+    channel_case = mentoring_plan.channel_case
+    ChannelCase.objects.filter(pk=channel_case.pk).update(consent_given_on=TODAY() - datetime.timedelta(days=7))
+    channel_case.refresh_from_db()
     Intervention.objects.filter(pk=mentoring_plan.pk).update(planned_start=yesterday - datetime.timedelta(days=5))
     mentoring_plan.refresh_from_db()
     assert mentoring_plan.is_overdue(TODAY())
@@ -262,3 +266,64 @@ def test_only_a_coordinator_ends_an_intervention(request, mentoring_plan, role):
     assert Intervention.objects.get(pk=mentoring_plan.pk).ended_on is None
     refusal = AuditEvent.objects.get(action="CHANNEL_SUPPORT_REFUSED", actor_id=actor.pk)
     assert refusal.details["step"] == "intervention_end"
+
+
+# --- days of support come after consent (support runs only with it) and never in the future
+
+
+@pytest.fixture
+def consented_a_month_ago(adopted, triage_officer, channel_chair, mentoring, provider):
+    from channel.support.consent import consent_record
+    from referrals.models import Referral
+
+    Referral.objects.filter(pk=adopted.referral_id).update(submitted_at=timezone.now() - datetime.timedelta(days=40))
+    adopted.referral.refresh_from_db()
+    consent_record(
+        channel_case=adopted,
+        actor=triage_officer,
+        outcome="given",
+        given_by="person",
+        decided_on=TODAY() - datetime.timedelta(days=30),
+        how_obtained="in_person",
+    )
+    adopted.refresh_from_db()
+    return intervention_create(
+        channel_case=adopted,
+        actor=channel_chair,
+        intervention_type=mentoring,
+        planned_start=TODAY(),
+        provider=provider,
+    )
+
+
+def _before_consent_message(what: str) -> str:
+    return f"{what} must be on or after the day consent was given, {TODAY() - datetime.timedelta(days=30):%-d %B %Y}"
+
+
+@pytest.mark.parametrize("days_before_consent", [1, 300])
+def test_a_session_dated_before_consent_is_refused_and_does_not_start_the_intervention(
+    consented_a_month_ago, provider, days_before_consent
+):
+    day = TODAY() - datetime.timedelta(days=30 + days_before_consent)
+    with pytest.raises(ChannelInvalid) as caught:
+        intervention_session_log(intervention=consented_a_month_ago, actor=provider, held_on=day, duration_minutes=60)
+    assert caught.value.errors == {"held_on": [_before_consent_message("The date of the session")]}
+    assert not InterventionSession.objects.exists()
+    assert Intervention.objects.get(pk=consented_a_month_ago.pk).actual_start is None
+    # The day consent was given is a day of support.
+    on_the_day = TODAY() - datetime.timedelta(days=30)
+    intervention_session_log(
+        intervention=consented_a_month_ago, actor=provider, held_on=on_the_day, duration_minutes=60
+    )
+    assert Intervention.objects.get(pk=consented_a_month_ago.pk).actual_start == on_the_day
+
+
+def test_a_start_or_an_end_dated_before_consent_is_refused(consented_a_month_ago, channel_chair):
+    day = TODAY() - datetime.timedelta(days=31)
+    with pytest.raises(ChannelInvalid) as caught:
+        intervention_start(intervention=consented_a_month_ago, actor=channel_chair, started_on=day)
+    assert caught.value.errors == {"started_on": [_before_consent_message("The date it started")]}
+    with pytest.raises(ChannelInvalid) as caught:
+        intervention_end(intervention=consented_a_month_ago, actor=channel_chair, ended_on=day, end_reason="not_needed")
+    assert caught.value.errors == {"ended_on": [_before_consent_message("The date it ended")]}
+    assert Intervention.objects.filter(pk=consented_a_month_ago.pk, actual_start=None, ended_on=None).exists()

@@ -14,6 +14,7 @@ from channel.models import VAFAssessment, VAFCatalogue, VAFFactor, VAFFactorRati
 from channel.support.selectors import vaf_assessments_for, vaf_catalogue_current, vaf_trend
 from channel.support.vaf import vaf_assessment_create
 from referrals.exceptions import TransitionRefused
+from referrals.models import Referral
 
 pytestmark = pytest.mark.django_db
 
@@ -101,9 +102,37 @@ def test_a_panel_member_may_not_assess_and_the_refusal_is_audited(channel_case, 
     assert AuditEvent.objects.filter(action="CHANNEL_SUPPORT_REFUSED", outcome="refused").exists()
 
 
+def _received(channel_case, days_ago):
+    """The case's referral as received `days_ago` days ago (a case in the fixtures is received today)."""
+    Referral.objects.filter(pk=channel_case.referral_id).update(
+        submitted_at=timezone.now() - datetime.timedelta(days=days_ago)
+    )
+    channel_case.referral.refresh_from_db()
+
+
+def test_an_assessment_dated_before_the_referral_was_received_is_refused(channel_case, channel_chair):
+    catalogue = vaf_catalogue_current()
+    _received(channel_case, 10)
+    received = timezone.localdate() - datetime.timedelta(days=10)
+    arguments = {"channel_case": channel_case, "actor": channel_chair, "catalogue": catalogue, "occasion": "review"}
+    with pytest.raises(ChannelInvalid) as caught:
+        vaf_assessment_create(
+            **arguments, assessed_on=received - datetime.timedelta(days=1), ratings=_ratings(catalogue, 1)
+        )
+    assert caught.value.errors == {
+        "assessed_on": [
+            f"The date of the assessment must be on or after the day the referral was received, {received:%-d %B %Y}"
+        ]
+    }
+    assert not VAFAssessment.objects.exists()
+    vaf_assessment_create(**arguments, assessed_on=received, ratings=_ratings(catalogue, 1))
+    assert VAFAssessment.objects.get().assessed_on == received
+
+
 def test_the_trend_gives_each_dimensions_share_per_assessment(channel_case, channel_chair, triage_officer):
     catalogue = vaf_catalogue_current()
     today = timezone.localdate()
+    _received(channel_case, 30)
     for actor, rating, days in ((channel_chair, 2, 30), (triage_officer, 1, 0)):
         vaf_assessment_create(
             channel_case=channel_case,

@@ -234,3 +234,28 @@ def test_the_chair_records_the_end_of_an_intervention_and_the_plan_says_so(clien
     assert 'data-testid="overdue"' not in support
     event = AuditEvent.objects.get(action="CHANNEL_INTERVENTION_ENDED")
     assert event_sentence(event, {}).endswith(f"of case {reference} ended (No longer needed)")
+
+
+@pytest.mark.parametrize("who", ["channel_chair", "provider"])
+def test_a_session_dated_before_consent_is_refused_on_the_page_and_keeps_what_was_typed(
+    request, client, mentoring_plan, who
+):
+    """The QA walk: a session dated ten months before the case's consent was taken, and started the mentoring."""
+    consented = mentoring_plan.channel_case.consent_given_on
+    client.force_login(request.getfixturevalue(who))
+    reference = mentoring_plan.channel_case.referral.reference
+    url = {
+        "channel_chair": reverse("channel:intervention-session-create", args=[reference, mentoring_plan.pk]),
+        "provider": reverse("channel:provider-intervention", args=[mentoring_plan.pk]),
+    }[who]
+    before = consented - datetime.timedelta(days=300)
+    response = client.post(url, {**_date("held_on", before), "duration_minutes": "60"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    message = f"The date of the session must be on or after the day consent was given, {consented:%-d %B %Y}"
+    assert "govuk-error-summary" in body
+    assert f'<a href="#id_held_on_day">{message}</a>' in body
+    assert f'name="held_on_year" type="text" inputmode="numeric" value="{before.year}"' in body
+    assert not InterventionSession.objects.exists()
+    mentoring_plan.refresh_from_db()
+    assert mentoring_plan.actual_start is None
