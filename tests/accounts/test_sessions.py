@@ -51,7 +51,7 @@ def test_activity_keeps_the_session_alive(client, triage_officer):
 
 def test_a_page_within_a_minute_of_the_last_recorded_activity_writes_nothing(client, triage_officer):
     client.force_login(triage_officer)
-    _age(client, SESSION_LAST_SEEN, 59)
+    _age(client, SESSION_LAST_SEEN, 30)  # not 59: a loaded machine took over a second to the GET
     recorded = client.session[SESSION_LAST_SEEN]
     with CaptureQueriesContext(connection) as captured:
         assert client.get("/").status_code == 200
