@@ -52,12 +52,12 @@ CASEWORK_ACTIONS: dict[str, ActionSpec] = {
     "PANEL_CREATED": ActionSpec("Panel set up", "{actor} set up Channel panel {panel_id}", {"panel_id": Kind.INT}),
     "PANEL_MEMBER_ADDED": ActionSpec(
         "Panel member added",
-        "{actor} added user {user_id} to Channel panel {panel_id}",
+        "{actor} added {user} to Channel panel {panel_id}",
         {"panel_id": Kind.INT, "user_id": Kind.INT},
     ),
     "PANEL_MEMBER_REMOVED": ActionSpec(
         "Panel member left the panel",
-        "{actor} recorded that user {user_id} left Channel panel {panel_id}",
+        "{actor} recorded that {user} left Channel panel {panel_id}",
         {"panel_id": Kind.INT, "user_id": Kind.INT},
     ),
     "PANEL_MEETING_CREATED": ActionSpec(
@@ -145,12 +145,12 @@ CASEWORK_ACTIONS: dict[str, ActionSpec] = {
     ),
     "CASE_ACCESS_GRANTED": ActionSpec(
         "Case access granted",
-        "{actor} granted user {grantee_id} access to case {case_reference}",
+        "{actor} granted {grantee} access to case {case_reference}",
         {"grantee_id": Kind.INT, "hours": Kind.INT, "grant_id": Kind.INT, "break_glass": Kind.BOOL},
     ),
     "CASE_ACCESS_REVOKED": ActionSpec(
         "Case access revoked",
-        "{actor} revoked user {grantee_id}'s access to case {case_reference} ({via})",
+        "{actor} revoked {grantee}'s access to case {case_reference} ({via})",
         {"grantee_id": Kind.INT, "grant_id": Kind.INT, "via": Kind.NAME},
     ),
     # The transfer to CTP (closure): package and receipt ids, its SHA-256, sizes and codes; never its content.
@@ -235,7 +235,7 @@ CASEWORK_ACTIONS: dict[str, ActionSpec] = {
     ),
     "INFORMATION_REQUEST_ACCESS_ENDED": ActionSpec(
         "Information request access ended",
-        "User {addressee_id}'s access to an information request on case {case_reference} ended ({via})",
+        "The access of {addressee} to an information request on case {case_reference} ended ({via})",
         {"request_id": Kind.UUID, "addressee_id": Kind.INT, "grant_id": Kind.INT, "via": Kind.NAME},
     ),
 }

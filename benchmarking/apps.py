@@ -16,3 +16,7 @@ class BenchmarkingConfig(AppConfig):
         register_code_labels("document", labels=documents)
         register_code_labels("area", labels=[(area.code, area.title) for area in AREAS])
         register_code_labels("rating", labels=Rating.choices)
+        formats = [("html", "a web page"), ("csv", "a CSV file"), ("xlsx", "an Excel workbook")]
+        formats.append(("json", "a JSON file"))
+        register_code_labels("format", labels=formats)
+        register_code_labels("via", labels=[("page", "from its page"), ("command", "by an operator command")])

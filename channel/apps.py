@@ -38,3 +38,11 @@ class ChannelConfig(AppConfig):
         register_code_labels("reason_code", labels=support_choices.PostExitOutcome.choices)
         kinds = [*support_choices.ReminderKind.choices, *support_choices.PostExitReviewKind.choices]
         register_code_labels("kind", labels=kinds)
+        from audit.formatters import register_code_lookup
+        from channel.support.models import InterventionType
+
+        # Kinds of intervention are reference data (the admin edits them): looked up when a page is drawn.
+        def intervention_types(codes: set[str]) -> dict[str, str]:
+            return dict(InterventionType.objects.filter(code__in=codes).values_list("code", "label"))
+
+        register_code_lookup("intervention_type", actions=["CHANNEL_INTERVENTION_ADDED"], lookup=intervention_types)

@@ -12,6 +12,12 @@ class ClosureConfig(AppConfig):
         register_code_labels(
             "transport", labels=[("drop_folder", "the drop folder"), ("https", "CTP's secure endpoint")]
         )
+        ways = [
+            ("command", "by an operator command"),
+            ("upload", "uploaded on the case page"),
+            ("schedule", "by the scheduled closure sweep"),
+        ]
+        register_code_labels("via", labels=ways)
         from closure import receivers  # noqa: F401  (a transfer for every case closed)
         from closure.case_section import register_case_section
 

@@ -59,7 +59,12 @@ def _granted(event: Any, names: dict[int, str]) -> tuple[str, str]:
 
 def _revoked(event: Any, names: dict[int, str]) -> tuple[str, str]:
     details = event.details or {}
-    ended = {"expiry": "Access ran out", "holder_changed": "Access ended: the holder's role changed"}
+    ended = {
+        "expiry": "Access ran out",
+        "holder_changed": "Access ended: the holder's role changed",
+        # The panel member's grant window: no meeting of their panel has the case on its agenda any more.
+        "window_ended": "Access ended: the case is no longer on a meeting of their panel",
+    }
     return ended.get(details.get("via"), "Access taken away"), f"Access of {_person(names, details.get('grantee_id'))}."
 
 

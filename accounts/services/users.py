@@ -49,6 +49,11 @@ def demo_email(role: str, prefix: str) -> str:
     return f"{prefix}{DEMO_ROLE_EMAILS[role]}@example.org"
 
 
+def demo_display_name(role: Role) -> str:
+    """A demo user's name: the role's label as it is written (MASH, Prevent and Channel are names)."""
+    return f"Demo {role.label}"
+
+
 def user_create_with_membership(
     *,
     email: str,
@@ -91,7 +96,9 @@ def demo_data_seed(*, password: str, totp_secret: str) -> list[tuple[str, str, s
                     name=org_name, local_authority=authority, defaults={"sector": sector}
                 )
             email = demo_email(role, spec.email_prefix)
-            user, _ = User.objects.get_or_create(email=email, defaults={"display_name": f"Demo {role.label.lower()}"})
+            user, _ = User.objects.get_or_create(email=email, defaults={"display_name": demo_display_name(role)})
+            if user.display_name == f"Demo {role.label.lower()}":  # as earlier versions named it: MASH read "mash"
+                user.display_name = demo_display_name(role)
             user.set_password(password)
             user.is_active = True
             user.save()

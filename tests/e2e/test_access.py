@@ -50,7 +50,7 @@ def test_no_page_past_the_password_without_the_security_code(live_server, demo_u
     page.get_by_label("Security code").fill(current_totp("auditor@example.org"))
     page.get_by_role("button", name="Continue").click()
     expect(page).to_have_url(re.compile(r"/audit/$"))
-    expect(page.get_by_test_id("signed-in-as")).to_contain_text("Demo auditor")
+    expect(page.get_by_test_id("signed-in-as")).to_contain_text("Demo Auditor")
 
 
 def _invite(page: Page, base: str, email: str) -> str:

@@ -114,9 +114,9 @@ def test_the_queue_works_without_javascript(live_server, demo_cases, browser):
     assert unassigned
     for reference in unassigned:
         page.get_by_label(f"Select case {reference}").check()
-    page.get_by_label("Assign the selected cases to").select_option(label="Demo police prevent officer")
+    page.get_by_label("Assign the selected cases to").select_option(label="Demo Police Prevent officer")
     page.get_by_role("button", name="Assign selected cases").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("assigned to Demo police prevent officer")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("assigned to Demo Police Prevent officer")
     expect(page.get_by_test_id("selected-filters")).to_contain_text("New")  # back to the same view
     assert not Assessment.objects.filter(referral__reference__in=unassigned, assigned_to__isnull=True).exists()
     # axe and the width check run scripts in the page, which this context forbids: the same pages are checked
@@ -156,9 +156,9 @@ def test_the_case_page_header_summary_and_assigning(live_server, demo_cases, bro
     page.get_by_role("button", name="Assign case").click()  # the current assignee is chosen: assigns again
     expect(page.locator(".govuk-notification-banner")).to_contain_text(f"Case {overdue.reference} assigned to")
     summary.get_by_role("link", name="Change who the case is assigned to").click()
-    page.get_by_label("Demo police prevent officer").check()
+    page.get_by_label("Demo Police Prevent officer").check()
     page.get_by_role("button", name="Assign case").click()
-    expect(summary).to_contain_text("Demo police prevent officer")
+    expect(summary).to_contain_text("Demo Police Prevent officer")
     assert Assessment.objects.get(referral=overdue).assigned_to.email == "police@example.org"
 
     page.set_viewport_size(PHONE)

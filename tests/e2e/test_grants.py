@@ -63,11 +63,11 @@ def test_triage_grants_a_panel_member_access_until_it_expires(live_server, chann
     triage.get_by_role("link", name="Manage access to this case").click()
     expect(triage.get_by_role("heading", level=1)).to_have_text("Access to this case")
     assert axe_violations(triage) == []
-    triage.get_by_label("Demo channel panel member (Channel panel member)").check()
+    triage.get_by_label("Demo Channel panel member (Channel panel member)").check()
     triage.get_by_label("For how many days?").fill("3")
     triage.get_by_label("On the agenda of a Channel panel meeting").check()
     triage.get_by_role("button", name="Give access").click()
-    expect(triage.get_by_test_id("grants")).to_contain_text("Demo channel panel member")
+    expect(triage.get_by_test_id("grants")).to_contain_text("Demo Channel panel member")
     grant = ReferralUserObjectPermission.objects.get(content_object=case)
     assert datetime.timedelta(days=2, hours=23) < grant.expires_at - timezone.now() <= datetime.timedelta(days=3)
 

@@ -52,7 +52,7 @@ def test_your_details_start_filled_from_the_account_and_stay_editable(live_serve
     page.goto(f"{base}/referrals/draft/{draft.pk}/your-details/")
 
     _heading(page, axe_violations, "Your details")
-    expect(page.get_by_label("Your full name", exact=True)).to_have_value("Demo referrer")
+    expect(page.get_by_label("Your full name", exact=True)).to_have_value("Demo Referrer")
     expect(page.get_by_label("Your email address", exact=True)).to_have_value(REFERRER)
     expect(page.get_by_label("Your organisation", exact=True)).to_have_value("Hill Street Academy")
     expect(page.get_by_label("Your organisation's sector", exact=True)).to_have_value("education")

@@ -181,7 +181,7 @@ def test_the_police_officer_and_a_panel_member_give_their_views_and_the_chair_de
     sign_in(page, live_server, "chair@example.org", DEMO_PASSWORD)
     page.goto(f"{live_server.url}/channel/meetings/{meeting.pk}/cases/{demo.reference}/")
     views = page.get_by_test_id("views")
-    expect(views).to_contain_text("Demo police prevent officer")
+    expect(views).to_contain_text("Demo Police Prevent officer")
     expect(views).to_contain_text("Not recorded")  # the chair's own view is still to come
     page.get_by_test_id("views-form").locator("select").first.select_option("not_adopt")
     page.get_by_role("button", name="Save the views").click()

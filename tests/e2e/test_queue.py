@@ -54,7 +54,7 @@ def test_a_triage_officer_assigns_new_cases_from_the_queue(live_server, demo_cas
     page.goto(f"{live_server.url}/referrals/queue/?stage=new")
     for reference in unassigned:
         page.get_by_label(f"Select case {reference}").check()
-    page.get_by_label("Assign the selected cases to").select_option(label="Demo police prevent officer")
+    page.get_by_label("Assign the selected cases to").select_option(label="Demo Police Prevent officer")
     page.get_by_role("button", name="Assign selected cases").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text(f"{len(unassigned)} cases assigned to")
     assert not own.filter(assigned_to__isnull=True).exists()

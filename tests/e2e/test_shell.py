@@ -38,7 +38,7 @@ def test_demo_user_signs_in_and_sees_the_signed_in_header(live_server, demo_user
     page.get_by_label("Security code").fill(current_totp("lead@example.org"))
     page.get_by_role("button", name="Continue").click()
 
-    expect(page.get_by_test_id("signed-in-as")).to_have_text("Your account: Demo prevent lead")
+    expect(page.get_by_test_id("signed-in-as")).to_have_text("Your account: Demo Prevent lead")
     expect(page.get_by_text("Your role is Prevent lead in Northmoor City Council.")).to_be_visible()
     expect(page.locator(".app-header__link")).to_have_text("Northmoor City Council")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your work")
@@ -89,7 +89,7 @@ def test_sign_in_works_without_javascript(live_server, demo_users, browser):
     page.get_by_role("button", name="Sign in").click()
     page.get_by_label("Security code").fill(current_totp("auditor@example.org"))
     page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_test_id("signed-in-as")).to_have_text("Your account: Demo auditor")
+    expect(page.get_by_test_id("signed-in-as")).to_have_text("Your account: Demo Auditor")
     context.close()
 
 

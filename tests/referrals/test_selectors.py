@@ -69,3 +69,17 @@ def test_the_timeline_lists_what_was_done_newest_first(referrer, triage_officer)
     services.referral_start_screening(referral=referral, actor=triage_officer)
     titles = [entry["title"] for entry in selectors.referral_timeline(referral=referral)]
     assert titles == ["Screening started", "Referral sent", "Referral drafted"]
+
+
+def test_the_timeline_says_a_panel_members_access_ended_with_their_meeting(with_channel, triage_officer, panel_member):
+    from referrals.choices import GrantReason
+
+    services.case_grant_create(
+        referral=with_channel, grantee=panel_member, actor=triage_officer, days=7, reason_code=GrantReason.PANEL_MEETING
+    )
+    assert services.case_grant_window_end(
+        referral=with_channel, grantee=panel_member, actor=None, reason_code=GrantReason.PANEL_MEETING
+    )
+    latest = selectors.referral_timeline(referral=with_channel)[0]
+    assert latest["title"] == "Access ended: the case is no longer on a meeting of their panel"
+    assert latest["description"] == f"Access of {panel_member.email}."
