@@ -43,8 +43,19 @@ class AuditSearchForm(forms.Form):
         help_text="Their email address or user number",
         error_messages={"max_length": "User must be 254 characters or fewer"},
     )
-    action = forms.ChoiceField(label="Action", required=False, choices=[("", "Any action"), *AuditAction.choices])
-    outcome = forms.ChoiceField(label="Outcome", required=False, choices=[("", "Any outcome"), *Outcome.choices])
+    # A value not in the list comes only from an edited URL: refused in words, never Django's "valid choice".
+    action = forms.ChoiceField(
+        label="Action",
+        required=False,
+        choices=[("", "Any action"), *AuditAction.choices],
+        error_messages={"invalid_choice": "Select an action from the list"},
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        required=False,
+        choices=[("", "Any outcome"), *Outcome.choices],
+        error_messages={"invalid_choice": "Select an outcome from the list"},
+    )
     date_from = _date_field("Date from")
     date_to = _date_field("Date to")
 

@@ -7,8 +7,7 @@ from typing import Any
 
 from django import forms
 
-from .exports import FORMATS
-from .forms import FORMAT_LABELS, current_financial_year
+from .forms import current_financial_year, format_field
 from .statistics import Period, PeriodError
 from .toolkit import EVIDENCE_MAX_LENGTH, Rating, Section
 
@@ -46,7 +45,7 @@ class YearForm(forms.Form):
 
 
 class AssuranceDownloadForm(YearForm):
-    format = forms.ChoiceField(choices=[(f, FORMAT_LABELS[f]) for f in FORMATS], required=False)
+    format = format_field()
 
     def clean_format(self) -> str:
         return self.cleaned_data.get("format") or "csv"

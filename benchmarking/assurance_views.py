@@ -31,6 +31,7 @@ from .self_assessment import (
 )
 from .statistics import Period, PeriodError
 from .toolkit import AREA_CODES, Section, section_get
+from .views import format_links
 
 BAD_REQUEST = 400
 
@@ -66,7 +67,7 @@ def _editor(request: HttpRequest) -> None:
 def _year(request: HttpRequest, template: str) -> tuple[int | None, HttpResponse | None]:
     form = YearForm(request.GET)
     if not form.is_valid():
-        return None, render(request, template, {"year_form": form, "form": form}, status=BAD_REQUEST)
+        return None, render(request, template, {"year_form": form, "form": form})  # 200: a form with errors
     return form.cleaned_data["year"], None
 
 
@@ -203,7 +204,8 @@ class AssuranceDownloadView(LoginRequiredMixin, View):
         _reader(request)
         form = AssuranceDownloadForm(request.GET)
         if not form.is_valid():
-            context = {"year_form": form, "form": form}
+            links = format_links(request, "benchmarking:assurance-download")
+            context = {"year_form": form, "form": form, "format_links": links}
             return render(request, "benchmarking/assurance_statement.html", context, status=BAD_REQUEST)
         fmt, year = form.cleaned_data["format"], form.cleaned_data["year"]
         authority = request.user.membership.local_authority

@@ -15,6 +15,21 @@ from .statistics import Period, PeriodError
 FORMAT_LABELS = {"csv": "CSV", "xlsx": "Excel", "json": "JSON", "html": "HTML report"}
 
 
+def _format_error() -> str:
+    """The GOV.UK words for a format not offered (a URL edited by hand): the formats, by their labels."""
+    labels = [FORMAT_LABELS[f] for f in FORMATS]
+    return f"Select a format: {', '.join(labels[:-1])} or {labels[-1]}"
+
+
+def format_field() -> forms.ChoiceField:
+    """A download's format: optional (CSV by default), any other value refused in words people read."""
+    return forms.ChoiceField(
+        choices=[(f, FORMAT_LABELS[f]) for f in FORMATS],
+        required=False,
+        error_messages={"invalid_choice": _format_error()},
+    )
+
+
 def current_financial_year() -> int:
     today = timezone.localdate()
     return today.year if today.month >= 4 else today.year - 1  # noqa: PLR2004 - April
@@ -33,7 +48,7 @@ class PeriodForm(forms.Form):
         label="Or from", noun="The first date", required=False, help_text="For example, 1 4 2024"
     )
     date_to = GovukDateField(label="To", noun="The last date", required=False, help_text="For example, 30 9 2024")
-    format = forms.ChoiceField(choices=[(f, FORMAT_LABELS[f]) for f in FORMATS], required=False)
+    format = format_field()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -18,7 +18,24 @@ from .forms import FORMAT_LABELS, PeriodForm
 from .permissions import can_export_statistics
 from .services import statistics_export
 
+# A page that shows its form with errors answers 200, as every form of the service does; a download asked for
+# with bad parameters answers 400 (no file), with the same form and its errors.
 BAD_REQUEST = 400
+
+
+def format_links(request: HttpRequest, url_name: str) -> list[tuple[str, str]]:
+    """The download asked for, in each format offered: where a refused format's error leads."""
+    query = request.GET.copy()
+    links = []
+    for fmt in exports.FORMATS:
+        query["format"] = fmt
+        links.append((FORMAT_LABELS[fmt], f"{reverse(url_name)}?{query.urlencode()}"))
+    return links
+
+
+def _form_again(request: HttpRequest, form: PeriodForm, *, status: int = 200) -> HttpResponse:
+    context = {"form": form, "format_links": format_links(request, "benchmarking:download")}
+    return render(request, "benchmarking/report.html", context, status=status)
 
 
 def _authority(request: HttpRequest) -> LocalAuthority:
@@ -34,7 +51,7 @@ class ReportView(LoginRequiredMixin, View):
         authority = _authority(request)
         form = PeriodForm(request.GET)  # empty: this financial year
         if not form.is_valid():
-            return render(request, "benchmarking/report.html", {"form": form}, status=BAD_REQUEST)
+            return _form_again(request, form)
         period = form.cleaned_data["period"]
         stats, _ = statistics_export(actor=request.user, authority=authority, period=period, fmt="html", via="page")
         query = {"date_from_day": period.start.day, "date_from_month": period.start.month}
@@ -56,7 +73,7 @@ class DownloadView(LoginRequiredMixin, View):
         authority = _authority(request)
         form = PeriodForm(request.GET)
         if not form.is_valid():
-            return render(request, "benchmarking/report.html", {"form": form}, status=BAD_REQUEST)
+            return _form_again(request, form, status=BAD_REQUEST)
         fmt, period = form.cleaned_data["format"], form.cleaned_data["period"]
         stats, content = statistics_export(actor=request.user, authority=authority, period=period, fmt=fmt, via="page")
         response = HttpResponse(content, content_type=exports.CONTENT_TYPES[fmt])

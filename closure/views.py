@@ -41,7 +41,12 @@ class TransferListView(LoginRequiredMixin, View):
 
 class TransferReceiptView(LoginRequiredMixin, View):
     """POST CTP's receipt for a case (police Prevent officer): 404 for a case the user may not see or with no
-    transfer; 403 (audited) for anyone else; a refused receipt comes back as the form's error (audited)."""
+    transfer; 403 (audited) for anyone else; a refused receipt comes back as the form's error (audited).
+    GET (the address reloaded after a refused receipt): back to the Closure section, where the form is."""
+
+    def get(self, request: HttpRequest, reference: str) -> HttpResponse:
+        referral_get(user=request.user, reference=reference)
+        return redirect(_section_url(reference))
 
     def post(self, request: HttpRequest, reference: str) -> HttpResponse:
         referral = referral_get(user=request.user, reference=reference)

@@ -13,6 +13,7 @@ from accounts.services.management import (
     invitation_token,
     user_deactivate,
     user_invite,
+    user_own_account_refuse,
     user_role_change,
 )
 from accounts.services.mfa import (
@@ -71,6 +72,7 @@ __all__ = [
     "user_create_with_membership",
     "user_deactivate",
     "user_invite",
+    "user_own_account_refuse",
     "user_role_change",
     "user_sessions_revoke",
     "user_unlock",

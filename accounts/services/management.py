@@ -25,6 +25,12 @@ from audit.actions import AuditAction
 from core.services import outbox_enqueue
 
 INVITATION_SALT = "accounts.invitation"
+# What the Prevent lead is told when a change would be to their own account, whether asked for or submitted.
+OWN_ACCOUNT_REFUSALS = {
+    "role": "You cannot change your own role or council.",
+    "membership": "You cannot change your own role or council.",
+    "deactivate": "You cannot deactivate your own account.",
+}
 
 
 def invitation_token(invitation: Invitation) -> str:
@@ -41,6 +47,13 @@ def _refuse(actor: User, user: User | None, change: str, message: str) -> UserCh
         details={"change": change},
     )
     return UserChangeRefused(message)
+
+
+def user_own_account_refuse(*, actor: User, user: User, change: str) -> None:
+    """Refuse, audited as a submitted change is, a change (`OWN_ACCOUNT_REFUSALS`) to the actor's own account:
+    the pages call it before showing the form, the services before changing anything."""
+    if user.pk == actor.pk:
+        raise _refuse(actor, user, change, OWN_ACCOUNT_REFUSALS[change])
 
 
 INVITATION_SEND = "accounts.invitation_send"
@@ -139,8 +152,7 @@ def user_role_change(
     admin (a superuser: any role in any council). The event holds the role and council before and after.
     """
     change = "role" if local_authority is None else "membership"
-    if user.pk == actor.pk:
-        raise _refuse(actor, user, change, "You cannot change your own role or council.")
+    user_own_account_refuse(actor=actor, user=user, change=change)
     authority_id = local_authority.pk if local_authority is not None else None
     if not can_change_user(actor, user, local_authority_id=authority_id):
         raise _refuse(actor, user, change, "You cannot change the role of this user.")
@@ -189,6 +201,7 @@ def user_role_change(
 def user_deactivate(*, actor: User, user: User) -> None:
     """A Prevent lead deactivates a user of the lead's authority, a superuser anyone (the admin); never
     themselves. Their sessions end."""
+    user_own_account_refuse(actor=actor, user=user, change="deactivate")
     if not can_change_user(actor, user):
         raise _refuse(actor, user, "deactivate", "You cannot deactivate this user.")
     with transaction.atomic():

@@ -8,13 +8,20 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views import View
 
 from accounts.exceptions import InvitationRefused, UserChangeRefused
 from accounts.forms import InviteForm, RoleChangeForm
 from accounts.permissions import can_manage_users
 from accounts.selectors import invitation_list_pending, locked_out_emails, user_get_managed, user_list_managed
-from accounts.services import user_deactivate, user_invite, user_role_change, user_unlock
+from accounts.services import user_deactivate, user_invite, user_own_account_refuse, user_role_change, user_unlock
+
+
+def _refused(request: HttpRequest, error: UserChangeRefused) -> HttpResponse:
+    """The service's reason (it has audited the refusal) on the GOV.UK 403 page, with the way back to the users."""
+    context = {"message": str(error), "back_url": reverse("accounts:user-list"), "back_label": "Back to users"}
+    return render(request, "errors/403.html", context, status=403)
 
 
 class LeadRequiredMixin(LoginRequiredMixin):
@@ -62,6 +69,10 @@ class UserRoleChangeView(LeadRequiredMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         managed = user_get_managed(actor=request.user, pk=pk)
+        try:
+            user_own_account_refuse(actor=request.user, user=managed, change="role")
+        except UserChangeRefused as error:
+            return _refused(request, error)
         form = RoleChangeForm(initial={"role": managed.role})
         return render(request, self.template_name, {"form": form, "managed": managed})
 
@@ -72,7 +83,7 @@ class UserRoleChangeView(LeadRequiredMixin, View):
             try:
                 user_role_change(actor=request.user, user=managed, role=form.cleaned_data["role"])
             except UserChangeRefused as error:
-                raise PermissionDenied(str(error)) from error
+                return _refused(request, error)
             messages.success(request, "Role changed")
             return redirect("accounts:user-list")
         return render(request, self.template_name, {"form": form, "managed": managed})
@@ -82,14 +93,19 @@ class UserDeactivateView(LeadRequiredMixin, View):
     template_name = "accounts/users/deactivate.html"
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        return render(request, self.template_name, {"managed": user_get_managed(actor=request.user, pk=pk)})
+        managed = user_get_managed(actor=request.user, pk=pk)
+        try:
+            user_own_account_refuse(actor=request.user, user=managed, change="deactivate")
+        except UserChangeRefused as error:
+            return _refused(request, error)
+        return render(request, self.template_name, {"managed": managed})
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         managed = user_get_managed(actor=request.user, pk=pk)
         try:
             user_deactivate(actor=request.user, user=managed)
         except UserChangeRefused as error:
-            raise PermissionDenied(str(error)) from error
+            return _refused(request, error)
         messages.success(request, "User deactivated. They have been signed out and can no longer sign in.")
         return redirect("accounts:user-list")
 
@@ -100,7 +116,7 @@ class UserUnlockView(LeadRequiredMixin, View):
         try:
             unlocked = user_unlock(actor=request.user, user=managed)
         except UserChangeRefused as error:
-            raise PermissionDenied(str(error)) from error
+            return _refused(request, error)
         if unlocked.addresses_still_blocked:
             messages.success(
                 request,

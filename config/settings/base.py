@@ -99,6 +99,8 @@ MIDDLEWARE = [
     # Every 403, and every 404 on a case URL, becomes an audit event (after auth, so the actor is known).
     "audit.middleware.AccessRefusedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A view's empty 405 (a GET on a form's POST-only address) becomes the GOV.UK page.
+    "config.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.NoStoreMiddleware",
     # django-axes last: it turns a locked-out sign-in into the lockout page.

@@ -194,6 +194,39 @@ def test_nobody_changes_or_deactivates_themselves(client, prevent_lead, assert_a
     assert_audited("USER_CHANGE_REFUSED", prevent_lead, outcome="refused", change="deactivate")
 
 
+@pytest.mark.parametrize(
+    ("name", "change", "reason"),
+    [
+        ("accounts:user-role", "role", "You cannot change your own role or council."),
+        ("accounts:user-deactivate", "deactivate", "You cannot deactivate your own account."),
+    ],
+)
+def test_the_lead_s_own_role_and_deactivate_pages_are_refused_before_the_form(  # noqa: PLR0913, PLR0917
+    client, prevent_lead, assert_audited, name, change, reason
+):
+    """The users list offers neither for the lead's own account; the address typed in showed the form, refused
+    only on submit. Refused on GET, audited once as the submit's refusal is, with the reason and a way back."""
+    from audit.models import AuditEvent
+
+    client.force_login(prevent_lead)
+    before = AuditEvent.objects.count()
+    response = client.get(reverse(name, args=[prevent_lead.pk]))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert reason in page
+    assert f'<a href="{reverse("accounts:user-list")}" class="govuk-link">Back to users</a>' in page
+    assert "<form" not in page.split('id="main-content"')[1]
+    assert_audited("USER_CHANGE_REFUSED", prevent_lead, outcome="refused", change=change)
+    assert AuditEvent.objects.count() == before + 1
+
+
+def test_a_refused_submit_says_why(client, prevent_lead):
+    client.force_login(prevent_lead)
+    response = client.post(reverse("accounts:user-role", args=[prevent_lead.pk]), {"role": "auditor"})
+    assert response.status_code == 403
+    assert "You cannot change your own role or council." in response.content.decode()
+
+
 def test_deactivation_ends_sessions_and_sign_in(client, prevent_lead, triage_officer, assert_audited):
     victim = Client()
     victim.force_login(triage_officer)

@@ -110,7 +110,8 @@ def test_each_search_is_itself_audited_with_its_filters_only(auditor_client, aud
         ({"date_from": "02/03/2026", "date_to": "01/03/2026"}, "Date to must be the same as or after date from"),
         ({"case_reference": "Jane Smith"}, "Enter a case reference in the format PRV-2026-000123"),
         ({"user": "nobody@example.org"}, "No user has that email address"),
-        ({"action": "NOT_AN_ACTION"}, "Select a valid choice"),
+        ({"action": "NOT_AN_ACTION"}, "Select an action from the list"),
+        ({"outcome": "NOPE"}, "Select an outcome from the list"),
         ({"date_to": "31/12/9999"}, "Date to must be between 1 January 2000 and 31 December 2099"),
         ({"date_from": "01/01/0001"}, "Date from must be"),
         ({"user": "99999999999999999999999"}, "No user has that email address"),
@@ -123,6 +124,7 @@ def test_malformed_input_is_a_govuk_error_not_a_500(auditor_client, params, mess
     page = response.content.decode()
     assert "govuk-error-summary" in page
     assert message in page
+    assert "valid choice" not in page
     assert events(action="AUDIT_SEARCHED") == []
 
 
@@ -130,6 +132,14 @@ def test_a_bad_date_on_the_csv_download_is_a_400_with_the_error(auditor_client):
     response = auditor_client.get(reverse("audit:event-export"), {"date_from": "99/99/2026"})
     assert response.status_code == 400
     assert "Date from must be a real date" in response.content.decode()
+
+
+def test_an_unknown_action_on_the_csv_download_is_a_400_in_words(auditor_client):
+    response = auditor_client.get(reverse("audit:event-export"), {"action": "NOPE"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Select an action from the list" in page
+    assert "valid choice" not in page
 
 
 @pytest.mark.usefixtures("history")

@@ -83,8 +83,9 @@ def test_unknown_section_area_or_year_is_not_found(lead_client):
 
 @pytest.mark.parametrize("url_name", ["benchmarking:self-assessment", "benchmarking:assurance-statement"])
 def test_a_bad_year_is_a_govuk_error(lead_client, url_name):
+    """The page re-shows its year form with the error: 200, as every form of the service does."""
     response = lead_client.get(reverse(url_name), {"year": "20x4"})
-    assert response.status_code == 400
+    assert response.status_code == 200
     html = response.content.decode()
     assert "govuk-error-summary" in html
     assert "Enter a year such as 2025" in html
@@ -166,7 +167,10 @@ def test_each_download_holds_both_and_is_audited(lead_client, prevent_lead, assu
 def test_a_bad_download_is_a_govuk_error(lead_client):
     response = lead_client.get(reverse("benchmarking:assurance-download"), {"year": "1066", "format": "pdf"})
     assert response.status_code == 400
-    assert "govuk-error-summary" in response.content.decode()
+    html = response.content.decode()
+    assert "govuk-error-summary" in html
+    assert "Select a format: CSV, Excel, JSON or HTML report" in html
+    assert 'id="id_format"' in html
     assert not AuditEvent.objects.filter(action="ASSURANCE_EXPORTED").exists()
 
 

@@ -67,19 +67,32 @@ def test_a_download_is_the_file_of_the_same_period(lead_client, year_of_cases):
             | {"date_to_day": "31", "date_to_month": "12", "date_to_year": "9999"},
             "Give dates from 2000 to 2101",
         ),
-        ({"format": "pdf"}, "Select a valid choice"),
+        ({"format": "pdf"}, "Select a format: CSV, Excel, JSON or HTML report"),
     ],
 )
 def test_bad_input_is_a_govuk_error(lead_client, local_authority, query, message):
-    url = reverse("benchmarking:download" if "format" in query else "benchmarking:report")
-    response = lead_client.get(url, query)
-    assert response.status_code == 400
-    html = response.content.decode()
-    assert "govuk-error-summary" in html
-    assert message in html
+    """The page re-shows its form with the errors (200, as the service's forms do); a download asked for with
+    bad parameters is no file: 400, with the same form and errors."""
+    for url_name, status in (("benchmarking:report", 200), ("benchmarking:download", 400)):
+        response = lead_client.get(reverse(url_name), query)
+        assert response.status_code == status, url_name
+        html = response.content.decode()
+        assert "govuk-error-summary" in html
+        assert message in html
+        assert "valid choice" not in html
     assert not AuditEvent.objects.filter(action="BENCHMARKING_EXPORTED").exists()
 
 
 def test_other_roles_are_refused(client, triage_officer):
     client.force_login(triage_officer)
     assert client.get(reverse("benchmarking:report")).status_code == 403
+
+
+def test_a_refused_format_leads_to_the_formats_offered_for_the_same_period(lead_client, local_authority):
+    response = lead_client.get(reverse("benchmarking:download"), {"year": str(YEAR), "format": "xml"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert '<a href="#id_format">Select a format: CSV, Excel, JSON or HTML report</a>' in html
+    assert 'id="id_format"' in html
+    for fmt in ("csv", "xlsx", "json", "html"):
+        assert f"{reverse('benchmarking:download')}?year={YEAR}&amp;format={fmt}" in html

@@ -85,6 +85,25 @@ def test_an_empty_upload_asks_for_the_file(client, delivered, police_prevent_off
     assert "Select the receipt file" in response.content.decode()
 
 
+def test_reloading_the_receipt_address_after_a_refused_upload_goes_back_to_the_closure_section(
+    client, delivered, police_prevent_officer
+):
+    """After a refused receipt the browser's bar shows the upload's address: reloading it (a GET) used to answer
+    Django's empty 405, a blank page."""
+    client.force_login(police_prevent_officer)
+    url = reverse("closure:transfer-receipt", args=[delivered.referral.reference])
+    client.post(url, {"receipt": _receipt(delivered, ed25519_private_key_new())})
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == _section(delivered.referral.reference)
+
+
+def test_the_receipt_address_of_a_case_the_user_may_not_see_is_not_found(client, delivered, other_prevent_lead):
+    client.force_login(other_prevent_lead)
+    response = client.get(reverse("closure:transfer-receipt", args=[delivered.referral.reference]))
+    assert response.status_code == 404
+
+
 def test_transfers_in_progress_from_the_prevent_lead_s_home_page(client, delivered, prevent_lead, other_prevent_lead):
     client.force_login(prevent_lead)
     home = client.get(reverse("home")).content.decode()

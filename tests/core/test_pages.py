@@ -197,3 +197,43 @@ def test_home_page_links_each_role_to_its_work(client, request, role_fixture, sh
         assert f'href="{url}"' in body
     for url in hidden:
         assert f'href="{url}"' not in body
+
+
+@pytest.mark.django_db
+def test_a_get_on_a_form_s_post_only_address_answers_the_govuk_405_page(client, triage_officer):
+    """Django's own 405 has an empty body: a blank page to someone who reloads the address or follows an old link."""
+    client.force_login(triage_officer)
+    response = client.get(reverse("accounts:sign-out-everywhere"))
+    assert response.status_code == 405
+    assert "POST" in response["Allow"]
+    assert "GET" not in response["Allow"]
+    body = response.content.decode()
+    assert '<h1 class="govuk-heading-l">This page cannot be opened directly</h1>' in body
+    assert f'<a href="{reverse("home")}" class="govuk-link">Go to your work</a>' in body
+
+
+@pytest.mark.django_db
+def test_the_405_page_of_a_case_s_post_only_address_links_to_the_case(client, prevent_lead):
+    client.force_login(prevent_lead)
+    reference = "PRV-2026-000123"
+    response = client.get(reverse("referrals:referral-grant-revoke", args=[reference, 1]))
+    assert response.status_code == 405
+    body = response.content.decode()
+    assert "This page cannot be opened directly" in body
+    case_url = reverse("referrals:referral-detail", args=[reference])
+    assert f'<a href="{case_url}" class="govuk-link">Go to the case</a>' in body
+
+
+@pytest.mark.django_db
+def test_a_405_with_a_body_of_its_own_is_left_alone(referrer):
+    """The API answers JSON: its 405 says so in JSON, not in a GOV.UK page."""
+    from rest_framework.test import APIClient
+
+    from accounts.services import api_token_create
+
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=referrer)[1]}")
+    response = api.get(reverse("api:referral-create"))
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("application/json")
+    assert "This page cannot be opened directly" not in response.content.decode()

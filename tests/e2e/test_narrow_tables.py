@@ -43,3 +43,20 @@ def test_wide_tables_scroll_in_their_pane_not_the_page_on_a_phone(live_server, d
         page.goto(live_server.url + url)
         assert page.locator("main table").count() > 0, url
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], url
+
+
+def test_the_statistics_fit_a_phone_their_wide_table_scrolls_in_its_pane(live_server, demo_channel, page: Page):
+    """The working-days table (four columns, one a long stage name) made the whole statistics page scroll
+    sideways by 19px at 375px."""
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server, "lead@example.org", DEMO_PASSWORD)
+    page.goto(live_server.url + "/statistics/")
+    assert page.locator("main table").count() > 0
+    overflowing = page.evaluate(
+        """() => [...document.querySelectorAll('main *')]
+            .filter(element => element.getBoundingClientRect().right > window.innerWidth
+                && !element.closest('.moj-scrollable-pane'))
+            .map(element => element.tagName + '.' + element.className + '[' + (element.dataset.testid || '') + ']')"""
+    )
+    assert overflowing == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -94,7 +94,7 @@ def test_the_prevent_lead_reads_the_report_changes_the_period_and_downloads_csv(
     expect(summary.get_by_role("link", name=re.compile("before it starts"))).to_have_attribute(
         "href", "#id_date_to_day"
     )
-    expect(page).to_have_title(re.compile("^Error: Prevent statistics"))
+    expect(page).to_have_title(re.compile(f"^Error: {HEADING} - Prevent statistics"))
     expect(page.get_by_test_id("downloads")).to_have_count(0)
     assert axe_violations(page) == []
 

@@ -294,6 +294,14 @@ def _receipt_upload(who: Who) -> int:
     return 200 if who.holds(Role.POLICE_PREVENT_OFFICER) else 403
 
 
+def _receipt_reload(who: Who) -> int:
+    """The receipt's address reloaded (a GET, after a refused receipt): back to the case's Closure section (302)
+    for anyone who sees the case, the section deciding what they may read; 404 otherwise."""
+    if not who.signed_in:
+        return LOGIN
+    return 302 if who.visible else 404
+
+
 def _sees_panel(who: Who) -> bool:
     """A council's panel and its meetings: its chair and Prevent lead, and its members (the matrix makes a panel
     member of the council a member of its panel); to anyone else they do not exist (404)."""
@@ -496,7 +504,7 @@ RULES: dict[tuple[str, str, str], Rule] = {
     ("referrals:referral-section", "GET", "closure"): case_page(lambda who: who.reader and who.stage in CLOSED_STAGES),
     ("closure:transfer-list", "GET", ""): role_page(Role.PREVENT_LEAD, Role.POLICE_PREVENT_OFFICER),
     ("closure:transfer-receipt", "POST", ""): _receipt_upload,
-    ("closure:transfer-receipt", "GET", ""): any_user(405),
+    ("closure:transfer-receipt", "GET", ""): _receipt_reload,
     # --- Channel support (channel/support): the Consent, Support and Reviews sections are read as the Channel
     # section is; the VAF, consent, support plan and post-exit review pages are the chair's and the triage
     # officer's. The matrix's Channel case is "listed": only the VAF can be recorded then.
