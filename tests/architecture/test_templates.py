@@ -29,7 +29,7 @@ TITLE_EXCEPTIONS = {
     # Every section of a case has the h1 "Case PRV-…": the title leads with the section, so that a browser's tabs
     # and history tell the sections apart (tests/e2e/test_case_page.py).
     "referrals/detail.html",
-    # The h1 names the member of staff; the title numbers them only: a browser's history keeps titles.
+    # The h1 names the member of staff under the caption "Activity report"; the title says "Activity of" them.
     "audit/user_activity.html",
 }
 
