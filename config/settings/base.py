@@ -134,12 +134,17 @@ def postgresql_binding(database: dict) -> dict:
     return database
 
 
+def sqlite_locking(database: dict) -> dict:
+    """SQLite (`make run`): a transaction takes the write lock when it begins and a writer waits up to 20 s for
+    it. Otherwise two requests writing at once (two API clients) fail with "database is locked", a 500: a read
+    transaction cannot be upgraded while another writes, and SQLite does not wait in that case."""
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+    return database
+
+
 postgresql_binding(DATABASES["default"])
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite (`make run`): a transaction takes the write lock when it begins and a writer waits up to 20 s for
-    # it. Otherwise two requests writing at once (two API clients) fail with "database is locked", a 500: a read
-    # transaction cannot be upgraded while another writes, and SQLite does not wait in that case.
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+sqlite_locking(DATABASES["default"])
 
 # ------------------------------------------------------------------------------
 # Authentication, second factor, lockout and sessions: config/settings/sign_in.py

@@ -15,15 +15,18 @@ from django.db.backends.sqlite3.base import DatabaseWrapper
 
 from config.settings import base
 
-pytestmark = [pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's locking only"), pytest.mark.django_db]
+# On every database the suite runs on: it opens a SQLite file of its own with the settings' options (the mark
+# only lets pytest-django allow the connection).
+pytestmark = pytest.mark.django_db
 
 
 def test_a_transaction_holds_the_write_lock_from_its_start(tmp_path):
     path = tmp_path / "db.sqlite3"
     sqlite3.connect(path).execute("CREATE TABLE t (x)").connection.close()
-    # The settings of `make run` (the tests' own database is in memory: config/settings/test.py).
-    options = base.DATABASES["default"]["OPTIONS"]
-    configured = DatabaseWrapper({**connection.settings_dict, "NAME": str(path), "OPTIONS": options}, alias="locking")
+    # The settings of `make run` (the tests' own database is in memory, or PostgreSQL on CI).
+    database = base.sqlite_locking({"ENGINE": "django.db.backends.sqlite3", "NAME": str(path)})
+    options = database["OPTIONS"]
+    configured = DatabaseWrapper({**connection.settings_dict, **database}, alias="locking")
     try:
         # What transaction.atomic() does: BEGIN, in the configured mode.
         configured.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
