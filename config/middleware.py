@@ -45,7 +45,7 @@ def _way_back(request: HttpRequest) -> tuple[str, str]:
 class MethodNotAllowedPageMiddleware:
     """A view that only takes a form's POST answers anything else with Django's empty 405: a reloaded address
     after a re-shown form, or an old link, would show a blank page. An empty 405 becomes the GOV.UK page (same
-    status and Allow header); a 405 with a body (the API's JSON, the passkey endpoints') is left alone."""
+    status and Allow header), the passkey endpoints' included; a 405 with a body (the API's JSON) is left alone."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
